@@ -1,0 +1,113 @@
+// Command motcua is the one binary of the one-stop engine. Its subcommands run the whole
+// system on a laptop (run), or one part of it in production (api, worker, signer), and
+// the tools around it (migrate, calendar, sign, verify).
+//
+// main wires things together; nothing else knows how.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, &Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// Env is what a subcommand gets from the process: environment variables and the standard
+// streams. Tests pass their own.
+type Env struct {
+	Getenv func(string) string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, env *Env) error
+}
+
+// exitError ends the program with a status and, when msg is not empty, one line on stderr.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// usageError reports bad command-line usage (exit status 2).
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
+}
+
+// exitCode prints err, if any, as one line and returns the process exit status.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, "motcua:", ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "motcua:", err)
+	return 1
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"version": {"print the version", func(ctx context.Context, args []string, env *Env) error {
+			_, err := fmt.Fprintln(env.Stdout, "motcua", version)
+			return err
+		}},
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func run(ctx context.Context, args []string, env *Env) error {
+	cmds := commands()
+	if len(args) < 2 || args[1] == "-h" || args[1] == "--help" || args[1] == "help" {
+		usage(env.Stdout, cmds)
+		if len(args) < 2 {
+			return &exitError{code: 2}
+		}
+		return nil
+	}
+	c, ok := cmds[args[1]]
+	if !ok {
+		usage(env.Stderr, cmds)
+		return usageError("unknown command %q", args[1])
+	}
+	return c.run(ctx, args[2:], env)
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("motcua: the one-stop (một cửa) workflow and document engine\n\nUsage: motcua COMMAND [flags]\n\nCommands:\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "  %-10s %s\n", n, cmds[n].summary)
+	}
+	b.WriteString("\nRun 'motcua COMMAND -h' for a command's flags.\n")
+	io.WriteString(w, b.String())
+}
