@@ -173,7 +173,7 @@ func Sign(ctx context.Context, pdf []byte, opts SignOptions) ([]byte, error) {
 	widget := Dict{
 		"Type": Name("Annot"), "Subtype": Name("Widget"), "FT": Name("Sig"),
 		"T": textString(fieldName), "V": sigRef, "P": pageRef,
-		"F": int64(4 | 128), // Print, Locked
+		"F":    int64(4 | 128), // Print, Locked
 		"Rect": Array{0.0, 0.0, 0.0, 0.0},
 	}
 	if opts.LockFields {

@@ -237,7 +237,7 @@ func arcText(r *vector.Rasterizer, pen *glyphPen, s string, c, rad, mid, span fl
 		pc := phi + dir*(advs[i]/2)/rad // centre of this glyph
 		ox, oy := math.Cos(pc), math.Sin(pc)
 		tx, ty := -oy*dir, ox*dir // reading direction
-		upx, upy := ox, oy         // glyph "up"
+		upx, upy := ox, oy        // glyph "up"
 		if inward {
 			upx, upy = -ox, -oy
 		}
