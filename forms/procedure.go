@@ -1,0 +1,594 @@
+package forms
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"motcua"
+)
+
+// Procedure is one version of an administrative procedure (thủ tục hành chính): who may
+// apply, who receives and decides, how long it may take and how that time is split between
+// steps, what documents it needs, what it costs, what it produces, and the e-form.
+//
+// A Procedure returned by a Catalog is shared and must be treated as read-only.
+type Procedure struct {
+	// Code is the procedure's code in the national procedure database (e.g. 1.014936);
+	// where that could not be confirmed it is a provisional code "G09.<unit>.<n>", and
+	// Notes says so.
+	Code    string `json:"code"`
+	Version int    `json:"version"`
+	Name    string `json:"name"`
+	Domain  string `json:"domain"`
+	// EffectiveFrom is the first day (Vietnam time) this version applies; EffectiveTo, when
+	// set, the first day it no longer does.
+	EffectiveFrom Date       `json:"effectiveFrom"`
+	EffectiveTo   Date       `json:"effectiveTo,omitempty"`
+	LegalBasis    []LegalDoc `json:"legalBasis"`
+
+	ApplicantKinds []ApplicantKind `json:"applicantKinds"`
+	// ReceivingUnit is the unit code of the one-stop desk that receives the dossier (VP).
+	ReceivingUnit string `json:"receivingUnit"`
+	// DecidingUnit is the unit whose leader signs the result in motcua.
+	DecidingUnit string `json:"decidingUnit"`
+	// DecidingAuthority is who decides under the law, in words (e.g. "Bộ trưởng Bộ Nội vụ").
+	DecidingAuthority string `json:"decidingAuthority"`
+	Signer            Signer `json:"signer"`
+
+	TimeLimit  TimeLimit  `json:"timeLimit"`
+	Steps      []Step     `json:"steps"`
+	Supplement Supplement `json:"supplement"`
+
+	Components []Component `json:"components"`
+	Fee        Fee         `json:"fee"`
+	Result     Result      `json:"result"`
+	Retention  Retention   `json:"retention"`
+	Form       Form        `json:"form"`
+
+	// Sources are the published records this file was checked against.
+	Sources []Source `json:"sources"`
+	// Notes say what could not be confirmed and what was chosen instead.
+	Notes []string `json:"notes,omitempty"`
+
+	schema *jsonschema.Schema
+	// schemaDoc is the generated JSON Schema document, kept for Schema().
+	schemaDoc map[string]any
+	now       func() time.Time
+	limits    Limits
+}
+
+// ApplicantKind is who may submit a dossier.
+type ApplicantKind string
+
+const (
+	ApplicantCitizen      ApplicantKind = "citizen"      // công dân
+	ApplicantOrganization ApplicantKind = "organization" // tổ chức
+	ApplicantAgency       ApplicantKind = "agency"       // cơ quan nhà nước (thủ tục nội bộ)
+)
+
+// LegalDoc is one legal document the procedure rests on.
+type LegalDoc struct {
+	Number        string `json:"number"` // e.g. 03/2026/NĐ-CP
+	Title         string `json:"title"`
+	Issued        Date   `json:"issued,omitempty"`
+	EffectiveFrom Date   `json:"effectiveFrom,omitempty"`
+	EffectiveTo   Date   `json:"effectiveTo,omitempty"`
+}
+
+// Signer is how the result is signed (Decree 30/2020, Appendix I): an optional authority
+// prefix (KT., TM., TL., Q., TUQ.) before the authority's title, then the signer's own title.
+type Signer struct {
+	Prefix         string `json:"prefix"`         // "", "KT.", "TM.", "TL.", "Q.", "TUQ."
+	AuthorityTitle string `json:"authorityTitle"` // e.g. BỘ TRƯỞNG
+	Title          string `json:"title"`          // e.g. THỨ TRƯỞNG
+}
+
+// Lines returns the signature block's title lines as printed, e.g.
+// ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"], or just ["BỘ TRƯỞNG"] when there is no prefix.
+func (s Signer) Lines() []string {
+	if s.Prefix == "" {
+		return []string{s.AuthorityTitle}
+	}
+	return []string{s.Prefix + " " + s.AuthorityTitle, s.Title}
+}
+
+var authorityPrefixes = []string{"", "KT.", "TM.", "TL.", "Q.", "TUQ."}
+
+// TimeUnit is the unit of a time limit and of step budgets.
+type TimeUnit string
+
+const (
+	WorkingDays  TimeUnit = "working_days"  // ngày làm việc
+	WorkingHours TimeUnit = "working_hours" // giờ làm việc
+	CalendarDays TimeUnit = "calendar_days" // ngày (kể cả ngày nghỉ)
+)
+
+// TimeLimit is the statutory time to resolve a dossier (thời hạn giải quyết), counted from
+// receipt of a complete dossier. Online and in-person channels may differ.
+type TimeLimit struct {
+	Unit     TimeUnit `json:"unit"`
+	InPerson float64  `json:"inPerson"`
+	// Online is the limit for online submissions; 0 means the same as InPerson.
+	Online float64 `json:"online,omitempty"`
+	// CountFrom says in words when the clock starts.
+	CountFrom string `json:"countFrom,omitempty"`
+}
+
+// For returns the time limit for a channel ("online" or anything else for in person).
+func (t TimeLimit) For(online bool) float64 {
+	if online && t.Online > 0 {
+		return t.Online
+	}
+	return t.InPerson
+}
+
+// Step actions.
+const (
+	ActionReceive  = "receive"  // tiếp nhận
+	ActionAppraise = "appraise" // thẩm định
+	ActionReview   = "review"   // xem xét, cho ý kiến
+	ActionDecide   = "decide"   // phê duyệt, ký
+	ActionIssue    = "issue"    // cấp số, đóng dấu, phát hành
+	ActionReturn   = "return"   // trả kết quả
+)
+
+var stepActions = []string{ActionReceive, ActionAppraise, ActionReview, ActionDecide, ActionIssue, ActionReturn}
+
+// Step is one step of the review process with its share of the time limit. Steps run in
+// order; Consult lists units asked for an opinion in parallel during the step, inside its
+// budget.
+type Step struct {
+	ID     string      `json:"id"`
+	Name   string      `json:"name"`
+	Unit   string      `json:"unit"`
+	Role   motcua.Role `json:"role"`
+	Action string      `json:"action"`
+	// Budget is the step's share of the in-person time limit, in TimeLimit.Unit.
+	Budget float64 `json:"budget"`
+	// BudgetOnline is the share of the online limit; nil means the same as Budget.
+	BudgetOnline *float64 `json:"budgetOnline,omitempty"`
+	Consult      []string `json:"consult,omitempty"`
+	// ConsultExternal names agencies outside the ministry asked for an opinion (through
+	// document exchange), in parallel like Consult.
+	ConsultExternal []string `json:"consultExternal,omitempty"`
+	// ConsultBudget is how long consulted units have to answer, within Budget.
+	ConsultBudget float64 `json:"consultBudget,omitempty"`
+}
+
+// BudgetFor returns the step's budget for a channel.
+func (s Step) BudgetFor(online bool) float64 {
+	if online && s.BudgetOnline != nil {
+		return *s.BudgetOnline
+	}
+	return s.Budget
+}
+
+// Supplement policies: what happens to the clock when the applicant is asked for more.
+const (
+	// SupplementPause pauses the clock while the applicant supplies; the due date moves by
+	// the waiting time.
+	SupplementPause = "pause"
+	// SupplementRestart starts the full time limit again from the supplement.
+	SupplementRestart = "restart"
+)
+
+// Supplement is the procedure's supplement policy and the applicant's deadline to supply.
+type Supplement struct {
+	Policy            string `json:"policy"`
+	ApplicantDeadline Span   `json:"applicantDeadline"`
+}
+
+// Span is an amount of time in a unit.
+type Span struct {
+	Value float64  `json:"value"`
+	Unit  TimeUnit `json:"unit"`
+}
+
+// CopyKind says which form of a document is accepted.
+type CopyKind string
+
+const (
+	Original         CopyKind = "original"           // bản chính
+	Copy             CopyKind = "copy"               // bản sao
+	CertifiedCopy    CopyKind = "certified_copy"     // bản sao chứng thực
+	OriginalOrCopy   CopyKind = "original_or_copy"   // bản chính hoặc bản sao
+	CertifiedOrCheck CopyKind = "copy_with_original" // bản sao kèm bản chính để đối chiếu
+)
+
+var copyKinds = []CopyKind{Original, Copy, CertifiedCopy, OriginalOrCopy, CertifiedOrCheck}
+
+// Component is a required document of the dossier (thành phần hồ sơ).
+type Component struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Template  string   `json:"template,omitempty"` // mẫu đơn, tờ khai, e.g. "Mẫu 1.1"
+	Kind      CopyKind `json:"kind"`
+	Count     int      `json:"count"`
+	Mandatory bool     `json:"mandatory"`
+	// MimeTypes are the accepted file types; MaxBytes the size limit of one file.
+	MimeTypes []string `json:"mimeTypes"`
+	MaxBytes  int64    `json:"maxBytes"`
+	Note      string   `json:"note,omitempty"`
+}
+
+// Accepts reports whether a file of the given MIME type and size may be attached to the
+// component, with a Vietnamese message when it may not. The API calls it on upload, after
+// sniffing the type from the content.
+func (c Component) Accepts(mimeType string, size int64) error {
+	mt, _, _ := strings.Cut(mimeType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	if !slices.Contains(c.MimeTypes, mt) {
+		return &motcua.Error{Code: motcua.EINVALID, Field: c.ID,
+			Message: fmt.Sprintf("Tệp đính kèm cho «%s» phải là %s.", c.Name, mimeNames(c.MimeTypes))}
+	}
+	if size > c.MaxBytes {
+		return &motcua.Error{Code: motcua.EINVALID, Field: c.ID,
+			Message: fmt.Sprintf("Tệp đính kèm cho «%s» vượt quá %s.", c.Name, byteSize(c.MaxBytes))}
+	}
+	return nil
+}
+
+// Fee kinds.
+const (
+	FeeNone         = "none"          // không thu phí, lệ phí
+	FeeFixed        = "fixed"         // một mức cho mỗi hồ sơ
+	FeePerUnit      = "per_unit"      // theo đơn vị (trang, bản...)
+	FeeByRegulation = "by_regulation" // theo biểu phí của Bộ Tài chính, chưa mã hóa
+)
+
+// Fee is the fee or charge of the procedure (phí, lệ phí) and how it is computed.
+type Fee struct {
+	Kind string `json:"kind"`
+	// Amount is in VND: per dossier (fixed) or per unit (per_unit).
+	Amount int64 `json:"amount,omitempty"`
+	// UnitName names the unit for per_unit fees (e.g. "trang").
+	UnitName    string `json:"unitName,omitempty"`
+	Basis       string `json:"basis,omitempty"`
+	Description string `json:"description"`
+}
+
+// Compute returns the fee in VND for a dossier with the given number of units (pages,
+// copies); units is ignored unless the fee is per unit. A fee set by a regulation that is
+// not encoded yet cannot be computed and returns an error.
+func (f Fee) Compute(units int) (int64, error) {
+	switch f.Kind {
+	case FeeNone:
+		return 0, nil
+	case FeeFixed:
+		return f.Amount, nil
+	case FeePerUnit:
+		if units < 0 {
+			return 0, fmt.Errorf("fee per %s: negative count %d", f.UnitName, units)
+		}
+		if units > 0 && f.Amount > math.MaxInt64/int64(units) {
+			return 0, fmt.Errorf("fee per %s: %d units overflow", f.UnitName, units)
+		}
+		return f.Amount * int64(units), nil
+	}
+	return 0, fmt.Errorf("fee %q: computed by regulation, not encoded (%s)", f.Kind, f.Basis)
+}
+
+// Result is the document the procedure produces.
+type Result struct {
+	DocumentType string `json:"documentType"` // giay_phep, quyet_dinh, chung_chi, ban_sao, thong_bao
+	Name         string `json:"name"`
+	Template     string `json:"template"` // name of the render template
+}
+
+var resultTypes = []string{"giay_phep", "quyet_dinh", "chung_chi", "ban_sao", "thong_bao", "van_ban"}
+
+// Retention is how long the archived dossier is kept.
+type Retention struct {
+	Years     int    `json:"years,omitempty"`
+	Permanent bool   `json:"permanent,omitempty"`
+	Basis     string `json:"basis,omitempty"`
+}
+
+// Source is a published record the file was checked against.
+type Source struct {
+	URL      string `json:"url"`
+	Title    string `json:"title"`
+	LookedUp Date   `json:"lookedUp"`
+	// Confirms says which figures the source confirmed.
+	Confirms string `json:"confirms"`
+}
+
+// Date is a calendar day, "YYYY-MM-DD", in Vietnam time.
+type Date string
+
+// vnZone is Vietnam time. Vietnam has no daylight saving, so a fixed zone is exact and needs
+// no time zone database on the machine.
+var vnZone = time.FixedZone("ICT", 7*3600)
+
+// Start returns the first instant of the day in Vietnam time.
+func (d Date) Start() (time.Time, error) {
+	return time.ParseInLocation(time.DateOnly, string(d), vnZone)
+}
+
+var (
+	nationalCodeRE    = regexp.MustCompile(`^[12]\.[0-9]{6}$`)
+	provisionalCodeRE = regexp.MustCompile(`^G09\.[A-Z]{2,6}\.[0-9]{2}$`)
+	componentIDRE     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+	mimeRE            = regexp.MustCompile(`^[a-z]+/[a-z0-9.+-]+$`)
+)
+
+// knownUnits are the demo organization's unit codes (see the org notes); a catalog that
+// names another unit is broken.
+var knownUnits = []string{"G09", "VP", "TCPCP", "CVTLT", "CCVC", "TDKT"}
+
+// maxComponentBytes caps a component's size limit; bigger uploads belong elsewhere.
+const maxComponentBytes = 50 << 20
+
+// check verifies a procedure's data as far as it can be checked alone. Every problem is
+// reported, so that one review fixes a file.
+func (p *Procedure) check() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if !nationalCodeRE.MatchString(p.Code) && !provisionalCodeRE.MatchString(p.Code) {
+		bad("code %q: want a national code like 1.014936 or a provisional G09.UNIT.NN", p.Code)
+	}
+	if provisionalCodeRE.MatchString(p.Code) && len(p.Notes) == 0 {
+		bad("provisional code %s needs a note saying why", p.Code)
+	}
+	if p.Version < 1 {
+		bad("version %d: must be at least 1", p.Version)
+	}
+	if strings.TrimSpace(p.Name) == "" || strings.TrimSpace(p.Domain) == "" {
+		bad("name and domain are required")
+	}
+	from, err := p.EffectiveFrom.Start()
+	if err != nil {
+		bad("effectiveFrom %q: %v", p.EffectiveFrom, err)
+	}
+	if p.EffectiveTo != "" {
+		to, err := p.EffectiveTo.Start()
+		if err != nil {
+			bad("effectiveTo %q: %v", p.EffectiveTo, err)
+		} else if !to.After(from) {
+			bad("effectiveTo %s is not after effectiveFrom %s", p.EffectiveTo, p.EffectiveFrom)
+		}
+	}
+	if len(p.LegalBasis) == 0 {
+		bad("legalBasis: at least one document")
+	}
+	for i, l := range p.LegalBasis {
+		if l.Number == "" || l.Title == "" {
+			bad("legalBasis[%d]: number and title are required", i)
+		}
+		for _, d := range []Date{l.Issued, l.EffectiveFrom, l.EffectiveTo} {
+			if _, err := d.Start(); d != "" && err != nil {
+				bad("legalBasis[%d] %s: date %q: %v", i, l.Number, d, err)
+			}
+		}
+	}
+	if len(p.ApplicantKinds) == 0 {
+		bad("applicantKinds: at least one")
+	}
+	for _, k := range p.ApplicantKinds {
+		if !slices.Contains([]ApplicantKind{ApplicantCitizen, ApplicantOrganization, ApplicantAgency}, k) {
+			bad("applicantKinds: unknown %q", k)
+		}
+	}
+	if p.ReceivingUnit != "VP" {
+		bad("receivingUnit %q: every dossier is received at the one-stop desk (VP)", p.ReceivingUnit)
+	}
+	if !slices.Contains(knownUnits, p.DecidingUnit) {
+		bad("decidingUnit %q: unknown unit", p.DecidingUnit)
+	}
+	if p.DecidingAuthority == "" {
+		bad("decidingAuthority is required")
+	}
+	if !slices.Contains(authorityPrefixes, p.Signer.Prefix) {
+		bad("signer.prefix %q: want one of KT., TM., TL., Q., TUQ. or empty", p.Signer.Prefix)
+	}
+	if p.Signer.AuthorityTitle == "" || (p.Signer.Prefix != "" && p.Signer.Title == "") {
+		bad("signer: authorityTitle, and title when there is a prefix, are required")
+	}
+	p.checkTime(bad)
+	p.checkComponents(bad)
+	switch p.Fee.Kind {
+	case FeeNone:
+		if p.Fee.Amount != 0 {
+			bad("fee: kind none with amount %d", p.Fee.Amount)
+		}
+	case FeeFixed, FeePerUnit:
+		if p.Fee.Amount <= 0 {
+			bad("fee: kind %s needs a positive amount", p.Fee.Kind)
+		}
+		if p.Fee.Kind == FeePerUnit && p.Fee.UnitName == "" {
+			bad("fee: per_unit needs unitName")
+		}
+	case FeeByRegulation:
+		if p.Fee.Basis == "" {
+			bad("fee: by_regulation needs the regulation in basis")
+		}
+	default:
+		bad("fee.kind %q: unknown", p.Fee.Kind)
+	}
+	if p.Fee.Description == "" {
+		bad("fee.description is required")
+	}
+	if !slices.Contains(resultTypes, p.Result.DocumentType) || p.Result.Name == "" || p.Result.Template == "" {
+		bad("result: documentType (one of %v), name and template are required", resultTypes)
+	}
+	if p.Retention.Permanent == (p.Retention.Years > 0) {
+		bad("retention: either permanent or a number of years")
+	}
+	if len(p.Sources) == 0 {
+		bad("sources: cite at least one published record")
+	}
+	for i, s := range p.Sources {
+		if !strings.HasPrefix(s.URL, "http") || s.Title == "" || s.Confirms == "" {
+			bad("sources[%d]: url, title and confirms are required", i)
+		}
+		if _, err := s.LookedUp.Start(); err != nil {
+			bad("sources[%d].lookedUp %q: %v", i, s.LookedUp, err)
+		}
+	}
+	if err := p.Form.check(p.Components); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// halves converts an amount to whole half-units, so that budgets like ½ day add up exactly.
+func halves(v float64) (int64, bool) {
+	h := v * 2
+	return int64(h), h == math.Trunc(h) && h >= 0 && h < 1e9
+}
+
+func (p *Procedure) checkTime(bad func(string, ...any)) {
+	t := p.TimeLimit
+	if !slices.Contains([]TimeUnit{WorkingDays, WorkingHours, CalendarDays}, t.Unit) {
+		bad("timeLimit.unit %q: unknown", t.Unit)
+	}
+	inPerson, ok1 := halves(t.InPerson)
+	online, ok2 := halves(t.For(true))
+	if !ok1 || !ok2 || inPerson == 0 || online == 0 {
+		bad("timeLimit: in person %v, online %v: want positive multiples of ½", t.InPerson, t.Online)
+	}
+	if len(p.Steps) == 0 {
+		bad("steps: at least one")
+	}
+	var sumInPerson, sumOnline int64
+	ids := map[string]bool{}
+	for i, s := range p.Steps {
+		if s.ID == "" || ids[s.ID] {
+			bad("steps[%d]: missing or repeated id %q", i, s.ID)
+		}
+		ids[s.ID] = true
+		if s.Name == "" || !slices.Contains(knownUnits, s.Unit) || !s.Role.Valid() || s.Role == motcua.RoleCitizen {
+			bad("steps[%d] %s: name, a known unit and a staff role are required", i, s.ID)
+		}
+		if !slices.Contains(stepActions, s.Action) {
+			bad("steps[%d] %s: action %q unknown", i, s.ID, s.Action)
+		}
+		a, ok := halves(s.Budget)
+		b, okb := halves(s.BudgetFor(true))
+		if !ok || !okb {
+			bad("steps[%d] %s: budget must be a multiple of ½", i, s.ID)
+		}
+		sumInPerson += a
+		sumOnline += b
+		for _, u := range s.Consult {
+			if !slices.Contains(knownUnits, u) || u == s.Unit {
+				bad("steps[%d] %s: consulted unit %q unknown or the step's own", i, s.ID, u)
+			}
+		}
+		consults := len(s.Consult) + len(s.ConsultExternal)
+		if consults > 0 && (s.ConsultBudget <= 0 || s.ConsultBudget > s.Budget) {
+			bad("steps[%d] %s: consultBudget must be within the step's budget", i, s.ID)
+		}
+		if consults == 0 && s.ConsultBudget != 0 {
+			bad("steps[%d] %s: consultBudget without consulted units", i, s.ID)
+		}
+	}
+	if len(p.Steps) > 0 && p.Steps[0].Action != ActionReceive {
+		bad("steps: the first step must receive the dossier")
+	}
+	if sumInPerson != inPerson {
+		bad("steps: budgets add up to %v, the in-person time limit is %v %s",
+			float64(sumInPerson)/2, t.InPerson, t.Unit)
+	}
+	if sumOnline != online {
+		bad("steps: online budgets add up to %v, the online time limit is %v %s",
+			float64(sumOnline)/2, t.For(true), t.Unit)
+	}
+	s := p.Supplement
+	if s.Policy != SupplementPause && s.Policy != SupplementRestart {
+		bad("supplement.policy %q: want pause or restart", s.Policy)
+	}
+	if v, ok := halves(s.ApplicantDeadline.Value); !ok || v == 0 ||
+		!slices.Contains([]TimeUnit{WorkingDays, WorkingHours, CalendarDays}, s.ApplicantDeadline.Unit) {
+		bad("supplement.applicantDeadline: a positive value and a known unit are required")
+	}
+}
+
+func (p *Procedure) checkComponents(bad func(string, ...any)) {
+	if len(p.Components) == 0 {
+		bad("components: at least one")
+	}
+	ids := map[string]bool{}
+	for i, c := range p.Components {
+		if !componentIDRE.MatchString(c.ID) || ids[c.ID] {
+			bad("components[%d]: id %q malformed or repeated", i, c.ID)
+		}
+		ids[c.ID] = true
+		if c.Name == "" || c.Count < 1 || !slices.Contains(copyKinds, c.Kind) {
+			bad("components[%d] %s: name, count >= 1 and a known kind are required", i, c.ID)
+		}
+		if len(c.MimeTypes) == 0 {
+			bad("components[%d] %s: at least one accepted MIME type", i, c.ID)
+		}
+		for _, m := range c.MimeTypes {
+			if !mimeRE.MatchString(m) {
+				bad("components[%d] %s: MIME type %q malformed", i, c.ID, m)
+			}
+		}
+		if c.MaxBytes <= 0 || c.MaxBytes > maxComponentBytes {
+			bad("components[%d] %s: maxBytes %d outside 1..%d", i, c.ID, c.MaxBytes, maxComponentBytes)
+		}
+	}
+}
+
+// Component returns the component with the given id.
+func (p *Procedure) Component(id string) (Component, bool) {
+	for _, c := range p.Components {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Component{}, false
+}
+
+// InForce reports whether the version applies at time t.
+func (p *Procedure) InForce(t time.Time) bool {
+	from, err := p.EffectiveFrom.Start()
+	if err != nil || t.Before(from) {
+		return false
+	}
+	if p.EffectiveTo == "" {
+		return true
+	}
+	to, err := p.EffectiveTo.Start()
+	return err == nil && t.Before(to)
+}
+
+// Key is "code@vN", how logs and errors name a procedure version.
+func (p *Procedure) Key() string { return fmt.Sprintf("%s@v%d", p.Code, p.Version) }
+
+func mimeNames(ms []string) string {
+	names := make([]string, 0, len(ms))
+	for _, m := range ms {
+		switch m {
+		case "application/pdf":
+			names = append(names, "PDF")
+		case "image/jpeg":
+			names = append(names, "JPEG")
+		case "image/png":
+			names = append(names, "PNG")
+		case "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+			names = append(names, "DOCX")
+		case "application/msword":
+			names = append(names, "DOC")
+		default:
+			names = append(names, m)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func byteSize(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", (n+1023)>>10)
+}
