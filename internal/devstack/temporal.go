@@ -1,0 +1,320 @@
+package devstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/server/common/cluster"
+	"go.temporal.io/server/common/config"
+	"go.temporal.io/server/common/dynamicconfig"
+	tlog "go.temporal.io/server/common/log"
+	_ "go.temporal.io/server/common/persistence/sql/sqlplugin/postgresql" // registers postgres12_pgx
+	"go.temporal.io/server/schema/postgresql/v12"
+	"go.temporal.io/server/temporal"
+	toolschema "go.temporal.io/server/tools/common/schema"
+	sqltool "go.temporal.io/server/tools/sql"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// TemporalOptions says how to run the embedded Temporal server.
+type TemporalOptions struct {
+	// AdminURL is a PostgreSQL URL on which the two databases can be created.
+	AdminURL string
+	// Database and VisibilityDatabase name the databases (default temporal and
+	// temporal_visibility).
+	Database, VisibilityDatabase string
+	// Namespace is registered at start (default "default").
+	Namespace string
+	// FrontendAddr is where the frontend listens: "127.0.0.1:7233" by default, so that
+	// the Temporal CLI and UI find it; "127.0.0.1:0" picks a free port.
+	FrontendAddr string
+	// Retention of closed workflows' histories (default 30 days).
+	Retention time.Duration
+	Logger    *slog.Logger
+}
+
+// Temporal is a running embedded Temporal server.
+type Temporal struct {
+	server    temporal.Server
+	hostPort  string
+	namespace string
+}
+
+// HostPort is the frontend's address, for client.Dial.
+func (t *Temporal) HostPort() string { return t.hostPort }
+
+// Namespace is the namespace registered at start.
+func (t *Temporal) Namespace() string { return t.namespace }
+
+// Stop stops every service of the server.
+func (t *Temporal) Stop() error { return t.server.Stop() }
+
+// StartTemporal creates the Temporal databases if needed, brings their schemas up to
+// the version this server needs (with the server's own embedded schema files and SQL
+// tool), starts frontend, history, matching and worker in this process, and registers
+// the namespace. Workflows persist in PostgreSQL and survive a restart.
+func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
+	if o.Database == "" {
+		o.Database = "temporal"
+	}
+	if o.VisibilityDatabase == "" {
+		o.VisibilityDatabase = "temporal_visibility"
+	}
+	if o.Namespace == "" {
+		o.Namespace = "default"
+	}
+	if o.FrontendAddr == "" {
+		o.FrontendAddr = "127.0.0.1:7233"
+	}
+	if o.Retention == 0 {
+		o.Retention = 30 * 24 * time.Hour
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	logger := newServerLogger(o.Logger.With("component", "temporal"))
+
+	host, portStr, err := net.SplitHostPort(o.FrontendAddr)
+	if err != nil {
+		return nil, &ConfigError{Msg: fmt.Sprintf("bad Temporal frontend address %q: %v", o.FrontendAddr, err)}
+	}
+	frontendPort, _ := strconv.Atoi(portStr)
+	if frontendPort == 0 {
+		if frontendPort, err = freePort(); err != nil {
+			return nil, err
+		}
+	} else if l, err := net.Listen("tcp", net.JoinHostPort(host, portStr)); err != nil {
+		return nil, &ConfigError{Msg: fmt.Sprintf("the embedded Temporal server cannot listen on %s (in use?): stop what uses it, choose another with -temporal-port, or set TEMPORAL_ADDRESS to use a running Temporal", o.FrontendAddr)}
+	} else {
+		l.Close()
+	}
+
+	store, err := sqlConfig(o.AdminURL, o.Database)
+	if err != nil {
+		return nil, err
+	}
+	visibility, err := sqlConfig(o.AdminURL, o.VisibilityDatabase)
+	if err != nil {
+		return nil, err
+	}
+	if err := setupSchema(ctx, o.AdminURL, store, "postgresql/v12/temporal", logger); err != nil {
+		return nil, err
+	}
+	if err := setupSchema(ctx, o.AdminURL, visibility, "postgresql/v12/visibility", logger); err != nil {
+		return nil, err
+	}
+
+	// Membership ports are stored in a smallint column (cluster_membership.rpc_port),
+	// so they must stay below 32768, under the kernel's ephemeral range.
+	if err := forgetMembers(ctx, o.AdminURL, o.Database); err != nil {
+		return nil, err
+	}
+	ports := make([]int, 7)
+	for i := range ports {
+		if ports[i], err = freeLowPort(); err != nil {
+			return nil, err
+		}
+	}
+	svc := func(grpc, membership int) config.Service {
+		return config.Service{RPC: config.RPC{GRPCPort: grpc, MembershipPort: membership, BindOnIP: host}}
+	}
+	cfg := &config.Config{
+		Global: config.Global{
+			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: host},
+		},
+		Persistence: config.Persistence{
+			DefaultStore:     "postgres",
+			VisibilityStore:  "postgres-visibility",
+			NumHistoryShards: 4,
+			DataStores: map[string]config.DataStore{
+				"postgres":            {SQL: store},
+				"postgres-visibility": {SQL: visibility},
+			},
+		},
+		ClusterMetadata: &cluster.Config{
+			EnableGlobalNamespace:    false,
+			FailoverVersionIncrement: 10,
+			MasterClusterName:        "active",
+			CurrentClusterName:       "active",
+			ClusterInformation: map[string]cluster.ClusterInformation{
+				"active": {Enabled: true, InitialFailoverVersion: 1, RPCAddress: net.JoinHostPort(host, strconv.Itoa(frontendPort))},
+			},
+		},
+		DCRedirectionPolicy: config.DCRedirectionPolicy{Policy: "noop"},
+		Services: map[string]config.Service{
+			"frontend": svc(frontendPort, ports[0]),
+			"history":  svc(ports[1], ports[2]),
+			"matching": svc(ports[3], ports[4]),
+			"worker":   svc(ports[5], ports[6]),
+		},
+		Archival: config.Archival{
+			History:    config.HistoryArchival{State: "disabled"},
+			Visibility: config.VisibilityArchival{State: "disabled"},
+		},
+		NamespaceDefaults: config.NamespaceDefaults{Archival: config.ArchivalNamespaceDefaults{
+			History:    config.HistoryArchivalNamespaceDefaults{State: "disabled"},
+			Visibility: config.VisibilityArchivalNamespaceDefaults{State: "disabled"},
+		}},
+		PublicClient: config.PublicClient{HostPort: net.JoinHostPort(host, strconv.Itoa(frontendPort))},
+	}
+	dc := dynamicconfig.StaticClient{
+		// Search attributes registered at start are visible at once.
+		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): true,
+	}
+	srv, err := temporal.NewServer(
+		temporal.WithConfig(cfg),
+		temporal.ForServices(temporal.DefaultServices),
+		temporal.WithLogger(logger),
+		temporal.WithDynamicConfigClient(dc),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("create embedded Temporal server: %w", err)
+	}
+	if err := srv.Start(); err != nil {
+		return nil, fmt.Errorf("start embedded Temporal server: %w", err)
+	}
+	t := &Temporal{server: srv, hostPort: cfg.PublicClient.HostPort, namespace: o.Namespace}
+	if err := t.registerNamespace(ctx, o.Retention); err != nil {
+		_ = srv.Stop()
+		return nil, err
+	}
+	o.Logger.Info("embedded Temporal server started", "address", t.hostPort, "namespace", o.Namespace,
+		"database", o.Database, "visibility", o.VisibilityDatabase)
+	return t, nil
+}
+
+func (t *Temporal) registerNamespace(ctx context.Context, retention time.Duration) error {
+	c, err := client.Dial(client.Options{HostPort: t.hostPort, Namespace: "temporal-system", Logger: quietSDKLogger()})
+	if err != nil {
+		return fmt.Errorf("connect to the embedded Temporal server: %w", err)
+	}
+	defer c.Close()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, err = c.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{
+			Namespace:                        t.namespace,
+			WorkflowExecutionRetentionPeriod: durationpb.New(retention),
+			HistoryArchivalState:             enumspb.ARCHIVAL_STATE_DISABLED,
+			VisibilityArchivalState:          enumspb.ARCHIVAL_STATE_DISABLED,
+		})
+		var exists *serviceerror.NamespaceAlreadyExists
+		if err == nil || errors.As(err, &exists) {
+			break
+		}
+		// The services may still be joining the membership ring.
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("register namespace %s: %w", t.namespace, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// The namespace cache of the frontend refreshes on its own schedule: wait until
+	// the namespace is usable.
+	for {
+		_, err = c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: t.namespace})
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("namespace %s not ready: %w", t.namespace, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// sqlConfig turns a PostgreSQL URL into the server's SQL configuration for database db.
+func sqlConfig(adminURL, db string) (*config.SQL, error) {
+	pc, err := pgx.ParseConfig(adminURL)
+	if err != nil {
+		return nil, &ConfigError{Msg: fmt.Sprintf("bad PostgreSQL URL %s: %v", Redact(adminURL), err)}
+	}
+	attrs := map[string]string{}
+	if u, err := url.Parse(adminURL); err == nil {
+		if m := u.Query().Get("sslmode"); m != "" {
+			attrs["sslmode"] = m
+		}
+	}
+	return &config.SQL{
+		PluginName:        "postgres12_pgx",
+		DatabaseName:      db,
+		ConnectAddr:       net.JoinHostPort(pc.Host, strconv.Itoa(int(pc.Port))),
+		ConnectProtocol:   "tcp",
+		User:              pc.User,
+		Password:          pc.Password,
+		ConnectAttributes: attrs,
+		MaxConns:          20,
+		MaxIdleConns:      20,
+		MaxConnLifetime:   time.Hour,
+	}, nil
+}
+
+// setupSchema creates the database if needed and applies the server's versioned schema
+// up to the newest version, under an advisory lock so that two processes starting at
+// once do not both apply it.
+func setupSchema(ctx context.Context, adminURL string, cfg *config.SQL, schemaName string, logger tlog.Logger) error {
+	if err := EnsureDatabase(ctx, adminURL, cfg.DatabaseName); err != nil {
+		return err
+	}
+	lock, err := pgx.Connect(ctx, WithDatabase(adminURL, cfg.DatabaseName))
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", cfg.DatabaseName, err)
+	}
+	defer lock.Close(context.Background())
+	if _, err := lock.Exec(ctx, "SELECT pg_advisory_lock(hashtext('motcua.temporal-schema'))"); err != nil {
+		return fmt.Errorf("lock schema of %s: %w", cfg.DatabaseName, err)
+	}
+	conn, err := sqltool.NewConnection(cfg, logger)
+	if err != nil {
+		return fmt.Errorf("connect to %s for its schema: %w", cfg.DatabaseName, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ReadSchemaVersion(); err != nil {
+		// No version table yet: a new database. Create the version tables at 0.0, then
+		// the update below applies every versioned step.
+		if err := toolschema.NewSetupSchemaTask(conn, &toolschema.SetupConfig{InitialVersion: "0.0"}, logger).Run(); err != nil {
+			return fmt.Errorf("set up schema versioning of %s: %w", cfg.DatabaseName, err)
+		}
+	}
+	if err := toolschema.NewUpdateSchemaTask(conn, &toolschema.UpdateConfig{DBName: cfg.DatabaseName, SchemaName: schemaName}, logger).Run(); err != nil {
+		return fmt.Errorf("update schema of %s: %w", cfg.DatabaseName, err)
+	}
+	v, err := conn.ReadSchemaVersion()
+	if err != nil {
+		return fmt.Errorf("read schema version of %s: %w", cfg.DatabaseName, err)
+	}
+	want := v12.Version
+	if schemaName == "postgresql/v12/visibility" {
+		want = v12.VisibilityVersion
+	}
+	if v != want {
+		return fmt.Errorf("schema of %s is at %s after update, want %s", cfg.DatabaseName, v, want)
+	}
+	_, err = lock.Exec(ctx, "SELECT pg_advisory_unlock(hashtext('motcua.temporal-schema'))")
+	return err
+}
+
+// forgetMembers deletes the membership rows a previous run left. The embedded server is
+// the only member of its cluster; without this, a restarted server first tries to join
+// the previous process's (dead) hosts and waits out the 30 s join timeout before it
+// serves anything.
+func forgetMembers(ctx context.Context, adminURL, db string) error {
+	conn, err := pgx.Connect(ctx, WithDatabase(adminURL, db))
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", db, err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "DELETE FROM cluster_membership"); err != nil {
+		return fmt.Errorf("forget previous cluster members in %s: %w", db, err)
+	}
+	return nil
+}
