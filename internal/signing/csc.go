@@ -4,6 +4,8 @@ import (
 	"crypto"
 	"encoding/base64"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 )
 
@@ -279,8 +281,21 @@ type AuthData struct {
 	Value string `json:"value"`
 }
 
-// String hides the value so that a request printed by mistake does not show a PIN.
-func (a AuthData) String() string { return a.ID + "=[redacted]" }
+// String, Format and LogValue hide the value, so that a request printed or logged by
+// mistake does not show a PIN. JSON marshalling (the wire) keeps it.
+func (a AuthData) String() string             { return a.ID + "=[redacted]" }
+func (a AuthData) Format(f fmt.State, _ rune) { io.WriteString(f, a.String()) }
+func (a AuthData) LogValue() slog.Value       { return slog.StringValue(a.String()) }
+
+// LogValue logs an authorization request without its authentication data.
+func (r CredentialsAuthorizeRequest) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("credentialID", r.CredentialID),
+		slog.Int("numSignatures", r.NumSignatures),
+		slog.String("hashAlgorithmOID", r.HashAlgorithmOID),
+		slog.String("authData", redacted),
+	)
+}
 
 // CredentialsAuthorizeResponse carries the Signature Activation Data.
 type CredentialsAuthorizeResponse struct {

@@ -30,11 +30,12 @@ func (PIN) LogValue() slog.Value          { return slog.StringValue(redacted) }
 func (PIN) MarshalText() ([]byte, error)  { return []byte(redacted), nil }
 func (p PIN) empty() bool                 { return len(p) == 0 }
 
-// pinBox holds the PIN for a Signer. A pointer field prints as an address inside a
-// struct, so even fmt.Printf("%+v", signer) shows nothing of it, and Close can wipe it.
+// pinBox holds the PIN for a Signer. The bytes sit behind two pointers: fmt, even with
+// a wrong verb, dereferences at most one level of an unexported field, so printing a
+// Signer (or a struct holding one) shows addresses, never digits. Close wipes them.
 type pinBox struct {
-	mu sync.Mutex
-	b  []byte
+	mu     sync.Mutex
+	secret *[]byte
 }
 
 func (b *pinBox) String() string             { return redacted }
@@ -43,17 +44,24 @@ func (b *pinBox) Format(f fmt.State, _ rune) { io.WriteString(f, redacted) }
 func (b *pinBox) get() (string, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.b == nil {
+	if b.secret == nil {
 		return "", false
 	}
-	return string(b.b), true
+	return string(*b.secret), true
 }
 
 func (b *pinBox) wipe() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	clear(b.b)
-	b.b = nil
+	if b.secret != nil {
+		clear(*b.secret)
+		b.secret = nil
+	}
+}
+
+func newPINBox(p PIN) *pinBox {
+	b := []byte(p)
+	return &pinBox{secret: &b}
 }
 
 // Signer is a crypto.Signer whose private key stays in the signature service. Each Sign
@@ -119,8 +127,18 @@ func (c *Client) Signer(ctx context.Context, credentialID string, pin PIN) (*Sig
 		credentialID: credentialID,
 		chain:        chain,
 		algos:        algos,
-		pin:          &pinBox{b: []byte(pin)},
+		pin:          newPINBox(pin),
 	}, nil
+}
+
+// Format prints the credential only, whatever the verb.
+func (s Signer) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "signing.Signer{credential: %s, pin: %s}", s.credentialID, redacted)
+}
+
+// LogValue logs the credential only.
+func (s *Signer) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("credential", s.credentialID))
 }
 
 // Public returns the public key of the credential's certificate.
