@@ -335,6 +335,9 @@ func message(code string, tokens []string, loc located, args map[string]any) str
 		}
 		switch fd.Kind {
 		case KindNumber:
+			if fd.Integer {
+				return fmt.Sprintf("%s phải là số nguyên.", name)
+			}
 			return fmt.Sprintf("%s phải là một số.", name)
 		case KindMoney:
 			return fmt.Sprintf("%s phải là số tiền bằng đồng, viết bằng chữ số, không có phần lẻ.", name)
@@ -363,6 +366,9 @@ func message(code string, tokens []string, loc located, args map[string]any) str
 	case "format.file":
 		return fmt.Sprintf("%s có mã tệp không hợp lệ; vui lòng tải tệp lên lại.", name)
 	case "minimum":
+		if r, ok := args["want"].(*big.Rat); ok && r.Sign() == 0 {
+			return fmt.Sprintf("%s không được là số âm.", name)
+		}
 		return fmt.Sprintf("%s không được nhỏ hơn %s.", name, showNumber(fd, args["want"]))
 	case "maximum":
 		return fmt.Sprintf("%s không được lớn hơn %s.", name, showNumber(fd, args["want"]))
