@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"motcua"
+)
+
+// DemoPassword is the password of every demo account.
+const DemoPassword = "demo"
+
+// DemoUnit is a unit of the demo organization.
+type DemoUnit struct{ Code, AgencyCode, Name, Parent string }
+
+// DemoUnits is the demo organization: the Ministry of Home Affairs and the units that
+// receive and decide the catalog's procedures.
+var DemoUnits = []DemoUnit{
+	{"G09", "000.00.00.G09", "Bộ Nội vụ", ""},
+	{"VP", "000.00.01.G09", "Văn phòng Bộ", "G09"},
+	{"TCPCP", "000.00.02.G09", "Vụ Tổ chức phi chính phủ", "G09"},
+	{"CVTLT", "000.00.03.G09", "Cục Văn thư và Lưu trữ nhà nước", "G09"},
+	{"CCVC", "000.00.04.G09", "Vụ Công chức - Viên chức", "G09"},
+	{"TDKT", "000.00.05.G09", "Ban Thi đua - Khen thưởng Trung ương", "G09"},
+}
+
+// DemoAccount is a demo user and what it is for.
+type DemoAccount struct {
+	User User
+	Unit string
+	What string // shown at start and in the README
+}
+
+// DemoAccounts lists the demo users; every one has the password DemoPassword.
+var DemoAccounts = []DemoAccount{
+	{User{Username: "congdan1", Name: "Trần Văn Minh", Email: "congdan1@example.vn", Phone: "0912345678", Roles: []motcua.Role{motcua.RoleCitizen}}, "", "công dân: nộp và theo dõi hồ sơ"},
+	{User{Username: "canbo1", Name: "Lê Thị Hoa", Title: "Chuyên viên", Roles: []motcua.Role{motcua.RoleClerk}}, "VP", "cán bộ một cửa: tiếp nhận hồ sơ"},
+	{User{Username: "chuyenvien1", Name: "Phạm Quốc Huy", Title: "Chuyên viên chính", Roles: []motcua.Role{motcua.RoleClerk}}, "TCPCP", "chuyên viên: thẩm định hồ sơ về quỹ"},
+	{User{Username: "lanhdao1", Name: "Nguyễn Thị Bích Lĩnh", Title: "Thứ trưởng", Roles: []motcua.Role{motcua.RoleLeader}}, "G09", "lãnh đạo: ký số kết quả"},
+	{User{Username: "vanthu1", Name: "Đỗ Thu Trang", Title: "Văn thư", Roles: []motcua.Role{motcua.RoleClerical}}, "VP", "văn thư: cấp số, đóng dấu"},
+	{User{Username: "admin", Name: "Quản trị hệ thống", Roles: []motcua.Role{motcua.RoleAdmin}}, "G09", "quản trị: đơn vị, tài khoản, lịch nghỉ"},
+}
+
+// SeedDemo creates the demo organization and accounts that do not exist yet. It can be
+// run at every start.
+func (s *Store) SeedDemo(ctx context.Context) error {
+	for _, u := range DemoUnits {
+		if _, err := s.UnitByCode(ctx, u.Code); err == nil {
+			continue
+		}
+		if _, err := s.CreateUnit(ctx, u.Code, u.AgencyCode, u.Name, u.Parent); err != nil && motcua.ErrorCode(err) != motcua.ECONFLICT {
+			return fmt.Errorf("seed unit %s: %w", u.Code, err)
+		}
+	}
+	for _, a := range DemoAccounts {
+		u := a.User
+		u.Password = DemoPassword
+		if _, err := s.CreateUser(ctx, u, a.Unit); err != nil && motcua.ErrorCode(err) != motcua.ECONFLICT {
+			return fmt.Errorf("seed user %s: %w", u.Username, err)
+		}
+	}
+	return nil
+}
