@@ -26,12 +26,12 @@ var embeddedTemplates embed.FS
 
 // templateFile is the JSON form of a template.
 type templateFile struct {
-	Kind      Kind   `json:"kind"`
-	Form      string `json:"form"`      // "Mẫu số 01"; empty for results
-	Act       string `json:"act"`       // "Thông tư số 03/2025/TT-VPCP"
-	Effective string `json:"effective"` // YYYY-MM-DD, Vietnam time
-	Note      string `json:"note"`      // where the wording comes from; not printed
-	BodySize  float64 `json:"bodySize"` // body text size in points; 13 when absent
+	Kind      Kind    `json:"kind"`
+	Form      string  `json:"form"`      // "Mẫu số 01"; empty for results
+	Act       string  `json:"act"`       // "Thông tư số 03/2025/TT-VPCP"
+	Effective string  `json:"effective"` // YYYY-MM-DD, Vietnam time
+	Note      string  `json:"note"`      // where the wording comes from; not printed
+	BodySize  float64 `json:"bodySize"`  // body text size in points; 13 when absent
 	// Title lines, bold, centred; Subtitle lines, regular, centred, under the title;
 	// Subject is the "trích yếu" line(s) in bold with a short rule under it.
 	Title       []string        `json:"title"`
