@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
@@ -115,6 +116,41 @@ func DevCredentials() []CredentialSpec {
 }
 
 var credentialIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// shortNames are the RFC 4514 names of the attributes motcua writes; title has no
+// registered short name there, "T" is what OpenSSL and Windows print.
+var shortNames = map[string]string{
+	"2.5.4.3": "CN", "2.5.4.12": "T", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.6": "C",
+}
+
+// DN formats a name as an RFC 4514 string, most specific attribute first, with readable
+// Vietnamese (crypto/x509's String prints the title as hex).
+func DN(n pkix.Name) string {
+	var parts []string
+	for i := len(n.Names) - 1; i >= 0; i-- {
+		a := n.Names[i]
+		key, ok := shortNames[a.Type.String()]
+		if !ok {
+			key = a.Type.String()
+		}
+		parts = append(parts, key+"="+escapeDN(fmt.Sprint(a.Value)))
+	}
+	return strings.Join(parts, ",")
+}
+
+func escapeDN(v string) string {
+	var b strings.Builder
+	for i, r := range v {
+		switch {
+		case strings.ContainsRune(`,+"\<>;=`, r),
+			i == 0 && (r == '#' || r == ' '),
+			i == len(v)-1 && r == ' ':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 // issued is a key and its certificate.
 type issued struct {

@@ -135,8 +135,8 @@ func (s *Service) credentialInfo(c *credential, certs string, certInfo, authInfo
 		ci.Certificates = []string{signing.EncodeBase64(cert.Raw)}
 	}
 	if certInfo {
-		ci.IssuerDN = cert.Issuer.String()
-		ci.SubjectDN = cert.Subject.String()
+		ci.IssuerDN = DN(cert.Issuer)
+		ci.SubjectDN = DN(cert.Subject)
 		ci.SerialNumber = strings.ToUpper(cert.SerialNumber.Text(16))
 		ci.ValidFrom = cert.NotBefore.UTC().Format("20060102150405Z")
 		ci.ValidTo = cert.NotAfter.UTC().Format("20060102150405Z")

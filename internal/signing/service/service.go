@@ -279,7 +279,7 @@ func (s *Service) Credentials() []CredentialSummary {
 		alg, bits := keyAlg(c.key.cert.PublicKey)
 		out = append(out, CredentialSummary{
 			ID: id, UserID: c.spec.UserID, Description: c.spec.Description, Seal: c.spec.Seal,
-			Subject:      c.key.cert.Subject.String(),
+			Subject:      DN(c.key.cert.Subject),
 			KeyAlgorithm: fmt.Sprintf("%s-%d", alg, bits),
 			DevPIN:       s.devPINs[id],
 			Locked:       s.state[id].Locked,

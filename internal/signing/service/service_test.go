@@ -6,6 +6,7 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
 	"io/fs"
@@ -253,6 +254,20 @@ func TestTheLeaderCertificateNamesHerInUTF8(t *testing.T) {
 	}
 	if cert.Subject.CommonName != "Nguyễn Thị Bích Lĩnh" || len(cert.Subject.Organization) != 1 || cert.Subject.Organization[0] != "Bộ Nội vụ" {
 		t.Errorf("crypto/x509 reads the subject as %v", cert.Subject)
+	}
+	if got, want := DN(cert.Subject), "CN=Nguyễn Thị Bích Lĩnh,T=Thứ trưởng,O=Bộ Nội vụ,L=Hà Nội,C=VN"; got != want {
+		t.Errorf("DN = %q, want %q", got, want)
+	}
+}
+
+func TestDNEscapesRFC4514Specials(t *testing.T) {
+	n := pkix.Name{Names: []pkix.AttributeTypeAndValue{
+		{Type: oidOrganization, Value: "Sở A, B + C"},
+		{Type: oidCommonName, Value: " x "},
+		{Type: oidTitle, Value: "#1"},
+	}}
+	if got, want := DN(n), `T=\#1,CN=\ x\ ,O=Sở A\, B \+ C`; got != want {
+		t.Errorf("DN = %q, want %q", got, want)
 	}
 }
 
