@@ -374,6 +374,20 @@ func TestASADSignsOnlyItsHashesOnlyOnceAndOnlyBeforeItExpires(t *testing.T) {
 			t.Fatalf("expired SAD: %v, want %q", err, signing.DescExpiredSAD)
 		}
 	})
+	t.Run("not after the credential locks", func(t *testing.T) {
+		sad := authorize(t, client, "G09-seal", a)
+		for range 5 {
+			_, err := client.Authorize(context.Background(), signing.CredentialsAuthorizeRequest{
+				CredentialID: "G09-seal", NumSignatures: 1, Hashes: []string{signing.EncodeBase64(b)},
+				HashAlgorithmOID: signing.OIDSHA256, AuthData: []signing.AuthData{{ID: "PIN", Value: "000000"}}})
+			if !errors.Is(err, signing.ErrInvalidPIN) {
+				t.Fatal(err)
+			}
+		}
+		if err := signHash(client, "G09-seal", sad, a); !errors.Is(err, signing.ErrPINLocked) {
+			t.Fatalf("SAD issued before the lock: %v, want ErrPINLocked", err)
+		}
+	})
 	t.Run("no SAD", func(t *testing.T) {
 		for _, sad := range []string{"", "made-up-sad"} {
 			err := signHash(client, "lanhdao1", sad, a)

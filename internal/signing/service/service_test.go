@@ -295,9 +295,14 @@ func TestSignerCertificatesAreForDocumentSigning(t *testing.T) {
 			roots, inter := x509.NewCertPool(), x509.NewCertPool()
 			roots.AddCert(svc.Root())
 			inter.AddCert(svc.Intermediate())
-			for _, eku := range []x509.ExtKeyUsage{x509.ExtKeyUsageAny, x509.ExtKeyUsageEmailProtection} {
-				if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{eku}}); err != nil {
-					t.Errorf("verify with EKU %v: %v", eku, err)
+			for _, ekus := range [][]x509.ExtKeyUsage{
+				{x509.ExtKeyUsageAny},
+				{x509.ExtKeyUsageEmailProtection},
+				// What the pinned pdfsign verifier asks for (verify/keyusage.go).
+				{x509.ExtKeyUsage(36), x509.ExtKeyUsageEmailProtection, x509.ExtKeyUsageClientAuth},
+			} {
+				if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: ekus}); err != nil {
+					t.Errorf("verify with EKUs %v: %v", ekus, err)
 				}
 			}
 			if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter,
@@ -396,4 +401,11 @@ func TestRootCertificateIsServed(t *testing.T) {
 	if !strings.Contains(buf.String(), "BEGIN CERTIFICATE") {
 		t.Fatalf("GET %s: %q", RootPath, buf.String())
 	}
+}
+
+func newBenchServer(b *testing.B, svc *Service) *httptest.Server {
+	b.Helper()
+	srv := httptest.NewServer(svc.Handler())
+	b.Cleanup(srv.Close)
+	return srv
 }
