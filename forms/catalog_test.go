@@ -1,0 +1,196 @@
+package forms
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"motcua"
+)
+
+func TestEmbeddedCatalogLoadsAndCoversTheMinistrysDomains(t *testing.T) {
+	c, err := Default(WithClock(func() time.Time { return testNow }))
+	if err != nil {
+		t.Fatalf("the embedded catalog must load: %v", err)
+	}
+	procs := c.Procedures()
+	if len(procs) < 8 {
+		t.Fatalf("%d procedures in force, want at least 8", len(procs))
+	}
+	byUnit := map[string]int{}
+	for _, p := range procs {
+		for _, s := range p.Steps {
+			if s.Action == ActionAppraise {
+				byUnit[s.Unit]++
+			}
+		}
+	}
+	for unit, want := range map[string]int{"TCPCP": 3, "CVTLT": 2, "CCVC": 2, "TDKT": 1} {
+		if byUnit[unit] < want {
+			t.Errorf("unit %s appraises %d procedures, want at least %d", unit, byUnit[unit], want)
+		}
+	}
+	p, err := c.Procedure("G09.TDKT.01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]bool{}
+	consults := 0
+	for _, s := range p.Steps {
+		units[s.Unit] = true
+		consults += len(s.Consult)
+	}
+	if len(units) < 3 || consults == 0 {
+		t.Errorf("commendation review spans %d units with %d consultations, want a multi-level review with consultation", len(units), consults)
+	}
+	if got := strings.Join(p.Signer.Lines(), " / "); got != "KT. BỘ TRƯỞNG / THỨ TRƯỞNG" {
+		t.Errorf("signer lines = %q", got)
+	}
+}
+
+// validProcedure is a small correct procedure file; tests break one thing at a time.
+const validProcedure = `{
+  "code": "1.000001", "version": 1, "name": "Thủ tục thử", "domain": "Thử",
+  "effectiveFrom": "2025-01-01",
+  "legalBasis": [{"number": "1/2025/NĐ-CP", "title": "Nghị định thử"}],
+  "applicantKinds": ["citizen"], "receivingUnit": "VP", "decidingUnit": "G09",
+  "decidingAuthority": "Bộ trưởng", "signer": {"prefix": "KT.", "authorityTitle": "BỘ TRƯỞNG", "title": "THỨ TRƯỞNG"},
+  "timeLimit": {"unit": "working_days", "inPerson": 5, "online": 4},
+  "steps": [
+    {"id": "a", "name": "Tiếp nhận", "unit": "VP", "role": "clerk", "action": "receive", "budget": 0.5, "budgetOnline": 0.5},
+    {"id": "b", "name": "Thẩm định", "unit": "TCPCP", "role": "clerk", "action": "appraise", "budget": 4, "budgetOnline": 3,
+     "consult": ["CCVC"], "consultBudget": 2},
+    {"id": "c", "name": "Trả", "unit": "VP", "role": "clerk", "action": "return", "budget": 0.5}
+  ],
+  "supplement": {"policy": "pause", "applicantDeadline": {"value": 10, "unit": "working_days"}},
+  "components": [{"id": "don", "name": "Đơn", "kind": "original", "count": 1, "mandatory": true,
+                  "mimeTypes": ["application/pdf"], "maxBytes": 1048576}],
+  "fee": {"kind": "per_unit", "amount": 2000, "unitName": "trang", "description": "2.000 đồng một trang"},
+  "result": {"documentType": "van_ban", "name": "Văn bản", "template": "thu"},
+  "retention": {"years": 5},
+  "form": {"title": "Tờ khai", "sections": [{"id": "s", "title": "Thông tin", "fields": [
+    {"key": "name", "label": "Họ và tên", "kind": "text", "required": true},
+    {"key": "fileDon", "label": "Đơn", "kind": "file", "required": true, "component": "don"}
+  ]}]},
+  "sources": [{"url": "https://example.vn/a", "title": "Nguồn", "lookedUp": "2026-11-22", "confirms": "thời hạn"}]
+}`
+
+func TestBrokenCatalogFilesFailLoudlyWithEveryProblem(t *testing.T) {
+	cases := []struct {
+		name, from, to string
+		want           []string
+	}{
+		{"budgets do not add up", `"budget": 4, "budgetOnline": 3`, `"budget": 3, "budgetOnline": 3`,
+			[]string{"budgets add up to 4, the in-person time limit is 5"}},
+		{"online budgets do not add up", `"budget": 4, "budgetOnline": 3`, `"budget": 4, "budgetOnline": 2`,
+			[]string{"online budgets add up to 3, the online time limit is 4"}},
+		{"unknown unit and prefix", `"decidingUnit": "G09"`, `"decidingUnit": "XYZ"`, []string{`decidingUnit "XYZ"`}},
+		{"mandatory component without file field", `"required": true, "component": "don"`, `"component": "don"`,
+			[]string{`mandatory component "don" has no required file field`}},
+		{"unknown field in the file", `"domain": "Thử",`, `"domain": "Thử", "dommain": "x",`, []string{`unknown field "dommain"`}},
+		{"consultation outside the budget", `"consultBudget": 2`, `"consultBudget": 9`, []string{"consultBudget must be within"}},
+		{"bad MIME type and fee", `"mimeTypes": ["application/pdf"]`, `"mimeTypes": ["PDF"]`, []string{`MIME type "PDF" malformed`}},
+		{"several problems at once", `"receivingUnit": "VP"`, `"receivingUnit": "TCPCP", "retention": {"years": 1, "permanent": true}`,
+			[]string{"one-stop desk", "retention"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			body := strings.Replace(validProcedure, tc.from, tc.to, 1)
+			if body == validProcedure {
+				t.Fatalf("test case did not change the file")
+			}
+			if tc.name == "several problems at once" {
+				body = strings.Replace(body, `"retention": {"years": 5},`, "", 1)
+			}
+			_, err := Load(fstest.MapFS{"1.000001/v1/procedure.json": {Data: []byte(body)}})
+			if err == nil {
+				t.Fatal("broken catalog loaded")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not say %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+	t.Run("the valid file loads", func(t *testing.T) {
+		if _, err := Load(fstest.MapFS{"1.000001/v1/procedure.json": {Data: []byte(validProcedure)}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("path and content disagree", func(t *testing.T) {
+		_, err := Load(fstest.MapFS{"1.000002/v1/procedure.json": {Data: []byte(validProcedure)}})
+		if err == nil || !strings.Contains(err.Error(), "its path says 1.000002 v1") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
+
+func TestUnknownProcedureIsNotFound(t *testing.T) {
+	c := testCatalog(t)
+	for _, get := range []func() error{
+		func() error { _, err := c.Procedure("9.999999"); return err },
+		func() error { _, err := c.Version("1.014936", 3); return err },
+		func() error { _, err := c.Version("1.014936", 0); return err },
+		func() error { _, err := c.At("1.014936", time.Date(2019, 1, 1, 0, 0, 0, 0, vnZone)); return err },
+	} {
+		err := get()
+		var me *motcua.Error
+		if !errors.As(err, &me) || me.Code != motcua.ENOTFOUND || me.Message == "" {
+			t.Errorf("err = %v, want ENOTFOUND with a message", err)
+		}
+	}
+}
+
+func TestComponentAcceptsOnlyItsTypesAndSize(t *testing.T) {
+	c := testCatalog(t)
+	p, _ := c.Procedure("G09.CVTLT.01")
+	photo, ok := p.Component("anh")
+	if !ok {
+		t.Fatal("no photo component")
+	}
+	if err := photo.Accepts("image/jpeg", 500<<10); err != nil {
+		t.Errorf("a 500 KB JPEG photo refused: %v", err)
+	}
+	for _, tc := range []struct {
+		mime string
+		size int64
+		want string
+	}{
+		{"application/pdf", 100, "phải là JPEG, PNG"},
+		{"image/png; charset=binary", 3 << 20, "vượt quá 2 MB"},
+	} {
+		err := photo.Accepts(tc.mime, tc.size)
+		if err == nil || !strings.Contains(motcua.ErrorMessage(err), tc.want) {
+			t.Errorf("Accepts(%s, %d) = %v, want %q", tc.mime, tc.size, err, tc.want)
+		}
+	}
+}
+
+func TestFeeIsComputedByItsKind(t *testing.T) {
+	perPage := Fee{Kind: FeePerUnit, Amount: 2000, UnitName: "trang"}
+	if got, err := perPage.Compute(12); err != nil || got != 24000 {
+		t.Errorf("12 pages = %d, %v; want 24000", got, err)
+	}
+	if _, err := perPage.Compute(-1); err == nil {
+		t.Error("a negative count was priced")
+	}
+	if got, _ := (Fee{Kind: FeeNone}).Compute(5); got != 0 {
+		t.Errorf("no fee = %d", got)
+	}
+	if _, err := (Fee{Kind: FeeByRegulation, Basis: "TT 275/2016"}).Compute(1); err == nil {
+		t.Error("a fee not encoded was computed")
+	}
+}
+
+func TestSchemaIsJSONSchema2020WithLabels(t *testing.T) {
+	p, _ := testCatalog(t).Procedure("1.014936")
+	s := string(p.Schema())
+	for _, want := range []string{`"$schema": "https://json-schema.org/draft/2020-12/schema"`, `"title": "Tên quỹ"`, `"format": "vn-cccd"`, `"minItems": 3`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("schema lacks %s", want)
+		}
+	}
+}
