@@ -135,18 +135,18 @@ func (r *Renderer) compose(ctx context.Context, doc Document, t *compiled, m [3]
 
 	var titles, subtitles []string
 	for _, tt := range t.title {
-		s, err := exec(tt, doc)
+		s, err := execute(tt, doc)
 		if err != nil {
 			return Output{}, err
 		}
 		titles = append(titles, s)
 	}
-	subject, err := exec(t.subject, doc)
+	subject, err := execute(t.subject, doc)
 	if err != nil {
 		return Output{}, err
 	}
 	for _, tt := range t.subtitle {
-		s, err := exec(tt, doc)
+		s, err := execute(tt, doc)
 		if err != nil {
 			return Output{}, err
 		}
@@ -162,7 +162,7 @@ func (r *Renderer) compose(ctx context.Context, doc Document, t *compiled, m [3]
 			return Output{}, err
 		}
 		if b.when != nil {
-			w, err := exec(b.when, doc)
+			w, err := execute(b.when, doc)
 			if err != nil {
 				return Output{}, err
 			}
@@ -180,7 +180,7 @@ func (r *Renderer) compose(ctx context.Context, doc Document, t *compiled, m [3]
 			for j, row := range rs {
 				cells[j] = make([]string, len(b.cells))
 				for k, ct := range b.cells {
-					s, err := exec(ct, cellData{No: j + 1, Row: row, Doc: doc})
+					s, err := execute(ct, cellData{No: j + 1, Row: row, Doc: doc})
 					if err != nil {
 						return Output{}, err
 					}
@@ -194,7 +194,7 @@ func (r *Renderer) compose(ctx context.Context, doc Document, t *compiled, m [3]
 			lo.table(b.src.Table.Columns, cells, ts)
 			continue
 		}
-		s, err := exec(b.text, doc)
+		s, err := execute(b.text, doc)
 		if err != nil {
 			return Output{}, err
 		}

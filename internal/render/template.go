@@ -291,8 +291,8 @@ func (c *compiled) info() TemplateInfo {
 	return TemplateInfo{Kind: c.file.Kind, Form: c.file.Form, Act: c.file.Act, Effective: c.effective, Path: c.path}
 }
 
-// exec runs t on data and returns its output.
-func exec(t *template.Template, data any) (string, error) {
+// execute runs t on data and returns its output.
+func execute(t *template.Template, data any) (string, error) {
 	if t == nil {
 		return "", nil
 	}
