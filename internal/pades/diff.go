@@ -36,8 +36,8 @@ type diffContext struct {
 	f          *File
 	prev, cur  int
 	catRef     Ref
-	acroRef    Ref // indirect AcroForm, if any
-	fieldsRef  Ref // indirect /Fields array, if any
+	acroRef    Ref         // indirect AcroForm, if any
+	fieldsRef  Ref         // indirect /Fields array, if any
 	pages      map[int]int // page object number -> page number
 	annotsRefs map[int]int // indirect /Annots array -> page number
 	fields     map[int]field

@@ -76,7 +76,7 @@ func makePKI() (*testPKI, error) {
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: "motcua test CA", Organization: []string{"Bộ Nội vụ (thử nghiệm)"}, Country: []string{"VN"}},
 		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
+		NotAfter:              now.Add(40 * 365 * 24 * time.Hour),
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
@@ -104,7 +104,7 @@ func makePKI() (*testPKI, error) {
 			SerialNumber: big.NewInt(serial),
 			Subject:      pkix.Name{CommonName: cn, Organization: []string{org}, Country: []string{"VN"}},
 			NotBefore:    now.Add(-time.Hour),
-			NotAfter:     now.Add(2 * 365 * 24 * time.Hour),
+			NotAfter:     now.Add(30 * 365 * 24 * time.Hour), // the stored attack corpus must stay verifiable
 			KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 			ExtKeyUsage:  eku,
 		}
@@ -235,6 +235,26 @@ func resultPDF(t testing.TB, pages int) []byte {
 	js := `{"paper":"A4P","origin":"LowerLeft",
 "fonts":{"body":{"name":"DejaVuSerif","size":12},"bold":{"name":"DejaVuSerif-Bold","size":12}},
 "pages":{` + strings.Join(pj, ",") + `}}`
+	var out bytes.Buffer
+	if err := api.Create(nil, strings.NewReader(js), &out, nil); err != nil {
+		t.Fatalf("pdfcpu create: %v", err)
+	}
+	return out.Bytes()
+}
+
+// smallPDF is a one-page result with the same two fields but only core fonts (nothing
+// embedded), so that the stored attack corpus stays small.
+func smallPDF(t testing.TB) []byte {
+	t.Helper()
+	installFonts(t)
+	js := `{"paper":"A4P","origin":"LowerLeft","fonts":{"body":{"name":"Helvetica","size":12}},
+"pages":{"1":{"content":{"text":[
+ {"value":"BO NOI VU - QUYET DINH cong nhan quy xa hoi","pos":[60,700],"font":{"name":"$body"}},
+ {"value":"Dieu 1. Cong nhan Quy Bao tro tre em Viet Nam.","pos":[60,670],"font":{"name":"$body"}},
+ {"value":"KT. BO TRUONG - THU TRUONG","pos":[380,300],"font":{"name":"$body"}}],
+"textfield":[
+ {"id":"motcua.number","value":"","pos":[60,745],"width":160,"font":{"name":"$body"}},
+ {"id":"motcua.date","value":"","pos":[300,745],"width":230,"font":{"name":"$body"}}]}}}}`
 	var out bytes.Buffer
 	if err := api.Create(nil, strings.NewReader(js), &out, nil); err != nil {
 		t.Fatalf("pdfcpu create: %v", err)
