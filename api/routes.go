@@ -1,0 +1,41 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"motcua"
+)
+
+// routes is the whole HTTP surface on one screen.
+func (s *server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, middleware.RealIP, s.recoverer, s.logRequests, s.measure, securityHeaders)
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
+
+	r.Get("/healthz", s.handleHealthz())                                         // process up
+	r.Get("/readyz", s.handleReadyz())                                           // PostgreSQL and Temporal answer
+	r.Handle("/metrics", promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})) // Prometheus
+	r.Handle("/static/*", http.FileServerFS(staticFiles))                        // CSS, images
+	r.With(s.optionalActor).Get("/", s.handleHome())                             // home page
+	r.With(s.optionalActor).Post("/dang-nhap", s.handlePageLogin())              // password login form
+	r.With(s.optionalActor).Post("/dang-xuat", s.handlePageLogout())             // logout
+	r.Get("/auth/oidc/login", s.handleOIDCLogin())                               // start SSO
+	r.Get("/auth/oidc/callback", s.handleOIDCCallback())                         // finish SSO
+
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(middleware.AllowContentType("application/json", "multipart/form-data"), limitBody(1<<20))
+		r.Post("/auth/login", s.handleAPILogin()) // development login for programs
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireActor)
+			r.Post("/auth/logout", s.handleAPILogout())
+			r.Get("/me", s.handleMe())
+			r.With(s.require(motcua.PermReadUnitWork)).Get("/inbox", s.handleInbox())
+		})
+	})
+	return r
+}

@@ -1,0 +1,71 @@
+// Package api is motcua's HTTP face: the JSON API under /api/v1 for programs and the
+// pages for people, over the same services. Nothing imports it: cmd/motcua wires it.
+//
+// Handlers decide nothing about a dossier's progress (the workflow does) and write no
+// records directly except sessions; they read from PostgreSQL read models.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"motcua/internal/auth"
+	"motcua/internal/store"
+)
+
+// Pinger is something /readyz asks: PostgreSQL, Temporal.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// PingFunc adapts a function to Pinger.
+type PingFunc func(ctx context.Context) error
+
+// Ping implements Pinger.
+func (f PingFunc) Ping(ctx context.Context) error { return f(ctx) }
+
+// Deps is everything the HTTP layer needs.
+type Deps struct {
+	Store    *store.Store
+	Sessions *auth.Sessions
+	// Auth checks bearer tokens: Sessions, then OIDC when configured.
+	Auth auth.Authenticator
+	// OIDC runs the page login with single sign-on; nil when not configured.
+	OIDC *auth.OIDC
+	// Ready lists what must answer for /readyz to be 200, by name.
+	Ready map[string]Pinger
+	// Metrics is the registry /metrics serves; the API adds its own collectors.
+	Metrics *prometheus.Registry
+	Log     *slog.Logger
+	// SecureCookies marks cookies Secure (behind HTTPS). Off only for local HTTP.
+	SecureCookies bool
+	// DevLogin enables POST /api/v1/auth/login and the password form.
+	DevLogin bool
+	// Now is the clock (tests may fix it).
+	Now func() time.Time
+}
+
+// server holds the dependencies of the handlers.
+type server struct {
+	Deps
+	metrics *httpMetrics
+}
+
+// New returns the HTTP handler of motcua.
+func New(d Deps) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+	}
+	s := &server{Deps: d, metrics: newHTTPMetrics(d.Metrics)}
+	return s.routes()
+}
