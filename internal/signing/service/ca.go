@@ -50,11 +50,13 @@ var (
 	oidOrganizationalUnit  = asn1.ObjectIdentifier{2, 5, 4, 11}
 	oidExtKeyUsage         = asn1.ObjectIdentifier{2, 5, 29, 37}
 	oidKPTimeStamping      = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 8}
-	OIDKPDocumentSigning   = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36} // RFC 9336
-	OIDKPEmailProtection   = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 4}
 	defaultTSAPolicyOID    = asn1.ObjectIdentifier{2, 999, 1, 1}
 	errDataDirInconsistent = errors.New("the signer data directory is inconsistent")
 )
+
+// OIDKPDocumentSigning is id-kp-documentSigning (RFC 9336), which crypto/x509 reports in
+// Certificate.UnknownExtKeyUsage: verifiers look for it there.
+var OIDKPDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36}
 
 // Subject is the distinguished name of a certificate. Every string is written as a
 // UTF8String (the country as the PrintableString X.520 requires), normalized to NFC, so
