@@ -48,19 +48,6 @@ type diffContext struct {
 	level      int // effective DocMDP level for this revision
 	locks      []fieldLock
 	allowed    map[string]bool // nil: any field may be filled
-	fieldsNow  map[int]bool    // signature fields of revision cur, built on first use
-}
-
-func (c *diffContext) isFieldNow(n int) bool {
-	if c.fieldsNow == nil {
-		c.fieldsNow = map[int]bool{}
-		if fl, err := c.f.signatureFields(c.cur); err == nil {
-			for _, x := range fl {
-				c.fieldsNow[x.ref.Num] = true
-			}
-		}
-	}
-	return c.fieldsNow[n]
 }
 
 // diffRevision compares revision cur with cur-1. level is the DocMDP level in force
@@ -391,10 +378,6 @@ func (c *diffContext) checkAppended(rd *revisionDiff, old, nw Object, page int, 
 			// borrows an old signature would be an overlay, not a signature.
 			if o, _, _ := c.f.resolveLoc(v.Num, c.prev); o != nil {
 				fail(CodeUnsignedSigField, "revision %d adds signature widget %d reusing signature dictionary %d", rev, r.Num, v.Num)
-				continue
-			}
-			if !c.isFieldNow(r.Num) {
-				fail(CodeUnsignedSigField, "revision %d adds signature widget %d that is not a form field", rev, r.Num)
 				continue
 			}
 			if c.level == NoChanges {

@@ -97,6 +97,42 @@ func (f *File) signatureFields(rev int) ([]field, error) {
 	return out, nil
 }
 
+// allSignatureFields lists the signature fields of the AcroForm and, after them, the
+// signature widgets found only on pages: some signers (poppler 22's pdfsig with an
+// indirect /Fields array) add the widget to the page but not to the form, and viewers
+// still show the signature, so the verifier must check it.
+func (f *File) allSignatureFields(rev int) ([]field, error) {
+	out, err := f.signatureFields(rev)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int]bool{}
+	for _, x := range out {
+		seen[x.ref.Num] = true
+	}
+	pages, err := f.pageRefs(rev)
+	if err != nil {
+		return out, err
+	}
+	for _, pr := range pages {
+		pg, _ := f.resolveAt(pr, rev).(Dict)
+		annots, _ := f.resolveAt(pg["Annots"], rev).(Array)
+		for _, a := range annots {
+			r, ok := a.(Ref)
+			if !ok || seen[r.Num] {
+				continue
+			}
+			d, _ := f.resolveAt(r, rev).(Dict)
+			if d["Subtype"] != Name("Widget") || d["FT"] != Name("Sig") {
+				continue
+			}
+			seen[r.Num] = true
+			out = append(out, field{ref: r, dict: d, name: fieldName(d), ft: "Sig"})
+		}
+	}
+	return out, nil
+}
+
 // docMDP returns the DocMDP permission level recorded in revision rev's catalog (/Perms
 // /DocMDP), or 0 when the document is not certified.
 func (f *File) docMDP(rev int) int {

@@ -71,7 +71,7 @@ func Verify(pdf []byte, opts VerifyOptions) (rep *Report, err error) {
 	rep.Problems = append(rep.Problems, f.structureProblems()...)
 
 	last := len(f.revs) - 1
-	sigFields, err := f.signatureFields(last)
+	sigFields, err := f.allSignatureFields(last)
 	if err != nil {
 		rep.Problems = append(rep.Problems, problem(CodeUnreadable, 0, "form fields: %v", err))
 	}
@@ -86,7 +86,7 @@ func Verify(pdf []byte, opts VerifyOptions) (rep *Report, err error) {
 	diffs := make([]revisionDiff, len(f.revs))
 	for s := 1; s < len(f.revs); s++ {
 		var locks []fieldLock
-		if fl, err := f.signatureFields(s - 1); err == nil {
+		if fl, err := f.allSignatureFields(s - 1); err == nil {
 			for _, x := range fl {
 				if sig, ok := f.resolveAt(x.dict["V"], s-1).(Dict); ok {
 					locks = append(locks, lockOf(f, sig, x.dict, s-1))
