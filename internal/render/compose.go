@@ -227,6 +227,9 @@ func (lo *layouter) title(title []string, subject string, subtitle []string, bod
 		lo.rule(contentLeft+contentWidth/2, lo.y+3, max(widest(n)*0.4, 60))
 		lo.y += 8
 	}
+	if len(subtitle) > 0 {
+		lo.y += 2
+	}
 	for _, t := range subtitle {
 		lo.place(paragraph{spans: spansOf(t, regular), size: bodySize, align: alignCenter,
 			x: contentLeft, width: contentWidth}, 0)

@@ -121,7 +121,7 @@ func keyStrings(name string) []string {
 	case "03-refusal":
 		return append(common, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "không thuộc thẩm quyền giải quyết của Bộ Nội vụ")
 	case "04-apology":
-		return append(common, "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN", "Số: 05/VP-MC",
+		return append(common, "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ", "Số: 05/VP-MC",
 			"Hà Nội, ngày 02 tháng 01 năm 2026", "16 giờ 30 phút, ngày 20/01/2026", "TL. BỘ TRƯỞNG",
 			"CHÁNH VĂN PHÒNG", "Đỗ Thu Trang", "Nơi nhận:", "- Lưu: VT, MC.")
 	case "05-stop-notice":
