@@ -27,6 +27,7 @@ func (f *File) fields(rev int) ([]field, error) {
 	top, _ := f.resolveAt(acro["Fields"], rev).(Array)
 	var out []field
 	seen := map[int]bool{}
+	visits := 0
 	var walk func(o Object, prefix string, ft Name, depth int) error
 	walk = func(o Object, prefix string, ft Name, depth int) error {
 		r, ok := o.(Ref)
@@ -54,6 +55,10 @@ func (f *File) fields(rev int) ([]field, error) {
 			ft = v
 		}
 		kids, _ := f.resolveAt(d["Kids"], rev).(Array)
+		visits += len(kids)
+		if visits > maxVisits {
+			return errors.New("form field tree is too large")
+		}
 		// Kids that carry /T are fields; kids without are only widgets of this field.
 		hasFieldKids := false
 		for _, k := range kids {
@@ -114,9 +119,14 @@ func (f *File) allSignatureFields(rev int) ([]field, error) {
 	if err != nil {
 		return out, err
 	}
+	visits := 0
 	for _, pr := range pages {
 		pg, _ := f.resolveAt(pr, rev).(Dict)
 		annots, _ := f.resolveAt(pg["Annots"], rev).(Array)
+		visits += len(annots)
+		if visits > maxVisits {
+			return out, errors.New("too many annotations")
+		}
 		for _, a := range annots {
 			r, ok := a.(Ref)
 			if !ok || seen[r.Num] {

@@ -192,9 +192,10 @@ func writeObject(buf *bytes.Buffer, o Object) {
 // placeholders must sit at known offsets.
 type rawObject []byte
 
+// formatReal writes the shortest decimal that reads back as exactly f: a field or page
+// copied into an update must compare equal to the original.
 func formatReal(f float64) string {
-	s := strconv.FormatFloat(f, 'f', 4, 64)
-	s = trimZeros(s)
+	s := trimZeros(strconv.FormatFloat(f, 'f', -1, 64))
 	if s == "-0" {
 		return "0"
 	}

@@ -17,6 +17,9 @@ const (
 	maxXrefEntries  = 1 << 20 // entries over all xref sections
 	maxResolve      = 1 << 18 // objects parsed while answering one request
 	maxDecodedTotal = 64 << 20
+	maxVisits       = 1 << 18 // array entries examined by one walk of fields or annotations
+	maxSignatures   = 32      // signatures verified in one file
+	maxScan         = 256 << 20
 )
 
 var errSyntax = errors.New("pdf syntax error")

@@ -21,6 +21,7 @@ type File struct {
 	resolved int // objects parsed so far (capped by maxResolve)
 	decoded  int // bytes decompressed so far (capped by maxDecodedTotal)
 	inLength int // guards recursion of indirect /Length
+	scanned  int // bytes searched for "endstream" (capped by maxScan)
 }
 
 // revision is one xref section and its trailer: the original file or one incremental
@@ -280,7 +281,7 @@ func (f *File) parseIndirectAt(pos int64, wantNum int) (int, int, Object, error)
 		return 0, 0, nil, fmt.Errorf("object offset %d outside the file", pos)
 	}
 	f.resolved++
-	if f.resolved > maxResolve {
+	if f.resolved > maxResolve || f.scanned > maxScan {
 		return 0, 0, nil, errors.New("too many objects")
 	}
 	l := &lexer{b: f.data, pos: int(pos), base: 0}
@@ -357,7 +358,12 @@ func (f *File) streamData(d Dict, start int) ([]byte, error) {
 	}
 	e := indexOf(f.data, start, "endstream")
 	if e < 0 {
+		f.scanned += len(f.data) - start
 		return nil, errors.New("stream without endstream")
+	}
+	f.scanned += e - start
+	if f.scanned > maxScan {
+		return nil, errors.New("too much searching for stream ends")
 	}
 	end := e
 	if end > start && f.data[end-1] == '\n' {

@@ -225,7 +225,7 @@ func arcText(r *vector.Rasterizer, pen *glyphPen, s string, c, rad, mid, span fl
 	spacing := 0.0
 	if len(gids) > 1 {
 		spacing = max(0, (span*rad-total)/float64(len(gids)-1))
-		spacing = min(spacing, pen.width("M")*0.8)
+		spacing = min(spacing, pen.width("M")*0.35)
 	}
 	arc := (total + spacing*float64(len(gids)-1)) / rad
 	dir := 1.0

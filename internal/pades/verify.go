@@ -95,6 +95,10 @@ func Verify(pdf []byte, opts VerifyOptions) (rep *Report, err error) {
 		}
 		diffs[s] = diffRevision(f, s, f.docMDP(s-1), locks, allowed)
 	}
+	if len(sigFields) > maxSignatures {
+		rep.Problems = append(rep.Problems, problem(CodeTooLarge, 0, "%d signature fields, limit %d", len(sigFields), maxSignatures))
+		sigFields = sigFields[:maxSignatures]
+	}
 	maxSigned := -1
 	for _, fl := range sigFields {
 		sr, k := f.verifySignature(fl, opts)
