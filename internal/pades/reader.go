@@ -645,7 +645,11 @@ func (f *File) size() int {
 }
 
 // pageRefs returns the references of the pages of revision rev in order.
-func (f *File) pageRefs(rev int) ([]Ref, error) {
+func (f *File) pageRefs(rev int) ([]Ref, error) { return f.pagesUpTo(rev, -1) }
+
+// pagesUpTo is pageRefs that stops after limit pages (all when limit < 0): signing on
+// page 1 of a long document need not read the others.
+func (f *File) pagesUpTo(rev, limit int) ([]Ref, error) {
 	cat, _, err := f.catalog(rev)
 	if err != nil {
 		return nil, err
@@ -669,6 +673,9 @@ func (f *File) pageRefs(rev int) ([]Ref, error) {
 		if d["Type"] == Name("Pages") {
 			kids, _ := f.resolveAt(d["Kids"], rev).(Array)
 			for _, k := range kids {
+				if limit >= 0 && len(out) >= limit {
+					return nil
+				}
 				kr, ok := k.(Ref)
 				if !ok {
 					return errors.New("page tree kid is not a reference")

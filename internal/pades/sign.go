@@ -141,13 +141,13 @@ func Sign(ctx context.Context, pdf []byte, opts SignOptions) ([]byte, error) {
 		return nil, &motcua.Error{Code: motcua.ECONFLICT, Message: "Văn bản đã được chứng nhận không cho phép thay đổi; không thể ký thêm."}
 	}
 
-	pages, err := f.pageRefs(last)
-	if err != nil {
-		return nil, fmt.Errorf("sign: %w", err)
-	}
 	pageNo := 1
 	if opts.Appearance != nil && opts.Appearance.Page > 0 {
 		pageNo = opts.Appearance.Page
+	}
+	pages, err := f.pagesUpTo(last, pageNo)
+	if err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
 	}
 	if pageNo > len(pages) {
 		return nil, &motcua.Error{Code: motcua.EINVALID, Message: fmt.Sprintf("Văn bản có %d trang, không có trang %d để đặt chữ ký.", len(pages), pageNo)}

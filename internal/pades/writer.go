@@ -39,8 +39,21 @@ func (u *incremental) set(r Ref, o Object) { u.objs[r.Num] = o }
 func (u *incremental) write() ([]byte, map[int]int64, error) {
 	data := u.f.data
 	last := u.f.revs[len(u.f.revs)-1]
+	// One allocation for the whole output: the old bytes, the streams and the
+	// signature placeholder, plus room for dictionaries and the xref.
+	extra := 16 << 10
+	for _, o := range u.objs {
+		switch x := o.(type) {
+		case *Stream:
+			extra += len(x.Data) + 256
+		case rawObject:
+			extra += len(x)
+		default:
+			extra += 512
+		}
+	}
 	var buf bytes.Buffer
-	buf.Grow(len(data) + 4096)
+	buf.Grow(len(data) + extra)
 	buf.Write(data)
 	if len(data) > 0 && data[len(data)-1] != '\n' && data[len(data)-1] != '\r' {
 		buf.WriteByte('\n')
