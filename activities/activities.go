@@ -1,0 +1,46 @@
+// Package activities holds motcua's Temporal activities: every piece of I/O a workflow
+// needs (PostgreSQL records, PDFs, signatures, notifications, archives). Each activity
+// is idempotent, because Temporal runs an activity at least once.
+//
+// Activities are methods of Activities, registered once with the worker; workflows
+// refer to them through a nil *Activities so that names are checked by the compiler.
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"motcua/internal/store"
+)
+
+// Activities holds the dependencies of every activity.
+type Activities struct {
+	Store *store.Store
+}
+
+// PurgeInput says what to purge.
+type PurgeInput struct {
+	// OlderThan: sessions that ended, and idempotency keys created, longer ago than
+	// this are deleted.
+	OlderThan time.Duration
+}
+
+// PurgeResult says what was purged.
+type PurgeResult struct {
+	Deleted int64
+}
+
+// PurgeExpired deletes ended sessions and old idempotency keys. Deleting what is
+// already gone deletes nothing, so a retry is harmless.
+func (a *Activities) PurgeExpired(ctx context.Context, in PurgeInput) (PurgeResult, error) {
+	cutoff := time.Now().Add(-in.OlderThan)
+	n, err := a.Store.PurgeExpired(ctx, cutoff)
+	if err != nil {
+		return PurgeResult{}, fmt.Errorf("purge expired before %s: %w", cutoff.Format(time.RFC3339), err)
+	}
+	activity.GetLogger(ctx).Info("purged expired sessions and idempotency keys", "deleted", n)
+	return PurgeResult{Deleted: n}, nil
+}
