@@ -10,9 +10,10 @@ import (
 	"go.temporal.io/server/common/log/tag"
 )
 
-// serverLogger sends the Temporal server's logs to slog. The server is chatty at info
-// level, so its info lines go out at debug and only warnings and errors are seen by
-// default.
+// serverLogger sends the embedded Temporal server's logs to slog, one level down: the
+// server is chatty, and logs passing errors while its services start and stop ("not
+// enough hosts", "frontend is not healthy yet"), which would alarm someone running
+// motcua on a laptop. Its warnings go out at debug and its errors at warn.
 type serverLogger struct{ l *slog.Logger }
 
 func newServerLogger(l *slog.Logger) tlog.Logger { return &serverLogger{l: l} }
@@ -30,8 +31,8 @@ func (s *serverLogger) log(level slog.Level, msg string, tags []tag.Tag) {
 
 func (s *serverLogger) Debug(msg string, tags ...tag.Tag)  { s.log(slog.LevelDebug-4, msg, tags) }
 func (s *serverLogger) Info(msg string, tags ...tag.Tag)   { s.log(slog.LevelDebug, msg, tags) }
-func (s *serverLogger) Warn(msg string, tags ...tag.Tag)   { s.log(slog.LevelWarn, msg, tags) }
-func (s *serverLogger) Error(msg string, tags ...tag.Tag)  { s.log(slog.LevelError, msg, tags) }
+func (s *serverLogger) Warn(msg string, tags ...tag.Tag)   { s.log(slog.LevelDebug, msg, tags) }
+func (s *serverLogger) Error(msg string, tags ...tag.Tag)  { s.log(slog.LevelWarn, msg, tags) }
 func (s *serverLogger) DPanic(msg string, tags ...tag.Tag) { s.log(slog.LevelError, msg, tags) }
 func (s *serverLogger) Panic(msg string, tags ...tag.Tag) {
 	s.log(slog.LevelError, msg, tags)

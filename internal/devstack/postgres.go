@@ -49,6 +49,7 @@ func (p *Postgres) Stop() error {
 // PostgresOptions says how to find or make a PostgreSQL server.
 type PostgresOptions struct {
 	DatabaseURL string // DATABASE_URL; when set it is the only choice
+	LocalURL    string // the local server to try without DATABASE_URL (default LocalURL)
 	DataDir     string // the private cluster lives in DataDir/pg
 	Logger      *slog.Logger
 }
@@ -73,8 +74,12 @@ func StartPostgres(ctx context.Context, o PostgresOptions) (*Postgres, error) {
 		}
 		return &Postgres{URL: o.DatabaseURL, Source: "DATABASE_URL"}, nil
 	}
-	if err := ping(ctx, LocalURL); err == nil {
-		return &Postgres{URL: LocalURL, Source: "localhost"}, nil
+	local := o.LocalURL
+	if local == "" {
+		local = LocalURL
+	}
+	if err := ping(ctx, local); err == nil {
+		return &Postgres{URL: local, Source: "localhost"}, nil
 	} else {
 		log.Info("no usable PostgreSQL on localhost:5432; starting a private cluster", "reason", rootCause(err))
 	}

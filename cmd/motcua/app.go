@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"motcua/api"
+	"motcua/internal/auth"
+	"motcua/internal/devstack"
+	"motcua/internal/store"
+)
+
+// app is a running motcua process: whatever parts of the system its subcommand needs,
+// and how to stop them in reverse order.
+type app struct {
+	cfg      config
+	log      *slog.Logger
+	pg       *devstack.Postgres
+	store    *store.Store
+	temporal *devstack.Temporal // embedded server, when run without TEMPORAL_ADDRESS
+	client   client.Client
+	stops    []func()
+}
+
+func (a *app) onStop(f func()) { a.stops = append(a.stops, f) }
+
+// close stops everything started, last first.
+func (a *app) close() {
+	for i := len(a.stops) - 1; i >= 0; i-- {
+		a.stops[i]()
+	}
+	a.stops = nil
+}
+
+// configErr turns a configuration mistake found by devstack into a one-line exit.
+func configErr(err error) error {
+	var ce *devstack.ConfigError
+	if errors.As(err, &ce) {
+		return &exitError{code: 1, msg: ce.Msg}
+	}
+	return err
+}
+
+// openStore finds PostgreSQL, opens motcua's database, migrates it and, if asked,
+// seeds the demo organization.
+func (a *app) openStore(ctx context.Context) error {
+	pg, err := devstack.StartPostgres(ctx, devstack.PostgresOptions{
+		DatabaseURL: a.cfg.DatabaseURL, LocalURL: a.cfg.LocalDatabaseURL, DataDir: a.cfg.DataDir, Logger: a.log})
+	if err != nil {
+		return configErr(err)
+	}
+	a.pg = pg
+	a.onStop(func() {
+		if err := pg.Stop(); err != nil {
+			a.log.Error("stop private PostgreSQL", "err", err)
+		}
+	})
+	url := a.cfg.DatabaseURL
+	if url == "" {
+		if err := devstack.EnsureDatabase(ctx, pg.URL, a.cfg.Database); err != nil {
+			return err
+		}
+		url = pg.DatabaseURL(a.cfg.Database)
+	}
+	st, err := store.Open(ctx, url, a.log)
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("cannot open motcua's database %s: %v", devstack.Redact(url), err)}
+	}
+	a.store = st
+	a.onStop(st.Close)
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if a.cfg.SeedDemo {
+		if err := st.SeedDemo(ctx); err != nil {
+			return err
+		}
+	}
+	a.log.Info("database ready", "postgres", pg.Source, "url", devstack.Redact(url))
+	return nil
+}
+
+// connectTemporal connects to TEMPORAL_ADDRESS, or starts the embedded server when
+// embedded is true and no address is configured.
+func (a *app) connectTemporal(ctx context.Context, embedded bool) error {
+	addr := a.cfg.TemporalAddress
+	if addr == "" && embedded {
+		t, err := devstack.StartTemporal(ctx, devstack.TemporalOptions{
+			AdminURL: a.pg.URL, Database: a.cfg.TemporalDB, VisibilityDatabase: a.cfg.TemporalVisDB,
+			Namespace: a.cfg.TemporalNamespace, FrontendAddr: fmt.Sprintf("127.0.0.1:%d", a.cfg.TemporalPort), Logger: a.log,
+		})
+		if err != nil {
+			return configErr(err)
+		}
+		a.temporal = t
+		a.onStop(func() {
+			if err := t.Stop(); err != nil {
+				a.log.Error("stop embedded Temporal", "err", err)
+			}
+		})
+		addr = t.HostPort()
+	}
+	if addr == "" {
+		addr = "127.0.0.1:7233"
+	}
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dctx, client.Options{HostPort: addr, Namespace: a.cfg.TemporalNamespace,
+		Logger: sdklog.NewStructuredLogger(a.log.With("component", "temporal-client"))})
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf(
+			"cannot reach Temporal at %s (namespace %s): %v; check TEMPORAL_ADDRESS, or unset it to run the embedded server with 'motcua run'",
+			addr, a.cfg.TemporalNamespace, rootCause(err))}
+	}
+	a.client = c
+	a.onStop(c.Close)
+	return nil
+}
+
+// listen opens the HTTP listener early, so a port in use is a clear one-line error.
+func (a *app) listen() (net.Listener, error) {
+	l, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s: %v; stop what uses it or choose another with -addr", a.cfg.Addr, rootCause(err))}
+	}
+	return l, nil
+}
+
+// handler builds the HTTP handler with its dependencies.
+func (a *app) handler(ctx context.Context) (http.Handler, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	sessions := &auth.Sessions{Store: a.store}
+	chain := auth.Chain{sessions}
+	var oidc *auth.OIDC
+	if a.cfg.OIDCIssuer != "" {
+		var err error
+		oidc, err = auth.NewOIDC(ctx, auth.OIDCConfig{Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCClientID,
+			ClientSecret: a.cfg.OIDCClientSecret, RedirectURL: a.publicURL() + "/auth/oidc/callback", ProvisionCitizens: true}, a.store)
+		if err != nil {
+			return nil, &exitError{code: 1, msg: fmt.Sprintf("cannot use OIDC issuer %s: %v; check OIDC_ISSUER", a.cfg.OIDCIssuer, rootCause(err))}
+		}
+		chain = append(chain, oidc)
+	}
+	ready := map[string]api.Pinger{"postgres": a.store}
+	if a.client != nil {
+		ready["temporal"] = api.PingFunc(func(ctx context.Context) error {
+			_, err := a.client.CheckHealth(ctx, &client.CheckHealthRequest{})
+			return err
+		})
+	}
+	return api.New(api.Deps{Store: a.store, Sessions: sessions, Auth: chain, OIDC: oidc, Ready: ready, Metrics: reg,
+		Log: a.log, SecureCookies: a.cfg.SecureCookies, DevLogin: a.cfg.DevLogin}), nil
+}
+
+func (a *app) publicURL() string {
+	if a.cfg.PublicURL != "" {
+		return a.cfg.PublicURL
+	}
+	return "http://" + a.cfg.Addr
+}
+
+// serve serves HTTP on l until ctx is done, then shuts down gracefully.
+func (a *app) serve(ctx context.Context, l net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve HTTP: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+func rootCause(err error) string {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err.Error()
+		}
+		err = u
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// config is motcua's configuration: flags, whose defaults come from environment
+// variables, whose defaults are the values below. README.md lists them all.
+type config struct {
+	Addr              string // -addr, MOTCUA_ADDR
+	DataDir           string // -data, MOTCUA_DATA
+	DatabaseURL       string // DATABASE_URL
+	LocalDatabaseURL  string // MOTCUA_LOCAL_DATABASE_URL: the local server tried without DATABASE_URL
+	Database          string // MOTCUA_DATABASE: app database when DATABASE_URL is unset
+	TemporalAddress   string // TEMPORAL_ADDRESS: an external Temporal; embedded when empty (run)
+	TemporalNamespace string // TEMPORAL_NAMESPACE
+	TemporalPort      int    // -temporal-port: embedded server's frontend port
+	TemporalDB        string // TEMPORAL_DB
+	TemporalVisDB     string // TEMPORAL_VISIBILITY_DB
+	PublicURL         string // MOTCUA_PUBLIC_URL
+	DevLogin          bool   // MOTCUA_DEV_LOGIN
+	SecureCookies     bool   // MOTCUA_SECURE_COOKIES
+	OIDCIssuer        string // OIDC_ISSUER
+	OIDCClientID      string // OIDC_CLIENT_ID
+	OIDCClientSecret  string // OIDC_CLIENT_SECRET
+	LogLevel          string // MOTCUA_LOG_LEVEL
+	LogFormat         string // MOTCUA_LOG_FORMAT: text, json or auto
+	SeedDemo          bool   // -seed-demo
+}
+
+// flags declares the flags of a server subcommand on fs with defaults from env.
+func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
+	get := func(k, def string) string {
+		if v := env.Getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	getBool := func(k string, def bool) bool {
+		switch strings.ToLower(env.Getenv(k)) {
+		case "1", "true", "yes", "on":
+			return true
+		case "0", "false", "no", "off":
+			return false
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", get("MOTCUA_ADDR", "127.0.0.1:8080"), "HTTP listen address `HOST:PORT` (env MOTCUA_ADDR)")
+	fs.StringVar(&c.DataDir, "data", get("MOTCUA_DATA", ".data"), "data `directory`: private PostgreSQL, files, signer keys (env MOTCUA_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env.Getenv("DATABASE_URL"), "PostgreSQL `URL` of motcua's database (env DATABASE_URL; default: localhost:5432, else a private cluster under -data)")
+	c.LocalDatabaseURL = get("MOTCUA_LOCAL_DATABASE_URL", "postgres://localhost:5432/postgres?sslmode=disable")
+	fs.StringVar(&c.Database, "database", get("MOTCUA_DATABASE", "motcua"), "database `name` used when DATABASE_URL is unset (env MOTCUA_DATABASE)")
+	fs.StringVar(&c.TemporalAddress, "temporal-address", env.Getenv("TEMPORAL_ADDRESS"), "Temporal frontend `HOST:PORT` (env TEMPORAL_ADDRESS; run: embedded server when empty)")
+	fs.StringVar(&c.TemporalNamespace, "temporal-namespace", get("TEMPORAL_NAMESPACE", "default"), "Temporal `namespace` (env TEMPORAL_NAMESPACE)")
+	fs.IntVar(&c.TemporalPort, "temporal-port", 7233, "frontend `port` of the embedded Temporal server (0: any free port)")
+	c.TemporalDB = get("TEMPORAL_DB", "temporal")
+	c.TemporalVisDB = get("TEMPORAL_VISIBILITY_DB", "temporal_visibility")
+	fs.StringVar(&c.PublicURL, "public-url", env.Getenv("MOTCUA_PUBLIC_URL"), "public base `URL` of the pages (env MOTCUA_PUBLIC_URL; default http://ADDR)")
+	fs.BoolVar(&c.DevLogin, "dev-login", getBool("MOTCUA_DEV_LOGIN", devDefaults), "allow password login with motcua's own accounts (env MOTCUA_DEV_LOGIN)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", getBool("MOTCUA_SECURE_COOKIES", !devDefaults), "mark cookies Secure, for HTTPS (env MOTCUA_SECURE_COOKIES)")
+	c.OIDCIssuer, c.OIDCClientID, c.OIDCClientSecret = env.Getenv("OIDC_ISSUER"), env.Getenv("OIDC_CLIENT_ID"), env.Getenv("OIDC_CLIENT_SECRET")
+	fs.StringVar(&c.LogLevel, "log-level", get("MOTCUA_LOG_LEVEL", "info"), "log `level`: debug, info, warn, error (env MOTCUA_LOG_LEVEL)")
+	c.LogFormat = get("MOTCUA_LOG_FORMAT", "auto")
+	fs.BoolVar(&c.SeedDemo, "seed-demo", getBool("MOTCUA_SEED_DEMO", devDefaults), "create the demo units and accounts (env MOTCUA_SEED_DEMO)")
+}
+
+// parse parses args for subcommand name; -h prints the flags and returns errHelp.
+func parse(fs *flag.FlagSet, name, summary string, args []string, env *Env) error {
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: motcua %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return usageError("%s: %v", name, err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	return nil
+}
+
+// errHelp ends a subcommand after -h with status 0.
+var errHelp = &exitError{code: 0}
+
+// logger builds the process logger: text on a terminal, JSON otherwise.
+func (c *config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, usageError("bad log level %q: use debug, info, warn or error", c.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	format := c.LogFormat
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewJSONHandler(w, opts)), nil
+}
