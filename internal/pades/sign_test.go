@@ -63,6 +63,14 @@ func TestLeaderThenSealBothValidInMotcua(t *testing.T) {
 	if !filledNumber {
 		t.Errorf("leader's changes do not record the number: %+v", l.Changes)
 	}
+	if l.SubFilter != "ETSI.CAdES.detached" || s.SubFilter != "ETSI.CAdES.detached" {
+		t.Errorf("SubFilter %q, %q: want PAdES baseline's ETSI.CAdES.detached", l.SubFilter, s.SubFilter)
+	}
+	// The appearances are images with their transparency (not pdfsign's Times-Roman
+	// text, which has no Vietnamese letters).
+	if !bytes.Contains(sealed[len(leader):], []byte("/SMask")) || bytes.Contains(sealed, []byte("Times-Roman")) {
+		t.Error("the seal's appearance is not an image with a soft mask")
+	}
 	if l.Name != "Nguyễn Thị Bích Lĩnh (Phó Vụ trưởng)" {
 		t.Errorf("name in the signature dictionary: %q", l.Name)
 	}
