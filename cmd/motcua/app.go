@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -190,7 +191,8 @@ func rootCause(err error) string {
 	for {
 		u := errors.Unwrap(err)
 		if u == nil {
-			return err.Error()
+			first, _, _ := strings.Cut(err.Error(), "\n")
+			return first
 		}
 		err = u
 	}

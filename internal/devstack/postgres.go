@@ -110,7 +110,9 @@ func rootCause(err error) string {
 		}
 		err = u
 	}
-	return err.Error()
+	// pgx joins the errors of every address it tried with newlines: keep one line.
+	first, _, _ := strings.Cut(err.Error(), "\n")
+	return first
 }
 
 // WithDatabase returns the URL with its database (path) replaced.

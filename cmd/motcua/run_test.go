@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"motcua/internal/store/storetest"
+)
+
+// syncBuffer is a buffer that the program and the test may use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// started is a running `motcua run`.
+type started struct {
+	stdout, stderr *syncBuffer
+	cancel         func()
+	done           chan error
+}
+
+func startRun(t *testing.T, vars map[string]string, args ...string) *started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &started{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	env := &Env{Getenv: func(k string) string { return vars[k] }, Stdin: strings.NewReader(""), Stdout: s.stdout, Stderr: s.stderr}
+	go func() { s.done <- run(ctx, append([]string{"motcua", "run"}, args...), env) }()
+	return s
+}
+
+func (s *started) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("run ended with %v\n%s", err, s.stderr)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("run did not stop within 60 s of Ctrl-C")
+	}
+}
+
+func waitReady(t *testing.T, s *started, url string) {
+	t.Helper()
+	deadline := time.Now().Add(120 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-s.done:
+			t.Fatalf("run ended early: %v\nstderr:\n%s", err, s.stderr)
+		default:
+		}
+		resp, err := http.Get(url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("/readyz not 200 within 120 s\nstderr:\n%s", s.stderr)
+}
+
+// awaitSignal is the test's own workflow: it waits for a signal, so that between start
+// and signal it lives only in Temporal's persistence.
+func awaitSignal(ctx workflow.Context) (string, error) {
+	var v string
+	workflow.GetSignalChannel(ctx, "go").Receive(ctx, &v)
+	return "done: " + v, nil
+}
+
+// TestRunFromScratchWithAPrivateClusterSurvivesRestart is the newcomer's path: no
+// PostgreSQL where motcua looks (the local URL points at a closed port), so `run` makes
+// a private cluster under the data directory, starts the embedded Temporal server, and
+// answers /readyz; a workflow started before Ctrl-C is still there after a restart and
+// completes.
+func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
+	data := t.TempDir()
+	if os.Geteuid() == 0 {
+		for _, d := range []string{filepath.Dir(data), data} {
+			_ = os.Chmod(d, 0o755) // the PostgreSQL user must reach it
+		}
+	}
+	httpPort, temporalPort := freePort(t), freePort(t)
+	url := fmt.Sprintf("http://127.0.0.1:%d", httpPort)
+	vars := map[string]string{"MOTCUA_LOCAL_DATABASE_URL": fmt.Sprintf("postgres://nobody@127.0.0.1:%d/postgres?connect_timeout=2", freePort(t))}
+	args := []string{"-addr", fmt.Sprintf("127.0.0.1:%d", httpPort), "-data", data, "-temporal-port", fmt.Sprint(temporalPort), "-log-level", "warn"}
+
+	first := startRun(t, vars, args...)
+	waitReady(t, first, url)
+	out := first.stdout.String()
+	for _, want := range []string{url + "/", url + "/readyz", "(private)", "congdan1", "lanhdao1", "vanthu1", `password "demo"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("banner lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(data, "pg", "PG_VERSION")); err != nil {
+		t.Fatalf("no private cluster under the data directory: %v", err)
+	}
+
+	hostPort := fmt.Sprintf("127.0.0.1:%d", temporalPort)
+	quiet := sdklog.NewStructuredLogger(devnull())
+	c, err := client.Dial(client.Options{HostPort: hostPort, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "e2e-restart", TaskQueue: "e2e"}, awaitSignal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	first.stop(t)
+
+	second := startRun(t, vars, args...)
+	defer second.stop(t)
+	waitReady(t, second, url)
+	c, err = client.Dial(client.Options{HostPort: hostPort, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	w := worker.New(c, "e2e", worker.Options{})
+	w.RegisterWorkflow(awaitSignal)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	if err := c.SignalWorkflow(context.Background(), "e2e-restart", run.GetRunID(), "go", "sau khi khởi động lại"); err != nil {
+		t.Fatalf("the workflow started before the restart is gone: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var got string
+	if err := c.GetWorkflow(ctx, "e2e-restart", run.GetRunID()).Get(ctx, &got); err != nil || got != "done: sau khi khởi động lại" {
+		t.Fatalf("result %q, %v", got, err)
+	}
+}
+
+// TestBadConfigurationEndsWithOneClearLine: each mistake ends run with status 1 and one
+// line that says what is wrong and what to do.
+func TestBadConfigurationEndsWithOneClearLine(t *testing.T) {
+	db := storetest.NewDatabase(t)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	closed := freePort(t)
+	tests := []struct {
+		name string
+		vars map[string]string
+		args []string
+		want []string
+	}{
+		{"unreachable DATABASE_URL", map[string]string{"DATABASE_URL": fmt.Sprintf("postgres://motcua:secret@127.0.0.1:%d/motcua?connect_timeout=2", closed)},
+			nil, []string{"cannot connect to DATABASE_URL", "xxxxx", "unset DATABASE_URL"}},
+		{"bad TEMPORAL_ADDRESS", map[string]string{"DATABASE_URL": db, "TEMPORAL_ADDRESS": fmt.Sprintf("127.0.0.1:%d", closed)},
+			nil, []string{"cannot reach Temporal", "TEMPORAL_ADDRESS"}},
+		{"HTTP port in use", map[string]string{"DATABASE_URL": db}, []string{"-addr", busy.Addr().String()},
+			[]string{"cannot listen on " + busy.Addr().String(), "-addr"}},
+		{"bad log level", map[string]string{"DATABASE_URL": db, "MOTCUA_LOG_LEVEL": "loud"}, nil, []string{"bad log level"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			env := &Env{Getenv: func(k string) string { return tt.vars[k] }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}
+			args := append([]string{"motcua", "run", "-addr", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "-data", t.TempDir(),
+				"-temporal-port", fmt.Sprint(freePort(t))}, tt.args...)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			err := run(ctx, args, env)
+			code := exitCode(err, &stderr)
+			if code == 0 || code > 2 {
+				t.Fatalf("exit status %d (err %v), want 1 or 2", code, err)
+			}
+			msg := strings.TrimSpace(stderr.String())
+			if strings.Count(msg, "\n") != 0 {
+				t.Fatalf("more than one line:\n%s", msg)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q lacks %q", msg, w)
+				}
+			}
+			if strings.Contains(msg, "secret") {
+				t.Errorf("message shows the password: %q", msg)
+			}
+		})
+	}
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for name := range commands() {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			env := &Env{Getenv: func(string) string { return "" }, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out}
+			err := run(context.Background(), []string{"motcua", name, "-h"}, env)
+			if code := exitCode(err, &out); code != 0 {
+				t.Fatalf("motcua %s -h: status %d: %s", name, code, out.String())
+			}
+			if name != "version" && !strings.Contains(out.String(), "-") {
+				t.Fatalf("motcua %s -h printed no flags:\n%s", name, out.String())
+			}
+		})
+	}
+}
+
+func devnull() *slog.Logger { return slog.New(slog.DiscardHandler) }
