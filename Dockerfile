@@ -1,0 +1,14 @@
+# The one motcua image: api, worker, signer and migrate are its subcommands.
+FROM golang:1.26.8-bookworm AS build
+WORKDIR /src
+ENV GOTOOLCHAIN=local CGO_ENABLED=0
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=dev
+RUN go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/motcua ./cmd/motcua
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/motcua /motcua
+USER nonroot:nonroot
+ENTRYPOINT ["/motcua"]

@@ -1,0 +1,24 @@
+# motcua: the two commands are `make run` and `make test`.
+GO ?= go
+export GOTOOLCHAIN := local
+# The suite starts PostgreSQL databases and Temporal servers of its own; two packages at
+# a time keeps peak memory (linking the Temporal server takes ~2 GB) and CPU in bounds.
+TESTFLAGS ?= -count=1 -p 2 -timeout 25m
+
+.PHONY: run test lint build clean
+
+run:
+	$(GO) run ./cmd/motcua run
+
+test:
+	$(GO) test $(TESTFLAGS) ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+build:
+	$(GO) build -o bin/motcua ./cmd/motcua
+
+clean:
+	rm -rf bin
