@@ -20,7 +20,7 @@ import (
 )
 
 // adminURL is the PostgreSQL the tests create their databases on.
-func adminURL(t *testing.T) string {
+func adminURL(t testing.TB) string {
 	t.Helper()
 	if u := os.Getenv("DATABASE_URL"); u != "" {
 		return u
@@ -37,8 +37,8 @@ func randomName(prefix string) string {
 	return prefix + "_" + hex.EncodeToString(b)
 }
 
-func testLogger(t *testing.T) *slog.Logger {
-	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
 }
 
 // waitForSignal is a workflow that waits for a signal and returns its payload: its

@@ -114,12 +114,34 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 	if err := setupSchema(ctx, o.AdminURL, visibility, "postgresql/v12/visibility", logger); err != nil {
 		return nil, err
 	}
-
-	// Membership ports are stored in a smallint column (cluster_membership.rpc_port),
-	// so they must stay below 32768, under the kernel's ephemeral range.
 	if err := forgetMembers(ctx, o.AdminURL, o.Database); err != nil {
 		return nil, err
 	}
+	persistence := config.Persistence{
+		DefaultStore:     "postgres",
+		VisibilityStore:  "postgres-visibility",
+		NumHistoryShards: 4,
+		DataStores: map[string]config.DataStore{
+			"postgres":            {SQL: store},
+			"postgres-visibility": {SQL: visibility},
+		},
+	}
+	t, err := startServer(ctx, host, frontendPort, persistence, o.Namespace, o.Retention, logger)
+	if err != nil {
+		return nil, err
+	}
+	o.Logger.Info("embedded Temporal server started", "address", t.hostPort, "namespace", o.Namespace,
+		"database", o.Database, "visibility", o.VisibilityDatabase)
+	return t, nil
+}
+
+// startServer starts frontend, history, matching and worker in this process on the
+// given persistence and registers the namespace.
+func startServer(ctx context.Context, host string, frontendPort int, persistence config.Persistence,
+	namespace string, retention time.Duration, logger tlog.Logger) (*Temporal, error) {
+	// Membership ports are stored in a smallint column (cluster_membership.rpc_port),
+	// so they must stay below 32768, under the kernel's ephemeral range.
+	var err error
 	ports := make([]int, 7)
 	for i := range ports {
 		if ports[i], err = freeLowPort(); err != nil {
@@ -133,15 +155,7 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 		Global: config.Global{
 			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: host},
 		},
-		Persistence: config.Persistence{
-			DefaultStore:     "postgres",
-			VisibilityStore:  "postgres-visibility",
-			NumHistoryShards: 4,
-			DataStores: map[string]config.DataStore{
-				"postgres":            {SQL: store},
-				"postgres-visibility": {SQL: visibility},
-			},
-		},
+		Persistence: persistence,
 		ClusterMetadata: &cluster.Config{
 			EnableGlobalNamespace:    false,
 			FailoverVersionIncrement: 10,
@@ -184,13 +198,11 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("start embedded Temporal server: %w", err)
 	}
-	t := &Temporal{server: srv, hostPort: cfg.PublicClient.HostPort, namespace: o.Namespace}
-	if err := t.registerNamespace(ctx, o.Retention); err != nil {
+	t := &Temporal{server: srv, hostPort: cfg.PublicClient.HostPort, namespace: namespace}
+	if err := t.registerNamespace(ctx, retention); err != nil {
 		_ = srv.Stop()
 		return nil, err
 	}
-	o.Logger.Info("embedded Temporal server started", "address", t.hostPort, "namespace", o.Namespace,
-		"database", o.Database, "visibility", o.VisibilityDatabase)
 	return t, nil
 }
 
