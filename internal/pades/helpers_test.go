@@ -176,7 +176,17 @@ func tsaServer(t testing.TB, p *testPKI) *httptest.Server {
 var (
 	fontsOnce sync.Once
 	fontsErr  error
+	fontsDir  string
 )
+
+// TestMain removes pdfcpu's private configuration directory after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fontsDir != "" {
+		os.RemoveAll(fontsDir)
+	}
+	os.Exit(code)
+}
 
 // installFonts gives pdfcpu the DejaVu fonts in a private config directory (pdfcpu's
 // configuration is process-global, so once per test binary).
@@ -188,6 +198,7 @@ func installFonts(t testing.TB) {
 			fontsErr = err
 			return
 		}
+		fontsDir = dir
 		if err := api.EnsureDefaultConfigAt(dir); err != nil {
 			fontsErr = err
 			return
