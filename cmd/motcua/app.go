@@ -30,6 +30,7 @@ type app struct {
 	store    *store.Store
 	temporal *devstack.Temporal // embedded server, when run without TEMPORAL_ADDRESS
 	client   client.Client
+	migrated int // migrations applied at start
 	stops    []func()
 }
 
@@ -79,9 +80,11 @@ func (a *app) openStore(ctx context.Context) error {
 	}
 	a.store = st
 	a.onStop(st.Close)
-	if _, err := st.Migrate(ctx); err != nil {
+	done, err := st.Migrate(ctx)
+	if err != nil {
 		return err
 	}
+	a.migrated = len(done)
 	if a.cfg.SeedDemo {
 		if err := st.SeedDemo(ctx); err != nil {
 			return err

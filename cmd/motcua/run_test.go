@@ -246,3 +246,18 @@ func TestEveryCommandHasHelp(t *testing.T) {
 }
 
 func devnull() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func TestMigrateAppliesOnceThenNothing(t *testing.T) {
+	db := storetest.NewDatabase(t)
+	for i, want := range []string{"migrations applied: 1\n", "migrations applied: 0\n"} {
+		var out bytes.Buffer
+		env := &Env{Getenv: func(k string) string { return map[string]string{"DATABASE_URL": db}[k] },
+			Stdin: strings.NewReader(""), Stdout: &out, Stderr: io.Discard}
+		if err := run(context.Background(), []string{"motcua", "migrate"}, env); err != nil {
+			t.Fatalf("migrate #%d: %v", i+1, err)
+		}
+		if out.String() != want {
+			t.Fatalf("migrate #%d printed %q, want %q", i+1, out.String(), want)
+		}
+	}
+}

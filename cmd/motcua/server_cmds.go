@@ -9,29 +9,37 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"golang.org/x/sync/errgroup"
-
 	"motcua/activities"
 	"motcua/internal/devstack"
 	"motcua/internal/store"
 	"motcua/worker"
+	"motcua/workflows"
 )
+
+// newApp parses a server subcommand's flags and builds its logger. devDefaults turns
+// on what a laptop wants (password login, demo data, plain-HTTP cookies).
+func newApp(name, summary string, args []string, env *Env, devDefaults bool) (*app, error) {
+	var cfg config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	cfg.flags(fs, env, devDefaults)
+	if err := parse(fs, name, summary, args, env); err != nil {
+		return nil, err
+	}
+	log, err := cfg.logger(env.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, log: log}, nil
+}
 
 // runCmd runs everything in one process, for a laptop or a demo: PostgreSQL (found or
 // private), the embedded Temporal server (unless TEMPORAL_ADDRESS), migrations, demo
 // data, the worker, the API and the pages.
 func runCmd(ctx context.Context, args []string, env *Env) error {
-	var cfg config
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	cfg.flags(fs, env, true)
-	if err := parse(fs, "run", "Run everything in one process: PostgreSQL, embedded Temporal, worker, API and pages.", args, env); err != nil {
-		return err
-	}
-	log, err := cfg.logger(env.Stderr)
+	a, err := newApp("run", "Run everything in one process: PostgreSQL, embedded Temporal, worker, API and pages.", args, env, true)
 	if err != nil {
 		return err
 	}
-	a := &app{cfg: cfg, log: log}
 	defer a.close()
 	l, err := a.listen()
 	if err != nil {
@@ -44,12 +52,7 @@ func runCmd(ctx context.Context, args []string, env *Env) error {
 	if err := a.connectTemporal(ctx, true); err != nil {
 		return err
 	}
-	w := worker.New(a.client, &activities.Activities{Store: a.store})
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("start worker: %w", err)
-	}
-	a.onStop(w.Stop)
-	if err := worker.StartHousekeeping(ctx, a.client); err != nil {
+	if err := a.startWorker(ctx); err != nil {
 		return err
 	}
 	h, err := a.handler(ctx)
@@ -62,17 +65,10 @@ func runCmd(ctx context.Context, args []string, env *Env) error {
 
 // apiCmd runs the API and the pages only (production: several replicas).
 func apiCmd(ctx context.Context, args []string, env *Env) error {
-	var cfg config
-	fs := flag.NewFlagSet("api", flag.ContinueOnError)
-	cfg.flags(fs, env, false)
-	if err := parse(fs, "api", "Serve the JSON API and the pages; needs PostgreSQL (DATABASE_URL) and Temporal (TEMPORAL_ADDRESS).", args, env); err != nil {
-		return err
-	}
-	log, err := cfg.logger(env.Stderr)
+	a, err := newApp("api", "Serve the JSON API and the pages; needs PostgreSQL (DATABASE_URL) and Temporal (TEMPORAL_ADDRESS).", args, env, false)
 	if err != nil {
 		return err
 	}
-	a := &app{cfg: cfg, log: log}
 	defer a.close()
 	l, err := a.listen()
 	if err != nil {
@@ -89,23 +85,16 @@ func apiCmd(ctx context.Context, args []string, env *Env) error {
 	if err != nil {
 		return err
 	}
-	log.Info("API listening", "addr", l.Addr().String())
+	a.log.Info("API listening", "addr", l.Addr().String())
 	return a.serve(ctx, l, h)
 }
 
 // workerCmd runs the Temporal worker only (production: several replicas).
 func workerCmd(ctx context.Context, args []string, env *Env) error {
-	var cfg config
-	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
-	cfg.flags(fs, env, false)
-	if err := parse(fs, "worker", "Run the Temporal worker: motcua's workflows and activities; needs DATABASE_URL and TEMPORAL_ADDRESS.", args, env); err != nil {
-		return err
-	}
-	log, err := cfg.logger(env.Stderr)
+	a, err := newApp("worker", "Run the Temporal worker: motcua's workflows and activities; needs DATABASE_URL and TEMPORAL_ADDRESS.", args, env, false)
 	if err != nil {
 		return err
 	}
-	a := &app{cfg: cfg, log: log}
 	defer a.close()
 	if err := a.openStore(ctx); err != nil {
 		return err
@@ -113,60 +102,36 @@ func workerCmd(ctx context.Context, args []string, env *Env) error {
 	if err := a.connectTemporal(ctx, false); err != nil {
 		return err
 	}
-	w := worker.New(a.client, &activities.Activities{Store: a.store})
-	if err := worker.StartHousekeeping(ctx, a.client); err != nil {
+	if err := a.startWorker(ctx); err != nil {
 		return err
 	}
-	log.Info("worker running", "task_queue", "motcua")
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return w.Run(stopOn(gctx)) })
-	return g.Wait()
+	a.log.Info("worker running", "task_queue", workflows.TaskQueue)
+	<-ctx.Done()
+	return nil
 }
 
-// stopOn adapts a context to the worker's interrupt channel.
-func stopOn(ctx context.Context) <-chan any {
-	ch := make(chan any)
-	go func() { <-ctx.Done(); close(ch) }()
-	return ch
+// startWorker starts the worker and the housekeeping workflow.
+func (a *app) startWorker(ctx context.Context) error {
+	w := worker.New(a.client, &activities.Activities{Store: a.store})
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	a.onStop(w.Stop)
+	return worker.StartHousekeeping(ctx, a.client)
 }
 
 // migrateCmd applies the database migrations and exits.
 func migrateCmd(ctx context.Context, args []string, env *Env) error {
-	var cfg config
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	cfg.flags(fs, env, false)
-	if err := parse(fs, "migrate", "Apply motcua's database migrations (idempotent; safe to run from several processes at once).", args, env); err != nil {
-		return err
-	}
-	log, err := cfg.logger(env.Stderr)
+	a, err := newApp("migrate", "Apply motcua's database migrations (idempotent; safe to run from several processes at once).", args, env, false)
 	if err != nil {
 		return err
 	}
-	cfg.SeedDemo = false
-	a := &app{cfg: cfg, log: log}
 	defer a.close()
-	pg, err := devstack.StartPostgres(ctx, devstack.PostgresOptions{DatabaseURL: cfg.DatabaseURL, LocalURL: cfg.LocalDatabaseURL, DataDir: cfg.DataDir, Logger: log})
-	if err != nil {
-		return configErr(err)
-	}
-	a.onStop(func() { _ = pg.Stop() })
-	url := cfg.DatabaseURL
-	if url == "" {
-		if err := devstack.EnsureDatabase(ctx, pg.URL, cfg.Database); err != nil {
-			return err
-		}
-		url = pg.DatabaseURL(cfg.Database)
-	}
-	st, err := store.Open(ctx, url, log)
-	if err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("cannot open motcua's database %s: %v", devstack.Redact(url), err)}
-	}
-	defer st.Close()
-	done, err := st.Migrate(ctx)
-	if err != nil {
+	a.cfg.SeedDemo = false
+	if err := a.openStore(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "migrations applied: %d\n", len(done))
+	fmt.Fprintf(env.Stdout, "migrations applied: %d\n", a.migrated)
 	return nil
 }
 
