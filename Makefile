@@ -5,12 +5,13 @@ export GOTOOLCHAIN := local
 # a time keeps peak memory (linking the Temporal server takes ~2 GB) and CPU in bounds.
 TESTFLAGS ?= -count=1 -p 2 -timeout 25m
 
-.PHONY: run test lint build clean
+.PHONY: run test lint build build-slim clean
 
 run:
 	$(GO) run ./cmd/motcua run
 
 test:
+	$(GO) build -tags slim -o /dev/null ./cmd/motcua
 	$(GO) test $(TESTFLAGS) ./...
 
 lint:
@@ -19,6 +20,10 @@ lint:
 
 build:
 	$(GO) build -o bin/motcua ./cmd/motcua
+
+# The production binary: no embedded Temporal server (run needs TEMPORAL_ADDRESS).
+build-slim:
+	$(GO) build -tags slim -o bin/motcua ./cmd/motcua
 
 clean:
 	rm -rf bin

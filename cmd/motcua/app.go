@@ -28,7 +28,7 @@ type app struct {
 	log      *slog.Logger
 	pg       *devstack.Postgres
 	store    *store.Store
-	temporal *devstack.Temporal // embedded server, when run without TEMPORAL_ADDRESS
+	embedded string // address of the embedded Temporal server, when run without TEMPORAL_ADDRESS
 	client   client.Client
 	migrated int // migrations applied at start
 	stops    []func()
@@ -99,20 +99,11 @@ func (a *app) openStore(ctx context.Context) error {
 func (a *app) connectTemporal(ctx context.Context, embedded bool) error {
 	addr := a.cfg.TemporalAddress
 	if addr == "" && embedded {
-		t, err := devstack.StartTemporal(ctx, devstack.TemporalOptions{
-			AdminURL: a.pg.URL, Database: a.cfg.TemporalDB, VisibilityDatabase: a.cfg.TemporalVisDB,
-			Namespace: a.cfg.TemporalNamespace, FrontendAddr: fmt.Sprintf("127.0.0.1:%d", a.cfg.TemporalPort), Logger: a.log,
-		})
+		hostPort, ns, err := a.embeddedTemporal(ctx)
 		if err != nil {
-			return configErr(err)
+			return err
 		}
-		a.temporal = t
-		a.onStop(func() {
-			if err := t.Stop(); err != nil {
-				a.log.Error("stop embedded Temporal", "err", err)
-			}
-		})
-		addr = t.HostPort()
+		a.embedded, a.cfg.TemporalNamespace, addr = hostPort, ns, hostPort
 	}
 	if addr == "" {
 		addr = "127.0.0.1:7233"

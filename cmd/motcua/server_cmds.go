@@ -144,8 +144,8 @@ func printBanner(w io.Writer, a *app) {
 	fmt.Fprintf(tw, "  Pages\t%s/\n", pub)
 	fmt.Fprintf(tw, "  JSON API\t%s/api/v1\n", pub)
 	fmt.Fprintf(tw, "  Health\t%s/healthz  %s/readyz  %s/metrics\n", pub, pub, pub)
-	if a.temporal != nil {
-		fmt.Fprintf(tw, "  Temporal\t%s (embedded, namespace %s)\n", a.temporal.HostPort(), a.temporal.Namespace())
+	if a.embedded != "" {
+		fmt.Fprintf(tw, "  Temporal\t%s (embedded, namespace %s)\n", a.embedded, a.cfg.TemporalNamespace)
 	} else {
 		fmt.Fprintf(tw, "  Temporal\t%s (namespace %s)\n", a.cfg.TemporalAddress, a.cfg.TemporalNamespace)
 	}

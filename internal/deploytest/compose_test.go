@@ -148,7 +148,7 @@ func TestDockerfileBuildsTheOneBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"GOTOOLCHAIN=local", "./cmd/motcua", `ENTRYPOINT ["/motcua"]`} {
+	for _, want := range []string{"GOTOOLCHAIN=local", "-tags slim", "./cmd/motcua", `ENTRYPOINT ["/motcua"]`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}

@@ -249,7 +249,7 @@ func startCluster(ctx context.Context, dir string, log *slog.Logger) (*pgCluster
 	if _, err := os.Stat(filepath.Join(abs, "postmaster.pid")); err == nil {
 		_ = c.pgctl(ctx, "stop", "-m", "fast", "-w")
 	}
-	if c.port, err = freePort(); err != nil {
+	if c.port, err = FreePort(); err != nil {
 		return nil, err
 	}
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", c.port, c.sock)
@@ -334,8 +334,8 @@ func unprivileged() (*syscall.Credential, error) {
 	return nil, &ConfigError{Msg: "running as root and no 'postgres' or 'nobody' user exists to run a private PostgreSQL: set DATABASE_URL, or create a postgres user"}
 }
 
-// freePort asks the kernel for a free TCP port on the loopback interface.
-func freePort() (int, error) {
+// FreePort asks the kernel for a free TCP port on the loopback interface.
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, fmt.Errorf("find a free port: %w", err)
@@ -344,8 +344,8 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// freeLowPort finds a free TCP port on the loopback interface between 20000 and 32767.
-func freeLowPort() (int, error) {
+// FreeLowPort finds a free TCP port on the loopback interface between 20000 and 32767.
+func FreeLowPort() (int, error) {
 	var b [2]byte
 	for range 200 {
 		_, _ = crand.Read(b[:])
@@ -353,7 +353,7 @@ func freeLowPort() (int, error) {
 		if port > 32767 {
 			continue
 		}
-		if l, err := listen(port); err == nil {
+		if l, err := Listen(port); err == nil {
 			l.Close()
 			return port, nil
 		}
@@ -361,6 +361,7 @@ func freeLowPort() (int, error) {
 	return 0, errors.New("find a free port below 32768: none found")
 }
 
-func listen(port int) (net.Listener, error) {
+// Listen listens on a loopback TCP port.
+func Listen(port int) (net.Listener, error) {
 	return net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 }

@@ -1,10 +1,11 @@
-package devstack
+package embedded
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"motcua/internal/devstack"
 	"net"
 	"net/url"
 	"strconv"
@@ -27,8 +28,8 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// TemporalOptions says how to run the embedded Temporal server.
-type TemporalOptions struct {
+// Options says how to run the embedded Temporal server.
+type Options struct {
 	// AdminURL is a PostgreSQL URL on which the two databases can be created.
 	AdminURL string
 	// Database and VisibilityDatabase name the databases (default temporal and
@@ -44,27 +45,27 @@ type TemporalOptions struct {
 	Logger    *slog.Logger
 }
 
-// Temporal is a running embedded Temporal server.
-type Temporal struct {
+// Server is a running embedded Temporal server.
+type Server struct {
 	server    temporal.Server
 	hostPort  string
 	namespace string
 }
 
 // HostPort is the frontend's address, for client.Dial.
-func (t *Temporal) HostPort() string { return t.hostPort }
+func (t *Server) HostPort() string { return t.hostPort }
 
 // Namespace is the namespace registered at start.
-func (t *Temporal) Namespace() string { return t.namespace }
+func (t *Server) Namespace() string { return t.namespace }
 
 // Stop stops every service of the server.
-func (t *Temporal) Stop() error { return t.server.Stop() }
+func (t *Server) Stop() error { return t.server.Stop() }
 
-// StartTemporal creates the Temporal databases if needed, brings their schemas up to
+// Start creates the Temporal databases if needed, brings their schemas up to
 // the version this server needs (with the server's own embedded schema files and SQL
 // tool), starts frontend, history, matching and worker in this process, and registers
 // the namespace. Workflows persist in PostgreSQL and survive a restart.
-func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
+func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.Database == "" {
 		o.Database = "temporal"
 	}
@@ -87,15 +88,15 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 
 	host, portStr, err := net.SplitHostPort(o.FrontendAddr)
 	if err != nil {
-		return nil, &ConfigError{Msg: fmt.Sprintf("bad Temporal frontend address %q: %v", o.FrontendAddr, err)}
+		return nil, &devstack.ConfigError{Msg: fmt.Sprintf("bad Temporal frontend address %q: %v", o.FrontendAddr, err)}
 	}
 	frontendPort, _ := strconv.Atoi(portStr)
 	if frontendPort == 0 {
-		if frontendPort, err = freePort(); err != nil {
+		if frontendPort, err = devstack.FreePort(); err != nil {
 			return nil, err
 		}
 	} else if l, err := net.Listen("tcp", net.JoinHostPort(host, portStr)); err != nil {
-		return nil, &ConfigError{Msg: fmt.Sprintf("the embedded Temporal server cannot listen on %s (in use?): stop what uses it, choose another with -temporal-port, or set TEMPORAL_ADDRESS to use a running Temporal", o.FrontendAddr)}
+		return nil, &devstack.ConfigError{Msg: fmt.Sprintf("the embedded Temporal server cannot listen on %s (in use?): stop what uses it, choose another with -temporal-port, or set TEMPORAL_ADDRESS to use a running Temporal", o.FrontendAddr)}
 	} else {
 		l.Close()
 	}
@@ -138,13 +139,13 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 // startServer starts frontend, history, matching and worker in this process on the
 // given persistence and registers the namespace.
 func startServer(ctx context.Context, host string, frontendPort int, persistence config.Persistence,
-	namespace string, retention time.Duration, logger tlog.Logger) (*Temporal, error) {
+	namespace string, retention time.Duration, logger tlog.Logger) (*Server, error) {
 	// Membership ports are stored in a smallint column (cluster_membership.rpc_port),
 	// so they must stay below 32768, under the kernel's ephemeral range.
 	var err error
 	ports := make([]int, 7)
 	for i := range ports {
-		if ports[i], err = freeLowPort(); err != nil {
+		if ports[i], err = devstack.FreeLowPort(); err != nil {
 			return nil, err
 		}
 	}
@@ -198,7 +199,7 @@ func startServer(ctx context.Context, host string, frontendPort int, persistence
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("start embedded Temporal server: %w", err)
 	}
-	t := &Temporal{server: srv, hostPort: cfg.PublicClient.HostPort, namespace: namespace}
+	t := &Server{server: srv, hostPort: cfg.PublicClient.HostPort, namespace: namespace}
 	if err := t.registerNamespace(ctx, retention); err != nil {
 		_ = srv.Stop()
 		return nil, err
@@ -206,7 +207,7 @@ func startServer(ctx context.Context, host string, frontendPort int, persistence
 	return t, nil
 }
 
-func (t *Temporal) registerNamespace(ctx context.Context, retention time.Duration) error {
+func (t *Server) registerNamespace(ctx context.Context, retention time.Duration) error {
 	c, err := client.Dial(client.Options{HostPort: t.hostPort, Namespace: "temporal-system", Logger: quietSDKLogger()})
 	if err != nil {
 		return fmt.Errorf("connect to the embedded Temporal server: %w", err)
@@ -248,7 +249,7 @@ func (t *Temporal) registerNamespace(ctx context.Context, retention time.Duratio
 func sqlConfig(adminURL, db string) (*config.SQL, error) {
 	pc, err := pgx.ParseConfig(adminURL)
 	if err != nil {
-		return nil, &ConfigError{Msg: fmt.Sprintf("bad PostgreSQL URL %s: %v", Redact(adminURL), err)}
+		return nil, &devstack.ConfigError{Msg: fmt.Sprintf("bad PostgreSQL URL %s: %v", devstack.Redact(adminURL), err)}
 	}
 	attrs := map[string]string{}
 	if u, err := url.Parse(adminURL); err == nil {
@@ -274,10 +275,10 @@ func sqlConfig(adminURL, db string) (*config.SQL, error) {
 // up to the newest version, under an advisory lock so that two processes starting at
 // once do not both apply it.
 func setupSchema(ctx context.Context, adminURL string, cfg *config.SQL, schemaName string, logger tlog.Logger) error {
-	if err := EnsureDatabase(ctx, adminURL, cfg.DatabaseName); err != nil {
+	if err := devstack.EnsureDatabase(ctx, adminURL, cfg.DatabaseName); err != nil {
 		return err
 	}
-	lock, err := pgx.Connect(ctx, WithDatabase(adminURL, cfg.DatabaseName))
+	lock, err := pgx.Connect(ctx, devstack.WithDatabase(adminURL, cfg.DatabaseName))
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", cfg.DatabaseName, err)
 	}
@@ -320,7 +321,7 @@ func setupSchema(ctx context.Context, adminURL string, cfg *config.SQL, schemaNa
 // the previous process's (dead) hosts and waits out the 30 s join timeout before it
 // serves anything.
 func forgetMembers(ctx context.Context, adminURL, db string) error {
-	conn, err := pgx.Connect(ctx, WithDatabase(adminURL, db))
+	conn, err := pgx.Connect(ctx, devstack.WithDatabase(adminURL, db))
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", db, err)
 	}

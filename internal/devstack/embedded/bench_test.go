@@ -1,8 +1,9 @@
-package devstack
+package embedded
 
 import (
 	"context"
 	"fmt"
+	"motcua/internal/devstack"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -18,7 +19,7 @@ import (
 
 // startSQLiteFile starts the same embedded server on a SQLite file, the way the Temporal
 // CLI's dev server persists, for comparison with PostgreSQL.
-func startSQLiteFile(ctx context.Context, t testing.TB, path string) *Temporal {
+func startSQLiteFile(ctx context.Context, t testing.TB, path string) *Server {
 	t.Helper()
 	sqlCfg := &config.SQL{PluginName: "sqlite", DatabaseName: path, ConnectAttributes: map[string]string{"mode": "rwc"}}
 	if err := sqlite.SetupSchema(sqlCfg); err != nil {
@@ -26,7 +27,7 @@ func startSQLiteFile(ctx context.Context, t testing.TB, path string) *Temporal {
 	}
 	persistence := config.Persistence{DefaultStore: "sqlite", VisibilityStore: "sqlite", NumHistoryShards: 1,
 		DataStores: map[string]config.DataStore{"sqlite": {SQL: sqlCfg}}}
-	port, _ := freePort()
+	port, _ := devstack.FreePort()
 	srv, err := startServer(ctx, "127.0.0.1", port, persistence, "bench", 24*time.Hour, newServerLogger(testLogger(t)))
 	if err != nil {
 		t.Fatal(err)
@@ -101,9 +102,9 @@ func BenchmarkEmbeddedTemporal(b *testing.B) {
 	b.Run("postgres", func(b *testing.B) {
 		admin := adminURL(b)
 		db, vis := randomName("b_temporal"), randomName("b_temporal_vis")
-		defer DropDatabase(context.Background(), admin, db)
-		defer DropDatabase(context.Background(), admin, vis)
-		srv, err := StartTemporal(context.Background(), TemporalOptions{AdminURL: admin, Database: db, VisibilityDatabase: vis,
+		defer devstack.DropDatabase(context.Background(), admin, db)
+		defer devstack.DropDatabase(context.Background(), admin, vis)
+		srv, err := Start(context.Background(), Options{AdminURL: admin, Database: db, VisibilityDatabase: vis,
 			Namespace: "bench", FrontendAddr: "127.0.0.1:0"})
 		if err != nil {
 			b.Fatal(err)
