@@ -27,6 +27,7 @@ func (s *server) routes() http.Handler {
 	r.Get("/auth/oidc/login", s.handleOIDCLogin())                               // start SSO
 	r.Get("/auth/oidc/callback", s.handleOIDCCallback())                         // finish SSO
 
+	r.Post("/api/v1/verify", s.handleVerify()) // public PDF signature check, own limits (20 MB, application/pdf)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(middleware.AllowContentType("application/json", "multipart/form-data"), limitBody(1<<20))
 		r.Post("/auth/login", s.handleAPILogin()) // development login for programs

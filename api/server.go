@@ -7,6 +7,7 @@ package api
 
 import (
 	"context"
+	"crypto/x509"
 	"log/slog"
 	"net/http"
 	"time"
@@ -45,6 +46,11 @@ type Deps struct {
 	SecureCookies bool
 	// DevLogin enables POST /api/v1/auth/login and the password form.
 	DevLogin bool
+	// VerifyRoots are the trust anchors of POST /api/v1/verify, for signers and
+	// time-stamping services alike (the national root and licensed CAs in production,
+	// the development signer's root on a laptop). Nil trusts no one: every signature
+	// is then reported untrusted.
+	VerifyRoots *x509.CertPool
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 }
