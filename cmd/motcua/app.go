@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -18,6 +23,7 @@ import (
 	"motcua/api"
 	"motcua/internal/auth"
 	"motcua/internal/devstack"
+	"motcua/internal/signing/service"
 	"motcua/internal/store"
 )
 
@@ -31,6 +37,8 @@ type app struct {
 	embedded string // address of the embedded Temporal server, when run without TEMPORAL_ADDRESS
 	client   client.Client
 	migrated int // migrations applied at start
+	roots    *x509.CertPool
+	signer   string // base URL of run's development signature service
 	stops    []func()
 }
 
@@ -155,7 +163,7 @@ func (a *app) handler(ctx context.Context) (http.Handler, error) {
 		})
 	}
 	return api.New(api.Deps{Store: a.store, Sessions: sessions, Auth: chain, OIDC: oidc, Ready: ready, Metrics: reg,
-		Log: a.log, SecureCookies: a.cfg.SecureCookies, DevLogin: a.cfg.DevLogin}), nil
+		Log: a.log, SecureCookies: a.cfg.SecureCookies, DevLogin: a.cfg.DevLogin, VerifyRoots: a.roots}), nil
 }
 
 func (a *app) publicURL() string {
@@ -190,4 +198,48 @@ func rootCause(err error) string {
 		}
 		err = u
 	}
+}
+
+// loadTrustRoots adds the CAs of MOTCUA_TRUST_ROOTS to the pool signatures are verified
+// against.
+func (a *app) loadTrustRoots() error {
+	if a.roots == nil {
+		a.roots = x509.NewCertPool()
+	}
+	if a.cfg.TrustRoots == "" {
+		return nil
+	}
+	pem, err := os.ReadFile(a.cfg.TrustRoots)
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("cannot read MOTCUA_TRUST_ROOTS: %v", rootCause(err))}
+	}
+	if !a.roots.AppendCertsFromPEM(pem) {
+		return &exitError{code: 1, msg: fmt.Sprintf("MOTCUA_TRUST_ROOTS (%s) holds no PEM certificate", a.cfg.TrustRoots)}
+	}
+	return nil
+}
+
+// startSigner runs the development signature service in this process (run only), with
+// its CA under the data directory; its root is trusted by the verification endpoint.
+func (a *app) startSigner(ctx context.Context) error {
+	token := make([]byte, 24)
+	_, _ = rand.Read(token)
+	svc, err := service.New(filepath.Join(a.cfg.DataDir, "signer"), service.Options{Token: hex.EncodeToString(token),
+		Logger: a.log.With("component", "signer")})
+	if err != nil {
+		return fmt.Errorf("start the development signature service: %w", err)
+	}
+	l, err := net.Listen("tcp", a.cfg.SignerAddr)
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("the signature service cannot listen on %s: %v; choose another with -signer-addr", a.cfg.SignerAddr, rootCause(err))}
+	}
+	srv := &http.Server{Handler: svc.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	a.onStop(func() { _ = srv.Close() })
+	if a.roots == nil {
+		a.roots = x509.NewCertPool()
+	}
+	a.roots.AddCert(svc.Root())
+	a.signer = "http://" + l.Addr().String()
+	return nil
 }

@@ -34,6 +34,8 @@ type config struct {
 	LogLevel          string // MOTCUA_LOG_LEVEL
 	LogFormat         string // MOTCUA_LOG_FORMAT: text, json or auto
 	SeedDemo          bool   // -seed-demo
+	SignerAddr        string // -signer-addr, MOTCUA_SIGNER_ADDR: run's in-process signature service
+	TrustRoots        string // MOTCUA_TRUST_ROOTS: PEM file of the CAs whose signatures are trusted
 }
 
 // flags declares the flags of a server subcommand on fs with defaults from env.
@@ -69,6 +71,8 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	c.OIDCIssuer, c.OIDCClientID, c.OIDCClientSecret = env.Getenv("OIDC_ISSUER"), env.Getenv("OIDC_CLIENT_ID"), env.Getenv("OIDC_CLIENT_SECRET")
 	fs.StringVar(&c.LogLevel, "log-level", get("MOTCUA_LOG_LEVEL", "info"), "log `level`: debug, info, warn, error (env MOTCUA_LOG_LEVEL)")
 	c.LogFormat = get("MOTCUA_LOG_FORMAT", "auto")
+	fs.StringVar(&c.SignerAddr, "signer-addr", get("MOTCUA_SIGNER_ADDR", "127.0.0.1:8090"), "listen address of run's development signature service (env MOTCUA_SIGNER_ADDR)")
+	fs.StringVar(&c.TrustRoots, "trust-roots", env.Getenv("MOTCUA_TRUST_ROOTS"), "PEM `file` of the root CAs whose signatures verify as trusted (env MOTCUA_TRUST_ROOTS; run adds its development CA)")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", getBool("MOTCUA_SEED_DEMO", devDefaults), "create the demo units and accounts (env MOTCUA_SEED_DEMO)")
 }
 

@@ -125,12 +125,13 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 	httpPort, temporalPort := freePort(t), freePort(t)
 	url := fmt.Sprintf("http://127.0.0.1:%d", httpPort)
 	vars := map[string]string{"MOTCUA_LOCAL_DATABASE_URL": fmt.Sprintf("postgres://nobody@127.0.0.1:%d/postgres?connect_timeout=2", freePort(t))}
-	args := []string{"-addr", fmt.Sprintf("127.0.0.1:%d", httpPort), "-data", data, "-temporal-port", fmt.Sprint(temporalPort), "-log-level", "warn"}
+	args := []string{"-addr", fmt.Sprintf("127.0.0.1:%d", httpPort), "-data", data, "-temporal-port", fmt.Sprint(temporalPort),
+		"-signer-addr", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "-log-level", "warn"}
 
 	first := startRun(t, vars, args...)
 	waitReady(t, first, url)
 	out := first.stdout.String()
-	for _, want := range []string{url + "/", url + "/readyz", "(private)", "congdan1", "lanhdao1", "vanthu1", `password "demo"`} {
+	for _, want := range []string{url + "/", url + "/readyz", "(private)", "/csc/v2", "congdan1", "lanhdao1", "vanthu1", `password "demo"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("banner lacks %q:\n%s", want, out)
 		}
@@ -200,6 +201,7 @@ func TestBadConfigurationEndsWithOneClearLine(t *testing.T) {
 		{"HTTP port in use", map[string]string{"DATABASE_URL": db}, []string{"-addr", busy.Addr().String()},
 			[]string{"cannot listen on " + busy.Addr().String(), "-addr"}},
 		{"bad log level", map[string]string{"DATABASE_URL": db, "MOTCUA_LOG_LEVEL": "loud"}, nil, []string{"bad log level"}},
+		{"unreadable trust roots", map[string]string{"DATABASE_URL": db, "MOTCUA_TRUST_ROOTS": "/nonexistent/roots.pem"}, nil, []string{"MOTCUA_TRUST_ROOTS"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

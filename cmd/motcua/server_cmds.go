@@ -11,6 +11,7 @@ import (
 
 	"motcua/activities"
 	"motcua/internal/devstack"
+	"motcua/internal/signing/service"
 	"motcua/internal/store"
 	"motcua/worker"
 	"motcua/workflows"
@@ -29,7 +30,11 @@ func newApp(name, summary string, args []string, env *Env, devDefaults bool) (*a
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, log: log}, nil
+	a := &app{cfg: cfg, log: log}
+	if err := a.loadTrustRoots(); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // runCmd runs everything in one process, for a laptop or a demo: PostgreSQL (found or
@@ -53,6 +58,9 @@ func runCmd(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	if err := a.startWorker(ctx); err != nil {
+		return err
+	}
+	if err := a.startSigner(ctx); err != nil {
 		return err
 	}
 	h, err := a.handler(ctx)
@@ -148,6 +156,9 @@ func printBanner(w io.Writer, a *app) {
 		fmt.Fprintf(tw, "  Temporal\t%s (embedded, namespace %s)\n", a.embedded, a.cfg.TemporalNamespace)
 	} else {
 		fmt.Fprintf(tw, "  Temporal\t%s (namespace %s)\n", a.cfg.TemporalAddress, a.cfg.TemporalNamespace)
+	}
+	if a.signer != "" {
+		fmt.Fprintf(tw, "  Signer\t%s%s (development CA; PIN %s)\n", a.signer, service.CSCPath, service.DefaultPIN)
 	}
 	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(a.pg.URL), a.pg.Source)
 	abs, _ := filepath.Abs(a.cfg.DataDir)
