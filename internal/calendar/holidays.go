@@ -147,8 +147,8 @@ type ruleDay struct {
 // compensatory days and overrides, sorted by date.
 //
 // Which rules apply depends on the year: Hùng Kings' day is a paid holiday since 2007,
-// Tết has 5 days since the Labor Code 2012 (1 May 2013; 4 days before), and 2 September
-// has a second, adjacent day since the Labor Code 2019 (2021).
+// Tết has 5 days since the Labor Code 2012 (in force 1 May 2013, so from Tết 2014; 4 days
+// before), and 2 September has a second, adjacent day since the Labor Code 2019 (2021).
 func (c *Calendar) statutory(y int) ([]ruleDay, error) {
 	days := []ruleDay{
 		{Date{y, time.January, 1}, NewYear},
@@ -185,9 +185,10 @@ func (c *Calendar) statutory(y int) ([]ruleDay, error) {
 // The Labor Code 2019 (art. 112(3)) leaves the exact days to the Prime Minister each
 // year, and the notices choose either the last day of the old year and the first 4 days
 // of the new one, or the last 2 days and the first 3. The default reproduces what the
-// notices chose in 2019–2026: the choice that puts fewer Tết days on weekly days off, and
-// on a tie the last 2 days and the first 3 (see docs/calendar.md). Before 2013 Tết had 4
-// days: the last day of the old year and the first 3.
+// notices chose in the years checked (2020, 2021, 2023, 2025, 2026): the choice that puts
+// fewer Tết days on weekly days off, and on a tie the last 2 days and the first 3 (see
+// docs/calendar.md). Until Tết 2013 there were 4 days: the last day of the old year and
+// the first 3.
 func (c *Calendar) tetDays(first Date, y int) []Date {
 	span := func(before, after int) []Date {
 		var ds []Date
@@ -196,7 +197,7 @@ func (c *Calendar) tetDays(first Date, y int) []Date {
 		}
 		return ds
 	}
-	if y < 2013 {
+	if y < 2014 {
 		return span(1, 3)
 	}
 	a, b := span(1, 4), span(2, 3)
@@ -219,7 +220,7 @@ func (c *Calendar) countWeeklyOff(ds []Date) int {
 // nationalDayAdjacent is the day next to 2 September that the rules give by default:
 // 3 September when the 2nd is a Monday (the 1st would be a Sunday) or a Thursday (the 3rd
 // bridges to the weekend), otherwise 1 September. This is what the notices chose in
-// every year 2021–2026; the government's yearly choice is an override.
+// 2021, 2024, 2025 and 2026; the government's yearly choice is an override.
 func nationalDayAdjacent(y int) Date {
 	d := Date{y, time.September, 2}
 	switch d.Weekday() {
