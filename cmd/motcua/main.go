@@ -70,13 +70,14 @@ func exitCode(err error, stderr io.Writer) int {
 
 func commands() map[string]command {
 	return map[string]command{
-		"run":     {"run everything in one process (PostgreSQL, embedded Temporal, worker, API, pages)", runCmd},
-		"api":     {"serve the JSON API and the pages", apiCmd},
-		"worker":  {"run the Temporal worker", workerCmd},
-		"migrate": {"apply the database migrations", migrateCmd},
-		"signer":  {"run the development signature service (CSC API v2 subset and RFC 3161 TSA)", signerCmd},
-		"sign":    {"add a PAdES signature to a PDF with a local PKCS#12 key", signCmd},
-		"verify":  {"verify the signatures of a PDF", verifyCmd},
+		"run":      {"run everything in one process (PostgreSQL, embedded Temporal, worker, API, pages)", runCmd},
+		"api":      {"serve the JSON API and the pages", apiCmd},
+		"worker":   {"run the Temporal worker", workerCmd},
+		"migrate":  {"apply the database migrations", migrateCmd},
+		"signer":   {"run the development signature service (CSC API v2 subset and RFC 3161 TSA)", signerCmd},
+		"sign":     {"add a PAdES signature to a PDF with a local PKCS#12 key", signCmd},
+		"verify":   {"verify the signatures of a PDF", verifyCmd},
+		"calendar": {"working-time calendar: holidays YEAR, due START DURATION", calendarCmd},
 		"version": {"print the version", func(ctx context.Context, args []string, env *Env) error {
 			_, err := fmt.Fprintln(env.Stdout, "motcua", version)
 			return err
