@@ -13,12 +13,27 @@ import (
 
 	"go.temporal.io/sdk/activity"
 
+	"motcua/forms"
+	"motcua/internal/render"
+	"motcua/internal/signing"
 	"motcua/internal/store"
 )
 
 // Activities holds the dependencies of every activity.
 type Activities struct {
-	Store *store.Store
+	Store    *store.Store
+	Catalog  *forms.Catalog
+	Time     WorkingTime
+	Renderer *render.Renderer
+	// Signer reaches the signature service; Signing says which credentials to use.
+	Signer  *signing.Client
+	Signing SigningConfig
+	// OrgName is the organization whose seal results carry ("Bộ Nội vụ"), and Symbol
+	// the symbol of its results' numbers ("QĐ-BNV").
+	OrgName string
+	Symbol  string
+	// PublicURL is the base of the public pages (verification links in QR codes).
+	PublicURL string
 }
 
 // PurgeInput says what to purge.

@@ -1,0 +1,272 @@
+//go:build dossierwip
+
+// Work in progress of the dossier lifecycle (issue 5): this file is left out of every
+// build until the store layer it calls has landed; build with -tags dossierwip to work
+// on it.
+
+package activities
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/digitorus/pkcs7"
+
+	"motcua/internal/pades"
+	"motcua/internal/render"
+	"motcua/internal/signing"
+	"motcua/internal/store"
+)
+
+var ict = time.FixedZone("ICT", 7*3600)
+
+// RenderNotice renders a notice of Circular 03/2025 (or the draft result) from the
+// dossier's records, seals it when asked, and stores it. Rendering again for the same
+// dossier, kind and sequence returns the stored document.
+func (a *Activities) RenderNotice(ctx context.Context, in NoticeInput) (DocumentRef, error) {
+	v, err := a.Store.DossierView(ctx, in.Code)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	doc, err := a.notice(ctx, v, in)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	out, err := a.Renderer.Render(ctx, doc)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(fmt.Errorf("render %s of %s: %w", in.Kind, in.Code, err))
+	}
+	ref := DocumentRef{Page: out.Layout.Page, SignerRect: rect(out.Layout.SignerImage), SealRect: rect(out.Layout.Seal)}
+	pdf := out.PDF
+	if in.Seal {
+		if pdf, err = a.seal(ctx, pdf, ref, in.At); err != nil {
+			return DocumentRef{}, err
+		}
+	}
+	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: v.ID, Kind: in.Kind, Seq: in.Seq,
+		Name: fmt.Sprintf("%s-%s.pdf", in.Kind, in.Code), ContentType: "application/pdf", Data: pdf, Signed: in.Seal})
+	if err != nil {
+		return DocumentRef{}, fmt.Errorf("store %s of %s: %w", in.Kind, in.Code, err)
+	}
+	ref.ID = id
+	return ref, nil
+}
+
+func rect(r render.Rect) [4]float64 { return [4]float64{r.X, r.Y, r.X + r.W, r.Y + r.H} }
+
+// sealSigner opens the organization's seal credential.
+func (a *Activities) sealSigner(ctx context.Context) (*signing.Signer, error) {
+	s, err := a.Signer.Signer(ctx, a.Signing.SealCredential, signing.PIN(a.Signing.SealPIN))
+	if err != nil {
+		return nil, fmt.Errorf("open the seal credential: %w", err)
+	}
+	return s, nil
+}
+
+// seal applies the organization's seal signature (approval, fields locked).
+func (a *Activities) seal(ctx context.Context, pdf []byte, ref DocumentRef, at time.Time) ([]byte, error) {
+	s, err := a.sealSigner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	img, err := pades.SealImage(a.OrgName, "", 36)
+	if err != nil {
+		return nil, err
+	}
+	opts := pades.SignOptions{Kind: pades.Approval, LockFields: true, Key: s, Chain: s.Chain(), Time: at.In(ict),
+		Name: a.OrgName, Reason: "Đóng dấu", Location: "Hà Nội",
+		Appearance: &pades.Appearance{Page: ref.Page, Rect: ref.SealRect, Image: img}}
+	if a.Signing.TSAURL != "" {
+		opts.TSA = &pades.TSA{URL: a.Signing.TSAURL}
+	}
+	out, err := pades.Sign(ctx, pdf, opts)
+	if err != nil {
+		return nil, fmt.Errorf("seal: %w", err)
+	}
+	return out, nil
+}
+
+// SignAsLeader signs the draft result with the leader's credential at the signature
+// service, authorized by the PIN the leader typed; the key never leaves the service.
+func (a *Activities) SignAsLeader(ctx context.Context, in SignInput) (DocumentRef, error) {
+	draft, err := a.Store.Document(ctx, in.Document.ID)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	if prev, err := a.Store.LatestDocument(ctx, draft.DossierID, DocResult); err == nil && prev.Seq == in.Seq {
+		return DocumentRef{ID: prev.ID, Page: in.Document.Page, SignerRect: in.Document.SignerRect, SealRect: in.Document.SealRect}, nil
+	}
+	leader, err := a.Store.Actor(ctx, in.LeaderID)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	s, err := a.Signer.Signer(ctx, leader.Username, signing.PIN(in.PIN))
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	defer s.Close()
+	img, err := pades.SignatureImage(leader.Name)
+	if err != nil {
+		return DocumentRef{}, err
+	}
+	opts := pades.SignOptions{Kind: pades.Certification, DocMDP: 2, Key: s, Chain: s.Chain(), Time: in.At.In(ict),
+		Name: leader.Name, Reason: "Phê duyệt", Location: "Hà Nội",
+		Appearance: &pades.Appearance{Page: in.Document.Page, Rect: in.Document.SignerRect, Image: img}}
+	if a.Signing.TSAURL != "" {
+		opts.TSA = &pades.TSA{URL: a.Signing.TSAURL}
+	}
+	signed, err := pades.Sign(ctx, draft.Data, opts)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(fmt.Errorf("sign %s: %w", in.Code, err))
+	}
+	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: draft.DossierID, Kind: DocResult, Seq: in.Seq,
+		Name: fmt.Sprintf("ket-qua-%s.pdf", in.Code), ContentType: "application/pdf", Data: signed, Signed: true})
+	if err != nil {
+		return DocumentRef{}, err
+	}
+	ref := in.Document
+	ref.ID = id
+	return ref, nil
+}
+
+// Issue numbers the signed result, fills the number and date in an incremental update
+// (the leader's signature permits form filling) and applies the organization's seal.
+func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, error) {
+	signed, err := a.Store.Document(ctx, in.Document.ID)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	if signed.Seq == in.Seq {
+		return in.Document, nil // already issued by an earlier attempt
+	}
+	number, err := a.Store.NextDocumentNumber(ctx, a.Symbol, in.At.In(ict).Year(), in.Code)
+	if err != nil {
+		return DocumentRef{}, err
+	}
+	local := in.At.In(ict)
+	filled, err := pades.FillFields(signed.Data, map[string]string{
+		render.FieldNumber: fmt.Sprint(number),
+		render.FieldDate:   fmt.Sprintf("ngày %02d tháng %02d năm %d", local.Day(), int(local.Month()), local.Year()),
+	})
+	if err != nil {
+		return DocumentRef{}, nonRetryable(fmt.Errorf("fill number of %s: %w", in.Code, err))
+	}
+	sealed, err := a.seal(ctx, filled, in.Document, in.At)
+	if err != nil {
+		return DocumentRef{}, err
+	}
+	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: signed.DossierID, Kind: DocResult, Seq: in.Seq,
+		Name: fmt.Sprintf("ket-qua-%s.pdf", in.Code), ContentType: "application/pdf", Data: sealed, Signed: true,
+		Number: fmt.Sprintf("%d/%s", number, a.Symbol)})
+	if err != nil {
+		return DocumentRef{}, err
+	}
+	ref := in.Document
+	ref.ID = id
+	return ref, nil
+}
+
+// Notify queues a notification (to a person, or to the members of a unit with a role);
+// the key makes a retry harmless. Sending e-mail is the outbox's sender's job.
+func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
+	recipients := []int64{in.RecipientID}
+	if in.UnitCode != "" {
+		ids, err := a.Store.UnitMembers(ctx, in.UnitCode, in.Role)
+		if err != nil {
+			return nonRetryable(err)
+		}
+		recipients = ids
+	}
+	d, err := a.Store.DossierByCode(ctx, in.Code)
+	if err != nil {
+		return nonRetryable(err)
+	}
+	for _, r := range recipients {
+		if _, err := a.Store.QueueNotification(ctx, store.Notification{Key: fmt.Sprintf("%s/%d", in.Key, r), DossierID: d.ID,
+			RecipientID: r, Channel: "outbox", Subject: in.Subject, Body: in.Body}); err != nil {
+			return fmt.Errorf("notify %d of %s: %w", r, in.Code, err)
+		}
+	}
+	return nil
+}
+
+// manifestEntry is one file of an archive package.
+type manifestEntry struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	SHA256 string `json:"sha256"`
+	Size   int    `json:"size"`
+}
+
+// Archive makes the dossier's archive package: a manifest of SHA-256 hashes of the
+// form data, attachments, notices, the signed result and the history, signed with the
+// organization's seal (CMS), kept for the procedure's retention period.
+func (a *Activities) Archive(ctx context.Context, in ArchiveInput) error {
+	v, err := a.Store.DossierView(ctx, in.Code)
+	if err != nil {
+		return nonRetryable(err)
+	}
+	entries := []manifestEntry{hashEntry("form-data.json", "form_data", v.FormData)}
+	history, _ := json.Marshal(v.Events)
+	entries = append(entries, hashEntry("history.json", "history", history))
+	for _, info := range v.Documents {
+		doc, err := a.Store.Document(ctx, info.ID)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, hashEntry(doc.Name, doc.Kind, doc.Data))
+	}
+	manifest, err := json.MarshalIndent(map[string]any{"dossier": in.Code, "procedure": v.ProcedureCode,
+		"version": v.ProcedureVersion, "createdAt": in.At.UTC(), "files": entries}, "", "  ")
+	if err != nil {
+		return err
+	}
+	s, err := a.sealSigner(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	cms, err := signDetached(manifest, s)
+	if err != nil {
+		return fmt.Errorf("sign archive manifest of %s: %w", in.Code, err)
+	}
+	sum := sha256.Sum256(manifest)
+	years := 10
+	if p, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion); err == nil && p.Retention.Years > 0 {
+		years = p.Retention.Years
+	}
+	_, err = a.Store.SaveArchivePackage(ctx, store.ArchivePackage{DossierID: v.ID, Manifest: manifest, ManifestSHA256: sum[:],
+		SignedManifest: cms, RetentionUntil: in.At.In(ict).AddDate(years, 0, 0)})
+	return err
+}
+
+func hashEntry(name, kind string, data []byte) manifestEntry {
+	sum := sha256.Sum256(data)
+	return manifestEntry{Name: name, Kind: kind, SHA256: hex.EncodeToString(sum[:]), Size: len(data)}
+}
+
+// signDetached signs data with a detached CMS signature (SHA-256) by s, whose key stays
+// in the signature service.
+func signDetached(data []byte, s *signing.Signer) ([]byte, error) {
+	sd, err := pkcs7.NewSignedData(data)
+	if err != nil {
+		return nil, err
+	}
+	sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
+	chain := s.Chain()
+	var parents []*x509.Certificate
+	if len(chain) > 1 {
+		parents = chain[1:]
+	}
+	if err := sd.AddSignerChain(s.Certificate(), s, parents, pkcs7.SignerInfoConfig{}); err != nil {
+		return nil, err
+	}
+	sd.Detach()
+	return sd.Finish()
+}

@@ -1,0 +1,214 @@
+package activities
+
+import (
+	"time"
+
+	"motcua"
+)
+
+// MinutesPerDay is the length of a working day: two sessions, 8 working hours.
+const MinutesPerDay = 8 * 60
+
+// Step actions, as the catalog names them.
+const (
+	ActionReceive  = "receive"
+	ActionAppraise = "appraise"
+	ActionReview   = "review"
+	ActionDecide   = "decide"
+	ActionIssue    = "issue"
+	ActionReturn   = "return"
+)
+
+// Supplement policies.
+const (
+	PolicyPause   = "pause"   // the clock stops while the applicant owes documents; the due date moves
+	PolicyRestart = "restart" // the full time limit starts again from the supplement
+)
+
+// PlanInput asks for the plan of a procedure version.
+type PlanInput struct {
+	ProcedureCode    string
+	ProcedureVersion int
+	Online           bool
+}
+
+// Plan is what the workflow needs of a procedure version: units, steps and their
+// budgets, the time limit and the supplement policy. It is read once by an activity
+// and kept in the workflow's history, so a later catalog version never changes a
+// dossier already received.
+type Plan struct {
+	ProcedureName     string
+	AgencyCode        string // identifier of the receiving agency, for dossier codes
+	ReceivingUnit     Unit
+	DecidingUnit      Unit
+	ClericalUnit      Unit
+	TimeLimitMinutes  int // working minutes for this channel
+	Steps             []PlanStep
+	SupplementPolicy  string
+	ApplicantDeadline Span // how long the applicant has to supply documents
+}
+
+// Unit is a unit's code and scope path.
+type Unit struct {
+	Code string
+	Path string
+}
+
+// PlanStep is one step of the procedure.
+type PlanStep struct {
+	ID            string
+	Name          string
+	Unit          Unit
+	Role          motcua.Role
+	Action        string
+	BudgetMinutes int
+	Consult       []Unit
+}
+
+// Span is an amount of time: working minutes, or calendar time.
+type Span struct {
+	WorkingMinutes int
+	Calendar       time.Duration
+}
+
+// Interval is a span of wall time, e.g. while the applicant owed a supplement.
+type Interval struct {
+	From, To time.Time
+}
+
+// DueInput asks when an amount of working time, counted from From, runs out.
+type DueInput struct {
+	From time.Time
+	Span Span
+	// Paused intervals do not count (pause-and-extend supplements).
+	Paused []Interval
+	// AfterCutOff applies the receipt rule: received after the cut-off (15:00) or
+	// outside working hours, the count starts at the next working session.
+	AfterCutOff bool
+}
+
+// DueResult is the counting start and the due time.
+type DueResult struct {
+	Start time.Time
+	Due   time.Time
+}
+
+// Transition is one state change of a dossier, recorded in PostgreSQL in one
+// transaction keyed by dossier and sequence number.
+type Transition struct {
+	Code            motcua.DossierCode
+	Seq             int
+	Action          string
+	Status          motcua.Status
+	ActorID         int64
+	UnitCode        string // acting unit
+	Note            string
+	At              time.Time
+	HolderUnit      string // unit that must act next ("" = unchanged)
+	Step            string
+	DueAt           *time.Time
+	DueOriginal     *time.Time
+	ReceivedAt      *time.Time
+	FinishedAt      *time.Time
+	ApologyGiven    bool
+	SupplementCount *int
+	CloseTasks      bool
+	// CloseTasksOf closes only the open tasks of this unit (a consulted unit answered).
+	CloseTasksOf   string
+	OpenTask       *TaskSpec
+	Handover       *HandoverSpec
+	FinishHandover bool
+	Data           map[string]any
+}
+
+// TaskSpec opens a task in a unit's inbox.
+type TaskSpec struct {
+	Step          string
+	UnitCode      string
+	DueAt         *time.Time
+	BudgetMinutes int
+}
+
+// HandoverSpec opens a row of the process control sheet.
+type HandoverSpec struct {
+	Step          string
+	FromUnitCode  string
+	FromUserID    int64
+	ToUnitCode    string
+	BudgetMinutes int
+	DueAt         *time.Time
+}
+
+// Document kinds.
+const (
+	DocReceipt           = "receipt"            // mẫu 01
+	DocSupplementRequest = "supplement_request" // mẫu 02
+	DocRefusal           = "refusal"            // mẫu 03
+	DocApology           = "apology"            // mẫu 04
+	DocStopNotice        = "stop_notice"        // mẫu 05
+	DocControlSheet      = "control_sheet"      // mẫu 06
+	DocDraftResult       = "draft_result"
+	DocResult            = "result"
+)
+
+// NoticeInput asks for a notice of Circular 03/2025 (or the draft result) to be
+// rendered and stored.
+type NoticeInput struct {
+	Code    motcua.DossierCode
+	Kind    string
+	Seq     int
+	At      time.Time
+	Reason  string
+	Missing []string
+	DueAt   time.Time // appointment, or the new one (apology)
+	// SupplementDeadline is when the applicant must have supplied the documents.
+	SupplementDeadline time.Time
+	ActorID            int64
+	// Seal signs the notice with the organization's seal, as the one-stop desk issues it.
+	Seal bool
+}
+
+// DocumentRef names a stored document and, for one still to be signed, where the
+// signatures go (PDF points: x1, y1, x2, y2 on Page).
+type DocumentRef struct {
+	ID         string
+	Page       int
+	SignerRect [4]float64
+	SealRect   [4]float64
+}
+
+// SignInput asks for the leader's signature on the draft result.
+type SignInput struct {
+	Code     motcua.DossierCode
+	Seq      int
+	Document DocumentRef
+	LeaderID int64
+	PIN      string
+	At       time.Time
+}
+
+// IssueInput asks the clerical office to number the signed result and apply the seal.
+type IssueInput struct {
+	Code       motcua.DossierCode
+	Seq        int
+	Document   DocumentRef
+	ClericalID int64
+	At         time.Time
+}
+
+// NotifyInput asks for a notification; Key makes it idempotent.
+type NotifyInput struct {
+	Key         string
+	Code        motcua.DossierCode
+	RecipientID int64  // a person, or
+	UnitCode    string // every member of a unit with Role
+	Role        motcua.Role
+	Subject     string
+	Body        string
+}
+
+// ArchiveInput asks for the dossier's archive package.
+type ArchiveInput struct {
+	Code motcua.DossierCode
+	At   time.Time
+}

@@ -1,0 +1,104 @@
+//go:build dossierwip
+
+// Work in progress of the dossier lifecycle (issue 5): this file is left out of every
+// build until the store layer it calls has landed; build with -tags dossierwip to work
+// on it.
+
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"motcua/internal/render"
+	"motcua/internal/store"
+)
+
+// notice builds the document of kind in.Kind from the dossier's records.
+func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeInput) (render.Document, error) {
+	applicant, err := a.Store.Actor(ctx, v.ApplicantID)
+	if err != nil {
+		return nil, err
+	}
+	clerk := ""
+	if in.ActorID != 0 {
+		if c, err := a.Store.Actor(ctx, in.ActorID); err == nil {
+			clerk = c.Name
+		}
+	}
+	h := render.Header{ParentAgency: "BỘ NỘI VỤ", Agency: "VĂN PHÒNG BỘ", Office: "Bộ phận Một cửa Bộ Nội vụ",
+		Place: "Hà Nội", Date: in.At.In(ict), Signer: render.Signer{Name: clerk},
+		VerifyURL: fmt.Sprintf("%s/tra-cuu/xac-thuc?ma=%s-%s-%d", a.PublicURL, in.Code, in.Kind, in.Seq)}
+	who := render.Applicant{Name: applicant.Name}
+	received := v.SubmittedAt
+	if v.ReceivedAt != nil {
+		received = *v.ReceivedAt
+	}
+	switch in.Kind {
+	case DocReceipt:
+		p, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
+		if err != nil {
+			return nil, err
+		}
+		var comps []render.Component
+		for _, c := range p.Components {
+			comps = append(comps, render.Component{Name: c.Name, Count: max(c.Count, 1)})
+		}
+		return &render.Receipt{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
+			Components: comps, TimeLimit: timeLimit(p.TimeLimit.For(v.Online), string(p.TimeLimit.Unit)),
+			ReceivedAt: received.In(ict), DueAt: in.DueAt.In(ict), ResultDelivery: "Trực tuyến trên Cổng Dịch vụ công và tại Bộ phận Một cửa"}, nil
+	case DocSupplementRequest:
+		var items []render.Missing
+		for _, m := range in.Missing {
+			items = append(items, render.Missing{What: m, Why: in.Reason})
+		}
+		if len(items) == 0 {
+			items = []render.Missing{{What: in.Reason}}
+		}
+		return &render.SupplementRequest{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
+			Items: items, Deadline: in.SupplementDeadline.In(ict)}, nil
+	case DocRefusal:
+		return &render.Refusal{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName, Reason: in.Reason}, nil
+	case DocApology:
+		return &render.Apology{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
+			ReceivedAt: received.In(ict), DueAt: v.DueAt.In(ict), Reason: in.Reason, NewDueAt: in.DueAt.In(ict)}, nil
+	case DocStopNotice:
+		return &render.StopNotice{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
+			ReceivedAt: received.In(ict), Reason: in.Reason}, nil
+	case DocControlSheet:
+		var rows []render.Handover
+		for _, r := range v.Handovers {
+			rows = append(rows, render.Handover{From: r.FromUnitName, To: r.ToUnitName, At: r.HandedAt.In(ict),
+				BudgetHours: float64(r.BudgetMinutes) / 60, Result: render.Timeliness(r.Outcome)})
+		}
+		return &render.ControlSheet{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
+			ReceivedAt: received.In(ict), DueAt: in.DueAt.In(ict), Handovers: rows}, nil
+	case DocDraftResult:
+		p, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
+		if err != nil {
+			return nil, err
+		}
+		lh := render.Header{Agency: "BỘ NỘI VỤ", Place: "Hà Nội", Date: in.At.In(ict),
+			Signer:     render.Signer{Prefix: p.Signer.Prefix + " " + p.Signer.AuthorityTitle, Title: p.Signer.Title},
+			Recipients: []string{"Như Điều 3;", "Lưu: VT, " + p.DecidingUnit + "."}, VerifyURL: h.VerifyURL}
+		var bases []string
+		for _, l := range p.LegalBasis {
+			bases = append(bases, "Căn cứ "+l.Title+" số "+l.Number+";")
+		}
+		return &render.Decision{Header: lh, Symbol: a.Symbol, Authority: "BỘ TRƯỞNG BỘ NỘI VỤ",
+			Subject: "Về việc giải quyết hồ sơ " + string(in.Code) + ": " + v.ProcedureName, Bases: bases,
+			Articles: []string{
+				"Chấp thuận đề nghị của " + applicant.Name + " theo hồ sơ " + string(in.Code) + " (" + v.ProcedureName + ").",
+				"Quyết định này có hiệu lực kể từ ngày ký.",
+				"Chánh Văn phòng Bộ, thủ trưởng các đơn vị có liên quan và " + applicant.Name + " chịu trách nhiệm thi hành Quyết định này./.",
+			}}, nil
+	}
+	return nil, fmt.Errorf("no template for document kind %q", in.Kind)
+}
+
+func timeLimit(v float64, unit string) string {
+	if unit == "working_hours" {
+		return fmt.Sprintf("%g giờ làm việc", v)
+	}
+	return fmt.Sprintf("%g ngày làm việc", v)
+}
