@@ -46,29 +46,16 @@ func runCmd(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	defer a.close()
-	l, err := a.listen()
-	if err != nil {
-		return err
-	}
-	defer l.Close()
-	if err := a.openStore(ctx); err != nil {
-		return err
-	}
-	if err := a.connectTemporal(ctx, true); err != nil {
-		return err
-	}
-	if err := a.startWorker(ctx); err != nil {
-		return err
-	}
-	if err := a.startSigner(ctx); err != nil {
-		return err
-	}
-	h, err := a.handler(ctx)
-	if err != nil {
-		return err
-	}
-	printBanner(env.Stdout, a)
-	return a.serve(ctx, l, h)
+	return a.serveHTTP(ctx, true, func() error {
+		if err := a.startWorker(ctx); err != nil {
+			return err
+		}
+		if err := a.startSigner(ctx); err != nil {
+			return err
+		}
+		printBanner(env.Stdout, a)
+		return nil
+	})
 }
 
 // apiCmd runs the API and the pages only (production: several replicas).
@@ -78,6 +65,16 @@ func apiCmd(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	defer a.close()
+	return a.serveHTTP(ctx, false, func() error {
+		a.log.Info("API listening", "addr", a.cfg.Addr)
+		return nil
+	})
+}
+
+// serveHTTP takes the HTTP port first (so a port in use fails before anything starts),
+// opens the store, connects to Temporal (embedded when asked), builds the handler, runs
+// ready (the rest of the subcommand's start), then serves until ctx is done.
+func (a *app) serveHTTP(ctx context.Context, embedded bool, ready func() error) error {
 	l, err := a.listen()
 	if err != nil {
 		return err
@@ -86,14 +83,16 @@ func apiCmd(ctx context.Context, args []string, env *Env) error {
 	if err := a.openStore(ctx); err != nil {
 		return err
 	}
-	if err := a.connectTemporal(ctx, false); err != nil {
+	if err := a.connectTemporal(ctx, embedded); err != nil {
 		return err
 	}
 	h, err := a.handler(ctx)
 	if err != nil {
 		return err
 	}
-	a.log.Info("API listening", "addr", l.Addr().String())
+	if err := ready(); err != nil {
+		return err
+	}
 	return a.serve(ctx, l, h)
 }
 
