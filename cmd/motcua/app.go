@@ -23,6 +23,7 @@ import (
 	"motcua/api"
 	"motcua/internal/auth"
 	"motcua/internal/devstack"
+	"motcua/internal/payload"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
 )
@@ -118,8 +119,13 @@ func (a *app) connectTemporal(ctx context.Context, embedded bool) error {
 	}
 	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	codec, err := a.payloadCodec(embedded)
+	if err != nil {
+		return err
+	}
 	c, err := client.DialContext(dctx, client.Options{HostPort: addr, Namespace: a.cfg.TemporalNamespace,
-		Logger: sdklog.NewStructuredLogger(a.log.With("component", "temporal-client"))})
+		DataConverter: codec.DataConverter(),
+		Logger:        sdklog.NewStructuredLogger(a.log.With("component", "temporal-client"))})
 	if err != nil {
 		return &exitError{code: 1, msg: fmt.Sprintf(
 			"cannot reach Temporal at %s (namespace %s): %v; check TEMPORAL_ADDRESS, or unset it to run the embedded server with 'motcua run'",
@@ -242,4 +248,27 @@ func (a *app) startSigner(ctx context.Context) error {
 	a.roots.AddCert(svc.Root())
 	a.signer = "http://" + l.Addr().String()
 	return nil
+}
+
+// payloadCodec encrypts what workflows carry through Temporal. The keys come from
+// MOTCUA_PAYLOAD_KEYS; `motcua run` (devMode) keeps one in the data directory instead.
+func (a *app) payloadCodec(devMode bool) (*payload.Codec, error) {
+	var keys [][]byte
+	switch {
+	case a.cfg.PayloadKeys != "":
+		k, err := payload.ParseKeys(a.cfg.PayloadKeys)
+		if err != nil {
+			return nil, &exitError{code: 1, msg: "MOTCUA_PAYLOAD_KEYS: " + err.Error()}
+		}
+		keys = k
+	case devMode:
+		k, err := payload.LoadOrCreateKeyFile(filepath.Join(a.cfg.DataDir, "payload.key"))
+		if err != nil {
+			return nil, err
+		}
+		keys = [][]byte{k}
+	default:
+		return nil, &exitError{code: 1, msg: "MOTCUA_PAYLOAD_KEYS is unset: give the API and the worker the same key (openssl rand -base64 32)"}
+	}
+	return payload.NewCodec(keys...)
 }

@@ -36,6 +36,7 @@ type config struct {
 	SeedDemo          bool   // -seed-demo
 	SignerAddr        string // -signer-addr, MOTCUA_SIGNER_ADDR: run's in-process signature service
 	TrustRoots        string // MOTCUA_TRUST_ROOTS: PEM file of the CAs whose signatures are trusted
+	PayloadKeys       string // MOTCUA_PAYLOAD_KEYS: base64 AES-256 keys of the payload codec, first encrypts
 }
 
 // flags declares the flags of a server subcommand on fs with defaults from env.
@@ -73,6 +74,7 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	c.LogFormat = get("MOTCUA_LOG_FORMAT", "auto")
 	fs.StringVar(&c.SignerAddr, "signer-addr", get("MOTCUA_SIGNER_ADDR", "127.0.0.1:8090"), "listen address of run's development signature service (env MOTCUA_SIGNER_ADDR)")
 	fs.StringVar(&c.TrustRoots, "trust-roots", env.Getenv("MOTCUA_TRUST_ROOTS"), "PEM `file` of the root CAs whose signatures verify as trusted (env MOTCUA_TRUST_ROOTS; run adds its development CA)")
+	c.PayloadKeys = env.Getenv("MOTCUA_PAYLOAD_KEYS")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", getBool("MOTCUA_SEED_DEMO", devDefaults), "create the demo units and accounts (env MOTCUA_SEED_DEMO)")
 }
 
