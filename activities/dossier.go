@@ -7,24 +7,15 @@
 package activities
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
-	"sort"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 
 	"motcua"
 	"motcua/forms"
-	"motcua/internal/pades"
-	"motcua/internal/render"
-	"motcua/internal/signing"
 	"motcua/internal/store"
 )
 

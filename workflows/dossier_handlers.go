@@ -65,6 +65,7 @@ func (d *dossier) register(ctx workflow.Context) error {
 // decision may have changed the dossier while this one waited), then carried out.
 func (d *dossier) decide(name string, fn func(workflow.Context, Decision) error) func(workflow.Context, Decision) (Outcome, error) {
 	return func(ctx workflow.Context, dec Decision) (Outcome, error) {
+		ctx = workflow.WithActivityOptions(ctx, activityOptions)
 		if err := d.mu.Lock(ctx); err != nil {
 			return Outcome{}, err
 		}
@@ -97,6 +98,7 @@ func (d *dossier) validateApplicant(name string) func(int64) error {
 
 func (d *dossier) locked(fn func(workflow.Context, SupplementInput) error, check func(int64) error) func(workflow.Context, SupplementInput) (Outcome, error) {
 	return func(ctx workflow.Context, in SupplementInput) (Outcome, error) {
+		ctx = workflow.WithActivityOptions(ctx, activityOptions)
 		if err := d.mu.Lock(ctx); err != nil {
 			return Outcome{}, err
 		}
@@ -114,6 +116,7 @@ func (d *dossier) locked(fn func(workflow.Context, SupplementInput) error, check
 
 func (d *dossier) lockedWithdraw() func(workflow.Context, WithdrawInput) (Outcome, error) {
 	return func(ctx workflow.Context, in WithdrawInput) (Outcome, error) {
+		ctx = workflow.WithActivityOptions(ctx, activityOptions)
 		if err := d.mu.Lock(ctx); err != nil {
 			return Outcome{}, err
 		}
