@@ -30,12 +30,15 @@ func (s *server) routes() http.Handler {
 	r.Post("/api/v1/verify", s.handleVerify()) // public PDF signature check, own limits (20 MB, application/pdf)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(middleware.AllowContentType("application/json", "multipart/form-data"), limitBody(1<<20))
-		r.Post("/auth/login", s.handleAPILogin()) // development login for programs
+		r.Post("/auth/login", s.handleAPILogin())        // development login for programs
+		r.Get("/procedures", s.handleProcedures())       // the catalog
+		r.Get("/procedures/{code}", s.handleProcedure()) // one procedure with its e-form
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireActor)
 			r.Post("/auth/logout", s.handleAPILogout())
 			r.Get("/me", s.handleMe())
 			r.With(s.require(motcua.PermReadUnitWork)).Get("/inbox", s.handleInbox())
+			r.Post("/dossiers/{code}/actions", s.handleAction()) // staff decisions (the workflow checks who and when)
 		})
 	})
 	return r

@@ -14,6 +14,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"go.temporal.io/sdk/client"
+
+	"motcua/forms"
 	"motcua/internal/auth"
 	"motcua/internal/store"
 )
@@ -31,7 +34,11 @@ func (f PingFunc) Ping(ctx context.Context) error { return f(ctx) }
 
 // Deps is everything the HTTP layer needs.
 type Deps struct {
-	Store    *store.Store
+	Store *store.Store
+	// Catalog is the procedure catalog.
+	Catalog *forms.Catalog
+	// Temporal reaches the dossiers' workflows; nil until it is connected.
+	Temporal client.Client
 	Sessions *auth.Sessions
 	// Auth checks bearer tokens: Sessions, then OIDC when configured.
 	Auth auth.Authenticator

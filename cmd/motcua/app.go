@@ -21,6 +21,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"motcua/api"
+	"motcua/forms"
 	"motcua/internal/auth"
 	"motcua/internal/devstack"
 	"motcua/internal/payload"
@@ -168,7 +169,11 @@ func (a *app) handler(ctx context.Context) (http.Handler, error) {
 			return err
 		})
 	}
-	return api.New(api.Deps{Store: a.store, Sessions: sessions, Auth: chain, OIDC: oidc, Ready: ready, Metrics: reg,
+	catalog, err := forms.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load the procedure catalog: %w", err)
+	}
+	return api.New(api.Deps{Store: a.store, Catalog: catalog, Temporal: a.client, Sessions: sessions, Auth: chain, OIDC: oidc, Ready: ready, Metrics: reg,
 		Log: a.log, SecureCookies: a.cfg.SecureCookies, DevLogin: a.cfg.DevLogin, VerifyRoots: a.roots}), nil
 }
 

@@ -1,0 +1,104 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"motcua/api"
+	"motcua/forms"
+	"motcua/internal/auth"
+	"motcua/internal/store/storetest"
+)
+
+func newCatalogServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	st := storetest.NewSeeded(t)
+	cat, err := forms.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := &auth.Sessions{Store: st}
+	srv := httptest.NewServer(api.New(api.Deps{Store: st, Sessions: sessions, Auth: sessions, Catalog: cat, DevLogin: true}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_ = json.NewDecoder(resp.Body).Decode(v)
+	return resp.StatusCode
+}
+
+func TestProcedureCatalog(t *testing.T) {
+	srv := newCatalogServer(t)
+	var list struct {
+		Items []struct{ Code, Name, Domain string }
+	}
+	if code := getJSON(t, srv.URL+"/api/v1/procedures", &list); code != 200 || len(list.Items) < 8 {
+		t.Fatalf("list: %d, %d items", code, len(list.Items))
+	}
+	var found struct{ Items []struct{ Code, Name string } }
+	getJSON(t, srv.URL+"/api/v1/procedures?q=qu%E1%BB%B9", &found) // "quỹ"
+	if len(found.Items) == 0 {
+		t.Fatal("searching 'quỹ' found nothing")
+	}
+	for _, p := range found.Items {
+		if !strings.Contains(strings.ToLower(p.Name), "quỹ") {
+			t.Errorf("search returned %q", p.Name)
+		}
+	}
+	var detail struct {
+		Code       string
+		Components []struct{ Name string }
+		Schema     map[string]any
+		Form       struct{ Sections []any }
+	}
+	if code := getJSON(t, srv.URL+"/api/v1/procedures/1.014936", &detail); code != 200 {
+		t.Fatalf("detail: %d", code)
+	}
+	if detail.Code != "1.014936" || len(detail.Components) == 0 || detail.Schema["$schema"] == nil || len(detail.Form.Sections) == 0 {
+		t.Fatalf("detail lacks parts: %+v", detail)
+	}
+	var problem struct{ Code, Title string }
+	if code := getJSON(t, srv.URL+"/api/v1/procedures/9.999999", &problem); code != 404 || problem.Code != "not_found" || problem.Title == "" {
+		t.Fatalf("unknown procedure: %d %+v", code, problem)
+	}
+}
+
+func TestActionsAreCheckedBeforeReachingTheWorkflow(t *testing.T) {
+	srv := newCatalogServer(t)
+	resp, _ := http.Post(srv.URL+"/api/v1/auth/login", "application/json", strings.NewReader(`{"username":"canbo1","password":"demo"}`))
+	var tok struct{ Token string }
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	for _, tt := range []struct {
+		name, path, body string
+		status           int
+	}{
+		{"bad dossier code", "/api/v1/dossiers/abc/actions", `{"action":"receive"}`, 422},
+		{"unknown action", "/api/v1/dossiers/000.00.00.G09-260302-0001/actions", `{"action":"approve-all"}`, 422},
+		{"no workflow engine", "/api/v1/dossiers/000.00.00.G09-260302-0001/actions", `{"action":"receive"}`, 503},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", srv.URL+tt.path, strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+tok.Token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+		})
+	}
+}
