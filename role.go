@@ -44,7 +44,8 @@ func (r Role) Label() string {
 // root ("/G09/VP/"), so that scope checks are pure string operations.
 type Unit struct {
 	ID       int64
-	Code     string // agency identifier, e.g. 000.00.00.G09
+	Code     string // short code, e.g. VP
+	Agency   string // identifier of the agency it belongs to, e.g. 000.00.00.G09
 	Name     string
 	ParentID int64 // 0 for the root
 	Path     string

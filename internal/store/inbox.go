@@ -6,37 +6,174 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"motcua"
 )
+
+// SLA buckets of open work.
+const (
+	BucketOnTime  = "on_time"  // due after the "soon" threshold
+	BucketDueSoon = "due_soon" // due before the threshold, not yet overdue
+	BucketOverdue = "overdue"
+)
+
+// InboxFilter selects a unit's open tasks.
+type InboxFilter struct {
+	UnitPath  string // the unit and the units below it
+	Status    motcua.Status
+	Procedure string
+	Bucket    string // one of the Bucket constants, or ""
+	DueBefore time.Time
+	// Now and Soon set the buckets: due before Now is overdue, before Soon due soon (the
+	// API puts Soon one working day ahead).
+	Now, Soon time.Time
+	Limit     int
+	Offset    int
+}
 
 // InboxItem is an open task of a unit, as the clerk's inbox lists it.
 type InboxItem struct {
-	TaskID        int64      `json:"taskId"`
-	DossierCode   string     `json:"dossierCode"`
-	ProcedureCode string     `json:"procedureCode"`
-	Status        string     `json:"status"`
-	Step          string     `json:"step"`
-	Unit          string     `json:"unit"`
-	OpenedAt      time.Time  `json:"openedAt"`
-	DueAt         *time.Time `json:"dueAt,omitempty"`
+	TaskID        int64              `json:"taskId"`
+	DossierCode   motcua.DossierCode `json:"dossierCode"`
+	ProcedureCode string             `json:"procedureCode"`
+	ProcedureName string             `json:"procedureName"`
+	Status        motcua.Status      `json:"status"`
+	Step          string             `json:"step"`
+	Unit          string             `json:"unit"`
+	AssigneeID    *int64             `json:"assigneeId,omitempty"`
+	Assignee      string             `json:"assignee,omitempty"`
+	OpenedAt      time.Time          `json:"openedAt"`
+	StepDueAt     *time.Time         `json:"stepDueAt,omitempty"`
+	DueAt         *time.Time         `json:"dueAt,omitempty"` // the dossier's appointment (before receipt: the intake step's)
+	Bucket        string             `json:"bucket"`
 }
 
-// Inbox returns the open tasks of the unit at unitPath and the units below it, the
-// ones due first first.
-func (s *Store) Inbox(ctx context.Context, unitPath string, limit int) ([]InboxItem, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT t.id, d.code, d.procedure_code, d.status, t.step, un.code, t.opened_at, t.due_at
-		FROM tasks t
-		JOIN units un ON un.id = t.unit_id
-		JOIN dossiers d ON d.id = t.dossier_id
-		WHERE t.state = 'open' AND un.path LIKE $1 || '%'
-		ORDER BY t.due_at NULLS LAST, t.id
-		LIMIT $2`, unitPath, limit)
-	if err != nil {
-		return nil, fmt.Errorf("inbox of %s: %w", unitPath, err)
+// BucketCounts counts open tasks per SLA bucket.
+type BucketCounts struct {
+	OnTime  int `json:"onTime"`
+	DueSoon int `json:"dueSoon"`
+	Overdue int `json:"overdue"`
+	Total   int `json:"total"`
+}
+
+// InboxPage is a page of the inbox with the counts of the whole (filtered but for the
+// bucket) inbox.
+type InboxPage struct {
+	Items  []InboxItem  `json:"items"`
+	Counts BucketCounts `json:"counts"`
+}
+
+// inboxFrom is the inbox's rows: open tasks of units in scope, with the due time that
+// sets the bucket ($2 now, $3 soon).
+const inboxFrom = `
+	FROM tasks t
+	JOIN dossiers d ON d.id = t.dossier_id
+	JOIN units un ON un.id = t.unit_id
+	CROSS JOIN LATERAL (SELECT coalesce(d.due_at, t.due_at) AS due) x
+	CROSS JOIN LATERAL (SELECT CASE WHEN x.due IS NULL THEN 'on_time' WHEN x.due < $2 THEN 'overdue'
+		WHEN x.due < $3 THEN 'due_soon' ELSE 'on_time' END AS bucket) b
+	WHERE t.state = 'open' AND t.unit_id = ANY (SELECT id FROM units WHERE path LIKE $1 || '%')
+		AND ($4 = '' OR d.status = $4) AND ($5 = '' OR d.procedure_code = $5)
+		AND ($6::timestamptz IS NULL OR x.due < $6)`
+
+// Inbox returns the open tasks of a unit and the units below it, due first first, with
+// the counts per SLA bucket.
+func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
 	}
-	items, err := pgx.CollectRows(rows, pgx.RowToStructByPos[InboxItem])
+	var dueBefore *time.Time
+	if !f.DueBefore.IsZero() {
+		dueBefore = &f.DueBefore
+	}
+	args := []any{f.UnitPath, f.Now, f.Soon, string(f.Status), f.Procedure, dueBefore}
+	var page InboxPage
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE b.bucket = 'on_time'), count(*) FILTER (WHERE b.bucket = 'due_soon'),
+			count(*) FILTER (WHERE b.bucket = 'overdue'), count(*)`+inboxFrom, args...).
+		Scan(&page.Counts.OnTime, &page.Counts.DueSoon, &page.Counts.Overdue, &page.Counts.Total)
 	if err != nil {
-		return nil, fmt.Errorf("inbox of %s: %w", unitPath, err)
+		return InboxPage{}, fmt.Errorf("inbox counts of %s: %w", f.UnitPath, err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
+			coalesce(a.name, ''), t.opened_at, t.due_at, x.due, b.bucket
+		FROM tasks t
+		JOIN dossiers d ON d.id = t.dossier_id
+		JOIN units un ON un.id = t.unit_id
+		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
+		LEFT JOIN users a ON a.id = t.assignee_id
+		CROSS JOIN LATERAL (SELECT coalesce(d.due_at, t.due_at) AS due) x
+		CROSS JOIN LATERAL (SELECT CASE WHEN x.due IS NULL THEN 'on_time' WHEN x.due < $2 THEN 'overdue'
+			WHEN x.due < $3 THEN 'due_soon' ELSE 'on_time' END AS bucket) b
+		WHERE t.state = 'open' AND t.unit_id = ANY (SELECT id FROM units WHERE path LIKE $1 || '%')
+			AND ($4 = '' OR d.status = $4) AND ($5 = '' OR d.procedure_code = $5)
+			AND ($6::timestamptz IS NULL OR x.due < $6)
+			AND ($7 = '' OR b.bucket = $7)
+		ORDER BY x.due NULLS LAST, t.id
+		LIMIT $8 OFFSET $9`, append(args, f.Bucket, f.Limit, f.Offset)...)
+	if err != nil {
+		return InboxPage{}, fmt.Errorf("inbox of %s: %w", f.UnitPath, err)
+	}
+	page.Items, err = pgx.CollectRows(rows, pgx.RowToStructByPos[InboxItem])
+	if err != nil {
+		return InboxPage{}, fmt.Errorf("inbox of %s: %w", f.UnitPath, err)
+	}
+	if page.Items == nil {
+		page.Items = []InboxItem{}
+	}
+	return page, nil
+}
+
+// ClaimTask assigns an open task of a unit in scope to a person (nhận xử lý); a task
+// someone else claimed is a conflict.
+func (s *Store) ClaimTask(ctx context.Context, taskID int64, a motcua.Actor) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE tasks t SET assignee_id = $2
+		FROM units un WHERE un.id = t.unit_id AND t.id = $1 AND t.state = 'open'
+			AND un.path LIKE $3 || '%' AND (t.assignee_id IS NULL OR t.assignee_id = $2)`, taskID, a.UserID, a.UnitPath)
+	if err != nil {
+		return fmt.Errorf("claim task %d: %w", taskID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return &motcua.Error{Code: motcua.ECONFLICT, Message: "Việc này đã có người nhận, đã xong hoặc không thuộc đơn vị của bạn."}
+	}
+	return nil
+}
+
+// QueueItem is a dossier awaiting a leader's signature.
+type QueueItem struct {
+	DossierCode   motcua.DossierCode `json:"dossierCode"`
+	ProcedureCode string             `json:"procedureCode"`
+	ProcedureName string             `json:"procedureName"`
+	ApplicantName string             `json:"applicant"`
+	Unit          string             `json:"unit"`
+	SubmittedAt   time.Time          `json:"submittedAt"`
+	DueAt         *time.Time         `json:"dueAt,omitempty"`
+	DraftID       string             `json:"draftId,omitempty"`
+	Since         time.Time          `json:"since"`
+}
+
+// SigningQueue lists the dossiers awaiting signature held by units in scope, due first.
+func (s *Store) SigningQueue(ctx context.Context, unitPath string, limit int) ([]QueueItem, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := s.pool.Query(ctx, `SELECT d.code, d.procedure_code, p.name, a.name, hu.code, d.submitted_at, d.due_at,
+			coalesce((SELECT id::text FROM documents WHERE dossier_id = d.id AND kind = 'draft_result' ORDER BY seq DESC LIMIT 1), ''),
+			d.updated_at
+		FROM dossiers d
+		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
+		JOIN users a ON a.id = d.applicant_id
+		JOIN units hu ON hu.id = d.holder_unit_id
+		WHERE d.status = 'awaiting_signature' AND d.holder_unit_id = ANY (SELECT id FROM units WHERE path LIKE $1 || '%')
+		ORDER BY d.due_at NULLS LAST, d.id LIMIT $2`, unitPath, limit)
+	if err != nil {
+		return nil, fmt.Errorf("signing queue of %s: %w", unitPath, err)
+	}
+	items, err := pgx.CollectRows(rows, pgx.RowToStructByPos[QueueItem])
+	if err != nil {
+		return nil, fmt.Errorf("signing queue of %s: %w", unitPath, err)
+	}
+	if items == nil {
+		items = []QueueItem{}
 	}
 	return items, nil
 }

@@ -33,7 +33,7 @@ type User struct {
 
 // CreateUnit inserts a unit under parentCode ("" for a root) and returns it with its path.
 func (s *Store) CreateUnit(ctx context.Context, code, agencyCode, name, parentCode string) (motcua.Unit, error) {
-	u := motcua.Unit{Code: code, Name: name}
+	u := motcua.Unit{Code: code, Agency: agencyCode, Name: name}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		path := "/" + code + "/"
 		var parentID *int64
@@ -63,7 +63,7 @@ func (s *Store) UnitByCode(ctx context.Context, code string) (motcua.Unit, error
 	var u motcua.Unit
 	var parent *int64
 	err := s.pool.QueryRow(ctx, "SELECT id, code, agency_code, name, parent_id, path FROM units WHERE code = $1", code).
-		Scan(&u.ID, &u.Code, new(string), &u.Name, &parent, &u.Path)
+		Scan(&u.ID, &u.Code, &u.Agency, &u.Name, &parent, &u.Path)
 	if err != nil {
 		return u, notFound(err, fmt.Sprintf("Không có đơn vị %s.", code))
 	}
@@ -255,4 +255,35 @@ func randomToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// CalendarOverride is a day an administrator declared off or working.
+type CalendarOverride struct {
+	Day  time.Time // midnight UTC of the day
+	Kind string    // day_off or working_day
+	Name string
+}
+
+// CalendarOverrides returns every override, by day.
+func (s *Store) CalendarOverrides(ctx context.Context) ([]CalendarOverride, error) {
+	rows, err := s.pool.Query(ctx, `SELECT day, kind, name FROM calendar_overrides ORDER BY day`)
+	if err != nil {
+		return nil, fmt.Errorf("calendar overrides: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[CalendarOverride])
+}
+
+// LeaderOf returns the leader nearest to a unit: one of the unit itself, else of the
+// unit above it, and so on (a result's signer before anyone signed it).
+func (s *Store) LeaderOf(ctx context.Context, unitCode string) (motcua.Actor, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT u.id FROM units t
+		JOIN units un ON t.path LIKE un.path || '%'
+		JOIN users u ON u.unit_id = un.id AND u.active
+		JOIN user_roles r ON r.user_id = u.id AND r.role = 'leader'
+		WHERE t.code = $1 ORDER BY length(un.path) DESC, u.id LIMIT 1`, unitCode).Scan(&id)
+	if err != nil {
+		return motcua.Actor{}, notFound(err, "Không có lãnh đạo phụ trách đơn vị "+unitCode+".")
+	}
+	return s.Actor(ctx, id)
 }

@@ -1,0 +1,290 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"motcua"
+)
+
+// putBlob stores bytes by their SHA-256 inside tx (once) and returns the hash.
+func putBlob(ctx context.Context, tx pgx.Tx, data []byte) ([]byte, error) {
+	sum := sha256.Sum256(data)
+	_, err := tx.Exec(ctx, `INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING`,
+		sum[:], len(data), data)
+	if err != nil {
+		return nil, fmt.Errorf("store blob: %w", err)
+	}
+	return sum[:], nil
+}
+
+// File is an uploaded file's record.
+type File struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"contentType"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	OwnerID     int64     `json:"-"`
+	DossierID   *int64    `json:"-"`
+	Component   string    `json:"component,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+}
+
+// CreateFile stores an uploaded file of its owner (content type already decided from
+// the content).
+func (s *Store) CreateFile(ctx context.Context, ownerID int64, name, contentType string, data []byte) (File, error) {
+	var f File
+	err := s.Tx(ctx, func(tx pgx.Tx) error {
+		sum, err := putBlob(ctx, tx, data)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `INSERT INTO files (id, sha256, size, content_type, name, owner_id, storage_key)
+			VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, 'pg:' || encode($1, 'hex'))
+			RETURNING id::text, name, content_type, size, encode(sha256, 'hex'), owner_id, created_at`,
+			sum, len(data), contentType, name, ownerID).
+			Scan(&f.ID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.OwnerID, &f.CreatedAt)
+	})
+	if err != nil {
+		return File{}, fmt.Errorf("store file %q: %w", name, err)
+	}
+	return f, nil
+}
+
+// FileWithData returns a file's record and bytes.
+func (s *Store) FileWithData(ctx context.Context, id string) (File, []byte, error) {
+	var f File
+	var comp *string
+	var data []byte
+	err := s.pool.QueryRow(ctx, `SELECT f.id::text, f.name, f.content_type, f.size, encode(f.sha256, 'hex'), f.owner_id,
+			f.dossier_id, f.component, f.created_at, b.data
+		FROM files f JOIN blobs b ON b.sha256 = f.sha256 WHERE f.id = $1::uuid`, id).
+		Scan(&f.ID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.OwnerID, &f.DossierID, &comp, &f.CreatedAt, &data)
+	if err != nil {
+		return File{}, nil, notFound(err, "Không tìm thấy tệp.")
+	}
+	if comp != nil {
+		f.Component = *comp
+	}
+	return f, data, nil
+}
+
+// Files returns a dossier's attachments.
+func (s *Store) Files(ctx context.Context, dossierID int64) ([]File, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id::text, name, content_type, size, encode(sha256, 'hex'), owner_id, dossier_id,
+			coalesce(component, ''), created_at
+		FROM files WHERE dossier_id = $1 ORDER BY created_at, id`, dossierID)
+	if err != nil {
+		return nil, fmt.Errorf("files of dossier %d: %w", dossierID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[File])
+}
+
+// Document is a stored document of a dossier.
+type Document struct {
+	ID          string
+	DossierID   int64
+	Kind        string
+	Seq         int
+	Name        string
+	ContentType string
+	Number      string
+	Signed      bool
+	Data        []byte
+	CreatedAt   time.Time
+}
+
+// DocumentInfo describes a stored document without its bytes.
+type DocumentInfo struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"`
+	Seq       int       `json:"seq"`
+	Name      string    `json:"name"`
+	Number    string    `json:"number,omitempty"`
+	Signed    bool      `json:"signed"`
+	Size      int64     `json:"size"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// AddDocument stores a document; one already stored for the same dossier, kind and
+// sequence is kept and its ID returned.
+func (s *Store) AddDocument(ctx context.Context, d Document) (string, error) {
+	var id string
+	err := s.Tx(ctx, func(tx pgx.Tx) error {
+		sum, err := putBlob(ctx, tx, d.Data)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO documents (dossier_id, kind, seq, name, content_type, number, signed, sha256, size)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (dossier_id, kind, seq) DO NOTHING RETURNING id::text`,
+			d.DossierID, d.Kind, d.Seq, d.Name, d.ContentType, nullText(d.Number), d.Signed, sum, len(d.Data)).Scan(&id)
+		if err == pgx.ErrNoRows {
+			return tx.QueryRow(ctx, `SELECT id::text FROM documents WHERE dossier_id = $1 AND kind = $2 AND seq = $3`,
+				d.DossierID, d.Kind, d.Seq).Scan(&id)
+		}
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("store %s of dossier %d: %w", d.Kind, d.DossierID, err)
+	}
+	return id, nil
+}
+
+const documentColumns = `d.id::text, d.dossier_id, d.kind, d.seq, d.name, d.content_type, coalesce(d.number, ''), d.signed, b.data, d.created_at`
+
+func scanDocument(row pgx.Row) (Document, error) {
+	var d Document
+	err := row.Scan(&d.ID, &d.DossierID, &d.Kind, &d.Seq, &d.Name, &d.ContentType, &d.Number, &d.Signed, &d.Data, &d.CreatedAt)
+	return d, err
+}
+
+// Document returns a stored document with its bytes.
+func (s *Store) Document(ctx context.Context, id string) (Document, error) {
+	if !isUUID(id) {
+		return Document{}, &motcua.Error{Code: motcua.ENOTFOUND, Message: "Không tìm thấy văn bản."}
+	}
+	d, err := scanDocument(s.pool.QueryRow(ctx, `SELECT `+documentColumns+`
+		FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.id = $1::uuid`, id))
+	if err != nil {
+		return Document{}, notFound(err, "Không tìm thấy văn bản.")
+	}
+	return d, nil
+}
+
+// LatestDocument returns the dossier's newest document of a kind.
+func (s *Store) LatestDocument(ctx context.Context, dossierID int64, kind string) (Document, error) {
+	d, err := scanDocument(s.pool.QueryRow(ctx, `SELECT `+documentColumns+`
+		FROM documents d JOIN blobs b ON b.sha256 = d.sha256
+		WHERE d.dossier_id = $1 AND d.kind = $2 ORDER BY d.seq DESC LIMIT 1`, dossierID, kind))
+	if err != nil {
+		return Document{}, notFound(err, "Không tìm thấy văn bản.")
+	}
+	return d, nil
+}
+
+// Documents lists a dossier's documents, oldest first.
+func (s *Store) Documents(ctx context.Context, dossierID int64) ([]DocumentInfo, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id::text, kind, seq, name, coalesce(number, ''), signed, size, created_at
+		FROM documents WHERE dossier_id = $1 ORDER BY seq, kind`, dossierID)
+	if err != nil {
+		return nil, fmt.Errorf("documents of dossier %d: %w", dossierID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[DocumentInfo])
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	_, err := hex.DecodeString(s[0:8] + s[9:13] + s[14:18] + s[19:23] + s[24:36])
+	return err == nil && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-'
+}
+
+// NextDocumentNumber gives the dossier's result the next number of the symbol's yearly
+// sequence; asking again for the same dossier returns the number it already has.
+func (s *Store) NextDocumentNumber(ctx context.Context, symbol string, year int, code motcua.DossierCode) (int, error) {
+	var n int
+	err := s.Tx(ctx, func(tx pgx.Tx) error {
+		// Serialize numbering of a symbol and year so numbers have no gaps or twins.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), $2)`, symbol, year); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `SELECT number FROM document_numbers WHERE symbol = $1 AND year = $2 AND dossier_code = $3`,
+			symbol, year, code).Scan(&n)
+		if err != pgx.ErrNoRows {
+			return err
+		}
+		return tx.QueryRow(ctx, `INSERT INTO document_numbers (symbol, year, dossier_code, number)
+			SELECT $1, $2, $3, coalesce(max(number), 0) + 1 FROM document_numbers WHERE symbol = $1 AND year = $2
+			RETURNING number`, symbol, year, code).Scan(&n)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("number for %s/%d: %w", symbol, year, err)
+	}
+	return n, nil
+}
+
+// Notification is a message to a person about a dossier.
+type Notification struct {
+	ID          int64      `json:"id"`
+	Key         string     `json:"-"`
+	DossierID   int64      `json:"-"`
+	DossierCode string     `json:"dossierCode,omitempty"`
+	RecipientID int64      `json:"-"`
+	Channel     string     `json:"channel"`
+	Subject     string     `json:"subject"`
+	Body        string     `json:"body"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	SentAt      *time.Time `json:"sentAt,omitempty"`
+}
+
+// QueueNotification stores a notification once per key; queued is false when the key
+// was already used.
+func (s *Store) QueueNotification(ctx context.Context, n Notification) (queued bool, err error) {
+	tag, err := s.pool.Exec(ctx, `INSERT INTO notifications (key, dossier_id, recipient_id, channel, subject, body)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
+		n.Key, nullID(n.DossierID), n.RecipientID, n.Channel, n.Subject, n.Body)
+	if err != nil {
+		return false, fmt.Errorf("queue notification %s: %w", n.Key, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// Notifications returns a person's newest notifications.
+func (s *Store) Notifications(ctx context.Context, recipientID int64, limit int) ([]Notification, error) {
+	rows, err := s.pool.Query(ctx, `SELECT n.id, n.key, coalesce(n.dossier_id, 0), coalesce(d.code, ''), n.recipient_id,
+			n.channel, n.subject, n.body, n.created_at, n.sent_at
+		FROM notifications n LEFT JOIN dossiers d ON d.id = n.dossier_id
+		WHERE n.recipient_id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT $2`, recipientID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("notifications of %d: %w", recipientID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Notification])
+}
+
+// ArchivePackage is a dossier's archive package: the manifest of hashes and its
+// detached signature.
+type ArchivePackage struct {
+	DossierID      int64
+	Manifest       []byte
+	ManifestSHA256 []byte
+	SignedManifest []byte
+	RetentionUntil time.Time // zero: permanent
+	CreatedAt      time.Time
+}
+
+// SaveArchivePackage stores the dossier's package once; saved is false when it exists.
+func (s *Store) SaveArchivePackage(ctx context.Context, p ArchivePackage) (saved bool, err error) {
+	var until *time.Time
+	if !p.RetentionUntil.IsZero() {
+		until = &p.RetentionUntil
+	}
+	tag, err := s.pool.Exec(ctx, `INSERT INTO archive_packages (dossier_id, manifest, manifest_sha256, signed_manifest, retention_until)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dossier_id) DO NOTHING`,
+		p.DossierID, p.Manifest, p.ManifestSHA256, p.SignedManifest, until)
+	if err != nil {
+		return false, fmt.Errorf("archive package of dossier %d: %w", p.DossierID, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ArchivePackageOf returns the dossier's archive package.
+func (s *Store) ArchivePackageOf(ctx context.Context, dossierID int64) (ArchivePackage, error) {
+	var p ArchivePackage
+	var until *time.Time
+	err := s.pool.QueryRow(ctx, `SELECT dossier_id, manifest, manifest_sha256, signed_manifest, retention_until, created_at
+		FROM archive_packages WHERE dossier_id = $1`, dossierID).
+		Scan(&p.DossierID, &p.Manifest, &p.ManifestSHA256, &p.SignedManifest, &until, &p.CreatedAt)
+	if err != nil {
+		return ArchivePackage{}, notFound(err, "Chưa có gói lưu trữ của hồ sơ.")
+	}
+	p.RetentionUntil = deref(until)
+	return p, nil
+}

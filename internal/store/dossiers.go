@@ -1,0 +1,437 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"motcua"
+	"motcua/forms"
+)
+
+// ict is Vietnam time, for dossier codes and day-granular timeliness.
+var ict = time.FixedZone("ICT", 7*3600)
+
+// Submission is what the API took from a citizen, numbered, before its workflow
+// recorded it as a dossier.
+type Submission struct {
+	Code             motcua.DossierCode
+	ApplicantID      int64
+	UnitCode         string // receiving unit
+	ProcedureCode    string
+	ProcedureVersion int
+	Online           bool
+	FormData         json.RawMessage
+	Files            []SubmittedFile
+	SubmittedAt      time.Time
+}
+
+// SubmittedFile is an uploaded file attached to a component of the dossier.
+type SubmittedFile struct {
+	ID        string `json:"id"`
+	Component string `json:"component"`
+}
+
+// ProcedureRecord is a published procedure version, as the procedures table keeps it.
+type ProcedureRecord struct {
+	Code          string
+	Version       int
+	Name          string
+	Domain        string
+	Definition    json.RawMessage
+	EffectiveFrom time.Time
+	EffectiveTo   *time.Time
+}
+
+// SyncProcedures records the catalog's procedure versions; a version already recorded
+// is updated in place (its wording may be corrected; its code and number never change).
+func (s *Store) SyncProcedures(ctx context.Context, ps []ProcedureRecord) error {
+	return s.Tx(ctx, func(tx pgx.Tx) error {
+		for _, p := range ps {
+			_, err := tx.Exec(ctx, `INSERT INTO procedures (code, version, name, domain, definition, effective_from, effective_to)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)
+				ON CONFLICT (code, version) DO UPDATE SET name = EXCLUDED.name, domain = EXCLUDED.domain,
+					definition = EXCLUDED.definition, effective_from = EXCLUDED.effective_from, effective_to = EXCLUDED.effective_to`,
+				p.Code, p.Version, p.Name, p.Domain, p.Definition, p.EffectiveFrom, p.EffectiveTo)
+			if err != nil {
+				return fmt.Errorf("record procedure %s v%d: %w", p.Code, p.Version, err)
+			}
+		}
+		return nil
+	})
+}
+
+// NextDossierCode takes the next number of the agency's daily sequence (Vietnam day of
+// at) inside tx; the row lock makes concurrent submissions get consecutive numbers.
+func NextDossierCode(ctx context.Context, tx pgx.Tx, agency string, at time.Time) (motcua.DossierCode, error) {
+	local := at.In(ict)
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	var n int
+	err := tx.QueryRow(ctx, `INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, 1)
+		ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1
+		RETURNING last`, agency, day).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("next dossier code of %s: %w", agency, err)
+	}
+	return motcua.NewDossierCode(agency, local, n), nil
+}
+
+// CreateSubmission stores a numbered submission inside tx and checks that every file
+// belongs to the applicant and is not attached elsewhere.
+func CreateSubmission(ctx context.Context, tx pgx.Tx, sub Submission) error {
+	for _, f := range sub.Files {
+		var owner int64
+		var dossier *int64
+		err := tx.QueryRow(ctx, `SELECT owner_id, dossier_id FROM files WHERE id = $1`, f.ID).Scan(&owner, &dossier)
+		if err != nil || owner != sub.ApplicantID {
+			return &motcua.Error{Code: motcua.EINVALID, Field: "files",
+				Message: "Tệp đính kèm không tồn tại hoặc không thuộc về bạn.", Err: err}
+		}
+		if dossier != nil {
+			return &motcua.Error{Code: motcua.EINVALID, Field: "files",
+				Message: "Tệp đính kèm đã được nộp cùng một hồ sơ khác."}
+		}
+	}
+	files, err := json.Marshal(sub.Files)
+	if err != nil {
+		return err
+	}
+	if sub.Files == nil {
+		files = []byte("[]")
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO submissions (code, applicant_id, unit_id, procedure_code, procedure_version, online,
+			form_data, files, submitted_at)
+		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9 FROM units u WHERE u.code = $3`,
+		sub.Code, sub.ApplicantID, sub.UnitCode, sub.ProcedureCode, sub.ProcedureVersion, sub.Online,
+		sub.FormData, files, sub.SubmittedAt)
+	if err != nil {
+		return fmt.Errorf("store submission %s: %w", sub.Code, err)
+	}
+	return nil
+}
+
+// Submission returns a stored submission (recorded or not).
+func (s *Store) Submission(ctx context.Context, code motcua.DossierCode) (Submission, error) {
+	var sub Submission
+	var files []byte
+	err := s.pool.QueryRow(ctx, `SELECT s.code, s.applicant_id, u.code, s.procedure_code, s.procedure_version, s.online,
+			s.form_data, s.files, s.submitted_at
+		FROM submissions s JOIN units u ON u.id = s.unit_id WHERE s.code = $1`, code).
+		Scan(&sub.Code, &sub.ApplicantID, &sub.UnitCode, &sub.ProcedureCode, &sub.ProcedureVersion, &sub.Online,
+			&sub.FormData, &files, &sub.SubmittedAt)
+	if err != nil {
+		return Submission{}, notFound(err, "Không tìm thấy hồ sơ đã nộp "+string(code)+".")
+	}
+	if err := json.Unmarshal(files, &sub.Files); err != nil {
+		return Submission{}, fmt.Errorf("files of submission %s: %w", code, err)
+	}
+	return sub, nil
+}
+
+// RecordSubmission turns a stored submission into the dossier: its row, its files
+// attached, the first history event, the audit record. Recording again returns the
+// same dossier and writes nothing.
+func (s *Store) RecordSubmission(ctx context.Context, code motcua.DossierCode) (int64, error) {
+	var id int64
+	err := s.Tx(ctx, func(tx pgx.Tx) error {
+		var recorded *time.Time
+		var applicant int64
+		err := tx.QueryRow(ctx, `SELECT recorded_at, applicant_id FROM submissions WHERE code = $1 FOR UPDATE`, code).
+			Scan(&recorded, &applicant)
+		if err != nil {
+			return notFound(err, "Không tìm thấy hồ sơ đã nộp "+string(code)+".")
+		}
+		if recorded != nil {
+			return tx.QueryRow(ctx, `SELECT id FROM dossiers WHERE code = $1`, code).Scan(&id)
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, applicant_id, unit_id, status,
+				form_data, submitted_at, online, holder_unit_id)
+			SELECT code, procedure_code, procedure_version, applicant_id, unit_id, $2, form_data, submitted_at, online, unit_id
+			FROM submissions WHERE code = $1
+			RETURNING id`, code, motcua.StatusSubmitted).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("insert dossier: %w", err)
+		}
+		_, err = tx.Exec(ctx, `UPDATE files f SET dossier_id = $2, component = x.component
+			FROM submissions s, jsonb_to_recordset(s.files) AS x(id uuid, component text)
+			WHERE s.code = $1 AND f.id = x.id`, code, id)
+		if err != nil {
+			return fmt.Errorf("attach files: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE submissions SET recorded_at = now() WHERE code = $1`, code); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, AuditEntry{ActorID: applicant, Action: "dossier.submit", ObjectType: "dossier", ObjectID: string(code)})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("record submission %s: %w", code, err)
+	}
+	return id, nil
+}
+
+// DossierByCode returns the dossier's record.
+func (s *Store) DossierByCode(ctx context.Context, code motcua.DossierCode) (motcua.Dossier, error) {
+	var d motcua.Dossier
+	var received, due, finished *time.Time
+	var holder *int64
+	err := s.pool.QueryRow(ctx, `SELECT id, code, procedure_code, procedure_version, applicant_id, coalesce(holder_unit_id, unit_id),
+			status, submitted_at, received_at, due_at, finished_at
+		FROM dossiers WHERE code = $1`, code).
+		Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.ProcedureVersion, &d.ApplicantID, &holder, &d.Status,
+			&d.SubmittedAt, &received, &due, &finished)
+	if err != nil {
+		return motcua.Dossier{}, notFound(err, "Không tìm thấy hồ sơ "+string(code)+".")
+	}
+	if holder != nil {
+		d.UnitID = *holder
+	}
+	d.ReceivedAt, d.DueAt, d.FinishedAt = deref(received), deref(due), deref(finished)
+	return d, nil
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// TaskSpec opens a task in a unit's inbox.
+type TaskSpec struct {
+	Step          string
+	UnitCode      string
+	DueAt         *time.Time
+	BudgetMinutes int
+}
+
+// HandoverSpec opens a row of the process control sheet.
+type HandoverSpec struct {
+	Step          string
+	FromUnitCode  string
+	FromUserID    int64
+	ToUnitCode    string
+	BudgetMinutes int
+	DueAt         *time.Time
+}
+
+// Transition is one state change of a dossier, written in one transaction.
+type Transition struct {
+	DossierID       int64
+	Seq             int
+	Action          string
+	Status          motcua.Status
+	ActorID         int64
+	UnitID          int64 // acting unit, 0 = none
+	Note            string
+	Data            map[string]any
+	At              time.Time
+	HolderUnitCode  string // "" = unchanged
+	Step            string
+	DueAt           *time.Time
+	DueOriginal     *time.Time
+	ReceivedAt      *time.Time
+	FinishedAt      *time.Time
+	ApologyGiven    bool
+	SupplementCount *int
+	CloseTasks      bool
+	CloseTasksOf    string // close only the open tasks of this unit
+	OpenTask        *TaskSpec
+	Handover        *HandoverSpec
+	FinishHandover  bool
+	AttachFiles     []string // the applicant's unattached files to attach (a supplement)
+}
+
+// RecordTransition writes a transition: the dossier's status and clock, the history
+// event, the tasks it closes and opens, the control sheet, the portal's status outbox
+// and the audit record, in one transaction. Transitions are numbered: one already
+// written is not written again (applied is false); one out of order is a conflict.
+func (s *Store) RecordTransition(ctx context.Context, t Transition) (applied bool, err error) {
+	if !t.Status.Valid() {
+		return false, &motcua.Error{Code: motcua.EINVALID, Message: fmt.Sprintf("Trạng thái %q không hợp lệ.", t.Status)}
+	}
+	err = s.Tx(ctx, func(tx pgx.Tx) error {
+		var last int
+		var code string
+		if err := tx.QueryRow(ctx, `SELECT last_seq, code FROM dossiers WHERE id = $1 FOR UPDATE`, t.DossierID).Scan(&last, &code); err != nil {
+			return notFound(err, "Không tìm thấy hồ sơ.")
+		}
+		if t.Seq <= last {
+			return nil
+		}
+		if t.Seq != last+1 {
+			return &motcua.Error{Code: motcua.ECONFLICT,
+				Message: fmt.Sprintf("Bước chuyển %d của hồ sơ %s đến trước bước %d.", t.Seq, code, last+1)}
+		}
+		applied = true
+		at := t.At.UTC()
+		var holder *int64
+		if t.HolderUnitCode != "" {
+			var id int64
+			if err := tx.QueryRow(ctx, `SELECT id FROM units WHERE code = $1`, t.HolderUnitCode).Scan(&id); err != nil {
+				return notFound(err, "Không tìm thấy đơn vị "+t.HolderUnitCode+".")
+			}
+			holder = &id
+		}
+		var step *string
+		if t.Step != "" {
+			step = &t.Step
+		}
+		_, err := tx.Exec(ctx, `UPDATE dossiers SET last_seq = $2, status = $3, updated_at = $4,
+				holder_unit_id = coalesce($5, holder_unit_id), current_step = coalesce($6, current_step),
+				due_at = coalesce($7, due_at), due_original = coalesce($8, due_original),
+				received_at = coalesce($9, received_at), finished_at = coalesce($10, finished_at),
+				apology_given = apology_given OR $11, supplement_count = coalesce($12, supplement_count)
+			WHERE id = $1`, t.DossierID, t.Seq, t.Status, at, holder, step, t.DueAt, t.DueOriginal,
+			t.ReceivedAt, t.FinishedAt, t.ApologyGiven, t.SupplementCount)
+		if err != nil {
+			return fmt.Errorf("update dossier: %w", err)
+		}
+		data, err := json.Marshal(orEmpty(t.Data))
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO dossier_events (dossier_id, seq, action, status, actor_id, unit_id, note, data, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			t.DossierID, t.Seq, t.Action, t.Status, nullID(t.ActorID), nullID(t.UnitID), nullText(t.Note), data, at)
+		if err != nil {
+			return fmt.Errorf("insert event: %w", err)
+		}
+		if t.CloseTasks {
+			if _, err := tx.Exec(ctx, `UPDATE tasks SET state = 'done', closed_at = $2 WHERE dossier_id = $1 AND state = 'open'`,
+				t.DossierID, at); err != nil {
+				return fmt.Errorf("close tasks: %w", err)
+			}
+		}
+		if t.CloseTasksOf != "" {
+			if _, err := tx.Exec(ctx, `UPDATE tasks SET state = 'done', closed_at = $2
+				WHERE dossier_id = $1 AND state = 'open' AND unit_id = (SELECT id FROM units WHERE code = $3)`,
+				t.DossierID, at, t.CloseTasksOf); err != nil {
+				return fmt.Errorf("close tasks of %s: %w", t.CloseTasksOf, err)
+			}
+		}
+		if t.FinishHandover {
+			// Timeliness is day-granular in Vietnam time: before the due day is early, on
+			// the due day (not after the due time) on time, after the due time late.
+			_, err := tx.Exec(ctx, `UPDATE handovers SET finished_at = $2, finished_seq = $3,
+					outcome = CASE
+						WHEN due_at IS NULL THEN 'on-time'
+						WHEN $2 > due_at THEN 'late'
+						WHEN ($2 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date < (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date THEN 'early'
+						ELSE 'on-time' END
+				WHERE dossier_id = $1 AND finished_at IS NULL`, t.DossierID, at, t.Seq)
+			if err != nil {
+				return fmt.Errorf("finish hand-over: %w", err)
+			}
+		}
+		if len(t.AttachFiles) > 0 {
+			_, err := tx.Exec(ctx, `UPDATE files f SET dossier_id = d.id FROM dossiers d
+				WHERE d.id = $1 AND f.owner_id = d.applicant_id AND f.dossier_id IS NULL AND f.id::text = ANY ($2)`,
+				t.DossierID, t.AttachFiles)
+			if err != nil {
+				return fmt.Errorf("attach files: %w", err)
+			}
+		}
+		if o := t.OpenTask; o != nil {
+			_, err := tx.Exec(ctx, `INSERT INTO tasks (dossier_id, unit_id, step, budget_minutes, opened_at, due_at, opened_seq)
+				SELECT $1, id, $3, $4, $5, $6, $7 FROM units WHERE code = $2`,
+				t.DossierID, o.UnitCode, o.Step, o.BudgetMinutes, at, o.DueAt, t.Seq)
+			if err != nil {
+				return fmt.Errorf("open task: %w", err)
+			}
+		}
+		if h := t.Handover; h != nil {
+			_, err := tx.Exec(ctx, `INSERT INTO handovers (dossier_id, seq, step, from_unit_id, from_user_id, to_unit_id,
+					handed_at, budget_minutes, due_at)
+				VALUES ($1, $2, $3, (SELECT id FROM units WHERE code = $4), $5, (SELECT id FROM units WHERE code = $6), $7, $8, $9)`,
+				t.DossierID, t.Seq, h.Step, nullText(h.FromUnitCode), nullID(h.FromUserID), h.ToUnitCode, at, h.BudgetMinutes, h.DueAt)
+			if err != nil {
+				return fmt.Errorf("open hand-over: %w", err)
+			}
+		}
+		content := t.Status.Label()
+		if t.Note != "" {
+			content += ": " + t.Note
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO status_outbox (dossier_id, seq, portal_status, status, handler_id, unit_id, content, at, due_at)
+			SELECT $1, $2, $3, $4, $5, coalesce($6, d.holder_unit_id), $7, $8, d.due_at FROM dossiers d WHERE d.id = $1`,
+			t.DossierID, t.Seq, int(t.Status.Portal()), t.Status, nullID(t.ActorID), nullID(t.UnitID), content, at)
+		if err != nil {
+			return fmt.Errorf("status outbox: %w", err)
+		}
+		return Audit(ctx, tx, AuditEntry{ActorID: t.ActorID, Action: "dossier." + t.Action, ObjectType: "dossier",
+			ObjectID: code, Detail: map[string]any{"seq": t.Seq, "status": t.Status}})
+	})
+	if err != nil {
+		return false, fmt.Errorf("record transition %d (%s): %w", t.Seq, t.Action, err)
+	}
+	return applied, nil
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func nullText(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// UnitMembers returns the active users of a unit with the role.
+func (s *Store) UnitMembers(ctx context.Context, unitCode string, role motcua.Role) ([]int64, error) {
+	rows, err := s.pool.Query(ctx, `SELECT u.id FROM users u
+		JOIN units un ON un.id = u.unit_id
+		JOIN user_roles r ON r.user_id = u.id
+		WHERE un.code = $1 AND r.role = $2 AND u.active ORDER BY u.id`, unitCode, role)
+	if err != nil {
+		return nil, fmt.Errorf("members of %s: %w", unitCode, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("members of %s: %w", unitCode, err)
+	}
+	return ids, nil
+}
+
+// SyncCatalog records every procedure version of the catalog, so that dossiers can name
+// the version they were received under.
+func (s *Store) SyncCatalog(ctx context.Context, cat *forms.Catalog) error {
+	var recs []ProcedureRecord
+	for _, code := range cat.Codes() {
+		for _, p := range cat.Versions(code) {
+			def, err := json.Marshal(p)
+			if err != nil {
+				return err
+			}
+			from, err := p.EffectiveFrom.Start()
+			if err != nil {
+				return fmt.Errorf("procedure %s: %w", p.Key(), err)
+			}
+			rec := ProcedureRecord{Code: p.Code, Version: p.Version, Name: p.Name, Domain: p.Domain, Definition: def,
+				EffectiveFrom: from}
+			if p.EffectiveTo != "" {
+				to, err := p.EffectiveTo.Start()
+				if err != nil {
+					return fmt.Errorf("procedure %s: %w", p.Key(), err)
+				}
+				rec.EffectiveTo = &to
+			}
+			recs = append(recs, rec)
+		}
+	}
+	return s.SyncProcedures(ctx, recs)
+}

@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"motcua"
+)
+
+// Event is one row of a dossier's history, as people read it.
+type Event struct {
+	Seq       int             `json:"seq"`
+	Action    string          `json:"action"`
+	Status    motcua.Status   `json:"status"`
+	ActorName string          `json:"actor,omitempty"`
+	UnitName  string          `json:"unit,omitempty"`
+	Note      string          `json:"note,omitempty"`
+	Data      json.RawMessage `json:"data,omitempty"`
+	At        time.Time       `json:"at"`
+}
+
+// HandoverRow is one row of the process control sheet (form 06).
+type HandoverRow struct {
+	Seq           int        `json:"seq"`
+	Step          string     `json:"step"`
+	FromUnitName  string     `json:"from,omitempty"`
+	ToUnitName    string     `json:"to"`
+	HandedAt      time.Time  `json:"handedAt"`
+	BudgetMinutes int        `json:"budgetMinutes"`
+	DueAt         *time.Time `json:"dueAt,omitempty"`
+	FinishedAt    *time.Time `json:"finishedAt,omitempty"`
+	Outcome       string     `json:"outcome,omitempty"` // early, on-time, late; "" while open
+}
+
+// DossierView is a dossier with everything a page or a notice shows of it.
+type DossierView struct {
+	ID               int64
+	Code             motcua.DossierCode
+	ApplicantID      int64
+	ApplicantName    string
+	ProcedureCode    string
+	ProcedureName    string
+	ProcedureVersion int
+	Online           bool
+	Status           motcua.Status
+	UnitPath         string // receiving unit
+	HolderUnitCode   string
+	HolderUnitName   string
+	HolderUnitPath   string
+	Step             string
+	FormData         json.RawMessage
+	SubmittedAt      time.Time
+	ReceivedAt       *time.Time
+	DueAt            *time.Time
+	DueOriginal      *time.Time
+	FinishedAt       *time.Time
+	ApologyGiven     bool
+	SupplementCount  int
+	Events           []Event
+	Documents        []DocumentInfo
+	Files            []File
+	Handovers        []HandoverRow
+}
+
+// DossierView reads a dossier with its history, documents, files and control sheet.
+func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (DossierView, error) {
+	var v DossierView
+	var holderCode, holderName, holderPath, step *string
+	err := s.pool.QueryRow(ctx, `SELECT d.id, d.code, d.applicant_id, a.name, d.procedure_code, p.name, d.procedure_version,
+			d.online, d.status, ru.path, hu.code, hu.name, hu.path, d.current_step, d.form_data, d.submitted_at, d.received_at,
+			d.due_at, d.due_original, d.finished_at, d.apology_given, d.supplement_count
+		FROM dossiers d
+		JOIN users a ON a.id = d.applicant_id
+		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
+		JOIN units ru ON ru.id = d.unit_id
+		LEFT JOIN units hu ON hu.id = d.holder_unit_id
+		WHERE d.code = $1`, code).
+		Scan(&v.ID, &v.Code, &v.ApplicantID, &v.ApplicantName, &v.ProcedureCode, &v.ProcedureName, &v.ProcedureVersion,
+			&v.Online, &v.Status, &v.UnitPath, &holderCode, &holderName, &holderPath, &step, &v.FormData, &v.SubmittedAt,
+			&v.ReceivedAt, &v.DueAt, &v.DueOriginal, &v.FinishedAt, &v.ApologyGiven, &v.SupplementCount)
+	if err != nil {
+		return DossierView{}, notFound(err, "Không tìm thấy hồ sơ "+string(code)+".")
+	}
+	v.HolderUnitCode, v.HolderUnitName, v.HolderUnitPath, v.Step = str(holderCode), str(holderName), str(holderPath), str(step)
+	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.action, e.status, coalesce(u.name, ''), coalesce(un.name, ''),
+			coalesce(e.note, ''), e.data, e.at
+		FROM dossier_events e
+		LEFT JOIN users u ON u.id = e.actor_id
+		LEFT JOIN units un ON un.id = e.unit_id
+		WHERE e.dossier_id = $1 ORDER BY e.seq`, v.ID)
+	if err != nil {
+		return DossierView{}, fmt.Errorf("history of %s: %w", code, err)
+	}
+	if v.Events, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Event]); err != nil {
+		return DossierView{}, fmt.Errorf("history of %s: %w", code, err)
+	}
+	if v.Documents, err = s.Documents(ctx, v.ID); err != nil {
+		return DossierView{}, err
+	}
+	if v.Files, err = s.Files(ctx, v.ID); err != nil {
+		return DossierView{}, err
+	}
+	if v.Handovers, err = s.Handovers(ctx, v.ID); err != nil {
+		return DossierView{}, err
+	}
+	return v, nil
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// Handovers returns the dossier's process control sheet.
+func (s *Store) Handovers(ctx context.Context, dossierID int64) ([]HandoverRow, error) {
+	rows, err := s.pool.Query(ctx, `SELECT h.seq, h.step, coalesce(fu.name, ''), tu.name, h.handed_at, h.budget_minutes,
+			h.due_at, h.finished_at, coalesce(h.outcome, '')
+		FROM handovers h
+		LEFT JOIN units fu ON fu.id = h.from_unit_id
+		JOIN units tu ON tu.id = h.to_unit_id
+		WHERE h.dossier_id = $1 ORDER BY h.seq`, dossierID)
+	if err != nil {
+		return nil, fmt.Errorf("control sheet of dossier %d: %w", dossierID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[HandoverRow])
+}
+
+// DossierSummary is a dossier in a list.
+type DossierSummary struct {
+	Code          motcua.DossierCode `json:"code"`
+	ProcedureCode string             `json:"procedureCode"`
+	ProcedureName string             `json:"procedureName"`
+	Status        motcua.Status      `json:"status"`
+	SubmittedAt   time.Time          `json:"submittedAt"`
+	ReceivedAt    *time.Time         `json:"receivedAt,omitempty"`
+	DueAt         *time.Time         `json:"dueAt,omitempty"`
+	FinishedAt    *time.Time         `json:"finishedAt,omitempty"`
+	HolderUnit    string             `json:"holderUnit,omitempty"`
+}
+
+// DossiersOfApplicant lists a citizen's dossiers, newest first.
+func (s *Store) DossiersOfApplicant(ctx context.Context, applicantID int64, limit int) ([]DossierSummary, error) {
+	rows, err := s.pool.Query(ctx, `SELECT d.code, d.procedure_code, p.name, d.status, d.submitted_at, d.received_at,
+			d.due_at, d.finished_at, coalesce(hu.name, '')
+		FROM dossiers d
+		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
+		LEFT JOIN units hu ON hu.id = d.holder_unit_id
+		WHERE d.applicant_id = $1 ORDER BY d.submitted_at DESC, d.id DESC LIMIT $2`, applicantID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("dossiers of %d: %w", applicantID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[DossierSummary])
+}
