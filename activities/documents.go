@@ -1,9 +1,3 @@
-//go:build dossierwip
-
-// Work in progress of the dossier lifecycle (issue 5): this file is left out of every
-// build until the store layer it calls has landed; build with -tags dossierwip to work
-// on it.
-
 package activities
 
 import (
@@ -17,6 +11,7 @@ import (
 
 	"github.com/digitorus/pkcs7"
 
+	"motcua"
 	"motcua/internal/pades"
 	"motcua/internal/render"
 	"motcua/internal/signing"
@@ -180,6 +175,12 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
 		ids, err := a.Store.UnitMembers(ctx, in.UnitCode, in.Role)
 		if err != nil {
 			return nonRetryable(err)
+		}
+		if len(ids) == 0 && in.Role == motcua.RoleLeader {
+			// A unit without a leader of its own escalates to the leader above it.
+			if l, err := a.Store.LeaderOf(ctx, in.UnitCode); err == nil {
+				ids = []int64{l.UserID}
+			}
 		}
 		recipients = ids
 	}

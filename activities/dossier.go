@@ -1,9 +1,3 @@
-//go:build dossierwip
-
-// Work in progress of the dossier lifecycle (issue 5): this file is left out of every
-// build until the store layer it calls has landed; build with -tags dossierwip to work
-// on it.
-
 package activities
 
 import (
@@ -77,7 +71,7 @@ func (a *Activities) LoadPlan(ctx context.Context, in PlanInput) (Plan, error) {
 	if err != nil {
 		return Plan{}, nonRetryable(err)
 	}
-	plan.AgencyCode = agency.Code
+	plan.AgencyCode = agency.Agency
 	for _, s := range p.Steps {
 		u, err := unit(s.Unit)
 		if err != nil {
@@ -122,7 +116,7 @@ func (a *Activities) RecordTransition(ctx context.Context, t Transition) error {
 		Note: t.Note, Data: t.Data, At: t.At, HolderUnitCode: t.HolderUnit, Step: t.Step, DueAt: t.DueAt,
 		DueOriginal: t.DueOriginal, ApologyGiven: t.ApologyGiven, SupplementCount: t.SupplementCount,
 		ReceivedAt: t.ReceivedAt, FinishedAt: t.FinishedAt, CloseTasks: t.CloseTasks, CloseTasksOf: t.CloseTasksOf,
-		FinishHandover: t.FinishHandover}
+		FinishHandover: t.FinishHandover, AttachFiles: t.AttachFiles}
 	if t.UnitCode != "" {
 		u, err := a.Store.UnitByCode(ctx, t.UnitCode)
 		if err != nil {

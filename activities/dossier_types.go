@@ -118,7 +118,9 @@ type Transition struct {
 	OpenTask       *TaskSpec
 	Handover       *HandoverSpec
 	FinishHandover bool
-	Data           map[string]any
+	// AttachFiles attaches the applicant's uploaded files to the dossier (a supplement).
+	AttachFiles []string
+	Data        map[string]any
 }
 
 // TaskSpec opens a task in a unit's inbox.

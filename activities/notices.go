@@ -1,9 +1,3 @@
-//go:build dossierwip
-
-// Work in progress of the dossier lifecycle (issue 5): this file is left out of every
-// build until the store layer it calls has landed; build with -tags dossierwip to work
-// on it.
-
 package activities
 
 import (
@@ -68,7 +62,11 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 	case DocControlSheet:
 		var rows []render.Handover
 		for _, r := range v.Handovers {
-			rows = append(rows, render.Handover{From: r.FromUnitName, To: r.ToUnitName, At: r.HandedAt.In(ict),
+			from := r.FromUnitName
+			if from == "" {
+				from = applicant.Name + " (người nộp hồ sơ)"
+			}
+			rows = append(rows, render.Handover{From: from, To: r.ToUnitName, At: r.HandedAt.In(ict),
 				BudgetHours: float64(r.BudgetMinutes) / 60, Result: render.Timeliness(r.Outcome)})
 		}
 		return &render.ControlSheet{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
@@ -78,8 +76,16 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 		if err != nil {
 			return nil, err
 		}
+		signer := ""
+		for _, st := range p.Steps {
+			if st.Action == ActionDecide {
+				if l, err := a.Store.LeaderOf(ctx, st.Unit); err == nil {
+					signer = l.Name
+				}
+			}
+		}
 		lh := render.Header{Agency: "BỘ NỘI VỤ", Place: "Hà Nội", Date: in.At.In(ict),
-			Signer:     render.Signer{Prefix: p.Signer.Prefix + " " + p.Signer.AuthorityTitle, Title: p.Signer.Title},
+			Signer:     render.Signer{Prefix: p.Signer.Prefix + " " + p.Signer.AuthorityTitle, Title: p.Signer.Title, Name: signer},
 			Recipients: []string{"Như Điều 3;", "Lưu: VT, " + p.DecidingUnit + "."}, VerifyURL: h.VerifyURL}
 		var bases []string
 		for _, l := range p.LegalBasis {

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
+	sdkworkflow "go.temporal.io/sdk/workflow"
 
 	"motcua/activities"
 	"motcua/workflows"
@@ -25,8 +26,12 @@ func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 }
 
 // RegisterWorkflows registers every workflow; the worker, tests and the replayer use it.
-func RegisterWorkflows(r interface{ RegisterWorkflow(any) }) {
+func RegisterWorkflows(r interface {
+	RegisterWorkflow(any)
+	RegisterWorkflowWithOptions(any, sdkworkflow.RegisterOptions)
+}) {
 	r.RegisterWorkflow(workflows.Housekeeping)
+	r.RegisterWorkflowWithOptions(workflows.DossierWorkflow, sdkworkflow.RegisterOptions{Name: workflows.DossierWorkflowName})
 }
 
 // StartHousekeeping starts the housekeeping workflow unless it already runs.

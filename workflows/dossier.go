@@ -1,9 +1,3 @@
-//go:build dossierwip
-
-// Work in progress of the dossier lifecycle (issue 5): this file is left out of every
-// build until the store layer it calls has landed; build with -tags dossierwip to work
-// on it.
-
 package workflows
 
 import (
@@ -61,7 +55,9 @@ type dossier struct {
 }
 
 var activityOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: 2 * time.Minute,
+	// Short: an activity lost with a killed worker is retried when this runs out. The
+	// slowest (render, seal and time-stamp a result) takes well under a second.
+	StartToCloseTimeout: 30 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:        time.Second,
 		BackoffCoefficient:     2,

@@ -1,9 +1,3 @@
-//go:build dossierwip
-
-// Work in progress of the dossier lifecycle (issue 5): this file is left out of every
-// build until the store layer it calls has landed; build with -tags dossierwip to work
-// on it.
-
 package workflows
 
 import (
@@ -333,8 +327,8 @@ func (d *dossier) supplement(ctx workflow.Context, in SupplementInput) error {
 	}
 	if err := d.record(ctx, activities.Transition{Action: UpdateSupplement, Status: status, ActorID: in.ApplicantID,
 		Note: in.Note, DueAt: due, SupplementCount: &n, HolderUnit: st.Unit.Code, Step: st.ID,
-		OpenTask: &activities.TaskSpec{Step: st.ID, UnitCode: st.Unit.Code, DueAt: nonZero(d.stepDue)},
-		Data:     map[string]any{"files": in.FileIDs}}); err != nil {
+		OpenTask:    &activities.TaskSpec{Step: st.ID, UnitCode: st.Unit.Code, DueAt: nonZero(d.stepDue)},
+		AttachFiles: in.FileIDs, Data: map[string]any{"files": in.FileIDs}}); err != nil {
 		d.supplements--
 		return err
 	}

@@ -1,9 +1,3 @@
-//go:build dossierwip
-
-// Work in progress of the dossier lifecycle (issue 5): this file is left out of every
-// build until the store layer it calls has landed; build with -tags dossierwip to work
-// on it.
-
 package workflows
 
 import (

@@ -1,5 +1,3 @@
-//go:build dossierwip
-
 package workflows_test
 
 import (

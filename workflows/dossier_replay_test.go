@@ -1,0 +1,135 @@
+package workflows_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"motcua"
+	"motcua/internal/payload"
+	"motcua/internal/stacktest"
+	"motcua/worker"
+	"motcua/workflows"
+)
+
+// replayKey encrypts the payloads of the dossier histories kept in testdata (a test
+// key, public on purpose: those histories hold demo data only).
+var replayKey = func() []byte { k := sha256.Sum256([]byte("motcua replay histories")); return k[:] }()
+
+// replayer replays with the payload codec, as the worker decodes.
+func replayer(t *testing.T) sdkworker.WorkflowReplayer {
+	t.Helper()
+	codec, err := payload.NewCodec(replayKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := sdkworker.NewWorkflowReplayerWithOptions(sdkworker.WorkflowReplayerOptions{DataConverter: codec.DataConverter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker.RegisterWorkflows(r)
+	return r
+}
+
+// TestReplayRecordedDossierHistories replays every dossier history kept in testdata
+// with today's code: a change that would break running dossiers fails here, and must
+// go behind workflow.GetVersion.
+func TestReplayRecordedDossierHistories(t *testing.T) {
+	files, _ := filepath.Glob("testdata/dossier_*.json")
+	if len(files) == 0 {
+		t.Fatal("no recorded dossier histories in testdata")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := client.HistoryFromJSON(strings.NewReader(string(b)), client.HistoryJSONOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := replayer(t).ReplayWorkflowHistory(nil, h); err != nil {
+				t.Fatalf("replay %s: %v", f, err)
+			}
+		})
+	}
+}
+
+// TestRecordDossierHistory runs a dossier of the commendation procedure (consultation
+// of another unit) through a supplement round and the whole path on the real system,
+// and replays what Temporal recorded; with -update it keeps the history in testdata.
+func TestRecordDossierHistory(t *testing.T) {
+	s := stacktest.Start(t, stacktest.Options{PayloadKey: replayKey})
+	p, err := s.Catalog.Procedure("G09.TDKT.01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	citizen := s.As("congdan1")
+	sub := stacktest.Submit(citizen, p)
+	for _, step := range []struct {
+		user string
+		body map[string]any
+	}{
+		{"canbo1", map[string]any{"action": "receive"}},
+		{"chuyenvien4", map[string]any{"action": "request-supplement", "note": "Thiếu biên bản họp Hội đồng.", "missing": []string{"Biên bản họp Hội đồng Thi đua - Khen thưởng"}}},
+	} {
+		if r := s.Act(step.user, sub.Code, step.body); r.Status != 200 {
+			t.Fatalf("%v: %d %s", step.body["action"], r.Status, r.Body)
+		}
+	}
+	id, r := citizen.Upload("bien-ban.pdf", stacktest.SamplePDF("bien ban"))
+	if r.Status != 201 {
+		t.Fatalf("upload: %d %s", r.Status, r.Body)
+	}
+	citizen.MustDo(200, "POST", "/api/v1/dossiers/"+string(sub.Code)+"/supplement",
+		map[string]any{"files": []map[string]string{{"id": id, "component": p.Components[0].ID}}}, nil)
+	if end := s.Drive(sub.Code, p); end.Status != motcua.StatusArchived {
+		t.Fatalf("ended %s", end.Status)
+	}
+	ctx := context.Background()
+	if err := s.Temporal.GetWorkflow(ctx, workflows.DossierID(sub.Code), "").Get(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	it := s.Temporal.GetWorkflowHistory(ctx, workflows.DossierID(sub.Code), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := &historypb.History{}
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Events = append(h.Events, e)
+	}
+	if err := replayer(t).ReplayWorkflowHistory(nil, h); err != nil {
+		t.Fatalf("replay of the fresh history: %v", err)
+	}
+	// Personal data stays out of Temporal: the citizen's name and the form's contents
+	// are not in the history, even before decryption.
+	raw, err := protojson.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"Trần Văn Minh", "123456", "Phạm Quốc Huy"} {
+		if strings.Contains(string(raw), secret) {
+			t.Errorf("the history carries %q in clear", secret)
+		}
+	}
+	if *update {
+		b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile("testdata/dossier_v1.json", b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
