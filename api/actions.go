@@ -3,12 +3,8 @@ package api
 import (
 	"context"
 	"errors"
-	"net/http"
-	"slices"
-	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -28,38 +24,6 @@ type actionRequest struct {
 	NewDue  time.Time `json:"newDue,omitzero"`
 	// RequestID makes a retried request the same decision (the Update's ID).
 	RequestID string `json:"requestId,omitempty"`
-}
-
-// handleAction sends a decision to the dossier's workflow as an Update. The workflow's
-// validator decides whether it is allowed now and for this person; a refusal comes back
-// at once, with its reason, and nothing changes.
-func (s *server) handleAction() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
-		code := motcua.DossierCode(chi.URLParam(r, "code"))
-		if _, _, _, err := motcua.ParseDossierCode(string(code)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		var req actionRequest
-		if err := decode(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if !slices.Contains(workflows.Actions, req.Action) {
-			s.writeError(w, r, &motcua.Error{Code: motcua.EINVALID, Field: "action",
-				Message: "Thao tác không hợp lệ. Các thao tác: " + strings.Join(workflows.Actions, ", ") + "."})
-			return
-		}
-		dec := workflows.Decision{Actor: workflows.ActorOf(a), Note: strings.TrimSpace(req.Note), Missing: req.Missing,
-			Units: req.Units, Answer: strings.TrimSpace(req.Answer), PIN: req.PIN, NewDue: req.NewDue}
-		out, err := s.update(r.Context(), code, req.Action, req.RequestID, dec)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, out.State)
-	}
 }
 
 // update sends an Update and waits for its outcome, turning the workflow's rejections

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"motcua"
@@ -59,8 +60,15 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		Code:     code,
 		Instance: r.URL.Path,
 	}
-	if e, ok := err.(*motcua.Error); ok {
+	var e *motcua.Error
+	if errors.As(err, &e) {
 		p.Field = e.Field
+	}
+	var fe fieldErrors
+	if errors.As(err, &fe) {
+		for _, f := range fe {
+			p.Errors = append(p.Errors, problemField{Field: f.Path, Code: f.Code, Message: f.Message})
+		}
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="motcua"`)

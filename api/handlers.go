@@ -97,23 +97,6 @@ func (s *server) handleMe() http.HandlerFunc {
 	}
 }
 
-// handleInbox lists the open tasks of the actor's unit and the units below it.
-func (s *server) handleInbox() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
-		if err := motcua.Authorize(a, motcua.PermReadUnitWork, motcua.Scope{UnitPath: a.UnitPath}); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		items, err := s.Store.Inbox(r.Context(), a.UnitPath, 200)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, map[string]any{"items": items})
-	}
-}
-
 func bearer(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
 	if len(h) > 7 && h[:7] == "Bearer " {

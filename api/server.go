@@ -16,6 +16,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"motcua/activities"
 	"motcua/forms"
 	"motcua/internal/auth"
 	"motcua/internal/store"
@@ -58,6 +59,8 @@ type Deps struct {
 	// the development signer's root on a laptop). Nil trusts no one: every signature
 	// is then reported untrusted.
 	VerifyRoots *x509.CertPool
+	// WorkingTime is the working-time calendar (appointments, "due soon").
+	WorkingTime activities.WorkingTime
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 }

@@ -32,16 +32,17 @@ import (
 // app is a running motcua process: whatever parts of the system its subcommand needs,
 // and how to stop them in reverse order.
 type app struct {
-	cfg      config
-	log      *slog.Logger
-	pg       *devstack.Postgres
-	store    *store.Store
-	embedded string // address of the embedded Temporal server, when run without TEMPORAL_ADDRESS
-	client   client.Client
-	migrated int // migrations applied at start
-	roots    *x509.CertPool
-	signer   string // base URL of run's development signature service
-	stops    []func()
+	cfg       config
+	log       *slog.Logger
+	pg        *devstack.Postgres
+	store     *store.Store
+	embedded  string // address of the embedded Temporal server, when run without TEMPORAL_ADDRESS
+	client    client.Client
+	migrated  int // migrations applied at start
+	roots     *x509.CertPool
+	signer    string // base URL of run's development signature service
+	signerTok string // its bearer token
+	stops     []func()
 }
 
 func (a *app) onStop(f func()) { a.stops = append(a.stops, f) }
@@ -95,6 +96,13 @@ func (a *app) openStore(ctx context.Context) error {
 		return err
 	}
 	a.migrated = len(done)
+	cat, err := forms.Default()
+	if err != nil {
+		return fmt.Errorf("load the procedure catalog: %w", err)
+	}
+	if err := st.SyncCatalog(ctx, cat); err != nil {
+		return err
+	}
 	if a.cfg.SeedDemo {
 		if err := st.SeedDemo(ctx); err != nil {
 			return err
@@ -173,7 +181,11 @@ func (a *app) handler(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load the procedure catalog: %w", err)
 	}
-	return api.New(api.Deps{Store: a.store, Catalog: catalog, Temporal: a.client, Sessions: sessions, Auth: chain, OIDC: oidc, Ready: ready, Metrics: reg,
+	wt, err := a.workingTime(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return api.New(api.Deps{Store: a.store, Catalog: catalog, WorkingTime: wt, Temporal: a.client, Sessions: sessions, Auth: chain, OIDC: oidc, Ready: ready, Metrics: reg,
 		Log: a.log, SecureCookies: a.cfg.SecureCookies, DevLogin: a.cfg.DevLogin, VerifyRoots: a.roots}), nil
 }
 
@@ -235,7 +247,8 @@ func (a *app) loadTrustRoots() error {
 func (a *app) startSigner(ctx context.Context) error {
 	token := make([]byte, 24)
 	_, _ = rand.Read(token)
-	svc, err := service.New(filepath.Join(a.cfg.DataDir, "signer"), service.Options{Token: hex.EncodeToString(token),
+	a.signerTok = hex.EncodeToString(token)
+	svc, err := service.New(filepath.Join(a.cfg.DataDir, "signer"), service.Options{Token: a.signerTok,
 		Logger: a.log.With("component", "signer")})
 	if err != nil {
 		return fmt.Errorf("start the development signature service: %w", err)

@@ -37,6 +37,10 @@ type config struct {
 	SignerAddr        string // -signer-addr, MOTCUA_SIGNER_ADDR: run's in-process signature service
 	TrustRoots        string // MOTCUA_TRUST_ROOTS: PEM file of the CAs whose signatures are trusted
 	PayloadKeys       string // MOTCUA_PAYLOAD_KEYS: base64 AES-256 keys of the payload codec, first encrypts
+	SignerURL         string // MOTCUA_SIGNER_URL: root URL of the signature service (worker)
+	SignerToken       string // MOTCUA_SIGNER_TOKEN: its bearer token
+	SealCredential    string // MOTCUA_SEAL_CREDENTIAL: credential of the organization's seal
+	SealPIN           string // MOTCUA_SEAL_PIN: its PIN
 }
 
 // flags declares the flags of a server subcommand on fs with defaults from env.
@@ -75,6 +79,8 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	fs.StringVar(&c.SignerAddr, "signer-addr", get("MOTCUA_SIGNER_ADDR", "127.0.0.1:8090"), "listen address of run's development signature service (env MOTCUA_SIGNER_ADDR)")
 	fs.StringVar(&c.TrustRoots, "trust-roots", env.Getenv("MOTCUA_TRUST_ROOTS"), "PEM `file` of the root CAs whose signatures verify as trusted (env MOTCUA_TRUST_ROOTS; run adds its development CA)")
 	c.PayloadKeys = env.Getenv("MOTCUA_PAYLOAD_KEYS")
+	c.SignerURL, c.SignerToken = env.Getenv("MOTCUA_SIGNER_URL"), env.Getenv("MOTCUA_SIGNER_TOKEN")
+	c.SealCredential, c.SealPIN = get("MOTCUA_SEAL_CREDENTIAL", "G09-seal"), get("MOTCUA_SEAL_PIN", "123456")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", getBool("MOTCUA_SEED_DEMO", devDefaults), "create the demo units and accounts (env MOTCUA_SEED_DEMO)")
 }
 

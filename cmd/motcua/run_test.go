@@ -20,6 +20,8 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"motcua/forms"
+	"motcua/internal/stacktest"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
 )
@@ -140,6 +142,31 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 		t.Fatalf("no private cluster under the data directory: %v", err)
 	}
 
+	// A dossier through run's own wiring (worker, calendar, renderer, signature service):
+	// submitted and received before the restart, signed and returned after it.
+	cat, err := forms.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc, err := cat.Procedure("G09.CVTLT.02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := &stacktest.Stack{T: t, URL: url}
+	sub := stacktest.Submit(site.Login("congdan1"), proc)
+	decide := func(user, action string, extra ...string) {
+		t.Helper()
+		body := map[string]any{"action": action}
+		for i := 0; i+1 < len(extra); i += 2 {
+			body[extra[i]] = extra[i+1]
+		}
+		site.Login(user).MustDo(200, "POST", "/api/v1/dossiers/"+string(sub.Code)+"/actions", body, nil)
+	}
+	decide("canbo1", "receive")
+	if r := site.Login("congdan1").Get(sub.Receipt); r.Status != 200 || !strings.HasPrefix(string(r.Body), "%PDF-") {
+		t.Fatalf("receipt: %d", r.Status)
+	}
+
 	hostPort := fmt.Sprintf("127.0.0.1:%d", temporalPort)
 	quiet := sdklog.NewStructuredLogger(devnull())
 	c, err := client.Dial(client.Options{HostPort: hostPort, Logger: quiet})
@@ -175,6 +202,21 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 	var got string
 	if err := c.GetWorkflow(ctx, "e2e-restart", run.GetRunID()).Get(ctx, &got); err != nil || got != "done: sau khi khởi động lại" {
 		t.Fatalf("result %q, %v", got, err)
+	}
+
+	decide("chuyenvien2", "submit-for-signing")
+	decide("lanhdao1", "sign", "pin", "123456")
+	decide("vanthu1", "issue")
+	decide("canbo1", "return-result")
+	var d struct {
+		Status    string `json:"status"`
+		Documents []struct {
+			ID, Kind string
+		} `json:"documents"`
+	}
+	site.Login("congdan1").MustDo(200, "GET", "/api/v1/dossiers/"+string(sub.Code), nil, &d)
+	if d.Status != "archived" {
+		t.Fatalf("after the restart the dossier ended %s", d.Status)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"motcua/activities"
 	"motcua/internal/devstack"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
@@ -47,10 +46,10 @@ func runCmd(ctx context.Context, args []string, env *Env) error {
 	}
 	defer a.close()
 	return a.serveHTTP(ctx, true, func() error {
-		if err := a.startWorker(ctx); err != nil {
+		if err := a.startSigner(ctx); err != nil {
 			return err
 		}
-		if err := a.startSigner(ctx); err != nil {
+		if err := a.startWorker(ctx); err != nil {
 			return err
 		}
 		printBanner(env.Stdout, a)
@@ -119,7 +118,11 @@ func workerCmd(ctx context.Context, args []string, env *Env) error {
 
 // startWorker starts the worker and the housekeeping workflow.
 func (a *app) startWorker(ctx context.Context) error {
-	w := worker.New(a.client, &activities.Activities{Store: a.store})
+	acts, err := a.activities(ctx)
+	if err != nil {
+		return err
+	}
+	w := worker.New(a.client, acts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

@@ -1,0 +1,470 @@
+package api
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"motcua"
+	"motcua/internal/store"
+	"motcua/workflows"
+)
+
+// MaxUpload is the largest file POST /files takes; components may allow less.
+const MaxUpload = 20 << 20
+
+// uploadTypes are the file types the catalog's components accept, decided from content.
+var uploadTypes = map[string]string{"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+// sniff decides a file's type from its first bytes, never from its name.
+func sniff(data []byte) string {
+	mt, _, _ := mime.ParseMediaType(http.DetectContentType(data))
+	return mt
+}
+
+// upload stores a file of a.
+func (s *server) upload(r *http.Request, a motcua.Actor) (store.File, error) {
+	r.Body = http.MaxBytesReader(nil, r.Body, MaxUpload+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Hãy gửi tệp theo dạng multipart/form-data, trường «file».", Err: err}
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Chưa có tệp nào trong trường «file»."}
+		}
+		if err != nil {
+			return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên quá lớn hoặc bị lỗi (tối đa 20 MB).", Err: err}
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(part, MaxUpload+1))
+		if err != nil {
+			return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên quá lớn hoặc bị lỗi (tối đa 20 MB).", Err: err}
+		}
+		if len(data) > MaxUpload {
+			return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp vượt quá 20 MB."}
+		}
+		if len(data) == 0 {
+			return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp rỗng."}
+		}
+		mt := sniff(data)
+		ext, ok := uploadTypes[mt]
+		if !ok {
+			return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file",
+				Message: "Chỉ nhận tệp PDF, JPEG hoặc PNG (nội dung tệp gửi lên không phải các loại này)."}
+		}
+		name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(part.FileName(), "\\", "/")))
+		if name == "" || name == "." || name == "/" || len(name) > 200 {
+			name = "tep" + ext
+		}
+		return s.Store.CreateFile(r.Context(), a.UserID, name, mt, data)
+	}
+}
+
+func (s *server) handleUpload() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		f, err := s.upload(r, a)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		encode(w, http.StatusCreated, f)
+	}
+}
+
+func (s *server) handleSubmit() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		var req SubmitRequest
+		if err := decode(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		res, replayed, err := s.submit(r.Context(), a, r.Header.Get("Idempotency-Key"), req)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+		}
+		w.Header().Set("Location", res.Links["self"])
+		encode(w, http.StatusCreated, res)
+	}
+}
+
+func (s *server) handleMyDossiers() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		items, err := s.Store.DossiersOfApplicant(r.Context(), a.UserID, 200)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if items == nil {
+			items = []store.DossierSummary{}
+		}
+		encode(w, http.StatusOK, map[string]any{"items": items})
+	}
+}
+
+func codeParam(r *http.Request) motcua.DossierCode {
+	return motcua.DossierCode(chi.URLParam(r, "code"))
+}
+
+func (s *server) handleDossier() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		d, _, err := s.dossier(r.Context(), a, codeParam(r))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		encode(w, http.StatusOK, d)
+	}
+}
+
+func (s *server) handleSupplement() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		var req SupplementRequest
+		if err := decode(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		st, err := s.supplement(r.Context(), a, codeParam(r), req)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		encode(w, http.StatusOK, st)
+	}
+}
+
+func (s *server) handleWithdraw() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		var req struct {
+			Note string `json:"note,omitempty"`
+		}
+		if r.ContentLength != 0 {
+			if err := decode(r, &req); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
+		st, err := s.withdraw(r.Context(), a, codeParam(r), req.Note)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		encode(w, http.StatusOK, st)
+	}
+}
+
+// writePDF sends a stored document inline (browsers preview it) with its name.
+func writeDocument(w http.ResponseWriter, r *http.Request, name, contentType string, data []byte, at time.Time) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", at, bytes.NewReader(data))
+}
+
+func (s *server) handleDocument() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		doc, err := s.document(r.Context(), a, codeParam(r), chi.URLParam(r, "id"))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeDocument(w, r, doc.Name, doc.ContentType, doc.Data, doc.CreatedAt)
+	}
+}
+
+func (s *server) handleReceipt() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		doc, err := s.receipt(r.Context(), a, codeParam(r))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeDocument(w, r, doc.Name, doc.ContentType, doc.Data, doc.CreatedAt)
+	}
+}
+
+// handleDossierFile sends an attachment of a dossier to a reader of the dossier.
+func (s *server) handleDossierFile() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		_, v, err := s.dossier(r.Context(), a, codeParam(r))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		f, data, err := s.Store.FileWithData(r.Context(), chi.URLParam(r, "id"))
+		if err != nil || f.DossierID == nil || *f.DossierID != v.ID {
+			s.writeError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy tệp."))
+			return
+		}
+		writeDocument(w, r, f.Name, f.ContentType, data, f.CreatedAt)
+	}
+}
+
+func (s *server) handleAction() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		var req actionRequest
+		if err := decode(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		st, err := s.act(r.Context(), a, codeParam(r), req)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		encode(w, http.StatusOK, st)
+	}
+}
+
+// batchRequest is one decision for several dossiers (a leader signing a batch).
+type batchRequest struct {
+	actionRequest
+	Codes []motcua.DossierCode `json:"codes"`
+}
+
+// BatchResult is the outcome of a decision on one dossier of a batch.
+type BatchResult struct {
+	Code   motcua.DossierCode `json:"code"`
+	OK     bool               `json:"ok"`
+	Status motcua.Status      `json:"status,omitempty"`
+	Error  *problem           `json:"error,omitempty"`
+}
+
+// actBatch takes one decision for several dossiers, one after another. It stops at a
+// refused PIN or permission: trying the same wrong PIN on the rest would lock the
+// signer's credential.
+func (s *server) actBatch(r *http.Request, a motcua.Actor, req batchRequest) ([]BatchResult, error) {
+	if len(req.Codes) == 0 || len(req.Codes) > 50 {
+		return nil, &motcua.Error{Code: motcua.EINVALID, Field: "codes", Message: "Hãy chọn từ 1 đến 50 hồ sơ."}
+	}
+	out := make([]BatchResult, 0, len(req.Codes))
+	stopped := false
+	for _, code := range req.Codes {
+		if stopped {
+			out = append(out, BatchResult{Code: code, Error: &problem{Code: "skipped", Status: http.StatusConflict,
+				Title: "Chưa thực hiện vì hồ sơ trước đó bị từ chối."}})
+			continue
+		}
+		one := req.actionRequest
+		if one.RequestID != "" {
+			one.RequestID += "/" + string(code)
+		}
+		st, err := s.act(r.Context(), a, code, one)
+		if err != nil {
+			c := motcua.ErrorCode(err)
+			out = append(out, BatchResult{Code: code, Error: &problem{Code: c, Status: statusOf(c), Title: motcua.ErrorMessage(err)}})
+			// A refused signature (wrong PIN, locked credential) would be refused again.
+			stopped = c == motcua.EUNAUTHORIZED || c == motcua.EFORBIDDEN || req.Action == workflows.UpdateSign
+			continue
+		}
+		out = append(out, BatchResult{Code: code, OK: true, Status: st.Status})
+	}
+	return out, nil
+}
+
+func (s *server) handleBatchAction() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		var req batchRequest
+		if err := decode(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		res, err := s.actBatch(r, a, req)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		encode(w, http.StatusOK, map[string]any{"results": res})
+	}
+}
+
+// inboxFilter reads the inbox's query parameters.
+func (s *server) inboxFilter(r *http.Request, a motcua.Actor) (store.InboxFilter, error) {
+	q := r.URL.Query()
+	now := s.Now()
+	f := store.InboxFilter{UnitPath: a.UnitPath, Status: motcua.Status(q.Get("status")), Procedure: q.Get("procedure"),
+		Bucket: q.Get("bucket"), Now: now, Soon: s.soon(now)}
+	if f.Status != "" && !f.Status.Valid() {
+		return f, &motcua.Error{Code: motcua.EINVALID, Field: "status", Message: "Trạng thái lọc không hợp lệ."}
+	}
+	switch f.Bucket {
+	case "", store.BucketOnTime, store.BucketDueSoon, store.BucketOverdue:
+	default:
+		return f, &motcua.Error{Code: motcua.EINVALID, Field: "bucket", Message: "Nhóm thời hạn phải là on_time, due_soon hoặc overdue."}
+	}
+	if v := q.Get("dueBefore"); v != "" {
+		t, err := parseDay(v)
+		if err != nil {
+			return f, &motcua.Error{Code: motcua.EINVALID, Field: "dueBefore", Message: "Ngày lọc phải có dạng YYYY-MM-DD.", Err: err}
+		}
+		f.DueBefore = t.AddDate(0, 0, 1)
+	}
+	var err error
+	if f.Limit, err = intParam(q.Get("limit"), 100, 1, 500, "limit"); err != nil {
+		return f, err
+	}
+	if f.Offset, err = intParam(q.Get("offset"), 0, 0, 1_000_000, "offset"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// soon is one working day from now: open work due before it is "due soon".
+func (s *server) soon(now time.Time) time.Time {
+	if s.WorkingTime == nil {
+		return now.Add(24 * time.Hour)
+	}
+	return s.WorkingTime.Due(now, 8*60, nil)
+}
+
+func parseDay(v string) (time.Time, error) { return time.ParseInLocation("2006-01-02", v, ict) }
+
+func intParam(v string, def, lo, hi int, name string) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, &motcua.Error{Code: motcua.EINVALID, Field: name, Message: "Tham số «" + name + "» phải là số từ " +
+			strconv.Itoa(lo) + " đến " + strconv.Itoa(hi) + "."}
+	}
+	return n, nil
+}
+
+// handleInbox lists the open tasks of the actor's unit and the units below it.
+func (s *server) handleInbox() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		f, err := s.inboxFilter(r, a)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		page, err := s.Store.Inbox(r.Context(), f)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		encode(w, http.StatusOK, page)
+	}
+}
+
+func (s *server) handleClaim() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		id, err := strconv.ParseInt(chi.URLParam(r, "task"), 10, 64)
+		if err != nil {
+			s.writeError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy việc."))
+			return
+		}
+		if err := s.Store.ClaimTask(r.Context(), id, a); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+func (s *server) handleSigningQueue() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		items, err := s.Store.SigningQueue(r.Context(), a.UnitPath, 200)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		encode(w, http.StatusOK, map[string]any{"items": items})
+	}
+}
+
+// statsFilter reads the statistics' query parameters: by, from, to (days, Vietnam
+// time, to inclusive), procedure. The default period is the current month.
+func (s *server) statsFilter(r *http.Request, a motcua.Actor) (store.StatsFilter, error) {
+	q := r.URL.Query()
+	now := s.Now()
+	l := now.In(ict)
+	f := store.StatsFilter{UnitPath: a.UnitPath, Now: now, By: q.Get("by"), Procedure: q.Get("procedure"),
+		From: time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, ict)}
+	f.To = f.From.AddDate(0, 1, 0)
+	switch f.By {
+	case "", store.ByProcedure, store.ByUnit, store.ByMonth:
+	default:
+		return f, &motcua.Error{Code: motcua.EINVALID, Field: "by", Message: "Tham số «by» phải là procedure, unit hoặc month."}
+	}
+	if v := q.Get("from"); v != "" {
+		t, err := parseDay(v)
+		if err != nil {
+			return f, &motcua.Error{Code: motcua.EINVALID, Field: "from", Message: "Ngày bắt đầu phải có dạng YYYY-MM-DD.", Err: err}
+		}
+		f.From = t
+	}
+	if v := q.Get("to"); v != "" {
+		t, err := parseDay(v)
+		if err != nil {
+			return f, &motcua.Error{Code: motcua.EINVALID, Field: "to", Message: "Ngày kết thúc phải có dạng YYYY-MM-DD.", Err: err}
+		}
+		f.To = t.AddDate(0, 0, 1)
+	}
+	if !f.From.Before(f.To) || f.To.Sub(f.From) > 5*366*24*time.Hour {
+		return f, &motcua.Error{Code: motcua.EINVALID, Field: "to", Message: "Kỳ thống kê phải có ngày kết thúc sau ngày bắt đầu và không quá 5 năm."}
+	}
+	return f, nil
+}
+
+func (s *server) handleStats() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		f, err := s.statsFilter(r, a)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		st, err := s.Store.Stats(r.Context(), f)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		encode(w, http.StatusOK, st)
+	}
+}
+
+func (s *server) handleNotifications() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		items, err := s.Store.Notifications(r.Context(), a.UserID, 100)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if items == nil {
+			items = []store.Notification{}
+		}
+		encode(w, http.StatusOK, map[string]any{"items": items})
+	}
+}

@@ -1,0 +1,295 @@
+package stacktest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/converter"
+
+	"motcua"
+	"motcua/forms"
+	"motcua/workflows"
+)
+
+// Staff are the demo users who act at a unit in a role.
+var Staff = map[string]string{
+	"VP/clerk":        "canbo1",
+	"VP/clerical":     "vanthu1",
+	"TCPCP/clerk":     "chuyenvien1",
+	"CVTLT/clerk":     "chuyenvien2",
+	"CVTLT/clerical":  "vanthu2",
+	"CCVC/clerk":      "chuyenvien3",
+	"TDKT/clerk":      "chuyenvien4",
+	"G09/leader":      "lanhdao1",
+	"TCPCP/leader":    "lanhdao1", // the ministry's leader is above every unit
+	"CVTLT/leader":    "lanhdao1",
+	"CCVC/leader":     "lanhdao1",
+	"TDKT/leader":     "lanhdao1",
+	"G09/clerk":       "canbo1",
+	"G09/clerical":    "vanthu1",
+	"TDKT/clerical":   "vanthu1",
+	"CCVC/clerical":   "vanthu1",
+	"TCPCP/clerical":  "vanthu1",
+	"VP/leader":       "lanhdao1",
+	"consult/CCVC":    "chuyenvien3",
+	"consult/TCPCP":   "chuyenvien1",
+	"consult/CVTLT":   "chuyenvien2",
+	"consult/TDKT":    "chuyenvien4",
+	"consult/VP":      "canbo1",
+	"consult/G09":     "canbo1",
+	"default/citizen": "congdan1",
+}
+
+// SamplePDF is a small valid one-page PDF.
+func SamplePDF(text string) []byte {
+	var b bytes.Buffer
+	content := "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		"<< /Length " + itoa(len(content)) + " >>\nstream\n" + content + "\nendstream",
+	}
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		b.WriteString(itoa(i+1) + " 0 obj\n" + o + "\nendobj\n")
+	}
+	xref := b.Len()
+	b.WriteString("xref\n0 " + itoa(len(objs)+1) + "\n0000000000 65535 f \n")
+	for _, off := range offsets {
+		s := itoa(off)
+		b.WriteString(strings.Repeat("0", 10-len(s)) + s + " 00000 n \n")
+	}
+	b.WriteString("trailer\n<< /Size " + itoa(len(objs)+1) + " /Root 1 0 R >>\nstartxref\n" + itoa(xref) + "\n%%EOF\n")
+	return b.Bytes()
+}
+
+// SamplePNG is a small PNG image.
+func SamplePNG() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range 8 {
+		img.Set(i, i, color.RGBA{0, 0, 200, 255})
+	}
+	var b bytes.Buffer
+	_ = png.Encode(&b, img)
+	return b.Bytes()
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var d []byte
+	for n > 0 {
+		d = append([]byte{byte('0' + n%10)}, d...)
+		n /= 10
+	}
+	return string(d)
+}
+
+// SampleForm reads the catalog's valid sample of a procedure version and puts freshly
+// uploaded files (of c) in its file fields.
+func SampleForm(c *Client, p *forms.Procedure) map[string]any {
+	c.S.T.Helper()
+	_, here, _, _ := runtime.Caller(0)
+	path := filepath.Join(filepath.Dir(here), "..", "..", "forms", "catalog", p.Code, "v"+itoa(p.Version), "valid.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		c.S.T.Fatal(err)
+	}
+	var data map[string]any
+	if err := json.Unmarshal(b, &data); err != nil {
+		c.S.T.Fatal(err)
+	}
+	var walk func(fields []forms.Field, m map[string]any)
+	walk = func(fields []forms.Field, m map[string]any) {
+		for _, fd := range fields {
+			switch fd.Kind {
+			case forms.KindFile:
+				old, ok := m[fd.Key]
+				if !ok {
+					continue
+				}
+				n := 1
+				if l, ok := old.([]any); ok {
+					n = len(l)
+				}
+				var ids []any
+				name, data := fd.Key+".pdf", SamplePDF(fd.Key)
+				if comp, ok := p.Component(fd.Component); ok && !slices.Contains(comp.MimeTypes, "application/pdf") {
+					name, data = fd.Key+".png", SamplePNG()
+				}
+				for range n {
+					id, r := c.Upload(name, data)
+					if r.Status != 201 {
+						c.S.T.Fatalf("upload: %d %s", r.Status, r.Body)
+					}
+					ids = append(ids, id)
+				}
+				m[fd.Key] = ids
+			case forms.KindGroup:
+				items, _ := m[fd.Key].([]any)
+				for _, it := range items {
+					if im, ok := it.(map[string]any); ok {
+						walk(fd.Fields, im)
+					}
+				}
+			}
+		}
+	}
+	for _, sec := range p.Form.Sections {
+		walk(sec.Fields, data)
+	}
+	return data
+}
+
+// Submitted is the API's answer to a submission.
+type Submitted struct {
+	Code        motcua.DossierCode `json:"code"`
+	Status      motcua.Status      `json:"status"`
+	DueAt       string             `json:"dueAt"`
+	Receipt     string             `json:"receipt"`
+	SubmittedAt string             `json:"submittedAt"`
+}
+
+// Submit submits the sample dossier of a procedure as the citizen c.
+func Submit(c *Client, p *forms.Procedure) Submitted {
+	c.S.T.Helper()
+	var out Submitted
+	c.MustDo(201, "POST", "/api/v1/dossiers", map[string]any{"procedure": p.Code, "formData": SampleForm(c, p)}, &out)
+	return out
+}
+
+// State asks the dossier's workflow for its live state.
+func (s *Stack) State(code motcua.DossierCode) workflows.State {
+	s.T.Helper()
+	// A query right after a worker restart may wait out the old worker's sticky queue.
+	var resp converter.EncodedValue
+	var err error
+	for range 4 {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		resp, err = s.Temporal.QueryWorkflow(ctx, workflows.DossierID(code), "", workflows.QueryState)
+		cancel()
+		if err == nil {
+			break
+		}
+	}
+	if err != nil {
+		s.T.Fatalf("query %s: %v", code, err)
+	}
+	var st workflows.State
+	if err := resp.Get(&st); err != nil {
+		s.T.Fatal(err)
+	}
+	return st
+}
+
+// Actor returns the demo user who acts at the dossier's current step, and the step.
+func (s *Stack) Actor(code motcua.DossierCode, p *forms.Procedure) (string, forms.Step) {
+	st := s.State(code)
+	for _, step := range p.Steps {
+		if step.ID == st.Step {
+			return Staff[step.Unit+"/"+string(step.Role)], step
+		}
+	}
+	s.T.Fatalf("%s: step %q not in %s", code, st.Step, p.Key())
+	return "", forms.Step{}
+}
+
+// Act sends a decision as username and returns the response.
+func (s *Stack) Act(username string, code motcua.DossierCode, body map[string]any) Response {
+	return s.client(username).Request("POST", "/api/v1/dossiers/"+string(code)+"/actions", body, nil)
+}
+
+// client returns a logged-in client of username, logging in once per stack.
+func (s *Stack) client(username string) *Client {
+	s.shared.mu.Lock()
+	tok, ok := s.shared.tokens[username]
+	s.shared.mu.Unlock()
+	if ok {
+		return &Client{S: s, Username: username, Token: tok, HTTP: &http.Client{Timeout: 2 * time.Minute}}
+	}
+	c := s.Login(username)
+	s.shared.mu.Lock()
+	s.shared.tokens[username] = c.Token
+	s.shared.mu.Unlock()
+	return c
+}
+
+// As returns a logged-in client of a demo user.
+func (s *Stack) As(username string) *Client { return s.client(username) }
+
+// Drive takes a dossier from wherever it is to the end of the happy path (returned and
+// archived): receive, consult where the step asks, hand on, submit for signing, sign
+// with the PIN, issue, return. It fails the test on any refusal.
+func (s *Stack) Drive(code motcua.DossierCode, p *forms.Procedure) workflows.State {
+	s.T.Helper()
+	for range 40 {
+		st := s.State(code)
+		if st.Status.Final() || st.Status == motcua.StatusReturned {
+			return st
+		}
+		user, step := s.Actor(code, p)
+		var body map[string]any
+		switch st.Status {
+		case motcua.StatusSubmitted:
+			body = map[string]any{"action": workflows.UpdateReceive}
+		case motcua.StatusInReview:
+			switch {
+			case len(st.Consulting) > 0:
+				user = Staff["consult/"+st.Consulting[0]]
+				body = map[string]any{"action": workflows.UpdateAnswerConsult, "answer": "Nhất trí với đề nghị."}
+			case len(step.Consult) > 0 && allowed(st, workflows.UpdateConsult) && !s.consulted(code):
+				body = map[string]any{"action": workflows.UpdateConsult, "units": step.Consult, "note": "Đề nghị cho ý kiến."}
+			case allowed(st, workflows.UpdateSubmitForSigning):
+				body = map[string]any{"action": workflows.UpdateSubmitForSigning, "note": "Kính trình lãnh đạo."}
+			default:
+				body = map[string]any{"action": workflows.UpdateCompleteStep, "note": "Đủ điều kiện."}
+			}
+		case motcua.StatusAwaitingSignature:
+			body = map[string]any{"action": workflows.UpdateSign, "pin": "123456"}
+		case motcua.StatusSigned:
+			body = map[string]any{"action": workflows.UpdateIssue}
+		case motcua.StatusResultReady:
+			body = map[string]any{"action": workflows.UpdateReturnResult}
+		default:
+			s.T.Fatalf("%s: cannot drive from %s", code, st.Status)
+		}
+		if r := s.Act(user, code, body); r.Status != 200 {
+			s.T.Fatalf("%s: %s as %s at %s (%s): %d %s", code, body["action"], user, st.Step, st.Status, r.Status, r.Body)
+		}
+	}
+	s.T.Fatalf("%s: did not finish", code)
+	return workflows.State{}
+}
+
+func allowed(st workflows.State, name string) bool {
+	for _, a := range st.Allowed {
+		if a == name {
+			return true
+		}
+	}
+	return false
+}
+
+// consulted reports whether the dossier's units were already consulted.
+func (s *Stack) consulted(code motcua.DossierCode) bool {
+	var n int
+	_ = s.Store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id
+		WHERE d.code = $1 AND e.action = 'consult'`, code).Scan(&n)
+	return n > 0
+}

@@ -1,0 +1,342 @@
+// Package stacktest starts the whole of motcua for a test: its own PostgreSQL database
+// (migrated, seeded, catalog recorded), a real Temporal server (the server's own
+// in-process test server), the development signature service with its timestamp
+// authority, a worker with the real activities, and the API over HTTP. Nothing is
+// mocked; every part is the one production runs.
+package stacktest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/server/temporaltest"
+
+	"motcua/activities"
+	"motcua/api"
+	"motcua/forms"
+	"motcua/internal/auth"
+	"motcua/internal/calendar"
+	"motcua/internal/payload"
+	"motcua/internal/render"
+	"motcua/internal/signing"
+	"motcua/internal/signing/service"
+	"motcua/internal/store"
+	"motcua/internal/store/storetest"
+	"motcua/worker"
+)
+
+// Stack is a running motcua.
+type Stack struct {
+	T        testing.TB
+	URL      string // the API and pages
+	Store    *store.Store
+	Temporal client.Client
+	Catalog  *forms.Catalog
+	Roots    *x509.CertPool // the development CA, for verifying results
+	RootPEM  string         // its file
+	Time     activities.WorkingTime
+	Acts     *activities.Activities
+	Codec    *payload.Codec // what the workflows' payloads are encrypted with
+
+	server *temporaltest.TestServer
+	shared *shared
+}
+
+// shared is what copies of a stack for subtests share: the logged-in users' tokens.
+type shared struct {
+	mu     sync.Mutex
+	tokens map[string]string
+	worker sdkworker.Worker
+}
+
+// For returns the stack for a subtest: its helpers fail t, not the parent test.
+func (s *Stack) For(t testing.TB) *Stack {
+	c := *s
+	c.T = t
+	return &c
+}
+
+// Options adjust the stack.
+type Options struct {
+	// Now is the API's clock (default time.Now).
+	Now func() time.Time
+	// Log receives the stack's logs (default: discarded, unless MOTCUA_TEST_LOG is set).
+	Log *slog.Logger
+	// PayloadKey is the payload codec's key (default: a random one). A history kept for
+	// replay tests is recorded with a fixed key, so that it can be decoded later.
+	PayloadKey []byte
+}
+
+// Start starts a stack that stops when the test ends.
+func Start(t testing.TB, opts ...Options) *Stack {
+	t.Helper()
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+		if os.Getenv("MOTCUA_TEST_LOG") != "" {
+			o.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		}
+	}
+	ctx := context.Background()
+	st := storetest.NewSeeded(t)
+	cat, err := forms.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SyncCatalog(ctx, cat); err != nil {
+		t.Fatal(err)
+	}
+
+	// The signature service, as `motcua signer` runs it.
+	token := randomHex(24)
+	dir := t.TempDir()
+	svc, err := service.New(filepath.Join(dir, "signer"), service.Options{Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := httptest.NewServer(svc.Handler())
+	t.Cleanup(signer.Close)
+	roots := x509.NewCertPool()
+	roots.AddCert(svc.Root())
+	rootPEM := filepath.Join(dir, "root.pem")
+	if err := os.WriteFile(rootPEM, pemCert(svc.Root()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// Temporal, with the encrypting payload codec as in production.
+	key := o.PayloadKey
+	if key == nil {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+	}
+	codec, err := payload.NewCodec(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tsOpts []temporaltest.TestServerOption
+	if tt, ok := t.(*testing.T); ok {
+		tsOpts = append(tsOpts, temporaltest.WithT(tt))
+	}
+	ts := temporaltest.NewServer(tsOpts...)
+	t.Cleanup(ts.Stop)
+	c := ts.NewClientWithOptions(client.Options{DataConverter: codec.DataConverter()})
+	t.Cleanup(c.Close)
+
+	wt, err := worker.WorkingTime(calendar.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := render.New(render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Stack{T: t, Codec: codec, shared: &shared{tokens: map[string]string{}}, Store: st, Temporal: c, Catalog: cat, Roots: roots, RootPEM: rootPEM, Time: wt, server: ts}
+	s.Acts = &activities.Activities{Store: st, Catalog: cat, Time: wt, Renderer: r, OrgName: "Bộ Nội vụ", Symbol: "QĐ-BNV",
+		Signer:  signing.NewClient(signer.URL+service.CSCPath, token, &http.Client{Timeout: 30 * time.Second}),
+		Signing: activities.SigningConfig{SealCredential: "G09-seal", SealPIN: service.DefaultPIN, TSAURL: signer.URL + service.TSAPath}}
+	s.StartWorker()
+	t.Cleanup(s.StopWorker)
+
+	sessions := &auth.Sessions{Store: st}
+	h := api.New(api.Deps{Store: st, Catalog: cat, Temporal: c, Sessions: sessions, Auth: auth.Chain{sessions},
+		Log: o.Log, DevLogin: true, VerifyRoots: roots, WorkingTime: wt, Now: o.Now})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL
+	s.Acts.PublicURL = srv.URL
+	return s
+}
+
+// StartWorker starts a worker (again, after StopWorker).
+func (s *Stack) StartWorker() {
+	w := worker.New(s.Temporal, s.Acts)
+	if err := w.Start(); err != nil {
+		s.T.Fatal(err)
+	}
+	s.shared.mu.Lock()
+	s.shared.worker = w
+	s.shared.mu.Unlock()
+}
+
+// StopWorker stops the worker, as a killed worker process would stop polling.
+func (s *Stack) StopWorker() {
+	s.shared.mu.Lock()
+	w := s.shared.worker
+	s.shared.worker = nil
+	s.shared.mu.Unlock()
+	if w != nil {
+		w.Stop()
+	}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Client is a logged-in user of the API.
+type Client struct {
+	S        *Stack
+	Username string
+	Token    string
+	HTTP     *http.Client
+}
+
+// Login logs a demo user in (password "demo").
+func (s *Stack) Login(username string) *Client {
+	s.T.Helper()
+	c := &Client{S: s, Username: username, HTTP: &http.Client{Timeout: 2 * time.Minute}}
+	var out struct {
+		Token string `json:"token"`
+	}
+	if code := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": username, "password": "demo"}, &out); code != 200 {
+		s.T.Fatalf("login %s: status %d", username, code)
+	}
+	c.Token = out.Token
+	return c
+}
+
+// Response is an answer of the API.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Problem is the problem document of an error answer.
+type Problem struct {
+	Title  string `json:"title"`
+	Code   string `json:"code"`
+	Status int    `json:"status"`
+	Field  string `json:"field"`
+	Errors []struct {
+		Field   string `json:"field"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+// Problem decodes an error answer.
+func (r Response) Problem() Problem {
+	var p Problem
+	_ = json.Unmarshal(r.Body, &p)
+	return p
+}
+
+// Request sends a request with a JSON body (or none) and extra headers.
+func (c *Client) Request(method, path string, body any, header http.Header) Response {
+	c.S.T.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			c.S.T.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.S.URL+path, rd)
+	if err != nil {
+		c.S.T.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	return c.send(req)
+}
+
+func (c *Client) send(req *http.Request) Response {
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.S.T.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// Do sends a JSON request and decodes a 2xx answer into out; it returns the status.
+func (c *Client) Do(method, path string, body, out any) int {
+	c.S.T.Helper()
+	r := c.Request(method, path, body, nil)
+	if r.Status/100 == 2 && out != nil {
+		if err := json.Unmarshal(r.Body, out); err != nil {
+			c.S.T.Fatalf("%s %s: decode %s: %v", method, path, r.Body, err)
+		}
+	}
+	return r.Status
+}
+
+// MustDo is Do that fails the test unless the status is want.
+func (c *Client) MustDo(want int, method, path string, body, out any) Response {
+	c.S.T.Helper()
+	r := c.Request(method, path, body, nil)
+	if r.Status != want {
+		c.S.T.Fatalf("%s %s as %s: status %d, want %d: %s", method, path, c.Username, r.Status, want, r.Body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Body, out); err != nil {
+			c.S.T.Fatalf("%s %s: decode %s: %v", method, path, r.Body, err)
+		}
+	}
+	return r
+}
+
+// Upload sends a file to POST /api/v1/files and returns its ID.
+func (c *Client) Upload(name string, data []byte) (string, Response) {
+	c.S.T.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", c.S.URL+"/api/v1/files", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	r := c.send(req)
+	var f struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(r.Body, &f)
+	return f.ID, r
+}
+
+// Get fetches a path's raw bytes.
+func (c *Client) Get(path string) Response {
+	c.S.T.Helper()
+	req, _ := http.NewRequest("GET", c.S.URL+path, nil)
+	return c.send(req)
+}
+
+// Sprintf is fmt.Sprintf, for paths.
+func Sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func pemCert(c *x509.Certificate) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+}
