@@ -108,7 +108,10 @@ const dossierStats = `
 		count(*) FILTER (WHERE open_at_end),
 		count(*) FILTER (WHERE open_at_end AND (due_at IS NULL OR due_at >= least($3, $4))),
 		count(*) FILTER (WHERE open_at_end AND due_at < least($3, $4)),
-		count(*) FILTER (WHERE open_at_end AND status = 'supplement_requested')
+		-- Waiting for the applicant at the end of the period, not now: the status its
+		-- history had then.
+		count(*) FILTER (WHERE open_at_end AND (SELECT e.status FROM dossier_events e
+			WHERE e.dossier_id = d.id AND e.at < $3 ORDER BY e.seq DESC LIMIT 1) = 'supplement_requested')
 	FROM d GROUP BY 1, 2 ORDER BY 1`
 
 // unitStats aggregates the control sheet's hand-overs per unit in scope.
