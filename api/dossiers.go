@@ -398,9 +398,12 @@ func (s *server) canRead(ctx context.Context, a motcua.Actor, v store.DossierVie
 		(v.HolderUnitPath != "" && motcua.Authorize(a, motcua.PermReadUnitWork, motcua.Scope{UnitPath: v.HolderUnitPath}) == nil) {
 		return true
 	}
+	// A unit the dossier was handed to, or asked for its opinion (a task), reads it.
 	var ok bool
 	_ = s.Store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM handovers h JOIN units u ON u.id = h.to_unit_id
-		WHERE h.dossier_id = $1 AND u.path LIKE $2 || '%')`, v.ID, a.UnitPath).Scan(&ok)
+			WHERE h.dossier_id = $1 AND u.path LIKE $2 || '%')
+		OR EXISTS (SELECT 1 FROM tasks t JOIN units u ON u.id = t.unit_id
+			WHERE t.dossier_id = $1 AND u.path LIKE $2 || '%')`, v.ID, a.UnitPath).Scan(&ok)
 	return ok
 }
 
@@ -555,7 +558,9 @@ func (s *server) act(ctx context.Context, a motcua.Actor, code motcua.DossierCod
 	if s.Temporal == nil {
 		return workflows.State{}, motcua.Errorf(motcua.EUNAVAILABLE, "Hệ thống xử lý hồ sơ chưa sẵn sàng. Vui lòng thử lại sau.")
 	}
-	if _, err := s.Store.DossierByCode(ctx, code); err != nil {
+	// Whoever may not read the dossier is told it does not exist, as GET answers:
+	// a refusal from the workflow would tell them the code is real.
+	if _, _, err := s.dossier(ctx, a, code); err != nil {
 		return workflows.State{}, err
 	}
 	dec := workflows.Decision{Actor: workflows.ActorOf(a), Note: strings.TrimSpace(req.Note), Missing: req.Missing,

@@ -27,6 +27,10 @@ type problemField struct {
 	Message string `json:"message"`
 }
 
+// ETOOMANY is the code of a request refused by a rate limit (HTTP 429). It is the
+// HTTP layer's own: the domain has no notion of request rates.
+const ETOOMANY = "too_many_requests"
+
 // statusOf maps a motcua error code to an HTTP status, in one place.
 func statusOf(code string) int {
 	switch code {
@@ -42,6 +46,8 @@ func statusOf(code string) int {
 		return http.StatusForbidden
 	case motcua.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case ETOOMANY:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -79,6 +85,10 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	if wantsHTML(r) {
+		s.showError(w, r, errNotFoundPage(r.URL.Path))
+		return
+	}
 	s.writeError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy địa chỉ %s.", r.URL.Path))
 }
 

@@ -60,6 +60,11 @@ func (s *server) handleAPILogin() http.HandlerFunc {
 			s.writeError(w, r, &motcua.Error{Code: motcua.EINVALID, Field: "username", Message: "Vui lòng nhập tên đăng nhập và mật khẩu."})
 			return
 		}
+		if !s.loginLimit.allow(clientIP(r)) {
+			w.Header().Set("Retry-After", "60")
+			s.writeError(w, r, &motcua.Error{Code: ETOOMANY, Message: "Bạn đã thử đăng nhập quá nhiều lần. Vui lòng chờ một phút rồi thử lại."})
+			return
+		}
 		_, sess, err := s.Sessions.Login(r.Context(), req.Username, req.Password, "api")
 		if err != nil {
 			s.writeError(w, r, err)
@@ -72,6 +77,13 @@ func (s *server) handleAPILogin() http.HandlerFunc {
 func (s *server) handleAPILogout() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok, _ := bearer(r)
+		if tok == "" {
+			// A page's cookie session (its CSRF token was checked by requireActor).
+			if c, err := r.Cookie(s.sessionCookie()); err == nil {
+				tok = c.Value
+				s.setSession(w, "", time.Unix(0, 0))
+			}
+		}
 		if tok != "" {
 			if err := s.Store.RevokeSession(r.Context(), tok); err != nil {
 				s.writeError(w, r, err)
