@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime"
 	"net/http"
@@ -51,24 +52,30 @@ func (s *server) upload(r *http.Request, a motcua.Actor) (store.File, error) {
 		if err != nil {
 			return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên quá lớn hoặc bị lỗi (tối đa 20 MB).", Err: err}
 		}
-		if len(data) > MaxUpload {
-			return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp vượt quá 20 MB."}
-		}
-		if len(data) == 0 {
-			return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp rỗng."}
-		}
-		mt := sniff(data)
-		ext, ok := uploadTypes[mt]
-		if !ok {
-			return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file",
-				Message: "Chỉ nhận tệp PDF, JPEG hoặc PNG (nội dung tệp gửi lên không phải các loại này)."}
-		}
-		name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(part.FileName(), "\\", "/")))
-		if name == "" || name == "." || name == "/" || len(name) > 200 {
-			name = "tep" + ext
-		}
-		return s.Store.CreateFile(r.Context(), a.UserID, name, mt, data)
+		return s.storeFile(r.Context(), a, part.FileName(), data)
 	}
+}
+
+// storeFile checks an uploaded file (size, type from its content, name) and stores it
+// as a's, not yet attached to a dossier. The API's upload and the pages' both use it.
+func (s *server) storeFile(ctx context.Context, a motcua.Actor, filename string, data []byte) (store.File, error) {
+	if len(data) > MaxUpload {
+		return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp vượt quá 20 MB."}
+	}
+	if len(data) == 0 {
+		return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp rỗng."}
+	}
+	mt := sniff(data)
+	ext, ok := uploadTypes[mt]
+	if !ok {
+		return store.File{}, &motcua.Error{Code: motcua.EINVALID, Field: "file",
+			Message: "Chỉ nhận tệp PDF, JPEG hoặc PNG (nội dung tệp gửi lên không phải các loại này)."}
+	}
+	name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(filename, "\\", "/")))
+	if name == "" || name == "." || name == "/" || len(name) > 200 {
+		name = "tep" + ext
+	}
+	return s.Store.CreateFile(ctx, a.UserID, name, mt, data)
 }
 
 func (s *server) handleUpload() http.HandlerFunc {

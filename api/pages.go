@@ -1,14 +1,26 @@
 package api
 
 import (
+	"bytes"
+	"context"
 	"embed"
+	"errors"
+	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 	"time"
 
 	"motcua"
 )
+
+// The pages are server-rendered html/template with no JavaScript: every page works in
+// any browser, and CSP forbids inline scripts and styles. Each templates/NAME.html
+// defines "content" (and may define "head"); it is parsed with layout.html and
+// parts.html into the page NAME.
 
 //go:embed templates/*.html
 var templateFiles embed.FS
@@ -16,20 +28,60 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-// pages are parsed once; each page is the layout plus its own "content".
-var pages = map[string]*template.Template{
-	"home": template.Must(template.ParseFS(templateFiles, "templates/layout.html", "templates/home.html")),
+// pageSet is every page, parsed once at start.
+type pageSet map[string]*template.Template
+
+func parsePages() (pageSet, error) {
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	set := pageSet{}
+	for _, n := range names {
+		base := strings.TrimSuffix(path.Base(n), ".html")
+		if base == "layout" || base == "parts" {
+			continue
+		}
+		t, err := template.New(base).Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/parts.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", base, err)
+		}
+		set[base] = t
+	}
+	return set, nil
 }
 
+// pageData is what every page gets; Data is the page's own.
 type pageData struct {
-	Title    string
-	Actor    *motcua.Actor
-	CSRF     string
-	Version  string
+	Title   string
+	Actor   *motcua.Actor
+	CSRF    string
+	Version string
+	Nav     []navLink
+	// Errors fill the error summary at the top of the page; each links to its field.
+	Errors []pageError
+	// Notice is a confirmation shown at the top ("Đã lưu bản nháp").
+	Notice string
+	Data   any
+
+	// The login form's.
 	Error    string
 	Username string
+	Next     string
 	DevLogin bool
 	SSO      bool
+}
+
+// pageError is one entry of the error summary: Field is the id of the input it is
+// about ("" for the page as a whole).
+type pageError struct {
+	Field   string
+	Message string
+}
+
+type navLink struct {
+	Href, Label string
+	Current     bool
 }
 
 func (s *server) page(r *http.Request, title string) pageData {
@@ -38,20 +90,202 @@ func (s *server) page(r *http.Request, title string) pageData {
 		d.Actor = &a
 		d.CSRF, _ = r.Context().Value(csrfKey).(string)
 	}
+	d.Nav = navFor(d.Actor, r.URL.Path)
+	d.Notice = noticeText[r.URL.Query().Get("ok")]
 	return d
 }
 
-func (s *server) render(w http.ResponseWriter, status int, name string, d pageData) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := pages[name].ExecuteTemplate(w, "layout", d); err != nil {
+// navFor is the menu: what the public sees, and what each role works on.
+func navFor(a *motcua.Actor, current string) []navLink {
+	links := []navLink{{Href: "/thu-tuc", Label: "Thủ tục hành chính"}, {Href: "/tra-cuu", Label: "Tra cứu hồ sơ"},
+		{Href: "/tra-cuu/xac-thuc", Label: "Xác thực văn bản"}}
+	if a != nil {
+		if a.Has(motcua.RoleCitizen) {
+			links = append(links, navLink{Href: "/ho-so", Label: "Hồ sơ của tôi"})
+		}
+		if a.Has(motcua.RoleClerk) || a.Has(motcua.RoleClerical) || a.Has(motcua.RoleLeader) {
+			links = append(links, navLink{Href: "/can-bo/viec", Label: "Hồ sơ cần xử lý"})
+		}
+		if a.Has(motcua.RoleLeader) {
+			links = append(links, navLink{Href: "/lanh-dao/trinh-ky", Label: "Trình ký"})
+		}
+		if motcua.Authorize(*a, motcua.PermReadStats, motcua.Scope{}) == nil {
+			links = append(links, navLink{Href: "/thong-ke", Label: "Thống kê"})
+		}
+		if a.Has(motcua.RoleAdmin) {
+			links = append(links, navLink{Href: "/quan-tri", Label: "Quản trị"})
+		}
+	}
+	best := -1
+	for i, l := range links {
+		if (current == l.Href || strings.HasPrefix(current, l.Href+"/")) && (best < 0 || len(l.Href) > len(links[best].Href)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		links[best].Current = true
+	}
+	return links
+}
+
+// noticeText are the confirmations a redirect may ask for with ?ok=KEY.
+var noticeText = map[string]string{
+	"draft":      "Đã lưu bản nháp. Bạn có thể quay lại hoàn thiện sau.",
+	"supplement": "Đã gửi giấy tờ bổ sung.",
+	"withdrawn":  "Đã rút hồ sơ.",
+	"claimed":    "Đã nhận xử lý hồ sơ.",
+	"done":       "Đã ghi nhận thao tác.",
+	"signed":     "Đã ký số.",
+	"saved":      "Đã lưu.",
+}
+
+// show renders page name with data d.
+func (s *server) show(w http.ResponseWriter, status int, name string, d pageData) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.Log.Error("no such page", "page", name)
+		http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", d); err != nil {
 		s.Log.Error("render page", "page", name, "err", err)
+		http.Error(w, "Lỗi hệ thống: không hiển thị được trang.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// render is show for the home page's callers.
+func (s *server) render(w http.ResponseWriter, status int, name string, d pageData) {
+	s.show(w, status, name, d)
+}
+
+// errorPage is what error.html shows.
+type errorPage struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+// showError answers a page request that failed: a page saying what happened and what
+// to do, with the status the JSON API would give. A request without a login goes to
+// the login form and comes back.
+func (s *server) showError(w http.ResponseWriter, r *http.Request, err error) {
+	code := motcua.ErrorCode(err)
+	status := statusOf(code)
+	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/dang-nhap?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if status == http.StatusInternalServerError {
+		s.Log.ErrorContext(r.Context(), "page failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	e := errorPage{Status: status, Message: motcua.ErrorMessage(err)}
+	switch status {
+	case http.StatusNotFound:
+		e.Heading = "Không tìm thấy trang"
+	case http.StatusForbidden:
+		e.Heading = "Bạn không có quyền xem trang này"
+	case http.StatusUnauthorized:
+		e.Heading = "Bạn cần đăng nhập"
+	case http.StatusConflict:
+		e.Heading = "Thao tác không thực hiện được lúc này"
+	case http.StatusUnprocessableEntity:
+		e.Heading = "Thông tin chưa hợp lệ"
+	case http.StatusServiceUnavailable:
+		e.Heading = "Hệ thống đang bận"
+	default:
+		e.Heading = "Đã có lỗi xảy ra"
+	}
+	d := s.page(r, e.Heading)
+	d.Data = e
+	s.show(w, status, "error", d)
+}
+
+// wantsHTML tells a page request from an API one, for the router's 404 and 405.
+func wantsHTML(r *http.Request) bool {
+	return !strings.HasPrefix(r.URL.Path, "/api/") && strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+// pageAuth lets a page through with its actor, or sends the visitor to the login form.
+// Unsafe methods must carry the session's CSRF token.
+func (s *server) pageAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, csrf, ok, err := s.authenticate(r)
+		if err == nil && !ok {
+			err = errUnauthenticated
+		}
+		if err != nil {
+			if motcua.ErrorCode(err) == motcua.EUNAUTHORIZED {
+				s.setSession(w, "", time.Unix(0, 0))
+			}
+			s.showError(w, r, err)
+			return
+		}
+		if !safeMethod(r.Method) {
+			// The form is read once, here, within the pages' limit: the CSRF token is
+			// one of its fields, and the handler reads the rest.
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormPost)
+			if err := parsePageForm(r); err != nil {
+				s.showError(w, r, err)
+				return
+			}
+			if r.MultipartForm != nil {
+				defer r.MultipartForm.RemoveAll()
+			}
+			if csrf == "" || !validCSRF(r, csrf) {
+				s.showError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "Phiên làm việc của trang đã hết hiệu lực. Vui lòng tải lại trang và thử lại."))
+				return
+			}
+		}
+		ctx := context.WithValue(r.Context(), actorKey, a)
+		ctx = context.WithValue(ctx, csrfKey, csrf)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// pageRequire shows the 403 page unless the actor holds permission p.
+func (s *server) pageRequire(p motcua.Permission) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			a, _ := actorFrom(r.Context())
+			if err := motcua.Authorize(a, p, motcua.Scope{}); err != nil {
+				s.showError(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
 	}
 }
 
 func (s *server) handleHome() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, http.StatusOK, "home", s.page(r, "Dịch vụ công một cửa"))
+		s.show(w, http.StatusOK, "home", s.page(r, "Dịch vụ công một cửa"))
+	}
+}
+
+// localPath keeps a ?next= target on this site.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return "/"
+	}
+	return p
+}
+
+// handleLoginPage shows the login form.
+func (s *server) handleLoginPage() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d := s.page(r, "Đăng nhập")
+		d.Next = localPath(r.URL.Query().Get("next"))
+		if d.Actor != nil {
+			http.Redirect(w, r, d.Next, http.StatusSeeOther)
+			return
+		}
+		s.show(w, http.StatusOK, "login", d)
 	}
 }
 
@@ -59,20 +293,27 @@ func (s *server) handleHome() http.HandlerFunc {
 func (s *server) handlePageLogin() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.DevLogin {
-			s.notFound(w, r)
+			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Đăng nhập bằng mật khẩu không được bật; hãy dùng đăng nhập một lần."))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, 4096)
 		user, pass := r.PostFormValue("username"), r.PostFormValue("password")
+		next := localPath(r.PostFormValue("next"))
+		if !s.loginLimit.allow(clientIP(r)) {
+			d := s.page(r, "Đăng nhập")
+			d.Error, d.Username, d.Next = "Bạn đã thử đăng nhập quá nhiều lần. Vui lòng chờ một phút rồi thử lại.", user, next
+			s.show(w, http.StatusTooManyRequests, "login", d)
+			return
+		}
 		_, sess, err := s.Sessions.Login(r.Context(), user, pass, "web")
 		if err != nil {
-			d := s.page(r, "Dịch vụ công một cửa")
-			d.Error, d.Username = motcua.ErrorMessage(err), user
-			s.render(w, statusOf(motcua.ErrorCode(err)), "home", d)
+			d := s.page(r, "Đăng nhập")
+			d.Error, d.Username, d.Next = motcua.ErrorMessage(err), user, next
+			s.show(w, statusOf(motcua.ErrorCode(err)), "login", d)
 			return
 		}
 		s.setSession(w, sess.Token, sess.ExpiresAt)
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, next, http.StatusSeeOther)
 	}
 }
 
@@ -82,7 +323,7 @@ func (s *server) handlePageLogout() http.HandlerFunc {
 		csrf, _ := r.Context().Value(csrfKey).(string)
 		if err == nil && csrf != "" {
 			if !validCSRF(r, csrf) {
-				s.writeError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "Phiên làm việc của trang đã hết hiệu lực. Vui lòng tải lại trang và thử lại."))
+				s.showError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "Phiên làm việc của trang đã hết hiệu lực. Vui lòng tải lại trang và thử lại."))
 				return
 			}
 			_ = s.Store.RevokeSession(r.Context(), c.Value)
@@ -139,4 +380,98 @@ func (s *server) handleOIDCCallback() http.HandlerFunc {
 		s.setSession(w, sess.Token, sess.ExpiresAt)
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	}
+}
+
+// pageFuncs are the helpers templates may call.
+var pageFuncs = template.FuncMap{
+	"date": func(t any) string { return formatTime(t, "02/01/2006") },
+	"datetime": func(t any) string {
+		return formatTime(t, "15:04 02/01/2006")
+	},
+	"statusLabel":   func(s motcua.Status) string { return s.Label() },
+	"bucketLabel":   func(b string) string { return bucketLabels[b] },
+	"add":           func(a, b int) int { return a + b },
+	"eventLabel":    func(a string) string { return labelOr(eventLabels, a) },
+	"documentLabel": func(k string) string { return labelOr(documentLabels, k) },
+	"join":          strings.Join,
+	"errorFor": func(errs []pageError, id string) string {
+		for _, e := range errs {
+			if e.Field == id {
+				return e.Message
+			}
+		}
+		return ""
+	},
+}
+
+// bucketLabels name the SLA buckets in words, so colour is never the only signal.
+var bucketLabels = map[string]string{"on_time": "Trong hạn", "due_soon": "Sắp đến hạn", "overdue": "Quá hạn"}
+
+// formatTime shows a time in Vietnam's time zone; nil and zero times are "".
+func formatTime(v any, layout string) string {
+	var t time.Time
+	switch x := v.(type) {
+	case time.Time:
+		t = x
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		t = *x
+	default:
+		return ""
+	}
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(ict).Format(layout)
+}
+
+// errNotFoundPage is the 404 of a page that does not exist.
+func errNotFoundPage(p string) error {
+	return motcua.Errorf(motcua.ENOTFOUND, "Không có trang %s. Hãy kiểm tra lại địa chỉ, hoặc quay về trang chủ.", p)
+}
+
+// eventLabels name the history's actions for people.
+var eventLabels = map[string]string{
+	"submit": "Nộp hồ sơ", "receive": "Tiếp nhận hồ sơ", "refuse": "Từ chối giải quyết",
+	"request-supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ", "supplement": "Công dân bổ sung hồ sơ",
+	"withdraw": "Công dân rút hồ sơ", "complete-step": "Chuyển bước xử lý tiếp theo", "consult": "Xin ý kiến đơn vị phối hợp",
+	"answer-consult": "Đơn vị phối hợp trả lời", "send-back": "Trả lại bước trước", "recall": "Thu hồi hồ sơ đã chuyển",
+	"submit-for-signing": "Trình ký", "sign": "Lãnh đạo ký số", "return-for-rework": "Lãnh đạo trả lại để xử lý lại",
+	"issue": "Cấp số, đóng dấu, phát hành", "return-result": "Trả kết quả", "stop": "Dừng giải quyết",
+	"apologize": "Xin lỗi và hẹn lại ngày trả kết quả", "assign": "Chuyển đến đơn vị xử lý", "archive": "Lưu trữ hồ sơ",
+	"remind": "Nhắc hạn xử lý", "warn-late": "Cảnh báo sắp quá hạn", "escalate": "Báo cáo lãnh đạo: hồ sơ quá hạn",
+}
+
+// documentLabels name the kinds of documents a dossier has.
+var documentLabels = map[string]string{
+	"receipt":            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
+	"supplement_request": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
+	"refusal":            "Phiếu từ chối tiếp nhận, giải quyết hồ sơ (Mẫu 03)",
+	"apology":            "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
+	"stop_notice":        "Thông báo dừng giải quyết hồ sơ (Mẫu 05)",
+	"control_sheet":      "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
+	"draft_result":       "Dự thảo kết quả",
+	"result":             "Kết quả giải quyết (đã ký số)",
+}
+
+func labelOr(m map[string]string, k string) string {
+	if l, ok := m[k]; ok {
+		return l
+	}
+	return k
+}
+
+// parsePageForm reads a page's posted form, URL-encoded or multipart (files beyond
+// 8 MB in all wait on disk until the request ends).
+func parsePageForm(r *http.Request) error {
+	err := r.ParseMultipartForm(8 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		return &motcua.Error{Code: motcua.EINVALID, Message: "Dữ liệu gửi lên quá lớn hoặc bị lỗi (mỗi tệp tối đa 20 MB, tất cả tối đa 80 MB).", Err: err}
+	}
+	return nil
 }

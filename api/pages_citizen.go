@@ -1,7 +1,570 @@
 package api
 
-import "github.com/go-chi/chi/v5"
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 
-// citizenPages are the pages of citizens and the public ones (catalog, e-forms, my
-// dossiers, lookup, verification).
-func (s *server) citizenPages(r chi.Router) {}
+	"github.com/go-chi/chi/v5"
+
+	"motcua"
+	"motcua/forms"
+	"motcua/internal/pades"
+	"motcua/internal/store"
+)
+
+// citizenPages are the pages of citizens and the public ones: the catalog, a
+// procedure, its e-form (one page, with a draft and a check-your-answers page), the
+// confirmation, my dossiers, a dossier's page (timeline, what is expected of me, the
+// supplement answer, downloads), the public lookup and the verification page. They
+// call the same service functions as the JSON API.
+func (s *server) citizenPages(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(s.optionalActor)
+		r.Get("/dang-nhap", s.handleLoginPage())
+		r.Get("/thu-tuc", s.pageCatalog())
+		r.Get("/thu-tuc/{code}", s.pageProcedure())
+		r.Get("/tra-cuu", s.pageLookup())
+		r.Post("/tra-cuu", s.pageLookup())
+		r.Get("/tra-cuu/xac-thuc", s.pageVerify())
+		r.Post("/tra-cuu/xac-thuc", s.pageVerify())
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.pageAuth, s.pageRequire(motcua.PermSubmitDossier))
+		r.Get("/thu-tuc/{code}/nop", s.pageForm())
+		r.Post("/thu-tuc/{code}/nop", s.pageForm())
+		r.Get("/thu-tuc/{code}/kiem-tra", s.pageCheck())
+		r.Post("/thu-tuc/{code}/kiem-tra", s.pageCheck())
+		r.Get("/ho-so", s.pageMyDossiers())
+		r.Get("/ho-so/{code}", s.pageMyDossier())
+		r.Get("/ho-so/{code}/da-nop", s.pageSubmitted())
+		r.Post("/ho-so/{code}/bo-sung", s.pageSupplement())
+		r.Post("/ho-so/{code}/rut", s.pageWithdraw())
+	})
+}
+
+type catalogPage struct {
+	Query, Domain string
+	Domains       []string
+	Items         []*forms.Procedure
+}
+
+func (s *server) pageCatalog() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, domain := r.URL.Query().Get("q"), r.URL.Query().Get("linh-vuc")
+		cp := catalogPage{Query: q, Domain: domain, Items: s.searchProcedures(q, domain)}
+		for _, p := range s.Catalog.Procedures() {
+			if !slices.Contains(cp.Domains, p.Domain) {
+				cp.Domains = append(cp.Domains, p.Domain)
+			}
+		}
+		slices.Sort(cp.Domains)
+		d := s.page(r, "Thủ tục hành chính")
+		d.Data = cp
+		s.show(w, http.StatusOK, "catalog", d)
+	}
+}
+
+// procedureFor is the procedure in force named in the URL, or a 404.
+func (s *server) procedureFor(r *http.Request) (*forms.Procedure, error) {
+	code := chi.URLParam(r, "code")
+	p, err := s.Catalog.At(code, s.Now())
+	if err != nil {
+		return nil, motcua.Errorf(motcua.ENOTFOUND, "Không có thủ tục mã %s, hoặc thủ tục không còn hiệu lực.", code)
+	}
+	return p, nil
+}
+
+func (s *server) pageProcedure() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.procedureFor(r)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		d := s.page(r, p.Name)
+		d.Data = p
+		s.show(w, http.StatusOK, "procedure", d)
+	}
+}
+
+// formPage is the e-form page's data.
+type formPage struct {
+	Procedure *forms.Procedure
+	Sections  []sectionView
+	// Groups are the repeating groups' item counts, sent back with the form.
+	Draft bool
+}
+
+// pageForm shows the e-form and takes it back: "save" keeps a draft as it is,
+// "add:PATH" adds an item to a group, "continue" validates and, when the form is
+// valid, keeps it and goes to the check-your-answers page.
+func (s *server) pageForm() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		p, err := s.procedureFor(r)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		d := s.page(r, p.Name)
+		fp := formPage{Procedure: p}
+		status := http.StatusOK
+		data := map[string]any{}
+		extra := map[string]int{}
+		var errs []forms.FieldError
+		if r.Method == http.MethodGet {
+			draft, ok, err := s.Store.DraftOf(r.Context(), a.UserID, p.Code)
+			if err != nil {
+				s.showError(w, r, err)
+				return
+			}
+			if ok {
+				data, fp.Draft = draft.Data, true
+			}
+		} else {
+			pf, err := s.readForm(r, a, p.Form, extra)
+			if err != nil {
+				s.showError(w, r, err)
+				return
+			}
+			data = pf.Data
+			switch pf.Action {
+			case "add":
+				extra[pf.Add] = 1
+			case "save":
+				if _, err := s.Store.SaveDraft(r.Context(), a.UserID, p.Code, data); err != nil {
+					s.showError(w, r, err)
+					return
+				}
+				http.Redirect(w, r, "/thu-tuc/"+url.PathEscape(p.Code)+"/nop?ok=draft", http.StatusSeeOther)
+				return
+			default:
+				_, errs = p.ValidateMap(data)
+				errs = append(pf.UploadErrors, errs...)
+				if len(errs) == 0 {
+					if _, err := s.Store.SaveDraft(r.Context(), a.UserID, p.Code, data); err != nil {
+						s.showError(w, r, err)
+						return
+					}
+					http.Redirect(w, r, "/thu-tuc/"+url.PathEscape(p.Code)+"/kiem-tra", http.StatusSeeOther)
+					return
+				}
+				status = http.StatusUnprocessableEntity
+			}
+			if len(pf.UploadErrors) > 0 && len(errs) == 0 {
+				errs, status = pf.UploadErrors, http.StatusUnprocessableEntity
+			}
+		}
+		fp.Sections = formView(p.Form, data, errs, s.filesOf(r.Context(), a, p.Form, data), extra)
+		d.Errors = pageErrors(errs)
+		d.Data = fp
+		s.show(w, status, "form", d)
+	}
+}
+
+// answer is one line of the check-your-answers page.
+type answer struct {
+	Section, Label, Value string
+	Change                string // the input's id on the form page
+}
+
+type checkPage struct {
+	Procedure *forms.Procedure
+	Answers   []answer
+	Token     string
+}
+
+// pageCheck shows the answers before they are sent and submits them, through the
+// same submit service as POST /api/v1/dossiers, with the draft's token as the
+// Idempotency-Key: a second click answers the same dossier.
+func (s *server) pageCheck() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		p, err := s.procedureFor(r)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		draft, ok, err := s.Store.DraftOf(r.Context(), a.UserID, p.Code)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		if r.Method == http.MethodPost {
+			token := r.PostFormValue("token")
+			if !ok || token != draft.Token {
+				// Already submitted (the draft is gone) or a stale page: the dossier
+				// made from this token, if any, is in "my dossiers".
+				if res, done, err := s.repeatedSubmission(r, a, token); err == nil && done {
+					http.Redirect(w, r, "/ho-so/"+url.PathEscape(string(res))+"/da-nop", http.StatusSeeOther)
+					return
+				}
+				s.showError(w, r, motcua.Errorf(motcua.ECONFLICT, "Biểu mẫu này đã được nộp hoặc đã thay đổi. Hãy xem lại «Hồ sơ của tôi» trước khi nộp lại."))
+				return
+			}
+			body, err := json.Marshal(draft.Data)
+			if err != nil {
+				s.showError(w, r, err)
+				return
+			}
+			res, _, err := s.submit(r.Context(), a, draft.Token, SubmitRequest{Procedure: p.Code, FormData: body})
+			if err != nil {
+				var fe fieldErrors
+				if errors.As(err, &fe) {
+					// The form became invalid (a new version, a file gone): back to it.
+					d := s.page(r, p.Name)
+					d.Errors = pageErrors(fe)
+					d.Data = formPage{Procedure: p, Sections: formView(p.Form, draft.Data, fe, s.filesOf(r.Context(), a, p.Form, draft.Data), nil)}
+					s.show(w, http.StatusUnprocessableEntity, "form", d)
+					return
+				}
+				s.showError(w, r, err)
+				return
+			}
+			_ = s.Store.DeleteDraft(r.Context(), a.UserID, p.Code, draft.Token)
+			http.Redirect(w, r, "/ho-so/"+url.PathEscape(string(res.Code))+"/da-nop", http.StatusSeeOther)
+			return
+		}
+		if !ok {
+			http.Redirect(w, r, "/thu-tuc/"+url.PathEscape(p.Code)+"/nop", http.StatusSeeOther)
+			return
+		}
+		cp := checkPage{Procedure: p, Token: draft.Token,
+			Answers: answers(p.Form, draft.Data, s.filesOf(r.Context(), a, p.Form, draft.Data))}
+		d := s.page(r, "Kiểm tra thông tin trước khi nộp")
+		d.Data = cp
+		s.show(w, http.StatusOK, "check", d)
+	}
+}
+
+// repeatedSubmission finds the dossier a's earlier submission with idempotency key
+// token made.
+func (s *server) repeatedSubmission(r *http.Request, a motcua.Actor, token string) (motcua.DossierCode, bool, error) {
+	if token == "" {
+		return "", false, nil
+	}
+	var code string
+	err := s.Store.Pool().QueryRow(r.Context(), `SELECT coalesce(dossier_code, '') FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+		a.UserID, token).Scan(&code)
+	if err != nil || code == "" {
+		return "", false, err
+	}
+	return motcua.DossierCode(code), true, nil
+}
+
+// answers lists the form's answers in the order of the form.
+func answers(f forms.Form, data map[string]any, files map[string]store.File) []answer {
+	var out []answer
+	var walk func(sec string, fs []forms.Field, m map[string]any, path, prefix string)
+	walk = func(sec string, fs []forms.Field, m map[string]any, path, prefix string) {
+		for _, fd := range fs {
+			p := path + "/" + fd.Key
+			v := m[fd.Key]
+			switch fd.Kind {
+			case forms.KindGroup:
+				list, _ := v.([]any)
+				for i, it := range list {
+					im, _ := it.(map[string]any)
+					label := fd.ItemLabel
+					if label == "" {
+						label = fd.Label
+					}
+					walk(sec, fd.Fields, im, p+"/"+itoa(i), prefix+label+" "+itoa(i+1)+": ")
+				}
+			case forms.KindAddress:
+				im, _ := v.(map[string]any)
+				var parts []string
+				for _, sub := range fd.Fields {
+					if x := str(im[sub.Key]); x != "" {
+						parts = append(parts, x)
+					}
+				}
+				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: strings.Join(parts, ", "), Change: fieldID(p + "/" + fd.Fields[0].Key)})
+			case forms.KindFile:
+				var names []string
+				for _, id := range asStrings(v) {
+					if f, ok := files[id]; ok {
+						names = append(names, f.Name)
+					}
+				}
+				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: strings.Join(names, ", "), Change: fieldID(p)})
+			case forms.KindYesNo:
+				val := ""
+				if b, ok := v.(bool); ok {
+					val = map[bool]string{true: "Có", false: "Không"}[b]
+				}
+				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: val, Change: fieldID(p)})
+			case forms.KindChoice:
+				val := str(v)
+				for _, o := range fd.Options {
+					if o.Value == val {
+						val = o.Label
+					}
+				}
+				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: val, Change: fieldID(p)})
+			default:
+				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: display(fd.Kind, v), Change: fieldID(p)})
+			}
+		}
+	}
+	for _, sec := range f.Sections {
+		walk(sec.Title, sec.Fields, data, "", "")
+	}
+	return out
+}
+
+func itoa(i int) string { return str(i) }
+
+type submittedPage struct {
+	Dossier DossierDetail
+	Receipt string
+}
+
+// pageSubmitted is the confirmation: the dossier code, the appointment, the receipt.
+func (s *server) pageSubmitted() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		dd, _, err := s.dossier(r.Context(), a, motcua.DossierCode(chi.URLParam(r, "code")))
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		sp := submittedPage{Dossier: dd}
+		for _, doc := range dd.Documents {
+			if doc.Kind == "receipt" {
+				sp.Receipt = "/api/v1/dossiers/" + string(dd.Code) + "/receipt"
+			}
+		}
+		d := s.page(r, "Đã nộp hồ sơ")
+		d.Data = sp
+		s.show(w, http.StatusOK, "submitted", d)
+	}
+}
+
+func (s *server) pageMyDossiers() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		items, err := s.Store.DossiersOfApplicant(r.Context(), a.UserID, 200)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		d := s.page(r, "Hồ sơ của tôi")
+		d.Data = items
+		s.show(w, http.StatusOK, "my-dossiers", d)
+	}
+}
+
+// myDossierPage is a dossier as its applicant sees it.
+type myDossierPage struct {
+	Dossier     DossierDetail
+	Procedure   *forms.Procedure
+	Owner       bool
+	CanSupply   bool
+	CanWithdraw bool
+	Result      *store.DocumentInfo
+}
+
+func (s *server) myDossierData(r *http.Request, a motcua.Actor, code motcua.DossierCode) (myDossierPage, error) {
+	dd, v, err := s.dossier(r.Context(), a, code)
+	if err != nil {
+		return myDossierPage{}, err
+	}
+	mp := myDossierPage{Dossier: dd, Owner: v.ApplicantID == a.UserID}
+	mp.Procedure, _ = s.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
+	mp.CanSupply = mp.Owner && dd.Status == motcua.StatusSupplementRequested
+	mp.CanWithdraw = mp.Owner && slices.Contains([]motcua.Status{motcua.StatusSubmitted, motcua.StatusReceived,
+		motcua.StatusInReview, motcua.StatusSupplementRequested}, dd.Status)
+	for i := range dd.Documents {
+		if dd.Documents[i].Kind == "result" && dd.Documents[i].Signed {
+			mp.Result = &dd.Documents[i]
+		}
+	}
+	return mp, nil
+}
+
+func (s *server) pageMyDossier() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		mp, err := s.myDossierData(r, a, motcua.DossierCode(chi.URLParam(r, "code")))
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		d := s.page(r, "Hồ sơ "+string(mp.Dossier.Code))
+		d.Data = mp
+		s.show(w, http.StatusOK, "dossier", d)
+	}
+}
+
+// pageSupplement takes the applicant's answer to a supplement request: files per
+// component and a note, through the same service as the JSON API.
+func (s *server) pageSupplement() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		code := motcua.DossierCode(chi.URLParam(r, "code"))
+		var req SupplementRequest
+		var errs []pageError
+		req.Note = r.PostFormValue("note")
+		req.RequestID = r.PostFormValue("request_id")
+		if r.MultipartForm != nil {
+			comp := r.PostFormValue("component")
+			for _, fh := range r.MultipartForm.File["files"] {
+				f, err := s.storeUploaded(r.Context(), a, fh)
+				if err != nil {
+					errs = append(errs, pageError{Field: "bo-sung-tep", Message: "Tệp «" + fh.Filename + "»: " + motcua.ErrorMessage(err)})
+					continue
+				}
+				req.Files = append(req.Files, store.SubmittedFile{ID: f.ID, Component: comp})
+			}
+		}
+		if len(errs) == 0 {
+			_, err := s.supplement(r.Context(), a, code, req)
+			if err == nil {
+				http.Redirect(w, r, "/ho-so/"+url.PathEscape(string(code))+"?ok=supplement", http.StatusSeeOther)
+				return
+			}
+			if c := motcua.ErrorCode(err); c != motcua.EINVALID && c != motcua.ECONFLICT {
+				s.showError(w, r, err)
+				return
+			}
+			errs = append(errs, pageError{Field: "bo-sung-tep", Message: motcua.ErrorMessage(err)})
+		}
+		mp, err := s.myDossierData(r, a, code)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		d := s.page(r, "Hồ sơ "+string(code))
+		d.Errors, d.Data = errs, mp
+		s.show(w, http.StatusUnprocessableEntity, "dossier", d)
+	}
+}
+
+func (s *server) pageWithdraw() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actorFrom(r.Context())
+		code := motcua.DossierCode(chi.URLParam(r, "code"))
+		if _, err := s.withdraw(r.Context(), a, code, r.PostFormValue("note")); err != nil {
+			mp, rerr := s.myDossierData(r, a, code)
+			if rerr != nil || motcua.ErrorCode(err) == motcua.EINTERNAL {
+				s.showError(w, r, err)
+				return
+			}
+			d := s.page(r, "Hồ sơ "+string(code))
+			d.Errors, d.Data = []pageError{{Message: motcua.ErrorMessage(err)}}, mp
+			s.show(w, statusOf(motcua.ErrorCode(err)), "dossier", d)
+			return
+		}
+		http.Redirect(w, r, "/ho-so/"+url.PathEscape(string(code))+"?ok=withdrawn", http.StatusSeeOther)
+	}
+}
+
+// lookupPage is the public lookup: a dossier's status by its code and the applicant's
+// personal ID number, nothing more (no names, no form data).
+type lookupPage struct {
+	Code, IDNumber string
+	Found          *store.DossierSummary
+	Searched       bool
+}
+
+func (s *server) pageLookup() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d := s.page(r, "Tra cứu hồ sơ")
+		lp := lookupPage{}
+		status := http.StatusOK
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, 4096)
+			lp.Code = strings.TrimSpace(r.PostFormValue("code"))
+			lp.IDNumber = strings.TrimSpace(r.PostFormValue("id_number"))
+			switch {
+			case !s.lookupLimit.allow(clientIP(r)):
+				d.Errors = []pageError{{Message: "Bạn đã tra cứu quá nhiều lần. Vui lòng chờ một phút rồi thử lại."}}
+				status = http.StatusTooManyRequests
+			case lp.Code == "" || lp.IDNumber == "":
+				if lp.Code == "" {
+					d.Errors = append(d.Errors, pageError{Field: "code", Message: "Hãy nhập mã hồ sơ."})
+				}
+				if lp.IDNumber == "" {
+					d.Errors = append(d.Errors, pageError{Field: "id_number", Message: "Hãy nhập số định danh cá nhân của người nộp."})
+				}
+				status = http.StatusUnprocessableEntity
+			default:
+				lp.Searched = true
+				found, err := s.Store.LookupDossier(r.Context(), motcua.DossierCode(lp.Code), lp.IDNumber)
+				if err != nil && motcua.ErrorCode(err) != motcua.ENOTFOUND {
+					s.showError(w, r, err)
+					return
+				}
+				if err == nil {
+					lp.Found = &found
+				} else {
+					status = http.StatusNotFound
+				}
+			}
+		}
+		d.Data = lp
+		s.show(w, status, "lookup", d)
+	}
+}
+
+// verifyPage shows the report of a PDF's signatures: one uploaded, or one of ours
+// found by the code its QR link carries.
+type verifyPage struct {
+	Code     string
+	Document *store.Document
+	Dossier  motcua.DossierCode
+	Report   *pades.Report
+}
+
+func (s *server) pageVerify() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d := s.page(r, "Xác thực văn bản điện tử")
+		vp := verifyPage{Code: strings.TrimSpace(r.URL.Query().Get("ma"))}
+		status := http.StatusOK
+		var data []byte
+		switch {
+		case r.Method == http.MethodPost:
+			if !s.lookupLimit.allow(clientIP(r)) {
+				d.Errors = []pageError{{Message: "Bạn đã xác thực quá nhiều lần. Vui lòng chờ một phút rồi thử lại."}}
+				status = http.StatusTooManyRequests
+				break
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, maxVerifySize+multipartSlack)
+			b, err := readVerifyBody(r)
+			if err != nil {
+				d.Errors = []pageError{{Field: "file", Message: motcua.ErrorMessage(err)}}
+				status = statusOf(motcua.ErrorCode(err))
+				break
+			}
+			data = b
+		case vp.Code != "":
+			doc, code, err := s.Store.DocumentByVerifyCode(r.Context(), vp.Code)
+			if err != nil {
+				if motcua.ErrorCode(err) != motcua.ENOTFOUND && motcua.ErrorCode(err) != motcua.EINVALID {
+					s.showError(w, r, err)
+					return
+				}
+				d.Errors = []pageError{{Message: "Không tìm thấy văn bản có mã xác thực " + vp.Code + ". Hãy kiểm tra lại mã trên văn bản."}}
+				status = http.StatusNotFound
+				break
+			}
+			vp.Document, vp.Dossier, data = &doc, code, doc.Data
+		}
+		if data != nil {
+			rep, err := s.verifyPDF(data)
+			if err != nil {
+				d.Errors = []pageError{{Field: "file", Message: motcua.ErrorMessage(err)}}
+				status = statusOf(motcua.ErrorCode(err))
+			} else {
+				vp.Report = &rep
+			}
+		}
+		d.Data = vp
+		s.show(w, status, "verify", d)
+	}
+}

@@ -1,7 +1,10 @@
 package api
 
 import (
+	"unicode"
+
 	"encoding/json"
+	"golang.org/x/text/unicode/norm"
 	"net/http"
 	"strings"
 
@@ -40,16 +43,8 @@ func summary(p *forms.Procedure) procedureSummary {
 // their names (q, accent-insensitive is left to the pages) and by domain.
 func (s *server) handleProcedures() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q")))
-		domain := r.URL.Query().Get("domain")
 		items := []procedureSummary{}
-		for _, p := range s.Catalog.Procedures() {
-			if domain != "" && p.Domain != domain {
-				continue
-			}
-			if q != "" && !strings.Contains(strings.ToLower(p.Name), q) && !strings.Contains(strings.ToLower(p.Code), q) {
-				continue
-			}
+		for _, p := range s.searchProcedures(r.URL.Query().Get("q"), r.URL.Query().Get("domain")) {
 			items = append(items, summary(p))
 		}
 		encode(w, http.StatusOK, map[string]any{"items": items})
@@ -67,4 +62,37 @@ func (s *server) handleProcedure() http.HandlerFunc {
 		encode(w, http.StatusOK, procedureDetail{procedureSummary: summary(p), LegalBasis: p.LegalBasis,
 			ApplicantKinds: p.ApplicantKinds, Components: p.Components, Result: p.Result, Form: p.Form, Schema: p.Schema()})
 	}
+}
+
+// searchProcedures lists the procedures in force whose name or code contains q,
+// ignoring case and Vietnamese diacritics ("cap phep" finds "cấp phép"), in domain
+// if one is given.
+func (s *server) searchProcedures(q, domain string) []*forms.Procedure {
+	q = fold(strings.TrimSpace(q))
+	var out []*forms.Procedure
+	for _, p := range s.Catalog.Procedures() {
+		if domain != "" && p.Domain != domain {
+			continue
+		}
+		if q != "" && !strings.Contains(fold(p.Name), q) && !strings.Contains(fold(p.Code), q) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// fold lowercases s and strips its diacritics (đ becomes d).
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'đ':
+			b.WriteRune('d')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -14,7 +14,7 @@ import (
 func (s *server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, middleware.RealIP, s.recoverer, s.logRequests, s.measure, securityHeaders)
-	r.NotFound(s.notFound)
+	r.NotFound(s.optionalActor(http.HandlerFunc(s.notFound)).ServeHTTP)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
 	r.Get("/healthz", s.handleHealthz())                                         // process up

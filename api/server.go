@@ -69,6 +69,10 @@ type Deps struct {
 type server struct {
 	Deps
 	metrics *httpMetrics
+	pages   pageSet
+	// Rate limits per client address: password logins, and the public lookup that
+	// answers whether a dossier code and an ID number belong together.
+	loginLimit, lookupLimit *rateLimit
 }
 
 // New returns the HTTP handler of motcua.
@@ -82,6 +86,13 @@ func New(d Deps) http.Handler {
 	if d.Metrics == nil {
 		d.Metrics = prometheus.NewRegistry()
 	}
-	s := &server{Deps: d, metrics: newHTTPMetrics(d.Metrics)}
+	pages, err := parsePages()
+	if err != nil {
+		// The templates are embedded in the binary: a parse error is a build defect
+		// that every page test reports, not a condition to run with.
+		panic(err)
+	}
+	s := &server{Deps: d, metrics: newHTTPMetrics(d.Metrics), pages: pages,
+		loginLimit: newRateLimit(10, time.Minute, d.Now), lookupLimit: newRateLimit(20, time.Minute, d.Now)}
 	return s.routes()
 }

@@ -39,22 +39,9 @@ func (s *server) handleVerify() http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
-		if !bytes.Contains(data[:min(len(data), pdfMagicWindow)], []byte("%PDF-")) {
-			s.writeError(w, r, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên không phải là tệp PDF."})
-			return
-		}
-		rep, err := pades.Verify(data, pades.VerifyOptions{
-			Roots:    s.VerifyRoots,
-			TSARoots: s.VerifyRoots,
-			Now:      s.Now(),
-			// Only the clerical office's number and date may be filled after the leader
-			// signs (render.FieldNumber, render.FieldDate, spelled out so that the API
-			// does not link the renderer and pdfcpu).
-			AllowedFields: []string{"motcua.number", "motcua.date"},
-			MaxSize:       maxVerifySize,
-		})
+		rep, err := s.verifyPDF(data)
 		if err != nil {
-			s.writeError(w, r, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Không đọc được tệp PDF: tệp bị hỏng hoặc không đúng cấu trúc PDF.", Err: err})
+			s.writeError(w, r, err)
 			return
 		}
 		encode(w, http.StatusOK, rep)
@@ -107,4 +94,25 @@ func bodyError(err error) error {
 func tooLarge(err error) error {
 	return &motcua.Error{Code: motcua.EINVALID, Field: "file",
 		Message: fmt.Sprintf("Tệp quá lớn: chỉ kiểm tra được tệp PDF đến %d MB.", maxVerifySize>>20), Err: err}
+}
+
+// verifyPDF reports on the signatures of data, for the API and the verification page.
+func (s *server) verifyPDF(data []byte) (pades.Report, error) {
+	if !bytes.Contains(data[:min(len(data), pdfMagicWindow)], []byte("%PDF-")) {
+		return pades.Report{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên không phải là tệp PDF."}
+	}
+	rep, err := pades.Verify(data, pades.VerifyOptions{
+		Roots:    s.VerifyRoots,
+		TSARoots: s.VerifyRoots,
+		Now:      s.Now(),
+		// Only the clerical office's number and date may be filled after the leader
+		// signs (render.FieldNumber, render.FieldDate, spelled out so that the API
+		// does not link the renderer and pdfcpu).
+		AllowedFields: []string{"motcua.number", "motcua.date"},
+		MaxSize:       maxVerifySize,
+	})
+	if err != nil {
+		return pades.Report{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Không đọc được tệp PDF: tệp bị hỏng hoặc không đúng cấu trúc PDF.", Err: err}
+	}
+	return *rep, nil
 }
