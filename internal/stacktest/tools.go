@@ -17,6 +17,9 @@ func Tool(t testing.TB, name string) string {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("%s is not installed; .ci/run installs it (apt-get install poppler-utils qpdf libnss3-tools)", name)
 		}
+		if os.Getenv("CI") != "" { // CI installs it: missing there is a failure, not a skip
+			t.Fatalf("%s not installed (apt-get install poppler-utils qpdf libnss3-tools)", name)
+		}
 		t.Skipf("%s not installed (apt-get install poppler-utils qpdf libnss3-tools)", name)
 	}
 	return p
