@@ -29,9 +29,6 @@ func AdminURL(t testing.TB) string {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("PostgreSQL at %s: %v", devstack.Redact(u), err)
 		}
-		if os.Getenv("CI") != "" { // CI installs it: missing there is a failure, not a skip
-			t.Fatalf("no PostgreSQL at %s: %v", devstack.Redact(u), err)
-		}
 		t.Skipf("no PostgreSQL at %s: %v", devstack.Redact(u), err)
 	}
 	conn.Close(context.Background())
