@@ -33,29 +33,43 @@ type User struct {
 
 // CreateUnit inserts a unit under parentCode ("" for a root) and returns it with its path.
 func (s *Store) CreateUnit(ctx context.Context, code, agencyCode, name, parentCode string) (motcua.Unit, error) {
-	u := motcua.Unit{Code: code, Agency: agencyCode, Name: name}
+	var u motcua.Unit
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		path := "/" + code + "/"
-		var parentID *int64
-		if parentCode != "" {
-			var id int64
-			var ppath string
-			if err := tx.QueryRow(ctx, "SELECT id, path FROM units WHERE code = $1", parentCode).Scan(&id, &ppath); err != nil {
-				return notFound(err, fmt.Sprintf("Không có đơn vị cha %s.", parentCode))
-			}
-			parentID, path, u.ParentID = &id, ppath+code+"/", id
-		}
-		u.Path = path
-		return tx.QueryRow(ctx, `INSERT INTO units (code, agency_code, name, parent_id, path)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, code, agencyCode, name, parentID, path).Scan(&u.ID)
+		var err error
+		u, err = insertUnit(ctx, tx, code, agencyCode, name, parentCode)
+		return err
 	})
-	if err != nil {
-		if isUniqueViolation(err) {
-			return u, motcua.Errorf(motcua.ECONFLICT, "Đơn vị %s đã tồn tại.", code)
+	return u, unitError(code, err)
+}
+
+// insertUnit is CreateUnit inside tx (the administration pages audit in the same
+// transaction); pass its error through unitError.
+func insertUnit(ctx context.Context, tx pgx.Tx, code, agencyCode, name, parentCode string) (motcua.Unit, error) {
+	u := motcua.Unit{Code: code, Agency: agencyCode, Name: name}
+	path := "/" + code + "/"
+	var parentID *int64
+	if parentCode != "" {
+		var id int64
+		var ppath string
+		if err := tx.QueryRow(ctx, "SELECT id, path FROM units WHERE code = $1", parentCode).Scan(&id, &ppath); err != nil {
+			return u, notFound(err, fmt.Sprintf("Không có đơn vị cha %s.", parentCode))
 		}
-		return u, fmt.Errorf("create unit %s: %w", code, err)
+		parentID, path, u.ParentID = &id, ppath+code+"/", id
 	}
-	return u, nil
+	u.Path = path
+	err := tx.QueryRow(ctx, `INSERT INTO units (code, agency_code, name, parent_id, path)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, code, agencyCode, name, parentID, path).Scan(&u.ID)
+	return u, err
+}
+
+func unitError(code string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if isUniqueViolation(err) {
+		return motcua.Errorf(motcua.ECONFLICT, "Đơn vị %s đã tồn tại.", code)
+	}
+	return fmt.Errorf("create unit %s: %w", code, err)
 }
 
 // UnitByCode returns the unit with the given code.
@@ -75,50 +89,67 @@ func (s *Store) UnitByCode(ctx context.Context, code string) (motcua.Unit, error
 
 // CreateUser inserts a user with its roles. unitCode is "" for citizens.
 func (s *Store) CreateUser(ctx context.Context, u User, unitCode string) (User, error) {
+	hash, err := passwordHash(&u)
+	if err != nil {
+		return u, err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return insertUser(ctx, tx, &u, hash, unitCode) })
+	return u, userError(u.Username, err)
+}
+
+// passwordHash checks u's roles and hashes its password (nil for none), clearing it:
+// the half of CreateUser that needs no transaction.
+func passwordHash(u *User) (*string, error) {
 	for _, r := range u.Roles {
 		if !r.Valid() {
-			return u, motcua.Errorf(motcua.EINVALID, "Vai trò %q không hợp lệ.", r)
+			return nil, motcua.Errorf(motcua.EINVALID, "Vai trò %q không hợp lệ.", r)
 		}
 	}
 	var hash *string
 	if u.Password != "" {
 		h, err := bcrypt.GenerateFromPassword([]byte(u.Password), bcrypt.DefaultCost)
 		if err != nil {
-			return u, fmt.Errorf("hash password of %s: %w", u.Username, err)
+			return nil, fmt.Errorf("hash password of %s: %w", u.Username, err)
 		}
 		hs := string(h)
 		hash = &hs
 	}
 	u.Password = ""
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var unitID *int64
-		if unitCode != "" {
-			var id int64
-			if err := tx.QueryRow(ctx, "SELECT id FROM units WHERE code = $1", unitCode).Scan(&id); err != nil {
-				return notFound(err, fmt.Sprintf("Không có đơn vị %s.", unitCode))
-			}
-			unitID, u.UnitID = &id, id
+	return hash, nil
+}
+
+// insertUser is the other half of CreateUser, inside tx; pass its error through userError.
+func insertUser(ctx context.Context, tx pgx.Tx, u *User, hash *string, unitCode string) error {
+	var unitID *int64
+	if unitCode != "" {
+		var id int64
+		if err := tx.QueryRow(ctx, "SELECT id FROM units WHERE code = $1", unitCode).Scan(&id); err != nil {
+			return notFound(err, fmt.Sprintf("Không có đơn vị %s.", unitCode))
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO users (username, name, email, phone, title, unit_id, password_hash, oidc_issuer, oidc_subject)
-			VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), $6, $7, NULLIF($8, ''), NULLIF($9, '')) RETURNING id`,
-			u.Username, u.Name, u.Email, u.Phone, u.Title, unitID, hash, u.OIDCIssuer, u.OIDCSubject).Scan(&u.ID)
-		if err != nil {
+		unitID, u.UnitID = &id, id
+	}
+	err := tx.QueryRow(ctx, `INSERT INTO users (username, name, email, phone, title, unit_id, password_hash, oidc_issuer, oidc_subject)
+		VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), $6, $7, NULLIF($8, ''), NULLIF($9, '')) RETURNING id`,
+		u.Username, u.Name, u.Email, u.Phone, u.Title, unitID, hash, u.OIDCIssuer, u.OIDCSubject).Scan(&u.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range u.Roles {
+		if _, err := tx.Exec(ctx, "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", u.ID, string(r)); err != nil {
 			return err
 		}
-		for _, r := range u.Roles {
-			if _, err := tx.Exec(ctx, "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", u.ID, string(r)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		if isUniqueViolation(err) {
-			return u, motcua.Errorf(motcua.ECONFLICT, "Tài khoản %s đã tồn tại.", u.Username)
-		}
-		return u, fmt.Errorf("create user %s: %w", u.Username, err)
 	}
-	return u, nil
+	return nil
+}
+
+func userError(username string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if isUniqueViolation(err) {
+		return motcua.Errorf(motcua.ECONFLICT, "Tài khoản %s đã tồn tại.", username)
+	}
+	return fmt.Errorf("create user %s: %w", username, err)
 }
 
 const actorQuery = `SELECT u.id, u.username, u.name, COALESCE(u.unit_id, 0), COALESCE(un.path, ''),
