@@ -232,7 +232,8 @@ func TestCitizenSubmitsThroughThePages(t *testing.T) {
 
 // TestFormErrorsInTheBrowser: a form with several wrong fields shows the error summary
 // at the top, each message beside its field, links from the summary to the fields,
-// the values typed kept; a missing dossier and a missing page are 404 pages.
+// the values typed kept; a missing dossier and a missing page are 404 pages, and a
+// citizen opening a clerk's page gets a 403 page that says what to do.
 func TestFormErrorsInTheBrowser(t *testing.T) {
 	s := startSite(t)
 	tab := s.login(t, "congdan1")
@@ -271,8 +272,178 @@ func TestFormErrorsInTheBrowser(t *testing.T) {
 		t.Errorf("missing dossier: %d %s", tab.Status(), tab.Body())
 	}
 	checkPage(t, tab, "not-found")
+	tab.Go("/can-bo/viec")
+	if tab.Status() != 403 || !strings.Contains(tab.Body(), "Bạn không có quyền xem trang này") ||
+		!strings.Contains(tab.Body(), "liên hệ quản trị") {
+		t.Errorf("a citizen opening the clerk's inbox: %d %s", tab.Status(), tab.Body())
+	}
+	checkPage(t, tab, "forbidden")
 	tab.Go("/khong-co-trang-nay")
 	if tab.Status() != 404 || !strings.Contains(tab.Body(), "Về trang chủ") {
 		t.Errorf("missing page: %d %s", tab.Status(), tab.Body())
+	}
+}
+
+// tabs are the people of a browser test, each logged in once in a tab of their own.
+type tabs struct {
+	t    *testing.T
+	s    *site
+	byID map[string]*browsertest.Tab
+}
+
+func (tt *tabs) of(username string) *browsertest.Tab {
+	tt.t.Helper()
+	if tab, ok := tt.byID[username]; ok {
+		return tab
+	}
+	tab := tt.s.login(tt.t, username)
+	tt.byID[username] = tab
+	return tab
+}
+
+// decide takes a decision on the staff dossier page as username: it types note into
+// every box of the decision's form, ticks what extra picks, and submits it.
+func decide(t *testing.T, tab *browsertest.Tab, code motcua.DossierCode, action, note string, extra ...string) {
+	t.Helper()
+	tab.Go("/can-bo/ho-so/" + string(code))
+	form := fmt.Sprintf(`form:has(input[name=action][value="%s"])`, action)
+	if !tab.Has(form) {
+		t.Fatalf("%s: no %q form on the dossier page: %s", code, action, tab.Body())
+	}
+	tab.Eval(fmt.Sprintf(`document.querySelectorAll(%q).forEach(el => { el.value = %q })`, form+" textarea", note))
+	for _, sel := range extra {
+		tab.Click(form + " " + sel)
+	}
+	tab.Submit(form + ` button[type=submit]`)
+	if tab.Has(".error-summary") {
+		t.Fatalf("%s: %s refused: %s", code, action, tab.Text(".error-summary"))
+	}
+}
+
+// drivePages takes a dossier from review to the returned result through the staff
+// pages: steps handed on (with consultation where the step asks), submitted for
+// signing, signed from the leader's queue with the PIN, issued, returned.
+func drivePages(t *testing.T, s *site, people *tabs, code motcua.DossierCode, p *forms.Procedure) {
+	t.Helper()
+	consulted := false
+	for range 30 {
+		st := s.State(code)
+		if st.Status == motcua.StatusReturned || st.Status.Final() {
+			return
+		}
+		user, step := s.Actor(code, p)
+		switch st.Status {
+		case motcua.StatusInReview:
+			switch {
+			case len(st.Consulting) > 0:
+				decide(t, people.of(stacktest.Staff["consult/"+st.Consulting[0]]), code, "answer-consult", "Nhất trí với đề nghị.")
+			case len(step.Consult) > 0 && slices.Contains(st.Allowed, "consult") && !consulted:
+				consulted = true
+				decide(t, people.of(user), code, "consult", "Đề nghị cho ý kiến.", `input[name=units]`)
+			case slices.Contains(st.Allowed, "submit-for-signing"):
+				decide(t, people.of(user), code, "submit-for-signing", "Kính trình lãnh đạo.")
+			default:
+				decide(t, people.of(user), code, "complete-step", "Đủ điều kiện.")
+			}
+		case motcua.StatusAwaitingSignature:
+			leader := people.of(user)
+			leader.Go("/lanh-dao/trinh-ky")
+			box := fmt.Sprintf(`input[name=codes][value="%s"]`, code)
+			if !leader.Has(box) {
+				t.Fatalf("%s is not in %s's signing queue: %s", code, user, leader.Body())
+			}
+			leader.Click(box)
+			leader.Type("#pin", "123456")
+			leader.Submit(`#ky-so button[type=submit]`)
+			if got := s.State(code).Status; got != motcua.StatusSigned {
+				t.Fatalf("%s after signing from the queue: %s\n%s", code, got, leader.Body())
+			}
+		case motcua.StatusSigned:
+			decide(t, people.of(user), code, "issue", "Cấp số, đóng dấu.")
+		case motcua.StatusResultReady:
+			decide(t, people.of(user), code, "return-result", "Đã trả kết quả.")
+		default:
+			t.Fatalf("%s: cannot drive from %s", code, st.Status)
+		}
+	}
+	t.Fatalf("%s did not finish", code)
+}
+
+// TestWholePathThroughThePages: a citizen submits dossiers of two procedures through
+// the pages; the desk receives each, the reviewer asks for a supplement, the citizen
+// answers with a file on the dossier page, the steps go on through the staff pages,
+// the leader signs from the signing queue with the PIN, the result is issued and
+// returned; the citizen downloads the signed result (two signatures pdfsig validates)
+// and the verification page, given the file or the QR link, says it is valid.
+func TestWholePathThroughThePages(t *testing.T) {
+	s := startSite(t)
+	people := &tabs{t: t, s: s, byID: map[string]*browsertest.Tab{}}
+	citizen := people.of("congdan1")
+	for i, pc := range []string{"G09.CVTLT.02", "1.014937"} {
+		p := procedure(t, s.Stack, pc)
+		code := submitThroughPages(t, s, citizen, p, false)
+
+		decide(t, people.of("canbo1"), code, "receive", "Hồ sơ đủ thành phần.")
+		if i == 0 {
+			checkPage(t, people.of("canbo1"), "staff-dossier")
+		}
+		reviewer, _ := s.Actor(code, p)
+		decide(t, people.of(reviewer), code, "request-supplement", "Thiếu bản sao chứng thực.")
+		if got := s.State(code).Status; got != motcua.StatusSupplementRequested {
+			t.Fatalf("%s after the request: %s", code, got)
+		}
+
+		citizen.Go("/ho-so/" + string(code))
+		if !strings.Contains(citizen.Body(), "Việc bạn cần làm") {
+			t.Errorf("%s: the citizen is not told what to do: %s", code, citizen.Body())
+		}
+		if i == 0 {
+			checkPage(t, citizen, "dossier-supplement")
+		}
+		citizen.Upload("#bo-sung-tep", sampleFile(t, p, "/bo-sung", forms.Field{Component: p.Components[0].ID}, 0))
+		citizen.Type("#bo-sung-ghi-chu", "Đã bổ sung bản sao chứng thực.")
+		citizen.Submit(`form[action$="/bo-sung"] button[type=submit]`)
+		if !strings.Contains(citizen.Body(), "Đã gửi giấy tờ bổ sung") {
+			t.Fatalf("%s: the supplement was not taken: %s", code, citizen.Body())
+		}
+
+		drivePages(t, s, people, code, p)
+
+		citizen.Go("/ho-so/" + string(code))
+		href := citizen.Attr(`a.button[href*="/documents/"]`, "href")
+		if href == "" {
+			t.Fatalf("%s: no download of the result: %s", code, citizen.Body())
+		}
+		status, pdf := citizen.Fetch(href)
+		if status != 200 || !strings.HasPrefix(string(pdf), "%PDF-") {
+			t.Fatalf("%s: result download %d", code, status)
+		}
+		if report := s.Pdfsig(t, pdf); strings.Count(report, "Signature is Valid") != 2 {
+			t.Errorf("%s: pdfsig does not validate two signatures:\n%s", code, report)
+		}
+
+		file := filepath.Join(t.TempDir(), "ket-qua.pdf")
+		if err := os.WriteFile(file, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		verifier := s.browser.NewTab(t)
+		verifier.Go("/tra-cuu/xac-thuc")
+		verifier.Upload("#file", file)
+		verifier.Submit(`form[action="/tra-cuu/xac-thuc"] button[type=submit]`)
+		if got := verifier.Text("#ket-luan"); !strings.Contains(got, "Văn bản hợp lệ") {
+			t.Errorf("%s: the verification page says %q", code, got)
+		}
+		var seq int
+		if err := s.Store.Pool().QueryRow(t.Context(), `SELECT doc.seq FROM documents doc JOIN dossiers d ON d.id = doc.dossier_id
+			WHERE d.code = $1 AND doc.kind = 'result'`, code).Scan(&seq); err != nil {
+			t.Fatal(err)
+		}
+		verifier.Go(fmt.Sprintf("/tra-cuu/xac-thuc?ma=%s-result-%d", code, seq))
+		if got := verifier.Text("#ket-luan"); !strings.Contains(got, "Văn bản hợp lệ") || !strings.Contains(verifier.Body(), string(code)) {
+			t.Errorf("%s: the QR link's page says %q", code, got)
+		}
+		if i == 0 {
+			checkPage(t, verifier, "verify")
+		}
 	}
 }

@@ -193,6 +193,20 @@ func (tab *Tab) Has(sel string) bool {
 	return run(tab, "look for "+sel, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q) !== null`, sel)))
 }
 
+// Eval runs JavaScript in the page (test set-up that a person would do by hand, such
+// as typing the same note into every box of a form).
+func (tab *Tab) Eval(js string) {
+	tab.T.Helper()
+	tab.Do("run script", chromedp.Evaluate[chromedp.Void](js))
+}
+
+// Attr is the value of attribute name of the first element matching sel.
+func (tab *Tab) Attr(sel, name string) string {
+	tab.T.Helper()
+	return run(tab, "read "+name+" of "+sel, chromedp.Evaluate[string](fmt.Sprintf(
+		`(document.querySelector(%q) || {getAttribute: () => ""}).getAttribute(%q) || ""`, sel, name)))
+}
+
 // Count is the number of elements matching sel.
 func (tab *Tab) Count(sel string) int {
 	tab.T.Helper()
@@ -226,7 +240,9 @@ func (tab *Tab) Set(sel, value string) {
 // Type types value into the input matching sel, key by key, as a person does.
 func (tab *Tab) Type(sel, value string) {
 	tab.T.Helper()
-	tab.Do("type into "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+	tab.Do("type into "+sel, chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, sel)),
+		chromedp.SendKeys(chromedp.CSS(sel), value))
 }
 
 // Click clicks sel without waiting for a page (a radio button, a checkbox).
