@@ -323,7 +323,7 @@ func decide(t *testing.T, tab *browsertest.Tab, code motcua.DossierCode, action,
 // drivePages takes a dossier from review to the returned result through the staff
 // pages: steps handed on (with consultation where the step asks), submitted for
 // signing, signed from the leader's queue with the PIN, issued, returned.
-func drivePages(t *testing.T, s *site, people *tabs, code motcua.DossierCode, p *forms.Procedure) {
+func drivePages(t *testing.T, s *site, people *tabs, code motcua.DossierCode, p *forms.Procedure, shots bool) {
 	t.Helper()
 	consulted := false
 	for range 30 {
@@ -351,6 +351,21 @@ func drivePages(t *testing.T, s *site, people *tabs, code motcua.DossierCode, p 
 			box := fmt.Sprintf(`input[name=codes][value="%s"]`, code)
 			if !leader.Has(box) {
 				t.Fatalf("%s is not in %s's signing queue: %s", code, user, leader.Body())
+			}
+			// The draft is previewed on the page, in a frame the download allows.
+			src := leader.Attr(fmt.Sprintf(`tr:has(%s) iframe.preview`, box), "src")
+			if src == "" {
+				t.Fatalf("%s: the queue does not preview the draft", code)
+			}
+			if st, pdf := leader.Fetch(src); st != 200 || !strings.HasPrefix(string(pdf), "%PDF-") {
+				t.Fatalf("%s: the draft preview answers %d", code, st)
+			}
+			if r := s.As(user).Get(src); !strings.Contains(r.Header.Get("Content-Security-Policy"), "frame-ancestors 'self'") ||
+				r.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
+				t.Errorf("%s: the draft may not be framed by the queue: %v", code, r.Header)
+			}
+			if shots {
+				checkPage(t, leader, "signing-queue")
 			}
 			leader.Click(box)
 			leader.Type("#pin", "123456")
@@ -407,7 +422,7 @@ func TestWholePathThroughThePages(t *testing.T) {
 			t.Fatalf("%s: the supplement was not taken: %s", code, citizen.Body())
 		}
 
-		drivePages(t, s, people, code, p)
+		drivePages(t, s, people, code, p, i == 0)
 
 		citizen.Go("/ho-so/" + string(code))
 		href := citizen.Attr(`a.button[href*="/documents/"]`, "href")
@@ -445,5 +460,19 @@ func TestWholePathThroughThePages(t *testing.T) {
 		if i == 0 {
 			checkPage(t, verifier, "verify")
 		}
+	}
+	// The other main pages, now that there is work and history to show.
+	for _, pg := range []struct{ user, path, name string }{
+		{"canbo1", "/can-bo/viec", "inbox"},
+		{"lanhdao1", "/thong-ke", "stats"},
+		{"admin", "/quan-tri/tai-khoan", "admin-users"},
+		{"admin", "/quan-tri/lich", "admin-calendar"},
+	} {
+		tab := people.of(pg.user)
+		tab.Go(pg.path)
+		if tab.Status() != 200 {
+			t.Errorf("%s as %s: %d", pg.path, pg.user, tab.Status())
+		}
+		checkPage(t, tab, pg.name)
 	}
 }

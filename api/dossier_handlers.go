@@ -186,6 +186,11 @@ func writeDocument(w http.ResponseWriter, r *http.Request, name, contentType str
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// The pages show PDFs and images in a frame (the leader previews the draft before
+	// signing): only this site may frame them. They are never HTML: the type was decided
+	// from the content at upload, or the renderer made them.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'")
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
 	http.ServeContent(w, r, "", at, bytes.NewReader(data))
 }
 
