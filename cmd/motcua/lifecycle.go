@@ -22,8 +22,13 @@ const (
 )
 
 // workingTime builds the working-time calendar: the rules, the yearly announcements
-// and the administrator's overrides from PostgreSQL (which win).
+// and the administrator's overrides from PostgreSQL (which win), read again every
+// worker.CalendarRefresh.
 func (a *app) workingTime(ctx context.Context) (activities.WorkingTime, error) {
+	return worker.LiveWorkingTime(ctx, a.loadWorkingTime, worker.CalendarRefresh, time.Now, a.log)
+}
+
+func (a *app) loadWorkingTime(ctx context.Context) (activities.WorkingTime, error) {
 	rows, err := a.store.CalendarOverrides(ctx)
 	if err != nil {
 		return nil, err
