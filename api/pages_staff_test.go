@@ -706,7 +706,7 @@ func TestAdministratorManagesUnitsUsersAndTheCalendar(t *testing.T) {
 		t.Errorf("bad override: %d %v", noDay.Status, links)
 	}
 	cal := admin.post("/quan-tri/lich", url.Values{"day": {"2026-12-24"}, "kind": {"day_off"}, "name": {"Nghỉ bù Giáng sinh (thử)"}})
-	if cal.Status != 200 || !strings.Contains(cal.Body, "Thứ Năm, 24/12/2026") || !strings.Contains(cal.Body, "khởi động lại") {
+	if cal.Status != 200 || !strings.Contains(cal.Body, "Thứ Năm, 24/12/2026") || !strings.Contains(cal.Body, "trong vòng 30 giây") {
 		t.Fatalf("add override: %d %q", cal.Status, errorSummary(cal))
 	}
 	if n := count(`SELECT count(*) FROM calendar_overrides WHERE day = '2026-12-24' AND kind = 'day_off'`); n != 1 {
