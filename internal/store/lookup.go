@@ -55,9 +55,19 @@ func (s *Store) DocumentByVerifyCode(ctx context.Context, v string) (Document, m
 	if _, _, _, err := motcua.ParseDossierCode(code); err != nil {
 		return Document{}, "", bad
 	}
-	doc, err := scanDocument(s.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents d
+	// A result carries the code of the draft it was rendered from: the leader signs the
+	// draft, the clerical office numbers and seals it. The code names the newest of
+	// those versions, the one the applicant received; before any, the draft itself.
+	query := `SELECT ` + documentColumns + ` FROM documents d
 		JOIN blobs b ON b.sha256 = d.sha256 JOIN dossiers x ON x.id = d.dossier_id
-		WHERE x.code = $1 AND d.kind = $2 AND d.seq = $3`, code, kind, seq))
+		WHERE x.code = $1 AND d.kind = $2 AND d.seq = $3`
+	if kind == "draft_result" {
+		query = `SELECT ` + documentColumns + ` FROM documents d
+			JOIN blobs b ON b.sha256 = d.sha256 JOIN dossiers x ON x.id = d.dossier_id
+			WHERE x.code = $1 AND ((d.kind = $2 AND d.seq = $3) OR (d.kind = 'result' AND d.seq > $3))
+			ORDER BY d.seq DESC LIMIT 1`
+	}
+	doc, err := scanDocument(s.pool.QueryRow(ctx, query, code, kind, seq))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Document{}, "", motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản có mã xác thực %s.", v)
 	}
