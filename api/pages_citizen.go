@@ -95,7 +95,7 @@ func (s *server) pageProcedure() http.HandlerFunc {
 type formPage struct {
 	Procedure *forms.Procedure
 	Sections  []sectionView
-	// Groups are the repeating groups' item counts, sent back with the form.
+	// Draft is set when the form shows what the citizen saved earlier.
 	Draft bool
 }
 

@@ -299,27 +299,8 @@ func lowerFirst(s string) string {
 // filesOf returns the applicant's files named in data, by ID, for showing them.
 func (s *server) filesOf(ctx context.Context, a motcua.Actor, f forms.Form, data map[string]any) map[string]store.File {
 	out := map[string]store.File{}
-	var ids []string
-	var walk func(fs []forms.Field, m map[string]any)
-	walk = func(fs []forms.Field, m map[string]any) {
-		for _, fd := range fs {
-			switch fd.Kind {
-			case forms.KindFile:
-				ids = append(ids, asStrings(m[fd.Key])...)
-			case forms.KindGroup:
-				list, _ := m[fd.Key].([]any)
-				for _, it := range list {
-					if im, ok := it.(map[string]any); ok {
-						walk(fd.Fields, im)
-					}
-				}
-			}
-		}
-	}
-	for _, sec := range f.Sections {
-		walk(sec.Fields, data)
-	}
-	for _, id := range ids {
+	for _, ref := range fileRefs(f, data) {
+		id := ref.ID
 		if !isUUIDText(id) {
 			continue
 		}

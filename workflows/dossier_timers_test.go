@@ -30,13 +30,7 @@ import (
 func TestOverdueDossierOnTheRealCalendar(t *testing.T) {
 	s := stacktest.Start(t)
 	ctx := context.Background()
-	actor := func(username string) workflows.Actor {
-		a, err := s.Store.CheckPassword(ctx, username, store.DemoPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return workflows.ActorOf(a)
-	}
+	actor := func(username string) workflows.Actor { return actorOf(t, s, username) }
 	citizen, desk, reviewer := actor("congdan1"), actor("canbo1"), actor("chuyenvien1")
 
 	// A Monday morning in March 2026 (no holiday for weeks), Vietnam time.
@@ -229,13 +223,7 @@ func updater(t *testing.T, env *testsuite.TestWorkflowEnvironment) (func(string,
 func TestSupplementTwiceUnderEachPolicyOnTheRealCalendar(t *testing.T) {
 	s := stacktest.Start(t)
 	ctx := context.Background()
-	actor := func(username string) workflows.Actor {
-		a, err := s.Store.CheckPassword(ctx, username, store.DemoPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return workflows.ActorOf(a)
-	}
+	actor := func(username string) workflows.Actor { return actorOf(t, s, username) }
 	at := func(day, hour, minute int) time.Time { return time.Date(2026, 3, day, hour, minute, 0, 0, ict) }
 	atApr := func(day, hour, minute int) time.Time { return time.Date(2026, 4, day, hour, minute, 0, 0, ict) }
 	type round struct{ ask, answer, wantDue time.Time }
@@ -315,4 +303,14 @@ func TestSupplementTwiceUnderEachPolicyOnTheRealCalendar(t *testing.T) {
 			}
 		})
 	}
+}
+
+// actorOf is a demo user as the workflow sees them.
+func actorOf(t *testing.T, s *stacktest.Stack, username string) workflows.Actor {
+	t.Helper()
+	a, err := s.Store.CheckPassword(context.Background(), username, store.DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return workflows.ActorOf(a)
 }
