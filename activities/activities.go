@@ -9,6 +9,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"motcua/internal/mail"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -34,6 +35,8 @@ type Activities struct {
 	Symbol  string
 	// PublicURL is the base of the public pages (verification links in QR codes).
 	PublicURL string
+	// Mail sends notifications by e-mail; nil keeps them in the outbox the pages show.
+	Mail *mail.Sender
 }
 
 // PurgeInput says what to purge.

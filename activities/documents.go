@@ -6,12 +6,15 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/digitorus/pkcs7"
+	"go.temporal.io/sdk/activity"
 
 	"motcua"
+	"motcua/internal/mail"
 	"motcua/internal/pades"
 	"motcua/internal/render"
 	"motcua/internal/signing"
@@ -189,13 +192,53 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
 		return nonRetryable(err)
 	}
 	for _, r := range recipients {
-		if _, err := a.Store.QueueNotification(ctx, store.Notification{Key: fmt.Sprintf("%s/%d", in.Key, r), DossierID: d.ID,
-			RecipientID: r, Channel: "outbox", Subject: in.Subject, Body: in.Body}); err != nil {
+		if err := a.notifyOne(ctx, fmt.Sprintf("%s/%d", in.Key, r), d.ID, r, in); err != nil {
 			return fmt.Errorf("notify %d of %s: %w", r, in.Code, err)
 		}
 	}
 	return nil
 }
+
+// notifyOne records the notification (once per key) where the person's pages show it,
+// and e-mails it when mail is configured and they have an address. A retried activity
+// finds the notification recorded and, once sent, does not send it again; a crash
+// between sending and recording sends it twice, with the same Message-ID.
+func (a *Activities) notifyOne(ctx context.Context, key string, dossierID, recipient int64, in NotifyInput) error {
+	to := ""
+	if a.Mail != nil {
+		var err error
+		if to, err = a.Store.MailAddressOf(ctx, recipient); err != nil {
+			return err
+		}
+	}
+	channel := "outbox"
+	if to != "" {
+		channel = "email"
+	}
+	if _, err := a.Store.QueueNotification(ctx, store.Notification{Key: key, DossierID: dossierID, RecipientID: recipient,
+		Channel: channel, Subject: in.Subject, Body: in.Body}); err != nil {
+		return err
+	}
+	if to == "" {
+		return nil
+	}
+	if sent, err := a.Store.NotificationSent(ctx, key); err != nil || sent {
+		return err
+	}
+	err := a.Mail.Send(ctx, mail.Message{To: to, Subject: in.Subject, Body: in.Body + mailFooter, ID: key})
+	if errors.Is(err, mail.ErrBadRecipient) {
+		// The address will not work on a retry either; the pages show the notification.
+		activity.GetLogger(ctx).Warn("notification not e-mailed", "key", key, "err", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return a.Store.MarkNotificationSent(ctx, key, time.Now())
+}
+
+// mailFooter ends every e-mail: where to follow the dossier.
+const mailFooter = "\n\n--\nHệ thống thông tin một cửa điện tử, Bộ Nội vụ. Thư này được gửi tự động; vui lòng không trả lời.\nTheo dõi hồ sơ tại trang «Hồ sơ của tôi»."
 
 // manifestEntry is one file of an archive package.
 type manifestEntry struct {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/url"
 	"os"
 	"os/exec"
@@ -435,6 +436,19 @@ func TestWholePathThroughThePages(t *testing.T) {
 		drivePages(t, s, people, code, p, i == 0)
 
 		citizen.Go("/ho-so/" + string(code))
+		if !strings.Contains(citizen.Body(), "Thông báo gửi bạn") || !strings.Contains(citizen.Body(), "đã gửi thư điện tử") {
+			t.Errorf("%s: the citizen's page does not show the notifications e-mailed: %s", code, citizen.Body())
+		}
+		mailed := 0
+		for _, m := range s.Mailbox.Messages() {
+			subject, _ := new(mime.WordDecoder).DecodeHeader(m.Msg.Header.Get("Subject"))
+			if m.To[0] == "congdan1@example.vn" && strings.Contains(subject+m.Raw, string(code)) {
+				mailed++
+			}
+		}
+		if mailed < 2 {
+			t.Errorf("%s: %d e-mails to the citizen, want at least the supplement request and the result", code, mailed)
+		}
 		href := citizen.Attr(`a.button[href*="/documents/"]`, "href")
 		if href == "" {
 			t.Fatalf("%s: no download of the result: %s", code, citizen.Body())

@@ -367,6 +367,9 @@ type myDossierPage struct {
 	CanSupply   bool
 	CanWithdraw bool
 	Result      *store.DocumentInfo
+	// Notifications are what the applicant was told about this dossier (the outbox;
+	// e-mailed too when mail is configured).
+	Notifications []store.Notification
 }
 
 func (s *server) myDossierData(r *http.Request, a motcua.Actor, code motcua.DossierCode) (myDossierPage, error) {
@@ -379,6 +382,11 @@ func (s *server) myDossierData(r *http.Request, a motcua.Actor, code motcua.Doss
 	mp.CanSupply = mp.Owner && dd.Status == motcua.StatusSupplementRequested
 	mp.CanWithdraw = mp.Owner && slices.Contains([]motcua.Status{motcua.StatusSubmitted, motcua.StatusReceived,
 		motcua.StatusInReview, motcua.StatusSupplementRequested}, dd.Status)
+	if mp.Owner {
+		if mp.Notifications, err = s.Store.DossierNotifications(r.Context(), v.ID, a.UserID); err != nil {
+			return myDossierPage{}, err
+		}
+	}
 	for i := range dd.Documents {
 		if dd.Documents[i].Kind == "result" && dd.Documents[i].Signed {
 			mp.Result = &dd.Documents[i]

@@ -41,6 +41,10 @@ type config struct {
 	SignerToken       string // MOTCUA_SIGNER_TOKEN: its bearer token
 	SealCredential    string // MOTCUA_SEAL_CREDENTIAL: credential of the organization's seal
 	SealPIN           string // MOTCUA_SEAL_PIN: its PIN
+	SMTPAddr          string // MOTCUA_SMTP_ADDR: host:port of the SMTP server; empty keeps notifications on the pages only
+	SMTPFrom          string // MOTCUA_SMTP_FROM: the sender's address
+	SMTPUsername      string // MOTCUA_SMTP_USERNAME
+	SMTPPassword      string // MOTCUA_SMTP_PASSWORD
 }
 
 // flags declares the flags of a server subcommand on fs with defaults from env.
@@ -81,6 +85,8 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	c.PayloadKeys = env.Getenv("MOTCUA_PAYLOAD_KEYS")
 	c.SignerURL, c.SignerToken = env.Getenv("MOTCUA_SIGNER_URL"), env.Getenv("MOTCUA_SIGNER_TOKEN")
 	c.SealCredential, c.SealPIN = get("MOTCUA_SEAL_CREDENTIAL", "G09-seal"), get("MOTCUA_SEAL_PIN", "123456")
+	c.SMTPAddr, c.SMTPFrom = env.Getenv("MOTCUA_SMTP_ADDR"), get("MOTCUA_SMTP_FROM", "Bộ phận Một cửa Bộ Nội vụ <motcua@localhost>")
+	c.SMTPUsername, c.SMTPPassword = env.Getenv("MOTCUA_SMTP_USERNAME"), env.Getenv("MOTCUA_SMTP_PASSWORD")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", getBool("MOTCUA_SEED_DEMO", devDefaults), "create the demo units and accounts (env MOTCUA_SEED_DEMO)")
 }
 

@@ -9,6 +9,7 @@ import (
 	"motcua/activities"
 	"motcua/forms"
 	"motcua/internal/calendar"
+	"motcua/internal/mail"
 	"motcua/internal/render"
 	"motcua/internal/signing"
 	"motcua/internal/signing/service"
@@ -65,6 +66,13 @@ func (a *app) activities(ctx context.Context) (*activities.Activities, error) {
 	}
 	acts := &activities.Activities{Store: a.store, Catalog: cat, Time: wt, Renderer: r, OrgName: orgName, Symbol: resultSymbol,
 		PublicURL: a.publicURL(), Signing: activities.SigningConfig{SealCredential: a.cfg.SealCredential, SealPIN: a.cfg.SealPIN}}
+	if a.cfg.SMTPAddr != "" {
+		m, err := mail.New(mail.Config{Addr: a.cfg.SMTPAddr, From: a.cfg.SMTPFrom, Username: a.cfg.SMTPUsername, Password: a.cfg.SMTPPassword})
+		if err != nil {
+			return nil, fmt.Errorf("MOTCUA_SMTP_ADDR/MOTCUA_SMTP_FROM: %w", err)
+		}
+		acts.Mail = m
+	}
 	if base := a.signerURL(); base != "" {
 		acts.Signer = signing.NewClient(base+service.CSCPath, a.signerToken(), &http.Client{Timeout: 30 * time.Second})
 		acts.Signing.TSAURL = base + service.TSAPath

@@ -34,6 +34,8 @@ import (
 	"motcua/forms"
 	"motcua/internal/auth"
 	"motcua/internal/calendar"
+	"motcua/internal/mail"
+	"motcua/internal/mail/mailtest"
 	"motcua/internal/payload"
 	"motcua/internal/render"
 	"motcua/internal/signing"
@@ -54,7 +56,8 @@ type Stack struct {
 	RootPEM  string         // its file
 	Time     activities.WorkingTime
 	Acts     *activities.Activities
-	Codec    *payload.Codec // what the workflows' payloads are encrypted with
+	Codec    *payload.Codec   // what the workflows' payloads are encrypted with
+	Mailbox  *mailtest.Server // the SMTP server notifications are e-mailed to
 
 	server *temporaltest.TestServer
 	shared *shared
@@ -155,6 +158,10 @@ func Start(t testing.TB, opts ...Options) *Stack {
 	s.Acts = &activities.Activities{Store: st, Catalog: cat, Time: wt, Renderer: r, OrgName: "Bộ Nội vụ", Symbol: "QĐ-BNV",
 		Signer:  signing.NewClient(signer.URL+service.CSCPath, token, &http.Client{Timeout: 30 * time.Second}),
 		Signing: activities.SigningConfig{SealCredential: "G09-seal", SealPIN: service.DefaultPIN, TSAURL: signer.URL + service.TSAPath}}
+	s.Mailbox = mailtest.Start(t)
+	if s.Acts.Mail, err = mail.New(mail.Config{Addr: s.Mailbox.Addr, From: "Bộ phận Một cửa Bộ Nội vụ <motcua@example.com>"}); err != nil {
+		t.Fatal(err)
+	}
 	s.StartWorker()
 	t.Cleanup(s.StopWorker)
 

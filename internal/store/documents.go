@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	netmail "net/mail"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -287,4 +288,48 @@ func (s *Store) ArchivePackageOf(ctx context.Context, dossierID int64) (ArchiveP
 	}
 	p.RetentionUntil = deref(until)
 	return p, nil
+}
+
+// MailAddressOf is a person's e-mail address as "Name <address>", or "" when they gave
+// none.
+func (s *Store) MailAddressOf(ctx context.Context, userID int64) (string, error) {
+	var name, email string
+	err := s.pool.QueryRow(ctx, `SELECT name, coalesce(email, '') FROM users WHERE id = $1`, userID).Scan(&name, &email)
+	if err != nil {
+		return "", notFound(err, "Không tìm thấy người nhận thông báo.")
+	}
+	if email == "" {
+		return "", nil
+	}
+	return (&netmail.Address{Name: name, Address: email}).String(), nil
+}
+
+// NotificationSent reports whether the notification with key was delivered already.
+func (s *Store) NotificationSent(ctx context.Context, key string) (bool, error) {
+	var sent bool
+	if err := s.pool.QueryRow(ctx, `SELECT sent_at IS NOT NULL FROM notifications WHERE key = $1`, key).Scan(&sent); err != nil {
+		return false, fmt.Errorf("notification %s: %w", key, err)
+	}
+	return sent, nil
+}
+
+// MarkNotificationSent records that the notification with key was delivered.
+func (s *Store) MarkNotificationSent(ctx context.Context, key string, at time.Time) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE notifications SET sent_at = $2 WHERE key = $1 AND sent_at IS NULL`, key, at); err != nil {
+		return fmt.Errorf("mark notification %s sent: %w", key, err)
+	}
+	return nil
+}
+
+// DossierNotifications are the notifications a person received about one dossier,
+// newest first.
+func (s *Store) DossierNotifications(ctx context.Context, dossierID, recipientID int64) ([]Notification, error) {
+	rows, err := s.pool.Query(ctx, `SELECT n.id, n.key, coalesce(n.dossier_id, 0), coalesce(d.code, ''), n.recipient_id,
+			n.channel, n.subject, n.body, n.created_at, n.sent_at
+		FROM notifications n LEFT JOIN dossiers d ON d.id = n.dossier_id
+		WHERE n.dossier_id = $1 AND n.recipient_id = $2 ORDER BY n.created_at DESC, n.id DESC LIMIT 100`, dossierID, recipientID)
+	if err != nil {
+		return nil, fmt.Errorf("notifications of dossier %d: %w", dossierID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Notification])
 }
