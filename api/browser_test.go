@@ -63,7 +63,7 @@ func sample(t *testing.T, p *forms.Procedure) map[string]any {
 // fillForm fills the e-form page as a person would, with the catalog's valid sample:
 // first it grows the repeating groups to the sample's size ("Thêm ..."), then it types
 // every value and attaches a file of the right type to every file field.
-func fillForm(t *testing.T, tab *browsertest.Tab, proc *forms.Procedure, data map[string]any) {
+func fillForm(t *testing.T, tab *browsertest.Tab, proc *forms.Procedure, sections []forms.Section, data map[string]any) {
 	t.Helper()
 	var grow func(fs []forms.Field, m map[string]any, path string)
 	grow = func(fs []forms.Field, m map[string]any, path string) {
@@ -125,10 +125,10 @@ func fillForm(t *testing.T, tab *browsertest.Tab, proc *forms.Procedure, data ma
 			}
 		}
 	}
-	for _, sec := range proc.Form.Sections {
+	for _, sec := range sections {
 		grow(sec.Fields, data, "")
 	}
-	for _, sec := range proc.Form.Sections {
+	for _, sec := range sections {
 		fill(sec.Fields, data, "")
 	}
 }
@@ -177,20 +177,45 @@ func submitThroughPages(t *testing.T, s *site, tab *browsertest.Tab, p *forms.Pr
 		checkPage(t, tab, "procedure")
 	}
 	tab.Submit("a.start")
-	fillForm(t, tab, p, sample(t, p))
-	tab.Submit(`button[name=action][value=save]`)
-	if !strings.Contains(tab.Body(), "Đã lưu bản nháp") {
-		t.Fatalf("no draft notice: %s", tab.Body())
+	data := sample(t, p)
+	// A long form comes one section a page; each page is filled, the first is also saved
+	// as a draft on the way, and "Tiếp tục" goes on until the check page.
+	for page := 1; strings.Contains(tab.URL(), "/nop"); page++ {
+		if page > len(p.Form.Sections) {
+			t.Fatalf("still on the form after %d pages: %s", page-1, tab.Body())
+		}
+		var here []forms.Section
+		for _, sec := range p.Form.Sections {
+			if tab.Has("#muc-" + sec.ID) {
+				here = append(here, sec)
+			}
+		}
+		fillForm(t, tab, p, here, data)
+		if page == 1 {
+			tab.Submit(`button[name=action][value=save]`)
+			if !strings.Contains(tab.Body(), "Đã lưu bản nháp") {
+				t.Fatalf("no draft notice: %s", tab.Body())
+			}
+			if shots {
+				checkPage(t, tab, "form")
+			}
+		}
+		tab.Submit(`button[name=action][value=continue]`)
+		if tab.Has(".error-summary") {
+			t.Fatalf("page %d of the valid form was refused: %s", page, tab.Text(".error-summary"))
+		}
 	}
-	if shots {
-		checkPage(t, tab, "form")
-	}
-	tab.Submit(`button[name=action][value=continue]`)
 	if !strings.HasSuffix(strings.TrimRight(tab.URL(), "/"), "/kiem-tra") {
 		t.Fatalf("the valid form did not go on to the check page: %s\n%s", tab.URL(), tab.Body())
 	}
 	if shots {
 		checkPage(t, tab, "check-answers")
+		// "Sửa" beside an answer of the last section goes back to that part of the form.
+		last := p.Form.Sections[len(p.Form.Sections)-1]
+		href := tab.Attr(fmt.Sprintf(`a[href$="#%s"]`, idOf("/"+last.Fields[0].Key)), "href")
+		if want := fmt.Sprintf("?muc=%d#", len(p.Form.Sections)); !strings.Contains(href, want) {
+			t.Errorf("the change link of %s is %q, want the part %s", last.Fields[0].Key, href, want)
+		}
 	}
 	tab.Submit("form button[type=submit]:not(.link)")
 	code := motcua.DossierCode(strings.TrimSpace(tab.Text("#ma-ho-so")))
@@ -233,7 +258,8 @@ func TestCitizenSubmitsThroughThePages(t *testing.T) {
 	checkPage(t, tab, "dossier")
 }
 
-// TestFormErrorsInTheBrowser: a form with several wrong fields shows the error summary
+// TestFormErrorsInTheBrowser: a long form comes one section a page; a page with several
+// wrong fields shows the error summary
 // at the top, each message beside its field, links from the summary to the fields,
 // the values typed kept; a missing dossier and a missing page are 404 pages, and a
 // citizen opening a clerk's page gets a 403 page that says what to do.
@@ -242,6 +268,9 @@ func TestFormErrorsInTheBrowser(t *testing.T) {
 	tab := s.login(t, "congdan1")
 	p := procedure(t, s.Stack, "G09.CVTLT.02")
 	tab.Go("/thu-tuc/" + p.Code + "/nop")
+	if got := tab.Text("#phan"); got != "Phần 1 trên 3" {
+		t.Errorf("the long form's first page says %q, want «Phần 1 trên 3»", got)
+	}
 	tab.Type("#f-fullName", "Trần Văn Minh")
 	tab.Type("#f-birthDate", "31/02/1990")
 	tab.Type("#f-idNumber", "12345")

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -97,11 +98,77 @@ type formPage struct {
 	Sections  []sectionView
 	// Draft is set when the form shows what the citizen saved earlier.
 	Draft bool
+	// Part and Parts number the page of a long form (one section a page); 0 when the
+	// whole form is on one page.
+	Part, Parts int
+	Action      string // where the form posts
+	Back        string // the previous part, if any
 }
 
-// pageForm shows the e-form and takes it back: "save" keeps a draft as it is,
-// "add:PATH" adds an item to a group, "continue" validates and, when the form is
-// valid, keeps it and goes to the check-your-answers page.
+// longForm is the number of fields above which a form gets one page per section, as
+// the GOV.UK Design System advises for long forms.
+const longForm = 12
+
+// parts splits the form into its pages: one per section for a long form, else one.
+func parts(f forms.Form) [][]forms.Section {
+	n := 0
+	for _, sec := range f.Sections {
+		n += len(sec.Fields)
+	}
+	if n <= longForm || len(f.Sections) < 2 {
+		return [][]forms.Section{f.Sections}
+	}
+	out := make([][]forms.Section, len(f.Sections))
+	for i, sec := range f.Sections {
+		out[i] = []forms.Section{sec}
+	}
+	return out
+}
+
+// partOf is the (1-based) page of a long form holding the value at a JSON pointer.
+func partOf(f forms.Form, path string) int {
+	key, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	for i, ps := range parts(f) {
+		for _, sec := range ps {
+			for _, fd := range sec.Fields {
+				if fd.Key == key {
+					return i + 1
+				}
+			}
+		}
+	}
+	return 1
+}
+
+// inPart keeps the errors about the fields of one page.
+func inPart(f forms.Form, part int, errs []forms.FieldError) []forms.FieldError {
+	var out []forms.FieldError
+	for _, e := range errs {
+		if e.Path == "" || partOf(f, e.Path) == part {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func formURL(p *forms.Procedure, part int, query string) string {
+	u := "/thu-tuc/" + url.PathEscape(p.Code) + "/nop"
+	if part > 0 {
+		u += "?muc=" + strconv.Itoa(part)
+		if query != "" {
+			u += "&" + query
+		}
+	} else if query != "" {
+		u += "?" + query
+	}
+	return u
+}
+
+// pageForm shows the e-form, or one part of a long one, and takes it back: "save"
+// keeps a draft as it is, "add:PATH" adds an item to a group, "continue" checks the
+// fields shown and, when they are valid, keeps them and goes to the next part or, after
+// the last, to the check-your-answers page. Every part is merged into the draft, so a
+// citizen can stop and come back.
 func (s *server) pageForm() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := actorFrom(r.Context())
@@ -110,28 +177,48 @@ func (s *server) pageForm() http.HandlerFunc {
 			s.showError(w, r, err)
 			return
 		}
-		d := s.page(r, p.Name)
-		fp := formPage{Procedure: p}
-		status := http.StatusOK
+		all := parts(p.Form)
+		part := 0 // the whole form on one page
+		if len(all) > 1 {
+			part, _ = strconv.Atoi(r.URL.Query().Get("muc"))
+			part = min(max(part, 1), len(all))
+		}
+		shown := p.Form
+		if part > 0 {
+			shown.Sections = all[part-1]
+		}
+		draft, hasDraft, err := s.Store.DraftOf(r.Context(), a.UserID, p.Code)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
 		data := map[string]any{}
+		if hasDraft {
+			data = draft.Data
+		}
+		d := s.page(r, p.Name)
+		fp := formPage{Procedure: p, Draft: hasDraft && r.Method == http.MethodGet, Part: part, Parts: len(all),
+			Action: formURL(p, part, "")}
+		if part > 1 {
+			fp.Back = formURL(p, part-1, "")
+		}
+		status := http.StatusOK
 		extra := map[string]int{}
 		var errs []forms.FieldError
-		if r.Method == http.MethodGet {
-			draft, ok, err := s.Store.DraftOf(r.Context(), a.UserID, p.Code)
+		if r.Method == http.MethodPost {
+			pf, err := s.readForm(r, a, shown.Sections)
 			if err != nil {
 				s.showError(w, r, err)
 				return
 			}
-			if ok {
-				data, fp.Draft = draft.Data, true
+			for _, sec := range shown.Sections { // this page's answers replace the draft's
+				for _, fd := range sec.Fields {
+					delete(data, fd.Key)
+					if v, ok := pf.Data[fd.Key]; ok {
+						data[fd.Key] = v
+					}
+				}
 			}
-		} else {
-			pf, err := s.readForm(r, a, p.Form, extra)
-			if err != nil {
-				s.showError(w, r, err)
-				return
-			}
-			data = pf.Data
 			switch pf.Action {
 			case "add":
 				extra[pf.Add] = 1
@@ -140,17 +227,24 @@ func (s *server) pageForm() http.HandlerFunc {
 					s.showError(w, r, err)
 					return
 				}
-				http.Redirect(w, r, "/thu-tuc/"+url.PathEscape(p.Code)+"/nop?ok=draft", http.StatusSeeOther)
+				http.Redirect(w, r, formURL(p, part, "ok=draft"), http.StatusSeeOther)
 				return
 			default:
 				_, errs = p.ValidateMap(data)
+				if part > 0 {
+					errs = inPart(p.Form, part, errs)
+				}
 				errs = append(pf.UploadErrors, errs...)
 				if len(errs) == 0 {
 					if _, err := s.Store.SaveDraft(r.Context(), a.UserID, p.Code, data); err != nil {
 						s.showError(w, r, err)
 						return
 					}
-					http.Redirect(w, r, "/thu-tuc/"+url.PathEscape(p.Code)+"/kiem-tra", http.StatusSeeOther)
+					next := "/thu-tuc/" + url.PathEscape(p.Code) + "/kiem-tra"
+					if part > 0 && part < len(all) {
+						next = formURL(p, part+1, "")
+					}
+					http.Redirect(w, r, next, http.StatusSeeOther)
 					return
 				}
 				status = http.StatusUnprocessableEntity
@@ -159,7 +253,7 @@ func (s *server) pageForm() http.HandlerFunc {
 				errs, status = pf.UploadErrors, http.StatusUnprocessableEntity
 			}
 		}
-		fp.Sections = formView(p.Form, data, errs, s.filesOf(r.Context(), a, p.Form, data), extra)
+		fp.Sections = formView(shown, data, errs, s.filesOf(r.Context(), a, p.Form, data), extra)
 		d.Errors = pageErrors(errs)
 		d.Data = fp
 		s.show(w, status, "form", d)
@@ -169,7 +263,7 @@ func (s *server) pageForm() http.HandlerFunc {
 // answer is one line of the check-your-answers page.
 type answer struct {
 	Section, Label, Value string
-	Change                string // the input's id on the form page
+	Change                string // the input on the form's page: URL#id
 }
 
 type checkPage struct {
@@ -216,10 +310,7 @@ func (s *server) pageCheck() http.HandlerFunc {
 				var fe fieldErrors
 				if errors.As(err, &fe) {
 					// The form became invalid (a new version, a file gone): back to it.
-					d := s.page(r, p.Name)
-					d.Errors = pageErrors(fe)
-					d.Data = formPage{Procedure: p, Sections: formView(p.Form, draft.Data, fe, s.filesOf(r.Context(), a, p.Form, draft.Data), nil)}
-					s.show(w, http.StatusUnprocessableEntity, "form", d)
+					http.Redirect(w, r, formURL(p, firstPart(p.Form, fe), ""), http.StatusSeeOther)
 					return
 				}
 				s.showError(w, r, err)
@@ -234,11 +325,30 @@ func (s *server) pageCheck() http.HandlerFunc {
 			return
 		}
 		cp := checkPage{Procedure: p, Token: draft.Token,
-			Answers: answers(p.Form, draft.Data, s.filesOf(r.Context(), a, p.Form, draft.Data))}
+			Answers: answers(p.Form, draft.Data, s.filesOf(r.Context(), a, p.Form, draft.Data), func(path string) string {
+				part := 0
+				if len(parts(p.Form)) > 1 {
+					part = partOf(p.Form, path)
+				}
+				return formURL(p, part, "") + "#" + fieldID(path)
+			})}
 		d := s.page(r, "Kiểm tra thông tin trước khi nộp")
 		d.Data = cp
 		s.show(w, http.StatusOK, "check", d)
 	}
+}
+
+// firstPart is the page of the form to go back to for errs: the part of the first
+// error of a long form, else the only page.
+func firstPart(f forms.Form, errs []forms.FieldError) int {
+	if len(parts(f)) == 1 {
+		return 0
+	}
+	part := len(parts(f))
+	for _, e := range errs {
+		part = min(part, partOf(f, e.Path))
+	}
+	return part
 }
 
 // repeatedSubmission finds the dossier a's earlier submission with idempotency key
@@ -257,7 +367,7 @@ func (s *server) repeatedSubmission(r *http.Request, a motcua.Actor, token strin
 }
 
 // answers lists the form's answers in the order of the form.
-func answers(f forms.Form, data map[string]any, files map[string]store.File) []answer {
+func answers(f forms.Form, data map[string]any, files map[string]store.File, link func(path string) string) []answer {
 	var out []answer
 	var walk func(sec string, fs []forms.Field, m map[string]any, path, prefix string)
 	walk = func(sec string, fs []forms.Field, m map[string]any, path, prefix string) {
@@ -277,13 +387,13 @@ func answers(f forms.Form, data map[string]any, files map[string]store.File) []a
 				}
 			case forms.KindAddress:
 				im, _ := v.(map[string]any)
-				var parts []string
+				var bits []string
 				for _, sub := range fd.Fields {
 					if x := str(im[sub.Key]); x != "" {
-						parts = append(parts, x)
+						bits = append(bits, x)
 					}
 				}
-				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: strings.Join(parts, ", "), Change: fieldID(p + "/" + fd.Fields[0].Key)})
+				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: strings.Join(bits, ", "), Change: link(p + "/" + fd.Fields[0].Key)})
 			case forms.KindFile:
 				var names []string
 				for _, id := range asStrings(v) {
@@ -291,13 +401,13 @@ func answers(f forms.Form, data map[string]any, files map[string]store.File) []a
 						names = append(names, f.Name)
 					}
 				}
-				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: strings.Join(names, ", "), Change: fieldID(p)})
+				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: strings.Join(names, ", "), Change: link(p)})
 			case forms.KindYesNo:
 				val := ""
 				if b, ok := v.(bool); ok {
 					val = map[bool]string{true: "Có", false: "Không"}[b]
 				}
-				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: val, Change: fieldID(p)})
+				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: val, Change: link(p)})
 			case forms.KindChoice:
 				val := str(v)
 				for _, o := range fd.Options {
@@ -305,9 +415,9 @@ func answers(f forms.Form, data map[string]any, files map[string]store.File) []a
 						val = o.Label
 					}
 				}
-				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: val, Change: fieldID(p)})
+				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: val, Change: link(p)})
 			default:
-				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: display(fd.Kind, v), Change: fieldID(p)})
+				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: display(fd.Kind, v), Change: link(p)})
 			}
 		}
 	}

@@ -428,7 +428,7 @@ func (s *server) staffDossier(r *http.Request, a motcua.Actor, code motcua.Dossi
 	if perr == nil && len(dd.FormData) > 0 {
 		var data map[string]any
 		if json.Unmarshal(dd.FormData, &data) == nil {
-			for _, an := range answers(p.Form, data, files) {
+			for _, an := range answers(p.Form, data, files, fieldID) {
 				if n := len(sv.Answers); n == 0 || sv.Answers[n-1].Title != an.Section {
 					sv.Answers = append(sv.Answers, answerSection{Title: an.Section})
 				}

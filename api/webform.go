@@ -175,7 +175,7 @@ const maxFormPost = 4*MaxUpload + 1<<20
 
 // readForm reads the posted e-form of f: each input named by its JSON pointer, files
 // uploaded beside the file fields and stored as the applicant's.
-func (s *server) readForm(r *http.Request, a motcua.Actor, f forms.Form, group map[string]int) (postedForm, error) {
+func (s *server) readForm(r *http.Request, a motcua.Actor, sections []forms.Section) (postedForm, error) {
 	if err := parsePageForm(r); err != nil { // pageAuth parsed it; this is for other callers
 		return postedForm{}, err
 	}
@@ -183,7 +183,7 @@ func (s *server) readForm(r *http.Request, a motcua.Actor, f forms.Form, group m
 	if add, ok := strings.CutPrefix(pf.Action, "add:"); ok {
 		pf.Add, pf.Action = add, "add"
 	}
-	for _, sec := range f.Sections {
+	for _, sec := range sections {
 		for _, fd := range sec.Fields {
 			if v, ok := s.readValue(r, a, fd, "/"+fd.Key, &pf); ok {
 				pf.Data[fd.Key] = v
