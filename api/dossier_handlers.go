@@ -155,7 +155,7 @@ func (s *server) handleSupplement() http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
-		encode(w, http.StatusOK, st)
+		encode(w, http.StatusOK, stateOf(st))
 	}
 }
 
@@ -176,7 +176,7 @@ func (s *server) handleWithdraw() http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
-		encode(w, http.StatusOK, st)
+		encode(w, http.StatusOK, stateOf(st))
 	}
 }
 
@@ -249,7 +249,7 @@ func (s *server) handleAction() http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
-		encode(w, http.StatusOK, st)
+		encode(w, http.StatusOK, stateOf(st))
 	}
 }
 
@@ -479,4 +479,48 @@ func (s *server) handleNotifications() http.HandlerFunc {
 		}
 		encode(w, http.StatusOK, map[string]any{"items": items})
 	}
+}
+
+// StateResponse is a dossier's live state as the API answers a decision: the
+// workflow's State, named as the rest of the API names things, times absent until set.
+type StateResponse struct {
+	Code        motcua.DossierCode `json:"code"`
+	Status      motcua.Status      `json:"status"`
+	StatusLabel string             `json:"statusLabel"`
+	Seq         int                `json:"seq"`
+	Step        string             `json:"step,omitempty"`
+	StepName    string             `json:"stepName,omitempty"`
+	HolderUnit  string             `json:"holderUnit,omitempty"`
+	ReceivedAt  *time.Time         `json:"receivedAt,omitempty"`
+	DueAt       *time.Time         `json:"dueAt,omitempty"`
+	StepDueAt   *time.Time         `json:"stepDueAt,omitempty"`
+	Paused      bool               `json:"paused"`
+	Apologized  bool               `json:"apologized"`
+	Supplements int                `json:"supplements"`
+	Consulting  []string           `json:"consulting"`
+	Allowed     []string           `json:"allowed"`
+	Documents   map[string]string  `json:"documents"`
+}
+
+func stateOf(st workflows.State) StateResponse {
+	when := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		return &t
+	}
+	nonNil := func(s []string) []string {
+		if s == nil {
+			return []string{}
+		}
+		return s
+	}
+	docs := st.Documents
+	if docs == nil {
+		docs = map[string]string{}
+	}
+	return StateResponse{Code: st.Code, Status: st.Status, StatusLabel: st.Status.Label(), Seq: st.Seq, Step: st.Step,
+		StepName: st.StepName, HolderUnit: st.HolderUnit, ReceivedAt: when(st.ReceivedAt), DueAt: when(st.DueAt),
+		StepDueAt: when(st.StepDueAt), Paused: st.Paused, Apologized: st.Apologized, Supplements: st.Supplements,
+		Consulting: nonNil(st.Consulting), Allowed: nonNil(st.Allowed), Documents: docs}
 }

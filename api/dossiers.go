@@ -385,13 +385,18 @@ type DossierDetail struct {
 	Allowed []string `json:"allowed,omitempty"`
 }
 
+// isStaff tells the ministry's people from applicants.
+func isStaff(a motcua.Actor) bool {
+	return a.Has(motcua.RoleClerk) || a.Has(motcua.RoleLeader) || a.Has(motcua.RoleClerical) || a.Has(motcua.RoleAdmin)
+}
+
 // canRead decides who reads a dossier: its applicant, and staff whose scope covers a
 // unit that received or handled it. Anyone else is told it does not exist.
 func (s *server) canRead(ctx context.Context, a motcua.Actor, v store.DossierView) bool {
 	if v.ApplicantID == a.UserID {
 		return true
 	}
-	if !a.Has(motcua.RoleClerk) && !a.Has(motcua.RoleLeader) && !a.Has(motcua.RoleClerical) && !a.Has(motcua.RoleAdmin) {
+	if !isStaff(a) {
 		return false
 	}
 	if motcua.Authorize(a, motcua.PermReadUnitWork, motcua.Scope{UnitPath: v.UnitPath}) == nil ||
@@ -558,9 +563,14 @@ func (s *server) act(ctx context.Context, a motcua.Actor, code motcua.DossierCod
 	if s.Temporal == nil {
 		return workflows.State{}, motcua.Errorf(motcua.EUNAVAILABLE, "Hệ thống xử lý hồ sơ chưa sẵn sàng. Vui lòng thử lại sau.")
 	}
-	// Whoever may not read the dossier is told it does not exist, as GET answers:
-	// a refusal from the workflow would tell them the code is real.
-	if _, _, err := s.dossier(ctx, a, code); err != nil {
+	// A citizen who may not read the dossier is told it does not exist, as GET tells
+	// them: a refusal from the workflow would say the code is real. Staff learn which
+	// unit holds it from the workflow's refusal; the dossier's contents stay hidden.
+	if isStaff(a) {
+		if _, err := s.Store.DossierByCode(ctx, code); err != nil {
+			return workflows.State{}, err
+		}
+	} else if _, _, err := s.dossier(ctx, a, code); err != nil {
 		return workflows.State{}, err
 	}
 	dec := workflows.Decision{Actor: workflows.ActorOf(a), Note: strings.TrimSpace(req.Note), Missing: req.Missing,

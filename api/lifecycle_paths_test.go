@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -45,6 +46,11 @@ func act(t *testing.T, s *stacktest.Stack, user string, code motcua.DossierCode,
 	r := s.Act(user, code, body)
 	if r.Status != 200 {
 		t.Fatalf("%s as %s: %d %s", body["action"], user, r.Status, r.Body)
+	}
+	var answer map[string]any
+	if err := json.Unmarshal(r.Body, &answer); err != nil || answer["code"] != string(code) || answer["statusLabel"] == nil ||
+		answer["Status"] != nil {
+		t.Errorf("%s answered %s, want the state in the API's names (code, status, statusLabel, ...)", body["action"], r.Body)
 	}
 	return s.State(code)
 }
@@ -359,8 +365,6 @@ func TestDisallowedDecisionsAreRejectedAndChangeNothing(t *testing.T) {
 	check("issue before signing", "vanthu1", map[string]any{"action": "issue"}, 409)
 
 	// Reading: the citizen's own is visible, someone else's is not found.
-	other := s.As("congdan1")
-	_ = other
 	var mine struct {
 		Items []struct {
 			Code motcua.DossierCode `json:"code"`
@@ -385,6 +389,14 @@ func TestDisallowedDecisionsAreRejectedAndChangeNothing(t *testing.T) {
 	}
 	if r := c2.Request("POST", "/api/v1/dossiers/"+string(code)+"/withdraw", map[string]string{}, nil); r.Status != 404 {
 		t.Errorf("another citizen withdraws: %d %s", r.Status, r.Body)
+	}
+	// A decision on someone else's dossier answers as one on a code that does not exist,
+	// so that a citizen cannot learn which codes are real.
+	missing := motcua.DossierCode(strings.Replace(string(code), "-0001", "-0999", 1))
+	for _, c := range []motcua.DossierCode{code, missing} {
+		if r := s.Act("congdan2", c, map[string]any{"action": "receive"}); r.Status != 404 {
+			t.Errorf("another citizen's decision on %s: %d %s", c, r.Status, r.Body)
+		}
 	}
 }
 
