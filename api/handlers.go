@@ -60,13 +60,16 @@ func (s *server) handleAPILogin() http.HandlerFunc {
 			s.writeError(w, r, &motcua.Error{Code: motcua.EINVALID, Field: "username", Message: "Vui lòng nhập tên đăng nhập và mật khẩu."})
 			return
 		}
-		if !s.loginLimit.allow(clientIP(r)) {
+		if s.loginLimit.exceeded(clientIP(r)) {
 			w.Header().Set("Retry-After", "60")
-			s.writeError(w, r, &motcua.Error{Code: ETOOMANY, Message: "Bạn đã thử đăng nhập quá nhiều lần. Vui lòng chờ một phút rồi thử lại."})
+			s.writeError(w, r, &motcua.Error{Code: ETOOMANY, Message: "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng chờ một phút rồi thử lại."})
 			return
 		}
 		_, sess, err := s.Sessions.Login(r.Context(), req.Username, req.Password, "api")
 		if err != nil {
+			if motcua.ErrorCode(err) == motcua.EUNAUTHORIZED {
+				s.loginLimit.add(clientIP(r))
+			}
 			s.writeError(w, r, err)
 			return
 		}

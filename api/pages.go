@@ -299,14 +299,17 @@ func (s *server) handlePageLogin() http.HandlerFunc {
 		r.Body = http.MaxBytesReader(w, r.Body, 4096)
 		user, pass := r.PostFormValue("username"), r.PostFormValue("password")
 		next := localPath(r.PostFormValue("next"))
-		if !s.loginLimit.allow(clientIP(r)) {
+		if s.loginLimit.exceeded(clientIP(r)) {
 			d := s.page(r, "Đăng nhập")
-			d.Error, d.Username, d.Next = "Bạn đã thử đăng nhập quá nhiều lần. Vui lòng chờ một phút rồi thử lại.", user, next
+			d.Error, d.Username, d.Next = "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng chờ một phút rồi thử lại.", user, next
 			s.show(w, http.StatusTooManyRequests, "login", d)
 			return
 		}
 		_, sess, err := s.Sessions.Login(r.Context(), user, pass, "web")
 		if err != nil {
+			if motcua.ErrorCode(err) == motcua.EUNAUTHORIZED {
+				s.loginLimit.add(clientIP(r))
+			}
 			d := s.page(r, "Đăng nhập")
 			d.Error, d.Username, d.Next = motcua.ErrorMessage(err), user, next
 			s.show(w, statusOf(motcua.ErrorCode(err)), "login", d)

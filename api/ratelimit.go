@@ -31,19 +31,38 @@ func newRateLimit(n int, window time.Duration, now func() time.Time) *rateLimit 
 func (l *rateLimit) allow(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
-	if now.Sub(l.start) >= l.window {
+	if l.full(key) {
+		return false
+	}
+	l.seen[key]++
+	return true
+}
+
+// exceeded says whether key has used up its events of this window, counting nothing;
+// with add, it limits only some events (failed logins) while checking before every one.
+func (l *rateLimit) exceeded(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.full(key)
+}
+
+// add counts one event of key.
+func (l *rateLimit) add(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.full(key) {
+		l.seen[key]++
+	}
+}
+
+// full turns the window when it is over and says whether key may not have another
+// event. l.mu is held.
+func (l *rateLimit) full(key string) bool {
+	if now := l.now(); now.Sub(l.start) >= l.window {
 		l.start, l.seen = now, map[string]int{}
 	}
 	c, ok := l.seen[key]
-	if !ok && len(l.seen) >= maxRateKeys {
-		return false
-	}
-	if c >= l.n {
-		return false
-	}
-	l.seen[key] = c + 1
-	return true
+	return (!ok && len(l.seen) >= maxRateKeys) || c >= l.n
 }
 
 // clientIP is the request's client address (RealIP has already applied the proxy's

@@ -70,7 +70,7 @@ type server struct {
 	Deps
 	metrics *httpMetrics
 	pages   pageSet
-	// Rate limits per client address: password logins, and the public lookup that
+	// Rate limits per client address: failed password logins, and the public lookup that
 	// answers whether a dossier code and an ID number belong together.
 	loginLimit, lookupLimit *rateLimit
 }
