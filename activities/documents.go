@@ -73,7 +73,7 @@ func (a *Activities) seal(ctx context.Context, pdf []byte, ref DocumentRef, at t
 		return nil, err
 	}
 	defer s.Close()
-	img, err := pades.SealImage(a.OrgName, "", 36)
+	img, err := a.sealImage()
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (a *Activities) SignAsLeader(ctx context.Context, in SignInput) (DocumentRe
 		return DocumentRef{}, nonRetryable(err)
 	}
 	defer s.Close()
-	img, err := pades.SignatureImage(leader.Name)
+	img, err := a.signatureImage(leader.Name)
 	if err != nil {
 		return DocumentRef{}, err
 	}
