@@ -63,53 +63,70 @@ type InboxPage struct {
 	Counts BucketCounts `json:"counts"`
 }
 
-// inboxFrom is the inbox's rows: open tasks of units in scope, with the due time that
-// sets the bucket ($2 now, $3 soon).
-const inboxFrom = `
-	FROM tasks t
-	JOIN dossiers d ON d.id = t.dossier_id
-	JOIN units un ON un.id = t.unit_id
-	CROSS JOIN LATERAL (SELECT coalesce(d.due_at, t.due_at) AS due) x
-	CROSS JOIN LATERAL (SELECT CASE WHEN x.due IS NULL THEN 'on_time' WHEN x.due < $2 THEN 'overdue'
-		WHEN x.due < $3 THEN 'due_soon' ELSE 'on_time' END AS bucket) b
-	WHERE t.state = 'open' AND t.unit_id = ANY (SELECT id FROM units WHERE path LIKE $1 || '%')
-		AND ($4 = '' OR d.status = $4) AND ($5 = '' OR d.procedure_code = $5)
-		AND ($6::timestamptz IS NULL OR x.due < $6)`
+// inboxBucket is the SLA bucket of an open task ($2 now, $3 soon). Its due time is the
+// task's copy of its dossier's appointment (inbox_due, kept by triggers: migration 0003).
+const inboxBucket = `CASE WHEN t.inbox_due IS NULL THEN 'on_time' WHEN t.inbox_due < $2 THEN 'overdue'
+	WHEN t.inbox_due < $3 THEN 'due_soon' ELSE 'on_time' END`
 
 // Inbox returns the open tasks of a unit and the units below it, due first first, with
 // the counts per SLA bucket.
+//
+// The counts and the choice of the page's rows come from the index tasks_inbox_idx
+// alone: the units in scope are looked up first and passed as an array, and a condition
+// is written only for a filter that is set, so that the planner sees exactly what is
+// asked (a prepared statement's generic plan keeps a condition that a parameter
+// switches off, and with it t.dossier_id, which the index does not hold).
+// Only the page's rows are joined to their dossiers, unless a filter names a dossier's
+// status or procedure.
 func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	var dueBefore *time.Time
-	if !f.DueBefore.IsZero() {
-		dueBefore = &f.DueBefore
+	var units []int64
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(array_agg(id), '{}') FROM units WHERE path LIKE $1 || '%'`, f.UnitPath).
+		Scan(&units); err != nil {
+		return InboxPage{}, fmt.Errorf("inbox scope %s: %w", f.UnitPath, err)
 	}
-	args := []any{f.UnitPath, f.Now, f.Soon, string(f.Status), f.Procedure, dueBefore}
+	args := []any{units, f.Now, f.Soon}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where := `t.state = 'open' AND t.unit_id = ANY ($1)`
+	if f.Status != "" || f.Procedure != "" {
+		where += ` AND EXISTS (SELECT 1 FROM dossiers d WHERE d.id = t.dossier_id`
+		if f.Status != "" {
+			where += ` AND d.status = ` + arg(string(f.Status))
+		}
+		if f.Procedure != "" {
+			where += ` AND d.procedure_code = ` + arg(f.Procedure)
+		}
+		where += `)`
+	}
+	if !f.DueBefore.IsZero() {
+		where += ` AND t.inbox_due < ` + arg(f.DueBefore)
+	}
 	var page InboxPage
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE b.bucket = 'on_time'), count(*) FILTER (WHERE b.bucket = 'due_soon'),
-			count(*) FILTER (WHERE b.bucket = 'overdue'), count(*)`+inboxFrom, args...).
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE bucket = 'on_time'), count(*) FILTER (WHERE bucket = 'due_soon'),
+			count(*) FILTER (WHERE bucket = 'overdue'), count(*)
+		FROM (SELECT `+inboxBucket+` AS bucket FROM tasks t WHERE `+where+`) x`, args...).
 		Scan(&page.Counts.OnTime, &page.Counts.DueSoon, &page.Counts.Overdue, &page.Counts.Total)
 	if err != nil {
 		return InboxPage{}, fmt.Errorf("inbox counts of %s: %w", f.UnitPath, err)
 	}
+	if f.Bucket != "" {
+		where += ` AND ` + inboxBucket + ` = ` + arg(f.Bucket)
+	}
 	rows, err := s.pool.Query(ctx, `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
-			coalesce(a.name, ''), t.opened_at, t.due_at, x.due, b.bucket
-		FROM tasks t
+			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, `+inboxBucket+`
+		FROM (SELECT t.id FROM tasks t WHERE `+where+`
+			ORDER BY t.inbox_due NULLS LAST, t.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset)+`) page
+		JOIN tasks t ON t.id = page.id
 		JOIN dossiers d ON d.id = t.dossier_id
 		JOIN units un ON un.id = t.unit_id
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 		LEFT JOIN users a ON a.id = t.assignee_id
-		CROSS JOIN LATERAL (SELECT coalesce(d.due_at, t.due_at) AS due) x
-		CROSS JOIN LATERAL (SELECT CASE WHEN x.due IS NULL THEN 'on_time' WHEN x.due < $2 THEN 'overdue'
-			WHEN x.due < $3 THEN 'due_soon' ELSE 'on_time' END AS bucket) b
-		WHERE t.state = 'open' AND t.unit_id = ANY (SELECT id FROM units WHERE path LIKE $1 || '%')
-			AND ($4 = '' OR d.status = $4) AND ($5 = '' OR d.procedure_code = $5)
-			AND ($6::timestamptz IS NULL OR x.due < $6)
-			AND ($7 = '' OR b.bucket = $7)
-		ORDER BY x.due NULLS LAST, t.id
-		LIMIT $8 OFFSET $9`, append(args, f.Bucket, f.Limit, f.Offset)...)
+		ORDER BY t.inbox_due NULLS LAST, t.id`, args...)
 	if err != nil {
 		return InboxPage{}, fmt.Errorf("inbox of %s: %w", f.UnitPath, err)
 	}
