@@ -41,11 +41,12 @@ type fieldSpec struct {
 
 // pdfBuilder accumulates pages and the glyphs used per face.
 type pdfBuilder struct {
-	m     [3]*metrics
-	pages []*canvas
-	used  [3]map[uint16]bool // glyph id -> used, per face
-	uni   [3]map[uint16]rune // glyph id -> the character it was drawn for
-	info  docInfo
+	m      [3]*metrics
+	shared *sharedFonts // nil: every document gets its own font subsets
+	pages  []*canvas
+	used   [3]map[uint16]bool // glyph id -> used, per face
+	uni    [3]map[uint16]rune // glyph id -> the character it was drawn for
+	info   docInfo
 }
 
 type docInfo struct {
@@ -189,12 +190,8 @@ func (b *pdfBuilder) write() ([]byte, error) {
 		if len(b.used[f]) == 0 {
 			continue
 		}
-		xt.UsedGIDs[f.name()] = b.used[f]
-		ir, err := pdffont.EnsureFontDict(xt, f.name(), "", "", false, nil)
+		ir, err := b.embedFont(xt, f)
 		if err != nil {
-			return nil, fmt.Errorf("embed font %s: %w", f.name(), err)
-		}
-		if err := b.replaceToUnicode(xt, f, ir); err != nil {
 			return nil, fmt.Errorf("embed font %s: %w", f.name(), err)
 		}
 		fontRefs[f] = ir
@@ -315,6 +312,29 @@ func (b *pdfBuilder) field(xt *model.XRefTable, fs fieldSpec, page types.Indirec
 		"AP":      types.Dict{"N": *apRef},
 	}
 	return xt.IndRefForNewObject(d)
+}
+
+// embedFont adds face f's font to xt: a copy of the shared subset when it has every
+// glyph the document drew with f, else a subset of the document's own.
+func (b *pdfBuilder) embedFont(xt *model.XRefTable, f face) (*types.IndirectRef, error) {
+	if b.shared != nil {
+		sf, err := b.shared.face(f, b.m)
+		if err != nil {
+			return nil, err
+		}
+		if sf.covers(b.used[f]) {
+			return sf.copyInto(xt)
+		}
+	}
+	xt.UsedGIDs[f.name()] = b.used[f]
+	ir, err := pdffont.EnsureFontDict(xt, f.name(), "", "", false, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.replaceToUnicode(xt, f, ir); err != nil {
+		return nil, err
+	}
+	return ir, nil
 }
 
 // replaceToUnicode rewrites the ToUnicode CMap of the embedded font. pdfcpu v0.15.0

@@ -34,8 +34,9 @@ func (o Options) withDefaults() Options {
 
 // Renderer renders documents from its template catalog. It is safe for concurrent use.
 type Renderer struct {
-	cat catalog
-	opt Options
+	cat   catalog
+	opt   Options
+	fonts *sharedFonts
 }
 
 // New returns a Renderer over the embedded templates.
@@ -50,7 +51,7 @@ func NewFromFS(fsys fs.FS, opt Options) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{cat: cat, opt: opt.withDefaults()}, nil
+	return &Renderer{cat: cat, opt: opt.withDefaults(), fonts: &sharedFonts{}}, nil
 }
 
 // Render lays out doc as an A4 PDF with embedded DejaVu Serif fonts, the QR code of
@@ -119,6 +120,7 @@ func (r *Renderer) compose(ctx context.Context, doc Document, t *compiled, m [3]
 	h := doc.head()
 	kind := doc.Kind()
 	lo := newLayouter(m, r.opt)
+	lo.b.shared = r.fonts
 	lo.qrBand = lo.qrBandHeight(h.VerifyURL)
 	lo.newPage()
 

@@ -752,3 +752,42 @@ func TestWritePreviews(t *testing.T) {
 		tool(t, "pdftoppm", "-r", "72", "-png", "-f", "1", "-l", "1", "-singlefile", p, filepath.Join(*preview, name))
 	}
 }
+
+// TestDocumentsShareTheCommonSubsetAndRareGlyphsGetTheirOwn: two documents in
+// Vietnamese embed the same font program (one subset, made once per Renderer), and a
+// document with a glyph outside it (Greek, here) gets a subset of its own whose text
+// still extracts exactly.
+func TestDocumentsShareTheCommonSubsetAndRareGlyphsGetTheirOwn(t *testing.T) {
+	r := newRenderer(t)
+	fontFile := func(pdf []byte) string {
+		t.Helper()
+		// The longest stream is the font program.
+		longest := ""
+		for _, part := range strings.Split(string(pdf), "stream\n")[1:] {
+			body, _, _ := strings.Cut(part, "endstream")
+			if len(body) > len(longest) {
+				longest = body
+			}
+		}
+		return longest
+	}
+	// Refusals: notices without form fields, whose own subsets would hold only the
+	// letters they use; the second uses letters the first does not.
+	one, two := sampleRefusal(), sampleRefusal()
+	two.Reason += " Ghi chú: Ỹ ỹ Ẵ ẵ Ỵ ỵ Ẳ ẳ Ễ ễ."
+	a, b := render(t, r, one), render(t, r, two)
+	if fa, fb := fontFile(a.PDF), fontFile(b.PDF); fa == "" || fa != fb {
+		t.Errorf("two Vietnamese documents embed different font programs (%d and %d bytes)", len(fa), len(fb))
+	}
+	rare := sampleRefusal()
+	rare.Reason += " Hệ số Ω = 1,5 theo phụ lục."
+	c := render(t, r, rare)
+	if fontFile(c.PDF) == fontFile(a.PDF) {
+		t.Error("a document with Ω shares the common subset, which has no Ω")
+	}
+	plain := oneLine(tool(t, "pdftotext", writePDF(t, "rare", c.PDF), "-"))
+	if !strings.Contains(plain, "Hệ số Ω = 1,5") {
+		t.Errorf("the rare glyph's text is not extracted: %q", plain)
+	}
+	tool(t, "qpdf", "--check", writePDF(t, "shared", a.PDF))
+}
