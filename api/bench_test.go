@@ -382,40 +382,15 @@ func (d *pathDriver) dossier(lat *latencies) (motcua.DossierCode, error) {
 	st := workflows.State{Code: code, Status: motcua.StatusSubmitted, Step: d.p.Steps[0].ID}
 	consulted := false
 	for range 40 {
-		if st.Status.Final() || st.Status == motcua.StatusReturned {
+		user, body, done, err := stacktest.NextDecision(d.p, st, consulted)
+		if err != nil {
+			return code, fmt.Errorf("%s: %w", code, err)
+		}
+		if done {
 			return code, nil
 		}
-		i := slices.IndexFunc(d.p.Steps, func(s forms.Step) bool { return s.ID == st.Step })
-		if i < 0 {
-			return code, fmt.Errorf("%s: step %q not in %s", code, st.Step, d.p.Key())
-		}
-		step := d.p.Steps[i]
-		user := stacktest.Staff[step.Unit+"/"+string(step.Role)]
-		var body map[string]any
-		switch st.Status {
-		case motcua.StatusSubmitted:
-			body = map[string]any{"action": workflows.UpdateReceive}
-		case motcua.StatusInReview:
-			switch {
-			case len(st.Consulting) > 0:
-				user = stacktest.Staff["consult/"+st.Consulting[0]]
-				body = map[string]any{"action": workflows.UpdateAnswerConsult, "answer": "Nhất trí với đề nghị."}
-			case len(step.Consult) > 0 && slices.Contains(st.Allowed, workflows.UpdateConsult) && !consulted:
-				body = map[string]any{"action": workflows.UpdateConsult, "units": step.Consult, "note": "Đề nghị cho ý kiến."}
-				consulted = true
-			case slices.Contains(st.Allowed, workflows.UpdateSubmitForSigning):
-				body = map[string]any{"action": workflows.UpdateSubmitForSigning, "note": "Kính trình lãnh đạo."}
-			default:
-				body = map[string]any{"action": workflows.UpdateCompleteStep, "note": "Đủ điều kiện."}
-			}
-		case motcua.StatusAwaitingSignature:
-			body = map[string]any{"action": workflows.UpdateSign, "pin": "123456"}
-		case motcua.StatusSigned:
-			body = map[string]any{"action": workflows.UpdateIssue}
-		case motcua.StatusResultReady:
-			body = map[string]any{"action": workflows.UpdateReturnResult}
-		default:
-			return code, fmt.Errorf("%s: cannot drive from %s", code, st.Status)
+		if body["action"] == workflows.UpdateConsult {
+			consulted = true
 		}
 		var next workflows.State
 		status, raw, took, err := d.call("POST", "/api/v1/dossiers/"+string(code)+"/actions", user, body, &next)

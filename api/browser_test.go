@@ -360,24 +360,23 @@ func drivePages(t *testing.T, s *site, people *tabs, code motcua.DossierCode, p 
 	consulted := false
 	for range 30 {
 		st := s.State(code)
-		if st.Status == motcua.StatusReturned || st.Status.Final() {
+		user, body, done, err := stacktest.NextDecision(p, st, consulted)
+		if err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		if done {
 			return
 		}
-		user, step := s.Actor(code, p)
-		switch st.Status {
-		case motcua.StatusInReview:
-			switch {
-			case len(st.Consulting) > 0:
-				decide(t, people.of(stacktest.Staff["consult/"+st.Consulting[0]]), code, "answer-consult", "Nhất trí với đề nghị.")
-			case len(step.Consult) > 0 && slices.Contains(st.Allowed, "consult") && !consulted:
-				consulted = true
-				decide(t, people.of(user), code, "consult", "Đề nghị cho ý kiến.", `input[name=units]`)
-			case slices.Contains(st.Allowed, "submit-for-signing"):
-				decide(t, people.of(user), code, "submit-for-signing", "Kính trình lãnh đạo.")
-			default:
-				decide(t, people.of(user), code, "complete-step", "Đủ điều kiện.")
-			}
-		case motcua.StatusAwaitingSignature:
+		action := body["action"].(string)
+		note, _ := body["note"].(string)
+		if answer, ok := body["answer"].(string); ok {
+			note = answer
+		}
+		switch action {
+		case "consult":
+			consulted = true
+			decide(t, people.of(user), code, action, note, `input[name=units]`)
+		case "sign":
 			leader := people.of(user)
 			leader.Go("/lanh-dao/trinh-ky")
 			box := fmt.Sprintf(`input[name=codes][value="%s"]`, code)
@@ -405,12 +404,11 @@ func drivePages(t *testing.T, s *site, people *tabs, code motcua.DossierCode, p 
 			if got := s.State(code).Status; got != motcua.StatusSigned {
 				t.Fatalf("%s after signing from the queue: %s\n%s", code, got, leader.Body())
 			}
-		case motcua.StatusSigned:
-			decide(t, people.of(user), code, "issue", "Cấp số, đóng dấu.")
-		case motcua.StatusResultReady:
-			decide(t, people.of(user), code, "return-result", "Đã trả kết quả.")
 		default:
-			t.Fatalf("%s: cannot drive from %s", code, st.Status)
+			if note == "" {
+				note = "Đồng ý."
+			}
+			decide(t, people.of(user), code, action, note)
 		}
 	}
 	t.Fatalf("%s did not finish", code)

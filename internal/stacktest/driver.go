@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -240,34 +241,12 @@ func (s *Stack) Drive(code motcua.DossierCode, p *forms.Procedure) workflows.Sta
 	s.T.Helper()
 	for range 40 {
 		st := s.State(code)
-		if st.Status.Final() || st.Status == motcua.StatusReturned {
-			return st
+		user, body, done, err := NextDecision(p, st, s.consulted(code))
+		if err != nil {
+			s.T.Fatalf("%s: %v", code, err)
 		}
-		user, step := s.Actor(code, p)
-		var body map[string]any
-		switch st.Status {
-		case motcua.StatusSubmitted:
-			body = map[string]any{"action": workflows.UpdateReceive}
-		case motcua.StatusInReview:
-			switch {
-			case len(st.Consulting) > 0:
-				user = Staff["consult/"+st.Consulting[0]]
-				body = map[string]any{"action": workflows.UpdateAnswerConsult, "answer": "Nhất trí với đề nghị."}
-			case len(step.Consult) > 0 && allowed(st, workflows.UpdateConsult) && !s.consulted(code):
-				body = map[string]any{"action": workflows.UpdateConsult, "units": step.Consult, "note": "Đề nghị cho ý kiến."}
-			case allowed(st, workflows.UpdateSubmitForSigning):
-				body = map[string]any{"action": workflows.UpdateSubmitForSigning, "note": "Kính trình lãnh đạo."}
-			default:
-				body = map[string]any{"action": workflows.UpdateCompleteStep, "note": "Đủ điều kiện."}
-			}
-		case motcua.StatusAwaitingSignature:
-			body = map[string]any{"action": workflows.UpdateSign, "pin": "123456"}
-		case motcua.StatusSigned:
-			body = map[string]any{"action": workflows.UpdateIssue}
-		case motcua.StatusResultReady:
-			body = map[string]any{"action": workflows.UpdateReturnResult}
-		default:
-			s.T.Fatalf("%s: cannot drive from %s", code, st.Status)
+		if done {
+			return st
 		}
 		if r := s.Act(user, code, body); r.Status != 200 {
 			s.T.Fatalf("%s: %s as %s at %s (%s): %d %s", code, body["action"], user, st.Step, st.Status, r.Status, r.Body)
@@ -275,6 +254,48 @@ func (s *Stack) Drive(code motcua.DossierCode, p *forms.Procedure) workflows.Sta
 	}
 	s.T.Fatalf("%s: did not finish", code)
 	return workflows.State{}
+}
+
+// NextDecision is the happy path's next decision for a dossier of p in state st: the
+// demo user who takes it and the body of POST /api/v1/dossiers/{code}/actions.
+// consulted says whether the dossier's step already asked its units for an opinion.
+// done is true once the result is returned (or the dossier ended otherwise). Drive, the
+// benchmark and the browser tests all follow it.
+func NextDecision(p *forms.Procedure, st workflows.State, consulted bool) (user string, body map[string]any, done bool, err error) {
+	if st.Status.Final() || st.Status == motcua.StatusReturned {
+		return "", nil, true, nil
+	}
+	i := slices.IndexFunc(p.Steps, func(s forms.Step) bool { return s.ID == st.Step })
+	if i < 0 {
+		return "", nil, false, fmt.Errorf("step %q not in %s", st.Step, p.Key())
+	}
+	step := p.Steps[i]
+	user = Staff[step.Unit+"/"+string(step.Role)]
+	switch st.Status {
+	case motcua.StatusSubmitted:
+		body = map[string]any{"action": workflows.UpdateReceive}
+	case motcua.StatusInReview:
+		switch {
+		case len(st.Consulting) > 0:
+			user = Staff["consult/"+st.Consulting[0]]
+			body = map[string]any{"action": workflows.UpdateAnswerConsult, "answer": "Nhất trí với đề nghị."}
+		case len(step.Consult) > 0 && allowed(st, workflows.UpdateConsult) && !consulted:
+			body = map[string]any{"action": workflows.UpdateConsult, "units": step.Consult, "note": "Đề nghị cho ý kiến."}
+		case allowed(st, workflows.UpdateSubmitForSigning):
+			body = map[string]any{"action": workflows.UpdateSubmitForSigning, "note": "Kính trình lãnh đạo."}
+		default:
+			body = map[string]any{"action": workflows.UpdateCompleteStep, "note": "Đủ điều kiện."}
+		}
+	case motcua.StatusAwaitingSignature:
+		body = map[string]any{"action": workflows.UpdateSign, "pin": "123456"}
+	case motcua.StatusSigned:
+		body = map[string]any{"action": workflows.UpdateIssue}
+	case motcua.StatusResultReady:
+		body = map[string]any{"action": workflows.UpdateReturnResult}
+	default:
+		return "", nil, false, fmt.Errorf("cannot drive from %s", st.Status)
+	}
+	return user, body, false, nil
 }
 
 func allowed(st workflows.State, name string) bool {
