@@ -151,11 +151,15 @@ func sampleFile(t *testing.T, proc *forms.Procedure, path string, fd forms.Field
 
 func idOf(path string) string { return "f" + strings.NewReplacer("/", "-", "~", "_").Replace(path) }
 
-// checkPage runs the accessibility check on the page shown and takes its screenshots.
+// checkPage runs the accessibility check on the page shown, checks that it fits a
+// 360 px phone without sideways scrolling, and takes its screenshots.
 func checkPage(t *testing.T, tab *browsertest.Tab, name string) {
 	t.Helper()
 	for _, p := range tab.Accessibility() {
 		t.Errorf("%s (%s): %s", name, tab.URL(), p)
+	}
+	if over := tab.OverflowAt(360); over > 0 {
+		t.Errorf("%s (%s) is %d px too wide for a 360 px phone", name, tab.URL(), over)
 	}
 	tab.Screenshot(name)
 }

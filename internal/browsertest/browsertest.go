@@ -306,6 +306,18 @@ func (tab *Tab) Screenshot(name string) []string {
 	return paths
 }
 
+// OverflowAt lays the page out width pixels wide, as a phone would, and returns how
+// many pixels its content is wider than that (0 when nothing needs sideways scrolling;
+// a table inside a scrolling wrapper does not count).
+func (tab *Tab) OverflowAt(width int64) int {
+	tab.T.Helper()
+	tab.Do("set the viewport", chromedp.EmulateViewport(width, 740, chromedp.EmulateMobile, chromedp.EmulatePortrait),
+		chromedp.Sleep(100*time.Millisecond))
+	over := run(tab, "measure the page", chromedp.Evaluate[int](`Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)`))
+	tab.Do("restore the viewport", chromedp.EmulateViewport(1280, 900))
+	return over
+}
+
 // ScreenshotDir is where screenshots go: testoutput/screenshots at the module's root.
 func ScreenshotDir() string {
 	_, here, _, _ := runtime.Caller(0)
