@@ -431,6 +431,15 @@ func (s *server) dossier(ctx context.Context, a motcua.Actor, code motcua.Dossie
 	if d.History == nil {
 		d.History = []store.Event{}
 	}
+	if v.ApplicantID == a.UserID && !isStaff(a) {
+		shown := d.Documents[:0:0]
+		for _, doc := range d.Documents {
+			if applicantMaySee(doc.Kind, v.Status) {
+				shown = append(shown, doc)
+			}
+		}
+		d.Documents = shown
+	}
 	if d.Documents == nil {
 		d.Documents = []store.DocumentInfo{}
 	}
@@ -592,11 +601,24 @@ func (s *server) document(ctx context.Context, a motcua.Actor, code motcua.Dossi
 	if doc.DossierID != v.ID {
 		return store.Document{}, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản.")
 	}
-	if v.ApplicantID == a.UserID && !a.Has(motcua.RoleClerk) && !a.Has(motcua.RoleLeader) && !a.Has(motcua.RoleClerical) &&
-		doc.Kind == "draft_result" {
+	if v.ApplicantID == a.UserID && !isStaff(a) && !applicantMaySee(doc.Kind, v.Status) {
 		return store.Document{}, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản.")
 	}
 	return doc, nil
+}
+
+// applicantMaySee says whether the applicant sees a document of kind while the dossier
+// is in status: never the draft, and the result only once it is issued (numbered and
+// sealed), not while it carries the leader's signature alone.
+func applicantMaySee(kind string, status motcua.Status) bool {
+	switch kind {
+	case "draft_result":
+		return false
+	case "result":
+		return status == motcua.StatusIssued || status == motcua.StatusResultReady || status == motcua.StatusReturned ||
+			status == motcua.StatusArchived
+	}
+	return true
 }
 
 // receipt returns the dossier's receipt (form 01), once the desk received it.

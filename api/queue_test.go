@@ -73,6 +73,37 @@ func TestLeaderSignsSeveralAtOnce(t *testing.T) {
 	if r := leader.Request("POST", "/api/v1/actions", map[string]any{"action": "sign", "pin": "123456", "codes": []string{}}, nil); r.Status != 422 {
 		t.Errorf("empty batch: %d", r.Status)
 	}
+
+	// The applicant sees neither the draft nor the result the leader signed until it is
+	// issued (numbered and sealed); staff see both.
+	type docs struct {
+		Documents []struct{ ID, Kind string } `json:"documents"`
+	}
+	kinds := func(c *stacktest.Client, code motcua.DossierCode) (map[string]string, docs) {
+		var d docs
+		c.MustDo(200, "GET", "/api/v1/dossiers/"+string(code), nil, &d)
+		m := map[string]string{}
+		for _, doc := range d.Documents {
+			m[doc.Kind] = doc.ID
+		}
+		return m, d
+	}
+	staffView, _ := kinds(s.As("vanthu1"), codes[0])
+	if staffView["draft_result"] == "" || staffView["result"] == "" {
+		t.Fatalf("staff do not see the draft and the signed result: %v", staffView)
+	}
+	if mine, d := kinds(citizen, codes[0]); mine["draft_result"] != "" || mine["result"] != "" {
+		t.Errorf("the applicant sees %+v before the result is issued", d.Documents)
+	}
+	for _, kind := range []string{"draft_result", "result"} {
+		if r := citizen.Get("/api/v1/dossiers/" + string(codes[0]) + "/documents/" + staffView[kind]); r.Status != 404 {
+			t.Errorf("the applicant downloads the %s before issue: %d", kind, r.Status)
+		}
+	}
+	s.Drive(codes[0], p)
+	if mine, _ := kinds(citizen, codes[0]); mine["result"] == "" || mine["draft_result"] != "" {
+		t.Errorf("after the result is returned, the applicant sees %v", mine)
+	}
 }
 
 // TestInboxAndStatisticsOverHTTP: the inbox filters and counts per SLA bucket, claims,
