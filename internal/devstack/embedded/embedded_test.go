@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"testing"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -138,5 +140,49 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met in 30s")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestStartTriesOtherPortsWhenOneIsTaken: a service port taken between being found
+// free and being bound (here, held by the test) makes the membership library call the
+// logger's Fatal; the start is tried again on other ports and the server runs.
+func TestStartTriesOtherPortsWhenOneIsTaken(t *testing.T) {
+	admin := adminURL(t)
+	db, vis := randomName("t_temporal"), randomName("t_temporal_vis")
+	t.Cleanup(func() {
+		_ = devstack.DropDatabase(context.Background(), admin, db)
+		_ = devstack.DropDatabase(context.Background(), admin, vis)
+	})
+	held, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	picks := 0
+	opts := Options{AdminURL: admin, Database: db, VisibilityDatabase: vis, Namespace: "motcua-test",
+		FrontendAddr: "127.0.0.1:0", Logger: testLogger(t),
+		pickPorts: func() ([]int, error) {
+			picks++
+			ports, err := servicePorts()
+			if picks == 1 && err == nil {
+				ports[0] = held.Addr().(*net.TCPAddr).Port // the frontend's membership port
+			}
+			return ports, err
+		}}
+	srv, err := Start(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("start with a taken port: %v", err)
+	}
+	defer srv.Stop()
+	if picks != 2 {
+		t.Errorf("ports were picked %d times, want 2 (the first set had a taken port)", picks)
+	}
+	c, err := client.Dial(client.Options{HostPort: srv.HostPort(), Namespace: srv.Namespace(), Logger: quietSDKLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.WorkflowService().DescribeNamespace(context.Background(), &workflowservice.DescribeNamespaceRequest{Namespace: srv.Namespace()}); err != nil {
+		t.Errorf("the server started on the second try does not answer: %v", err)
 	}
 }

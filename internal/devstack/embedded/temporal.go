@@ -8,7 +8,9 @@ import (
 	"motcua/internal/devstack"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,6 +22,7 @@ import (
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/dynamicconfig"
 	tlog "go.temporal.io/server/common/log"
+	"go.temporal.io/server/common/log/tag"
 	_ "go.temporal.io/server/common/persistence/sql/sqlplugin/postgresql" // registers postgres12_pgx
 	"go.temporal.io/server/schema/postgresql/v12"
 	"go.temporal.io/server/temporal"
@@ -43,6 +46,9 @@ type Options struct {
 	// Retention of closed workflows' histories (default 30 days).
 	Retention time.Duration
 	Logger    *slog.Logger
+
+	// pickPorts finds the services' ports (default servicePorts); tests replace it.
+	pickPorts func() ([]int, error)
 }
 
 // Server is a running embedded Temporal server.
@@ -127,7 +133,10 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			"postgres-visibility": {SQL: visibility},
 		},
 	}
-	t, err := startServer(ctx, host, frontendPort, persistence, o.Namespace, o.Retention, logger)
+	if o.pickPorts == nil {
+		o.pickPorts = servicePorts
+	}
+	t, err := startServer(ctx, host, frontendPort, persistence, o.Namespace, o.Retention, logger, o.pickPorts)
 	if err != nil {
 		return nil, err
 	}
@@ -139,16 +148,60 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 // startServer starts frontend, history, matching and worker in this process on the
 // given persistence and registers the namespace.
 func startServer(ctx context.Context, host string, frontendPort int, persistence config.Persistence,
-	namespace string, retention time.Duration, logger tlog.Logger) (*Server, error) {
-	// Membership ports are stored in a smallint column (cluster_membership.rpc_port),
-	// so they must stay below 32768, under the kernel's ephemeral range.
-	var err error
-	ports := make([]int, 7)
-	for i := range ports {
-		if ports[i], err = devstack.FreeLowPort(); err != nil {
+	namespace string, retention time.Duration, logger tlog.Logger, pickPorts func() ([]int, error)) (*Server, error) {
+	// The services' ports are found free, then bound by the server a moment later:
+	// another process may take one in between, and the membership library reports that
+	// through the logger's Fatal, which panics. Such a start is tried again on other
+	// ports; anything else ends it.
+	var lastErr error
+	for attempt := range 3 {
+		ports, err := pickPorts()
+		if err != nil {
 			return nil, err
 		}
+		srv, err := tryServer(ctx, host, frontendPort, ports, persistence, namespace, retention, logger)
+		if !errors.Is(err, errPortTaken) {
+			return srv, err
+		}
+		lastErr = err
+		logger.Warn("embedded Temporal server: a port was taken while starting; trying others", tag.Attempt(int32(attempt+1)), tag.Error(err))
 	}
+	return nil, lastErr
+}
+
+// errPortTaken is a start that failed because a service's port was taken.
+var errPortTaken = errors.New("a port of the embedded Temporal server was taken")
+
+// servicePorts finds seven distinct free ports for the services. Membership ports are
+// stored in a smallint column (cluster_membership.rpc_port), so they must stay below
+// 32768, under the kernel's ephemeral range.
+func servicePorts() ([]int, error) {
+	ports := make([]int, 0, 7)
+	for len(ports) < 7 {
+		p, err := devstack.FreeLowPort()
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(ports, p) {
+			ports = append(ports, p)
+		}
+	}
+	return ports, nil
+}
+
+// tryServer creates and starts the server on the given ports; a port taken meanwhile
+// comes back as errPortTaken.
+func tryServer(ctx context.Context, host string, frontendPort int, ports []int, persistence config.Persistence,
+	namespace string, retention time.Duration, logger tlog.Logger) (t *Server, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			msg := fmt.Sprint(v)
+			if !strings.Contains(msg, "address already in use") {
+				panic(v)
+			}
+			t, err = nil, fmt.Errorf("%w: %s", errPortTaken, msg)
+		}
+	}()
 	svc := func(grpc, membership int) config.Service {
 		return config.Service{RPC: config.RPC{GRPCPort: grpc, MembershipPort: membership, BindOnIP: host}}
 	}
@@ -197,9 +250,13 @@ func startServer(ctx context.Context, host string, frontendPort int, persistence
 		return nil, fmt.Errorf("create embedded Temporal server: %w", err)
 	}
 	if err := srv.Start(); err != nil {
+		if strings.Contains(err.Error(), "address already in use") {
+			_ = srv.Stop()
+			return nil, fmt.Errorf("%w: %v", errPortTaken, err)
+		}
 		return nil, fmt.Errorf("start embedded Temporal server: %w", err)
 	}
-	t := &Server{server: srv, hostPort: cfg.PublicClient.HostPort, namespace: namespace}
+	t = &Server{server: srv, hostPort: cfg.PublicClient.HostPort, namespace: namespace}
 	if err := t.registerNamespace(ctx, retention); err != nil {
 		_ = srv.Stop()
 		return nil, err
