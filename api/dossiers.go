@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -107,16 +108,19 @@ func (s *server) submit(ctx context.Context, a motcua.Actor, key string, req Sub
 	var replay *SubmitResult
 	err = s.Store.Tx(ctx, func(tx pgx.Tx) error {
 		if key != "" {
-			claimed, prev, err := claimKey(ctx, tx, a.UserID, key, hash[:])
+			claimed, prev, err := store.ClaimIdempotencyKey(ctx, tx, a.UserID, key, hash[:])
 			if err != nil {
 				return err
 			}
 			if !claimed {
-				if prev.code == "" {
-					return &motcua.Error{Code: motcua.EINVALID, Field: "Idempotency-Key",
-						Message: "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác."}
+				if !bytes.Equal(prev.RequestHash, hash[:]) || prev.DossierCode == "" {
+					return errKeyReused
 				}
-				code, replay = prev.code, prev.result
+				code = prev.DossierCode
+				var r SubmitResult
+				if len(prev.Response) > 0 && json.Unmarshal(prev.Response, &r) == nil {
+					replay = &r
+				}
 				return nil
 			}
 		}
@@ -130,8 +134,7 @@ func (s *server) submit(ctx context.Context, a motcua.Actor, key string, req Sub
 			return err
 		}
 		if key != "" {
-			_, err := tx.Exec(ctx, `UPDATE idempotency_keys SET dossier_code = $3 WHERE user_id = $1 AND key = $2`, a.UserID, key, code)
-			return err
+			return store.BindIdempotencyKey(ctx, tx, a.UserID, key, code)
 		}
 		return nil
 	})
@@ -147,30 +150,23 @@ func (s *server) submit(ctx context.Context, a motcua.Actor, key string, req Sub
 // repeated answers a request whose idempotency key is known: the first answer again,
 // or (the first request still running) the same dossier's; another body is refused.
 func (s *server) repeated(ctx context.Context, a motcua.Actor, key string, hash []byte) (SubmitResult, bool, error) {
-	var prevHash, response []byte
-	var code *string
-	err := s.Store.Pool().QueryRow(ctx, `SELECT request_hash, dossier_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-		a.UserID, key).Scan(&prevHash, &code, &response)
-	if errors.Is(err, pgx.ErrNoRows) {
+	k, ok, err := s.Store.IdempotencyKeyOf(ctx, a.UserID, key)
+	if err != nil || !ok {
+		return SubmitResult{}, false, err
+	}
+	if !bytes.Equal(k.RequestHash, hash) {
+		return SubmitResult{}, false, errKeyReused
+	}
+	if k.DossierCode == "" {
 		return SubmitResult{}, false, nil
 	}
-	if err != nil {
-		return SubmitResult{}, false, fmt.Errorf("read idempotency key: %w", err)
-	}
-	if string(prevHash) != string(hash) {
-		return SubmitResult{}, false, &motcua.Error{Code: motcua.EINVALID, Field: "Idempotency-Key",
-			Message: "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác."}
-	}
-	if code == nil {
-		return SubmitResult{}, false, nil
-	}
-	if len(response) > 0 {
+	if len(k.Response) > 0 {
 		var r SubmitResult
-		if json.Unmarshal(response, &r) == nil {
+		if json.Unmarshal(k.Response, &r) == nil {
 			return r, true, nil
 		}
 	}
-	sub, err := s.Store.Submission(ctx, motcua.DossierCode(*code))
+	sub, err := s.Store.Submission(ctx, k.DossierCode)
 	if err != nil {
 		return SubmitResult{}, false, err
 	}
@@ -201,49 +197,16 @@ func (s *server) started(ctx context.Context, a motcua.Actor, key string, code m
 		Links:   links{"self": "/api/v1/dossiers/" + string(code), "page": "/ho-so/" + string(code)}}
 	if key != "" {
 		body, _ := json.Marshal(res)
-		if _, err := s.Store.Pool().Exec(ctx, `UPDATE idempotency_keys SET status = 201, response = $3 WHERE user_id = $1 AND key = $2`,
-			a.UserID, key, body); err != nil {
+		if err := s.Store.KeepIdempotentAnswer(ctx, a.UserID, key, body); err != nil {
 			s.Log.WarnContext(ctx, "keep idempotent answer", "code", code, "err", err)
 		}
 	}
 	return res, false, nil
 }
 
-type keyRow struct {
-	code   motcua.DossierCode
-	result *SubmitResult
-}
-
-// claimKey takes an idempotency key for this request, atomically: claimed is false when
-// the key exists, with what it made. The key's row lock makes a concurrent request with
-// the same key wait until the first one's transaction ends.
-func claimKey(ctx context.Context, tx pgx.Tx, userID int64, key string, hash []byte) (bool, keyRow, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
-		ON CONFLICT (user_id, key) DO NOTHING`, userID, key, hash)
-	if err != nil {
-		return false, keyRow{}, fmt.Errorf("claim idempotency key: %w", err)
-	}
-	if tag.RowsAffected() == 1 {
-		return true, keyRow{}, nil
-	}
-	var prevHash, response []byte
-	var code *string
-	if err := tx.QueryRow(ctx, `SELECT request_hash, dossier_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-		userID, key).Scan(&prevHash, &code, &response); err != nil {
-		return false, keyRow{}, fmt.Errorf("read idempotency key: %w", err)
-	}
-	if string(prevHash) != string(hash) || code == nil {
-		return false, keyRow{}, nil
-	}
-	row := keyRow{code: motcua.DossierCode(*code)}
-	if len(response) > 0 {
-		var r SubmitResult
-		if json.Unmarshal(response, &r) == nil {
-			row.result = &r
-		}
-	}
-	return false, row, nil
-}
+// errKeyReused refuses an Idempotency-Key sent again with another request.
+var errKeyReused = &motcua.Error{Code: motcua.EINVALID, Field: "Idempotency-Key",
+	Message: "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác."}
 
 // startDossier starts the dossier's workflow (or joins the one already started for
 // this code) and waits for its "submit" update: the submission is then in PostgreSQL.
@@ -404,11 +367,10 @@ func (s *server) canRead(ctx context.Context, a motcua.Actor, v store.DossierVie
 		return true
 	}
 	// A unit the dossier was handed to, or asked for its opinion (a task), reads it.
-	var ok bool
-	_ = s.Store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM handovers h JOIN units u ON u.id = h.to_unit_id
-			WHERE h.dossier_id = $1 AND u.path LIKE $2 || '%')
-		OR EXISTS (SELECT 1 FROM tasks t JOIN units u ON u.id = t.unit_id
-			WHERE t.dossier_id = $1 AND u.path LIKE $2 || '%')`, v.ID, a.UnitPath).Scan(&ok)
+	ok, err := s.Store.UnitReached(ctx, v.ID, a.UnitPath)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "check who may read a dossier", "code", v.Code, "err", err)
+	}
 	return ok
 }
 
@@ -533,8 +495,7 @@ func (s *server) supplement(ctx context.Context, a motcua.Actor, code motcua.Dos
 	ids := make([]string, len(req.Files))
 	for i, f := range req.Files {
 		ids[i] = f.ID
-		if _, err := s.Store.Pool().Exec(ctx, `UPDATE files SET component = $2 WHERE id = $1::uuid AND owner_id = $3 AND dossier_id IS NULL`,
-			f.ID, f.Component, a.UserID); err != nil {
+		if err := s.Store.AssignComponent(ctx, a.UserID, f.ID, f.Component); err != nil {
 			return workflows.State{}, err
 		}
 	}

@@ -357,13 +357,11 @@ func (s *server) repeatedSubmission(r *http.Request, a motcua.Actor, token strin
 	if token == "" {
 		return "", false, nil
 	}
-	var code string
-	err := s.Store.Pool().QueryRow(r.Context(), `SELECT coalesce(dossier_code, '') FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-		a.UserID, token).Scan(&code)
-	if err != nil || code == "" {
+	k, ok, err := s.Store.IdempotencyKeyOf(r.Context(), a.UserID, token)
+	if err != nil || !ok || k.DossierCode == "" {
 		return "", false, err
 	}
-	return motcua.DossierCode(code), true, nil
+	return k.DossierCode, true, nil
 }
 
 // answers lists the form's answers in the order of the form.

@@ -298,38 +298,17 @@ func lowerFirst(s string) string {
 
 // filesOf returns the applicant's files named in data, by ID, for showing them.
 func (s *server) filesOf(ctx context.Context, a motcua.Actor, f forms.Form, data map[string]any) map[string]store.File {
-	out := map[string]store.File{}
-	for _, ref := range fileRefs(f, data) {
-		id := ref.ID
-		if !isUUIDText(id) {
-			continue
-		}
-		var fl store.File
-		err := s.Store.Pool().QueryRow(ctx, `SELECT id::text, name, content_type, size FROM files WHERE id = $1::uuid AND owner_id = $2`,
-			id, a.UserID).Scan(&fl.ID, &fl.Name, &fl.ContentType, &fl.Size)
-		if err == nil {
-			out[id] = fl
-		}
+	refs := fileRefs(f, data)
+	ids := make([]string, len(refs))
+	for i, ref := range refs {
+		ids[i] = ref.ID
+	}
+	out, err := s.Store.OwnFiles(ctx, a.UserID, ids)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "read the files of a form", "err", err)
+		return map[string]store.File{}
 	}
 	return out
-}
-
-func isUUIDText(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if c != '-' {
-				return false
-			}
-			continue
-		}
-		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
-			return false
-		}
-	}
-	return true
 }
 
 // pageErrors turns the validator's errors into the error summary's entries, in the

@@ -333,3 +333,45 @@ func (s *Store) DossierNotifications(ctx context.Context, dossierID, recipientID
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Notification])
 }
+
+// OwnFiles returns, by ID, the files among ids that ownerID uploaded; other IDs (not
+// UUIDs, unknown, someone else's) are left out.
+func (s *Store) OwnFiles(ctx context.Context, ownerID int64, ids []string) (map[string]File, error) {
+	valid := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if isUUID(id) {
+			valid = append(valid, id)
+		}
+	}
+	out := map[string]File{}
+	if len(valid) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id::text, name, content_type, size FROM files
+		WHERE id = ANY($1::uuid[]) AND owner_id = $2`, valid, ownerID)
+	if err != nil {
+		return nil, fmt.Errorf("files of %d: %w", ownerID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f File
+		if err := rows.Scan(&f.ID, &f.Name, &f.ContentType, &f.Size); err != nil {
+			return nil, fmt.Errorf("files of %d: %w", ownerID, err)
+		}
+		out[f.ID] = f
+	}
+	return out, rows.Err()
+}
+
+// AssignComponent records which component of the procedure an uploaded, not yet
+// attached file of ownerID is for.
+func (s *Store) AssignComponent(ctx context.Context, ownerID int64, fileID, component string) error {
+	if !isUUID(fileID) {
+		return &motcua.Error{Code: motcua.ENOTFOUND, Message: "Không tìm thấy tệp."}
+	}
+	if _, err := s.pool.Exec(ctx, `UPDATE files SET component = $2 WHERE id = $1::uuid AND owner_id = $3 AND dossier_id IS NULL`,
+		fileID, component, ownerID); err != nil {
+		return fmt.Errorf("assign file %s to %s: %w", fileID, component, err)
+	}
+	return nil
+}

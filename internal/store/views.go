@@ -157,3 +157,17 @@ func (s *Store) DossiersOfApplicant(ctx context.Context, applicantID int64, limi
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[DossierSummary])
 }
+
+// UnitReached reports whether a dossier was handed to, or asked of (a task), the unit at
+// unitPath or one below it.
+func (s *Store) UnitReached(ctx context.Context, dossierID int64, unitPath string) (bool, error) {
+	var ok bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM handovers h JOIN units u ON u.id = h.to_unit_id
+			WHERE h.dossier_id = $1 AND u.path LIKE $2 || '%')
+		OR EXISTS (SELECT 1 FROM tasks t JOIN units u ON u.id = t.unit_id
+			WHERE t.dossier_id = $1 AND u.path LIKE $2 || '%')`, dossierID, unitPath).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("units reached by dossier %d: %w", dossierID, err)
+	}
+	return ok, nil
+}
