@@ -305,50 +305,15 @@ func (d *pathDriver) form(lat *latencies) (map[string]any, error) {
 	if err := json.Unmarshal(d.template, &data); err != nil {
 		return nil, err
 	}
-	var walk func(fields []forms.Field, m map[string]any) error
-	walk = func(fields []forms.Field, m map[string]any) error {
-		for _, fd := range fields {
-			switch fd.Kind {
-			case forms.KindFile:
-				old, ok := m[fd.Key]
-				if !ok {
-					continue
-				}
-				n := 1
-				if l, ok := old.([]any); ok {
-					n = len(l)
-				}
-				name, content := fd.Key+".pdf", stacktest.SamplePDF(fd.Key)
-				if comp, ok := d.p.Component(fd.Component); ok && !slices.Contains(comp.MimeTypes, "application/pdf") {
-					name, content = fd.Key+".png", stacktest.SamplePNG()
-				}
-				var ids []any
-				for range n {
-					id, took, err := d.upload(name, content)
-					if err != nil {
-						return err
-					}
-					lat.add("upload", took)
-					ids = append(ids, id)
-				}
-				m[fd.Key] = ids
-			case forms.KindGroup:
-				items, _ := m[fd.Key].([]any)
-				for _, it := range items {
-					if im, ok := it.(map[string]any); ok {
-						if err := walk(fd.Fields, im); err != nil {
-							return err
-						}
-					}
-				}
-			}
+	err := stacktest.AttachSampleFiles(d.p, data, func(name string, content []byte) (string, error) {
+		id, took, err := d.upload(name, content)
+		if err == nil {
+			lat.add("upload", took)
 		}
-		return nil
-	}
-	for _, sec := range d.p.Form.Sections {
-		if err := walk(sec.Fields, data); err != nil {
-			return nil, err
-		}
+		return id, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return data, nil
 }

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 
@@ -136,13 +135,8 @@ func fillForm(t *testing.T, tab *browsertest.Tab, proc *forms.Procedure, section
 // sampleFile writes a file the field's component accepts and returns its path.
 func sampleFile(t *testing.T, proc *forms.Procedure, path string, fd forms.Field, i int) string {
 	t.Helper()
-	name := strings.NewReplacer("/", "-").Replace(strings.Trim(path, "/"))
-	dir := t.TempDir()
-	f := filepath.Join(dir, fmt.Sprintf("%s-%d.pdf", name, i))
-	data := stacktest.SamplePDF(name)
-	if c, ok := proc.Component(fd.Component); ok && !slices.Contains(c.MimeTypes, "application/pdf") {
-		f, data = filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, i)), stacktest.SamplePNG()
-	}
+	name, data := stacktest.SampleFile(proc, fd)
+	f := filepath.Join(t.TempDir(), fmt.Sprintf("%s-%d-%s", strings.NewReplacer("/", "-").Replace(strings.Trim(path, "/")), i, name))
 	if err := os.WriteFile(f, data, 0o644); err != nil {
 		t.Fatal(err)
 	}

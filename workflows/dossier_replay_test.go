@@ -124,12 +124,6 @@ func TestRecordDossierHistory(t *testing.T) {
 		}
 	}
 	if *update {
-		b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile("testdata/dossier_v1.json", b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeHistory(t, "testdata/dossier_v1.json", h)
 	}
 }

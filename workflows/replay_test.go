@@ -103,12 +103,18 @@ func TestRecordHousekeepingHistory(t *testing.T) {
 		t.Fatalf("replay of the fresh history: %v", err)
 	}
 	if *update {
-		b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile("testdata/housekeeping_v1.json", b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeHistory(t, "testdata/housekeeping_v1.json", h)
+	}
+}
+
+// writeHistory keeps a recorded history in testdata for the replay tests.
+func writeHistory(t *testing.T, path string, h *historypb.History) {
+	t.Helper()
+	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

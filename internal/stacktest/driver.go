@@ -102,6 +102,62 @@ func itoa(n int) string {
 	return string(d)
 }
 
+// SampleFile is a file the component of field fd accepts: a small PDF, or a PNG where
+// the component takes no PDF.
+func SampleFile(p *forms.Procedure, fd forms.Field) (name string, content []byte) {
+	if comp, ok := p.Component(fd.Component); ok && !slices.Contains(comp.MimeTypes, "application/pdf") {
+		return fd.Key + ".png", SamplePNG()
+	}
+	return fd.Key + ".pdf", SamplePDF(fd.Key)
+}
+
+// AttachSampleFiles replaces the file IDs in data, a sample form of p, with files
+// uploaded through upload (as many as the sample lists), in groups too.
+func AttachSampleFiles(p *forms.Procedure, data map[string]any, upload func(name string, content []byte) (string, error)) error {
+	var walk func(fields []forms.Field, m map[string]any) error
+	walk = func(fields []forms.Field, m map[string]any) error {
+		for _, fd := range fields {
+			switch fd.Kind {
+			case forms.KindFile:
+				old, ok := m[fd.Key]
+				if !ok {
+					continue
+				}
+				n := 1
+				if l, ok := old.([]any); ok {
+					n = len(l)
+				}
+				name, content := SampleFile(p, fd)
+				var ids []any
+				for range n {
+					id, err := upload(name, content)
+					if err != nil {
+						return err
+					}
+					ids = append(ids, id)
+				}
+				m[fd.Key] = ids
+			case forms.KindGroup:
+				items, _ := m[fd.Key].([]any)
+				for _, it := range items {
+					if im, ok := it.(map[string]any); ok {
+						if err := walk(fd.Fields, im); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+		return nil
+	}
+	for _, sec := range p.Form.Sections {
+		if err := walk(sec.Fields, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SampleForm reads the catalog's valid sample of a procedure version and puts freshly
 // uploaded files (of c) in its file fields.
 func SampleForm(c *Client, p *forms.Procedure) map[string]any {
@@ -116,44 +172,15 @@ func SampleForm(c *Client, p *forms.Procedure) map[string]any {
 	if err := json.Unmarshal(b, &data); err != nil {
 		c.S.T.Fatal(err)
 	}
-	var walk func(fields []forms.Field, m map[string]any)
-	walk = func(fields []forms.Field, m map[string]any) {
-		for _, fd := range fields {
-			switch fd.Kind {
-			case forms.KindFile:
-				old, ok := m[fd.Key]
-				if !ok {
-					continue
-				}
-				n := 1
-				if l, ok := old.([]any); ok {
-					n = len(l)
-				}
-				var ids []any
-				name, data := fd.Key+".pdf", SamplePDF(fd.Key)
-				if comp, ok := p.Component(fd.Component); ok && !slices.Contains(comp.MimeTypes, "application/pdf") {
-					name, data = fd.Key+".png", SamplePNG()
-				}
-				for range n {
-					id, r := c.Upload(name, data)
-					if r.Status != 201 {
-						c.S.T.Fatalf("upload: %d %s", r.Status, r.Body)
-					}
-					ids = append(ids, id)
-				}
-				m[fd.Key] = ids
-			case forms.KindGroup:
-				items, _ := m[fd.Key].([]any)
-				for _, it := range items {
-					if im, ok := it.(map[string]any); ok {
-						walk(fd.Fields, im)
-					}
-				}
-			}
+	err = AttachSampleFiles(p, data, func(name string, content []byte) (string, error) {
+		id, r := c.Upload(name, content)
+		if r.Status != 201 {
+			return "", fmt.Errorf("upload: %d %s", r.Status, r.Body)
 		}
-	}
-	for _, sec := range p.Form.Sections {
-		walk(sec.Fields, data)
+		return id, nil
+	})
+	if err != nil {
+		c.S.T.Fatal(err)
 	}
 	return data
 }
