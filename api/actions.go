@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -24,6 +26,50 @@ type actionRequest struct {
 	NewDue  time.Time `json:"newDue,omitzero"`
 	// RequestID makes a retried request the same decision (the Update's ID).
 	RequestID string `json:"requestId,omitempty"`
+}
+
+// Limits of what a person writes into a decision: it goes into the workflow's history,
+// the dossier's record and the notice it produces.
+const (
+	maxNoteRunes    = 2000 // a note, a reason or a consulted unit's answer
+	maxMissing      = 50   // documents asked for in one supplement request
+	maxMissingRunes = 500  // one of them
+	maxUnits        = 20   // units consulted at once
+)
+
+// check refuses a decision whose text is too long or whose lists are too many, naming
+// the field; the workflow checks what the decision means.
+func (req actionRequest) check() error {
+	long := func(field, label, v string, max int) error {
+		if utf8.RuneCountInString(v) > max {
+			return &motcua.Error{Code: motcua.EINVALID, Field: field,
+				Message: fmt.Sprintf("%s dài quá %d ký tự.", label, max)}
+		}
+		return nil
+	}
+	if err := long("note", "Nội dung ghi chú, lý do", req.Note, maxNoteRunes); err != nil {
+		return err
+	}
+	if err := long("answer", "Ý kiến", req.Answer, maxNoteRunes); err != nil {
+		return err
+	}
+	if len(req.Missing) > maxMissing {
+		return &motcua.Error{Code: motcua.EINVALID, Field: "missing",
+			Message: fmt.Sprintf("Mỗi lần chỉ yêu cầu bổ sung tối đa %d giấy tờ.", maxMissing)}
+	}
+	for i, m := range req.Missing {
+		if err := long(fmt.Sprintf("missing/%d", i), "Tên giấy tờ cần bổ sung", m, maxMissingRunes); err != nil {
+			return err
+		}
+	}
+	if len(req.Units) > maxUnits {
+		return &motcua.Error{Code: motcua.EINVALID, Field: "units",
+			Message: fmt.Sprintf("Mỗi lần chỉ xin ý kiến tối đa %d đơn vị.", maxUnits)}
+	}
+	if len(req.PIN) > 64 {
+		return &motcua.Error{Code: motcua.EINVALID, Field: "pin", Message: "Mã PIN không hợp lệ."}
+	}
+	return nil
 }
 
 // update sends an Update and waits for its outcome, turning the workflow's rejections

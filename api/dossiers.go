@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -479,6 +480,13 @@ func (s *server) supplement(ctx context.Context, a motcua.Actor, code motcua.Dos
 	if err != nil {
 		return workflows.State{}, err
 	}
+	if utf8.RuneCountInString(req.Note) > maxNoteRunes {
+		return workflows.State{}, &motcua.Error{Code: motcua.EINVALID, Field: "note",
+			Message: fmt.Sprintf("Nội dung giải trình dài quá %d ký tự.", maxNoteRunes)}
+	}
+	if len(req.Files) > 50 {
+		return workflows.State{}, &motcua.Error{Code: motcua.EINVALID, Field: "files", Message: "Mỗi lần bổ sung tối đa 50 tệp."}
+	}
 	if len(req.Files) == 0 && strings.TrimSpace(req.Note) == "" {
 		return workflows.State{}, &motcua.Error{Code: motcua.EINVALID, Field: "files",
 			Message: "Hãy đính kèm giấy tờ bổ sung hoặc ghi nội dung giải trình."}
@@ -506,6 +514,10 @@ func (s *server) supplement(ctx context.Context, a motcua.Actor, code motcua.Dos
 
 // withdraw sends the applicant's withdrawal to the workflow.
 func (s *server) withdraw(ctx context.Context, a motcua.Actor, code motcua.DossierCode, note string) (workflows.State, error) {
+	if utf8.RuneCountInString(note) > maxNoteRunes {
+		return workflows.State{}, &motcua.Error{Code: motcua.EINVALID, Field: "note",
+			Message: fmt.Sprintf("Lý do rút hồ sơ dài quá %d ký tự.", maxNoteRunes)}
+	}
 	_, v, err := s.dossier(ctx, a, code)
 	if err != nil {
 		return workflows.State{}, err
@@ -529,6 +541,9 @@ func (s *server) act(ctx context.Context, a motcua.Actor, code motcua.DossierCod
 	if !known {
 		return workflows.State{}, &motcua.Error{Code: motcua.EINVALID, Field: "action",
 			Message: "Thao tác không hợp lệ. Các thao tác: " + strings.Join(workflows.Actions, ", ") + "."}
+	}
+	if err := req.check(); err != nil {
+		return workflows.State{}, err
 	}
 	if s.Temporal == nil {
 		return workflows.State{}, motcua.Errorf(motcua.EUNAVAILABLE, "Hệ thống xử lý hồ sơ chưa sẵn sàng. Vui lòng thử lại sau.")

@@ -86,6 +86,16 @@ func TestActionsAreCheckedBeforeReachingTheWorkflow(t *testing.T) {
 		{"bad dossier code", "/api/v1/dossiers/abc/actions", `{"action":"receive"}`, 422},
 		{"unknown action", "/api/v1/dossiers/000.00.00.G09-260302-0001/actions", `{"action":"approve-all"}`, 422},
 		{"no workflow engine", "/api/v1/dossiers/000.00.00.G09-260302-0001/actions", `{"action":"receive"}`, 503},
+		{"a note over 2000 characters", "/api/v1/dossiers/000.00.00.G09-260302-0001/actions",
+			`{"action":"refuse","note":"` + strings.Repeat("ư", 2001) + `"}`, 422},
+		{"51 missing documents", "/api/v1/dossiers/000.00.00.G09-260302-0001/actions",
+			`{"action":"request-supplement","note":"x","missing":[` + strings.TrimSuffix(strings.Repeat(`"a",`, 51), ",") + `]}`, 422},
+		{"a missing document's name over 500 characters", "/api/v1/dossiers/000.00.00.G09-260302-0001/actions",
+			`{"action":"request-supplement","note":"x","missing":["` + strings.Repeat("a", 501) + `"]}`, 422},
+		{"an answer over 2000 characters", "/api/v1/dossiers/000.00.00.G09-260302-0001/actions",
+			`{"action":"answer-consult","answer":"` + strings.Repeat("a", 2001) + `"}`, 422},
+		{"a note of 2000 characters is let through", "/api/v1/dossiers/000.00.00.G09-260302-0001/actions",
+			`{"action":"refuse","note":"` + strings.Repeat("ư", 2000) + `"}`, 503},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			req, _ := http.NewRequest("POST", srv.URL+tt.path, strings.NewReader(tt.body))
