@@ -3,6 +3,8 @@ package api
 import (
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 )
@@ -65,12 +67,50 @@ func (l *rateLimit) full(key string) bool {
 	return (!ok && len(l.seen) >= maxRateKeys) || c >= l.n
 }
 
-// clientIP is the request's client address (RealIP has already applied the proxy's
-// header, where one is trusted).
+// clientIP is the request's client address: the connection's peer, or the address a
+// trusted proxy reported (realIP).
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// realIP takes the client's address from X-Forwarded-For or X-Real-IP only when the
+// connection comes from one of TrustedProxies: anyone else could write any address there
+// and escape the rate limits.
+func (s *server) realIP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(s.TrustedProxies) > 0 {
+			if peer, err := netip.ParseAddr(clientIP(r)); err == nil && s.trusted(peer) {
+				if ip := forwardedFor(r); ip.IsValid() {
+					r.RemoteAddr = net.JoinHostPort(ip.String(), "0")
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *server) trusted(a netip.Addr) bool {
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+// forwardedFor is the client a proxy reports: the last address of X-Forwarded-For (the
+// one our proxy added), else X-Real-IP.
+func forwardedFor(r *http.Request) netip.Addr {
+	if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+		parts := strings.Split(xff[len(xff)-1], ",")
+		if a, err := netip.ParseAddr(strings.TrimSpace(parts[len(parts)-1])); err == nil {
+			return a
+		}
+	}
+	a, _ := netip.ParseAddr(strings.TrimSpace(r.Header.Get("X-Real-IP")))
+	return a
 }

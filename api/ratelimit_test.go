@@ -1,9 +1,16 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"net/url"
+	"strings"
 	"testing"
+
+	"motcua/api"
+	"motcua/internal/auth"
 )
 
 // TestFailedLoginsAreLimitedPerAddress: successful logins never count; after 10 wrong
@@ -51,5 +58,44 @@ func TestPublicLookupIsLimitedPerAddress(t *testing.T) {
 		if r.StatusCode != want {
 			t.Errorf("lookup %d: %d, want %d", i+1, r.StatusCode, want)
 		}
+	}
+}
+
+// TestForwardedForCountsOnlyFromTrustedProxies: a client that writes another address in
+// X-Forwarded-For at each try is still limited, unless the header comes from a proxy
+// the configuration trusts; then each named client has its own count.
+func TestForwardedForCountsOnlyFromTrustedProxies(t *testing.T) {
+	login := func(srvURL, forwarded string) int {
+		t.Helper()
+		req, _ := http.NewRequest("POST", srvURL+"/api/v1/auth/login", strings.NewReader(`{"username":"canbo1","password":"sai"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", forwarded)
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		return r.StatusCode
+	}
+	e := newEnv(t, true) // no trusted proxies
+	for i := range 10 {
+		login(e.srv.URL, fmt.Sprintf("203.0.113.%d", i))
+	}
+	if got := login(e.srv.URL, "203.0.113.99"); got != 429 {
+		t.Errorf("an untrusted X-Forwarded-For escaped the limit: %d", got)
+	}
+
+	sessions := &auth.Sessions{Store: e.st}
+	behindProxy := httptest.NewServer(api.New(api.Deps{Store: e.st, Sessions: sessions, Auth: auth.Chain{sessions}, DevLogin: true,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}))
+	defer behindProxy.Close()
+	for range 10 {
+		login(behindProxy.URL, "198.51.100.1")
+	}
+	if got := login(behindProxy.URL, "198.51.100.1"); got != 429 {
+		t.Errorf("the client named by a trusted proxy was not limited: %d", got)
+	}
+	if got := login(behindProxy.URL, "198.51.100.2"); got != 401 {
+		t.Errorf("another client behind the same proxy was limited too: %d", got)
 	}
 }

@@ -13,7 +13,7 @@ import (
 // routes is the whole HTTP surface on one screen.
 func (s *server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.RealIP, s.recoverer, s.logRequests, s.measure, securityHeaders)
+	r.Use(middleware.RequestID, s.realIP, s.recoverer, s.logRequests, s.measure, securityHeaders)
 	r.NotFound(s.optionalActor(http.HandlerFunc(s.notFound)).ServeHTTP)
 	r.MethodNotAllowed(s.methodNotAllowed)
 

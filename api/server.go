@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,6 +64,10 @@ type Deps struct {
 	WorkingTime activities.WorkingTime
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For / X-Real-IP name the
+	// client (for the rate limits and the logs); from anyone else these headers are
+	// ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // server holds the dependencies of the handlers.

@@ -185,7 +185,11 @@ func (a *app) handler(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return api.New(api.Deps{Store: a.store, Catalog: catalog, WorkingTime: wt, Temporal: a.client, Sessions: sessions, Auth: chain, OIDC: oidc, Ready: ready, Metrics: reg,
+	proxies, err := a.cfg.trustedProxies()
+	if err != nil {
+		return nil, &devstack.ConfigError{Msg: err.Error()}
+	}
+	return api.New(api.Deps{TrustedProxies: proxies, Store: a.store, Catalog: catalog, WorkingTime: wt, Temporal: a.client, Sessions: sessions, Auth: chain, OIDC: oidc, Ready: ready, Metrics: reg,
 		Log: a.log, SecureCookies: a.cfg.SecureCookies, DevLogin: a.cfg.DevLogin, VerifyRoots: a.roots}), nil
 }
 

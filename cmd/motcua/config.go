@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strings"
 
@@ -45,6 +46,7 @@ type config struct {
 	SMTPFrom          string // MOTCUA_SMTP_FROM: the sender's address
 	SMTPUsername      string // MOTCUA_SMTP_USERNAME
 	SMTPPassword      string // MOTCUA_SMTP_PASSWORD
+	TrustedProxies    string // MOTCUA_TRUSTED_PROXIES: comma-separated addresses or CIDRs of reverse proxies
 }
 
 // flags declares the flags of a server subcommand on fs with defaults from env.
@@ -87,6 +89,7 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	c.SealCredential, c.SealPIN = get("MOTCUA_SEAL_CREDENTIAL", "G09-seal"), get("MOTCUA_SEAL_PIN", "123456")
 	c.SMTPAddr, c.SMTPFrom = env.Getenv("MOTCUA_SMTP_ADDR"), get("MOTCUA_SMTP_FROM", "Bộ phận Một cửa Bộ Nội vụ <motcua@localhost>")
 	c.SMTPUsername, c.SMTPPassword = env.Getenv("MOTCUA_SMTP_USERNAME"), env.Getenv("MOTCUA_SMTP_PASSWORD")
+	c.TrustedProxies = env.Getenv("MOTCUA_TRUSTED_PROXIES")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", getBool("MOTCUA_SEED_DEMO", devDefaults), "create the demo units and accounts (env MOTCUA_SEED_DEMO)")
 }
 
@@ -130,4 +133,26 @@ func (c *config) logger(w io.Writer) (*slog.Logger, error) {
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
 	return slog.New(slog.NewJSONHandler(w, opts)), nil
+}
+
+// trustedProxies parses MOTCUA_TRUSTED_PROXIES: addresses ("10.0.0.5") or networks
+// ("10.0.0.0/8"), comma-separated.
+func (c *config) trustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("MOTCUA_TRUSTED_PROXIES: %q is neither an address nor a network (CIDR)", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
