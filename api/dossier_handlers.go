@@ -6,7 +6,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -270,13 +272,21 @@ type BatchResult struct {
 // actBatch takes one decision for several dossiers, one after another. It stops at a
 // refused PIN or permission: trying the same wrong PIN on the rest would lock the
 // signer's credential.
-func (s *server) actBatch(r *http.Request, a motcua.Actor, req batchRequest) ([]BatchResult, error) {
-	if len(req.Codes) == 0 || len(req.Codes) > 50 {
+func (s *server) actBatch(ctx context.Context, a motcua.Actor, req batchRequest) ([]BatchResult, error) {
+	// A code chosen twice is decided once: the second would replay the first's answer
+	// and be counted twice.
+	var codes []motcua.DossierCode
+	for _, c := range req.Codes {
+		if !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
+	}
+	if len(codes) == 0 || len(codes) > 50 {
 		return nil, &motcua.Error{Code: motcua.EINVALID, Field: "codes", Message: "Hãy chọn từ 1 đến 50 hồ sơ."}
 	}
-	out := make([]BatchResult, 0, len(req.Codes))
+	out := make([]BatchResult, 0, len(codes))
 	stopped := false
-	for _, code := range req.Codes {
+	for _, code := range codes {
 		if stopped {
 			out = append(out, BatchResult{Code: code, Error: &problem{Code: "skipped", Status: http.StatusConflict,
 				Title: "Chưa thực hiện vì hồ sơ trước đó bị từ chối."}})
@@ -286,7 +296,7 @@ func (s *server) actBatch(r *http.Request, a motcua.Actor, req batchRequest) ([]
 		if one.RequestID != "" {
 			one.RequestID += "/" + string(code)
 		}
-		st, err := s.act(r.Context(), a, code, one)
+		st, err := s.act(ctx, a, code, one)
 		if err != nil {
 			c := motcua.ErrorCode(err)
 			out = append(out, BatchResult{Code: code, Error: &problem{Code: c, Status: statusOf(c), Title: motcua.ErrorMessage(err)}})
@@ -307,7 +317,7 @@ func (s *server) handleBatchAction() http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
-		res, err := s.actBatch(r, a, req)
+		res, err := s.actBatch(r.Context(), a, req)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -317,8 +327,7 @@ func (s *server) handleBatchAction() http.HandlerFunc {
 }
 
 // inboxFilter reads the inbox's query parameters.
-func (s *server) inboxFilter(r *http.Request, a motcua.Actor) (store.InboxFilter, error) {
-	q := r.URL.Query()
+func (s *server) inboxFilter(q url.Values, a motcua.Actor) (store.InboxFilter, error) {
 	now := s.Now()
 	f := store.InboxFilter{UnitPath: a.UnitPath, Status: motcua.Status(q.Get("status")), Procedure: q.Get("procedure"),
 		Bucket: q.Get("bucket"), Now: now, Soon: s.soon(now)}
@@ -355,7 +364,17 @@ func (s *server) soon(now time.Time) time.Time {
 	return s.WorkingTime.Due(now, 8*60, nil)
 }
 
-func parseDay(v string) (time.Time, error) { return time.ParseInLocation("2006-01-02", v, ict) }
+// parseDay reads a day as the API writes it (2026-12-24) or as people do (24/12/2026),
+// in Vietnam time.
+func parseDay(v string) (time.Time, error) {
+	t, err := time.ParseInLocation("2006-01-02", v, ict)
+	if err != nil {
+		if t2, err2 := time.ParseInLocation("02/01/2006", v, ict); err2 == nil {
+			return t2, nil
+		}
+	}
+	return t, err
+}
 
 func intParam(v string, def, lo, hi int, name string) (int, error) {
 	if v == "" {
@@ -373,7 +392,7 @@ func intParam(v string, def, lo, hi int, name string) (int, error) {
 func (s *server) handleInbox() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := actorFrom(r.Context())
-		f, err := s.inboxFilter(r, a)
+		f, err := s.inboxFilter(r.URL.Query(), a)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -417,8 +436,7 @@ func (s *server) handleSigningQueue() http.HandlerFunc {
 
 // statsFilter reads the statistics' query parameters: by, from, to (days, Vietnam
 // time, to inclusive), procedure. The default period is the current month.
-func (s *server) statsFilter(r *http.Request, a motcua.Actor) (store.StatsFilter, error) {
-	q := r.URL.Query()
+func (s *server) statsFilter(q url.Values, a motcua.Actor) (store.StatsFilter, error) {
 	now := s.Now()
 	l := now.In(ict)
 	f := store.StatsFilter{UnitPath: a.UnitPath, Now: now, By: q.Get("by"), Procedure: q.Get("procedure"),
@@ -452,7 +470,7 @@ func (s *server) statsFilter(r *http.Request, a motcua.Actor) (store.StatsFilter
 func (s *server) handleStats() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := actorFrom(r.Context())
-		f, err := s.statsFilter(r, a)
+		f, err := s.statsFilter(r.URL.Query(), a)
 		if err != nil {
 			s.writeError(w, r, err)
 			return

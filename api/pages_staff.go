@@ -43,16 +43,6 @@ func (s *server) staffPages(r chi.Router) {
 	r.Group(s.adminPages)
 }
 
-// withQuery is r with another query string, for the services that read their
-// parameters from a request (the inbox's and the statistics' filters).
-func withQuery(r *http.Request, q url.Values) *http.Request {
-	r2 := r.WithContext(r.Context())
-	u := *r.URL
-	u.RawQuery = q.Encode()
-	r2.URL = &u
-	return r2
-}
-
 // errorsOf turns a service's error into the error summary's entry, linking it to the
 // input named by ids[the error's field], if any.
 func errorsOf(err error, ids map[string]string) []pageError {
@@ -149,7 +139,7 @@ func (s *server) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inbox
 	for _, b := range []string{store.BucketOverdue, store.BucketDueSoon, store.BucketOnTime} {
 		v.Buckets = append(v.Buckets, selectOption{Value: b, Label: bucketLabels[b], Selected: b == v.Bucket})
 	}
-	f, err := s.inboxFilter(withQuery(r, kept), a)
+	f, err := s.inboxFilter(kept, a)
 	if err != nil {
 		if motcua.ErrorCode(err) == motcua.EINVALID {
 			return v, errorsOf(err, inboxIDs), nil
@@ -729,7 +719,7 @@ func (s *server) pageSigningQueue() http.HandlerFunc {
 			if len(rid) > 64 {
 				rid = ""
 			}
-			res, err := s.actBatch(r, a, batchRequest{Codes: codes,
+			res, err := s.actBatch(r.Context(), a, batchRequest{Codes: codes,
 				actionRequest: actionRequest{Action: workflows.UpdateSign, PIN: r.PostFormValue("pin"), RequestID: rid}})
 			if err != nil {
 				if !shownError(err) {

@@ -222,7 +222,7 @@ func (s *server) pageStats() http.HandlerFunc {
 		}
 		d := s.page(r, "Thống kê tình hình giải quyết hồ sơ")
 		sv := statsView{From: q.Get("from"), To: q.Get("to")}
-		f, err := s.statsFilter(withQuery(r, q), a)
+		f, err := s.statsFilter(q, a)
 		if err != nil {
 			if motcua.ErrorCode(err) != motcua.EINVALID {
 				s.showError(w, r, err)
