@@ -175,6 +175,31 @@ func submitThroughPages(t *testing.T, s *site, tab *browsertest.Tab, p *forms.Pr
 		checkPage(t, tab, "procedure")
 	}
 	tab.Submit("a.start")
+	fillThroughPages(t, tab, p, shots)
+	if shots {
+		checkPage(t, tab, "check-answers")
+		// "Sửa" beside an answer of the last section goes back to that part of the form.
+		last := p.Form.Sections[len(p.Form.Sections)-1]
+		href := tab.Attr(fmt.Sprintf(`a[href$="#%s"]`, idOf("/"+last.Fields[0].Key)), "href")
+		if want := fmt.Sprintf("?muc=%d#", len(p.Form.Sections)); !strings.Contains(href, want) {
+			t.Errorf("the change link of %s is %q, want the part %s", last.Fields[0].Key, href, want)
+		}
+	}
+	tab.Submit("form button[type=submit]:not(.link)")
+	code := motcua.DossierCode(strings.TrimSpace(tab.Text("#ma-ho-so")))
+	if _, _, _, err := motcua.ParseDossierCode(string(code)); err != nil {
+		t.Fatalf("confirmation shows no dossier code: %v\n%s", err, tab.Body())
+	}
+	if shots {
+		checkPage(t, tab, "submitted")
+	}
+	return code
+}
+
+// fillThroughPages fills the e-form, from the page the tab shows, with the catalog's
+// sample and goes on to the check-your-answers page.
+func fillThroughPages(t *testing.T, tab *browsertest.Tab, p *forms.Procedure, shots bool) {
+	t.Helper()
 	data := sample(t, p)
 	// A long form comes one section a page; each page is filled, the first is also saved
 	// as a draft on the way, and "Tiếp tục" goes on until the check page.
@@ -206,24 +231,55 @@ func submitThroughPages(t *testing.T, s *site, tab *browsertest.Tab, p *forms.Pr
 	if !strings.HasSuffix(strings.TrimRight(tab.URL(), "/"), "/kiem-tra") {
 		t.Fatalf("the valid form did not go on to the check page: %s\n%s", tab.URL(), tab.Body())
 	}
-	if shots {
-		checkPage(t, tab, "check-answers")
-		// "Sửa" beside an answer of the last section goes back to that part of the form.
-		last := p.Form.Sections[len(p.Form.Sections)-1]
-		href := tab.Attr(fmt.Sprintf(`a[href$="#%s"]`, idOf("/"+last.Fields[0].Key)), "href")
-		if want := fmt.Sprintf("?muc=%d#", len(p.Form.Sections)); !strings.Contains(href, want) {
-			t.Errorf("the change link of %s is %q, want the part %s", last.Fields[0].Key, href, want)
+}
+
+// TestAFileRefusedAtSubmissionIsShownOnItsField: a PDF where the component takes only
+// photos passes the form's pages (their check is the form's) but not the submission;
+// the citizen is shown the part holding that field, the error linked to it, corrects
+// it, and submits. No dossier is made by the refused attempt.
+func TestAFileRefusedAtSubmissionIsShownOnItsField(t *testing.T) {
+	s := startSite(t)
+	tab := s.login(t, "congdan1")
+	p := procedure(t, s.Stack, "G09.CVTLT.02") // fileAnh: a photo (JPEG or PNG)
+	tab.Go("/thu-tuc/" + p.Code + "/nop")
+	fillThroughPages(t, tab, p, false)
+	last := len(p.Form.Sections)
+	tab.Go(fmt.Sprintf("/thu-tuc/%s/nop?muc=%d", p.Code, last))
+	// Take the photos off: untick each one the page lists.
+	untickAll := func() {
+		for tab.Count(`input[type=checkbox][name="/fileAnh"]:checked`) > 0 {
+			tab.Click(`input[type=checkbox][name="/fileAnh"]:checked`)
 		}
 	}
+	untickAll()
+	pdf := filepath.Join(t.TempDir(), "anh.pdf")
+	if err := os.WriteFile(pdf, stacktest.SamplePDF("not a photo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tab.Upload("#f-fileAnh", pdf)
+	tab.Submit(`button[name=action][value=continue]`)
+	tab.Submit("form button[type=submit]:not(.link)") // "Nộp hồ sơ"
+	if tab.Status() != 422 || !tab.Has(`.error-summary a[href="#f-fileAnh"]`) || !tab.Has("#f-fileAnh-error") {
+		t.Fatalf("the refused photo is not shown on its field: %d %s", tab.Status(), tab.Body())
+	}
+	if got := tab.Text("#phan"); got != fmt.Sprintf("Phần %d trên %d", last, last) {
+		t.Errorf("shown on %q, want the last part", got)
+	}
+	var n int
+	if err := s.Store.Pool().QueryRow(t.Context(), `SELECT count(*) FROM submissions`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d submissions stored by the refused attempt (%v)", n, err)
+	}
+	untickAll()
+	png := filepath.Join(t.TempDir(), "anh.png")
+	if err := os.WriteFile(png, stacktest.SamplePNG(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tab.Upload("#f-fileAnh", png)
+	tab.Submit(`button[name=action][value=continue]`)
 	tab.Submit("form button[type=submit]:not(.link)")
-	code := motcua.DossierCode(strings.TrimSpace(tab.Text("#ma-ho-so")))
-	if _, _, _, err := motcua.ParseDossierCode(string(code)); err != nil {
-		t.Fatalf("confirmation shows no dossier code: %v\n%s", err, tab.Body())
+	if !tab.Has("#ma-ho-so") {
+		t.Fatalf("the corrected form was not submitted: %d %s\n%s", tab.Status(), tab.URL(), tab.Body())
 	}
-	if shots {
-		checkPage(t, tab, "submitted")
-	}
-	return code
 }
 
 // TestCitizenSubmitsThroughThePages: a citizen submits dossiers of two procedures
@@ -241,6 +297,25 @@ func TestCitizenSubmitsThroughThePages(t *testing.T) {
 		}
 		codes = append(codes, c)
 	}
+	// The public lookup: the code and the applicant's ID number find the dossier, for
+	// anyone; another value written in the form (the applicant's name) finds nothing.
+	p0 := procedure(t, s.Stack, "G09.CVTLT.02")
+	idNumber := fmt.Sprint(sample(t, p0)["idNumber"])
+	anyone := s.browser.NewTab(t)
+	anyone.Go("/tra-cuu")
+	anyone.Type("#code", string(codes[0]))
+	anyone.Type("#id_number", idNumber)
+	anyone.Submit(`form[action="/tra-cuu"] button[type=submit]`)
+	if got := anyone.Body(); anyone.Status() != 200 || !strings.Contains(got, "Kết quả tra cứu") || !strings.Contains(got, p0.Name) {
+		t.Errorf("lookup by code and ID number: %d %s", anyone.Status(), got)
+	}
+	checkPage(t, anyone, "lookup")
+	anyone.Type("#id_number", fmt.Sprint(sample(t, p0)["fullName"]))
+	anyone.Submit(`form[action="/tra-cuu"] button[type=submit]`)
+	if anyone.Status() != 422 || strings.Contains(anyone.Body(), "Kết quả tra cứu") {
+		t.Errorf("lookup by the applicant's name: %d %s", anyone.Status(), anyone.Body())
+	}
+
 	tab.Go("/ho-so")
 	body := tab.Body()
 	for _, c := range codes {

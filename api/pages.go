@@ -270,7 +270,11 @@ func (s *server) handleHome() http.HandlerFunc {
 
 // localPath keeps a ?next= target on this site.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	// Browsers drop tabs and newlines from URLs and read a backslash as a slash, so
+	// "/\t/evil.example" would lead off the site: refuse any of them.
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
+		strings.ContainsAny(p, "\\\t\r\n") {
 		return "/"
 	}
 	return p

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -227,8 +228,11 @@ func (s *server) pageForm() http.HandlerFunc {
 					s.showError(w, r, err)
 					return
 				}
-				http.Redirect(w, r, formURL(p, part, "ok=draft"), http.StatusSeeOther)
-				return
+				if len(pf.UploadErrors) == 0 {
+					http.Redirect(w, r, formURL(p, part, "ok=draft"), http.StatusSeeOther)
+					return
+				}
+				// Saved, but a file was refused: say which, on the page.
 			default:
 				_, errs = p.ValidateMap(data)
 				if part > 0 {
@@ -309,8 +313,10 @@ func (s *server) pageCheck() http.HandlerFunc {
 			if err != nil {
 				var fe fieldErrors
 				if errors.As(err, &fe) {
-					// The form became invalid (a new version, a file gone): back to it.
-					http.Redirect(w, r, formURL(p, firstPart(p.Form, fe), ""), http.StatusSeeOther)
+					// The answers are refused at submission (a file of the wrong type for
+					// its component, a file gone, a new version): show them on the part of
+					// the form holding the first error.
+					s.showFormErrors(w, r, a, p, draft.Data, fe)
 					return
 				}
 				s.showError(w, r, err)
@@ -336,6 +342,50 @@ func (s *server) pageCheck() http.HandlerFunc {
 		d.Data = cp
 		s.show(w, http.StatusOK, "check", d)
 	}
+}
+
+// showFormErrors shows the part of the form holding the first of errs, with them all in
+// the error summary (linked to their inputs where that part has them).
+func (s *server) showFormErrors(w http.ResponseWriter, r *http.Request, a motcua.Actor, p *forms.Procedure,
+	data map[string]any, errs []forms.FieldError) {
+	// The submission names a refused file by its ID: point at the field holding it.
+	at := filePaths(p.Form, data)
+	errs = slices.Clone(errs)
+	for i, e := range errs {
+		if id, ok := strings.CutPrefix(e.Path, "/files/"); ok && at[id] != "" {
+			errs[i].Path = at[id]
+		}
+	}
+	part := firstPart(p.Form, errs)
+	all := parts(p.Form)
+	shown := p.Form
+	if part > 0 {
+		shown.Sections = all[part-1]
+	}
+	pe := pageErrors(errs)
+	for i, e := range errs {
+		if !hasField(shown, e.Path) {
+			pe[i].Field = ""
+		}
+	}
+	d := s.page(r, p.Name)
+	d.Errors = pe
+	d.Data = formPage{Procedure: p, Part: part, Parts: len(all), Action: formURL(p, part, ""),
+		Sections: formView(shown, data, errs, s.filesOf(r.Context(), a, p.Form, data), nil)}
+	s.show(w, http.StatusUnprocessableEntity, "form", d)
+}
+
+// hasField reports whether the value at a JSON pointer belongs to a field of f.
+func hasField(f forms.Form, path string) bool {
+	key, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	for _, sec := range f.Sections {
+		for _, fd := range sec.Fields {
+			if fd.Key == key {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // firstPart is the page of the form to go back to for errs: the part of the first
@@ -478,6 +528,8 @@ type myDossierPage struct {
 	// Notifications are what the applicant was told about this dossier (the outbox;
 	// e-mailed too when mail is configured).
 	Notifications []store.Notification
+	// RequestID names the supplement form's answer, so a double click sends it once.
+	RequestID string
 }
 
 func (s *server) myDossierData(r *http.Request, a motcua.Actor, code motcua.DossierCode) (myDossierPage, error) {
@@ -485,9 +537,9 @@ func (s *server) myDossierData(r *http.Request, a motcua.Actor, code motcua.Doss
 	if err != nil {
 		return myDossierPage{}, err
 	}
-	mp := myDossierPage{Dossier: dd, Owner: v.ApplicantID == a.UserID}
+	mp := myDossierPage{Dossier: dd, Owner: v.ApplicantID == a.UserID, RequestID: newRequestID()}
 	mp.Procedure, _ = s.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
-	mp.CanSupply = mp.Owner && dd.Status == motcua.StatusSupplementRequested
+	mp.CanSupply = mp.Owner && mp.Procedure != nil && dd.Status == motcua.StatusSupplementRequested
 	mp.CanWithdraw = mp.Owner && slices.Contains([]motcua.Status{motcua.StatusSubmitted, motcua.StatusReceived,
 		motcua.StatusInReview, motcua.StatusSupplementRequested}, dd.Status)
 	if mp.Owner {
@@ -526,7 +578,7 @@ func (s *server) pageSupplement() http.HandlerFunc {
 		var req SupplementRequest
 		var errs []pageError
 		req.Note = r.PostFormValue("note")
-		req.RequestID = r.PostFormValue("request_id")
+		req.RequestID = r.PostFormValue("requestId")
 		if r.MultipartForm != nil {
 			comp := r.PostFormValue("component")
 			for _, fh := range r.MultipartForm.File["files"] {
@@ -609,6 +661,11 @@ func (s *server) pageLookup() http.HandlerFunc {
 					d.Errors = append(d.Errors, pageError{Field: "id_number", Message: "Hãy nhập số định danh cá nhân của người nộp."})
 				}
 				status = http.StatusUnprocessableEntity
+			case !validIDNumber(lp.IDNumber, s.Now()):
+				// Only a personal ID number finds a dossier: any other value written in a
+				// form (a name, a province, a choice) would let a stranger read statuses.
+				d.Errors = append(d.Errors, pageError{Field: "id_number", Message: "Số định danh cá nhân phải gồm đúng 12 chữ số, như trên căn cước."})
+				status = http.StatusUnprocessableEntity
 			default:
 				lp.Searched = true
 				found, err := s.Store.LookupDossier(r.Context(), motcua.DossierCode(lp.Code), lp.IDNumber)
@@ -626,6 +683,12 @@ func (s *server) pageLookup() http.HandlerFunc {
 		d.Data = lp
 		s.show(w, status, "lookup", d)
 	}
+}
+
+// validIDNumber reports whether v is a personal identification number (CCCD).
+func validIDNumber(v string, now time.Time) bool {
+	_, err := forms.ParseCCCD(v, now)
+	return err == nil
 }
 
 // verifyPage shows the report of a PDF's signatures: one uploaded, or one of ours

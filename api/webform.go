@@ -250,22 +250,7 @@ func (s *server) readValue(r *http.Request, a motcua.Actor, fd forms.Field, path
 			return false, true
 		}
 		return nil, false
-	case forms.KindNumber, forms.KindMoney:
-		v := strings.TrimSpace(r.PostFormValue(path))
-		if v == "" {
-			return nil, false
-		}
-		clean := v
-		if fd.Kind == forms.KindMoney {
-			clean = strings.NewReplacer(".", "", ",", "", " ", "", "đ", "").Replace(v)
-		} else {
-			clean = strings.Replace(v, ",", ".", 1)
-		}
-		if n, err := strconv.ParseFloat(clean, 64); err == nil {
-			return n, true
-		}
-		return v, true // the validator says it is not a number, in words
-	default:
+	default: // text; numbers and amounts too, which the validator reads ("5.000.000 đồng")
 		v := strings.TrimSpace(r.PostFormValue(path))
 		return v, v != ""
 	}
@@ -321,6 +306,34 @@ func pageErrors(errs []forms.FieldError) []pageError {
 			id = fieldID(e.Path)
 		}
 		out = append(out, pageError{Field: id, Message: e.Message})
+	}
+	return out
+}
+
+// filePaths maps each file ID in data to the JSON pointer of the file field holding it.
+func filePaths(f forms.Form, data map[string]any) map[string]string {
+	out := map[string]string{}
+	var walk func(fs []forms.Field, m map[string]any, prefix string)
+	walk = func(fs []forms.Field, m map[string]any, prefix string) {
+		for _, fd := range fs {
+			path := prefix + "/" + fd.Key
+			switch fd.Kind {
+			case forms.KindFile:
+				for _, id := range asStrings(m[fd.Key]) {
+					out[id] = path
+				}
+			case forms.KindGroup:
+				items, _ := m[fd.Key].([]any)
+				for i, it := range items {
+					if im, ok := it.(map[string]any); ok {
+						walk(fd.Fields, im, fmt.Sprintf("%s/%d", path, i))
+					}
+				}
+			}
+		}
+	}
+	for _, sec := range f.Sections {
+		walk(sec.Fields, data, "")
 	}
 	return out
 }

@@ -117,7 +117,10 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("SMTP end of message: %w", err)
 	}
-	return c.Quit()
+	// The server has taken the message: a failed goodbye must not make the caller send
+	// it again.
+	_ = c.Quit()
+	return nil
 }
 
 // format writes the message: UTF-8, the subject and names encoded for headers, the body

@@ -21,7 +21,8 @@ type Draft struct {
 }
 
 // SaveDraft keeps data as userID's draft of procedure, replacing an earlier one, and
-// returns it with its token (kept across saves).
+// returns it with its token. The token changes when the data does, so a check page
+// showing older answers cannot submit newer ones the citizen has not reviewed.
 func (s *Store) SaveDraft(ctx context.Context, userID int64, procedure string, data map[string]any) (Draft, error) {
 	b, err := json.Marshal(data)
 	if err != nil {
@@ -29,7 +30,8 @@ func (s *Store) SaveDraft(ctx context.Context, userID int64, procedure string, d
 	}
 	d := Draft{UserID: userID, ProcedureCode: procedure, Data: data}
 	err = s.pool.QueryRow(ctx, `INSERT INTO drafts (user_id, procedure_code, data, token) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (user_id, procedure_code) DO UPDATE SET data = EXCLUDED.data, updated_at = now()
+		ON CONFLICT (user_id, procedure_code) DO UPDATE SET data = EXCLUDED.data, updated_at = now(),
+			token = CASE WHEN drafts.data = EXCLUDED.data THEN drafts.token ELSE EXCLUDED.token END
 		RETURNING token, updated_at`, userID, procedure, b, "draft-"+randomToken()).Scan(&d.Token, &d.UpdatedAt)
 	if err != nil {
 		return Draft{}, fmt.Errorf("save draft of %s: %w", procedure, err)

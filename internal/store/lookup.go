@@ -18,7 +18,7 @@ import (
 // which codes exist.
 func (s *Store) LookupDossier(ctx context.Context, code motcua.DossierCode, idNumber string) (DossierSummary, error) {
 	notFound := motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy hồ sơ với mã và số định danh đã nhập. Hãy kiểm tra lại cả hai.")
-	if _, _, _, err := motcua.ParseDossierCode(string(code)); err != nil || len(idNumber) > 20 {
+	if _, _, _, err := motcua.ParseDossierCode(string(code)); err != nil || !twelveDigits(idNumber) {
 		return DossierSummary{}, notFound
 	}
 	var d DossierSummary
@@ -83,4 +83,18 @@ func cutLast(s, sep string) (before, after string, ok bool) {
 		return s, "", false
 	}
 	return s[:i], s[i+len(sep):], true
+}
+
+// twelveDigits: only a personal ID number (12 digits) may find a dossier; any other
+// value written in its form would let a stranger read its status.
+func twelveDigits(v string) bool {
+	if len(v) != 12 {
+		return false
+	}
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
