@@ -342,7 +342,7 @@ func (s *server) inboxFilter(q url.Values, a motcua.Actor) (store.InboxFilter, e
 	if v := q.Get("dueBefore"); v != "" {
 		t, err := parseDay(v)
 		if err != nil {
-			return f, &motcua.Error{Code: motcua.EINVALID, Field: "dueBefore", Message: "Ngày lọc phải có dạng YYYY-MM-DD.", Err: err}
+			return f, &motcua.Error{Code: motcua.EINVALID, Field: "dueBefore", Message: "Ngày lọc phải là một ngày có thật, dạng dd/mm/yyyy hoặc YYYY-MM-DD.", Err: err}
 		}
 		f.DueBefore = t.AddDate(0, 0, 1)
 	}
@@ -450,14 +450,14 @@ func (s *server) statsFilter(q url.Values, a motcua.Actor) (store.StatsFilter, e
 	if v := q.Get("from"); v != "" {
 		t, err := parseDay(v)
 		if err != nil {
-			return f, &motcua.Error{Code: motcua.EINVALID, Field: "from", Message: "Ngày bắt đầu phải có dạng YYYY-MM-DD.", Err: err}
+			return f, &motcua.Error{Code: motcua.EINVALID, Field: "from", Message: "Ngày bắt đầu phải là một ngày có thật, dạng dd/mm/yyyy hoặc YYYY-MM-DD.", Err: err}
 		}
 		f.From = t
 	}
 	if v := q.Get("to"); v != "" {
 		t, err := parseDay(v)
 		if err != nil {
-			return f, &motcua.Error{Code: motcua.EINVALID, Field: "to", Message: "Ngày kết thúc phải có dạng YYYY-MM-DD.", Err: err}
+			return f, &motcua.Error{Code: motcua.EINVALID, Field: "to", Message: "Ngày kết thúc phải là một ngày có thật, dạng dd/mm/yyyy hoặc YYYY-MM-DD.", Err: err}
 		}
 		f.To = t.AddDate(0, 0, 1)
 	}

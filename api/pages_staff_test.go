@@ -328,7 +328,10 @@ func TestClerkWorksADossierFromTheInboxPages(t *testing.T) {
 			t.Errorf("the %s filter and a dossier in %s", b, bucket)
 		}
 	}
-	if bad := clerk.get("/can-bo/viec?dueBefore=23/11/2026"); bad.Status != 422 || !strings.Contains(errorSummary(bad), "YYYY-MM-DD") {
+	if ok := clerk.get("/can-bo/viec?dueBefore=31/12/2099"); ok.Status != 200 || !strings.Contains(ok.Body, string(code)) {
+		t.Errorf("a day written dd/mm/yyyy: %d", ok.Status)
+	}
+	if bad := clerk.get("/can-bo/viec?dueBefore=31/02/2026"); bad.Status != 422 || !strings.Contains(errorSummary(bad), "YYYY-MM-DD") {
 		t.Errorf("a bad filter: %d %q", bad.Status, errorSummary(bad))
 	} else if links := summaryLinks(t, bad); len(links) != 1 || links[0] != "dueBefore" {
 		t.Errorf("a bad filter's error links to %v", links)
