@@ -31,6 +31,9 @@ type problemField struct {
 // HTTP layer's own: the domain has no notion of request rates.
 const ETOOMANY = "too_many_requests"
 
+// ETOOLARGE is the code of a request body over its limit (HTTP 413).
+const ETOOLARGE = "too_large"
+
 // statusOf maps a motcua error code to an HTTP status, in one place.
 func statusOf(code string) int {
 	switch code {
@@ -48,6 +51,8 @@ func statusOf(code string) int {
 		return http.StatusServiceUnavailable
 	case ETOOMANY:
 		return http.StatusTooManyRequests
+	case ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }

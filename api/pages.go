@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -198,6 +199,8 @@ func (s *server) showError(w http.ResponseWriter, r *http.Request, err error) {
 		e.Heading = "Thông tin chưa hợp lệ"
 	case http.StatusServiceUnavailable:
 		e.Heading = "Hệ thống đang bận"
+	case http.StatusRequestEntityTooLarge:
+		e.Heading = "Dữ liệu gửi lên quá lớn"
 	default:
 		e.Heading = "Đã có lỗi xảy ra"
 	}
@@ -473,12 +476,20 @@ func labelOr(m map[string]string, k string) string {
 // parsePageForm reads a page's posted form, URL-encoded or multipart (files beyond
 // 8 MB in all wait on disk until the request ends).
 func parsePageForm(r *http.Request) error {
-	err := r.ParseMultipartForm(8 << 20)
-	if errors.Is(err, http.ErrNotMultipart) {
-		err = r.ParseForm()
+	// ParseForm first: ParseMultipartForm keeps its error to itself for a form that is
+	// not multipart, and a truncated form would then be read as if whole.
+	err := r.ParseForm()
+	if err == nil {
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+			err = r.ParseMultipartForm(8 << 20)
+		}
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return &motcua.Error{Code: ETOOLARGE, Message: fmt.Sprintf("Dữ liệu gửi lên quá lớn: tối đa %d MB cho một lần gửi.", tooBig.Limit>>20), Err: err}
 	}
 	if err != nil {
-		return &motcua.Error{Code: motcua.EINVALID, Message: "Dữ liệu gửi lên quá lớn hoặc bị lỗi (mỗi tệp tối đa 20 MB, tất cả tối đa 80 MB).", Err: err}
+		return &motcua.Error{Code: motcua.EINVALID, Message: "Dữ liệu gửi lên bị lỗi, không đọc được. Vui lòng tải lại trang và gửi lại.", Err: err}
 	}
 	return nil
 }

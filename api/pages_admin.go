@@ -267,11 +267,12 @@ func (s *server) pageAdminUsers() http.HandlerFunc {
 		if !rolesOK || len(roles) == 0 {
 			errs = append(errs, pageError{Field: "user-role-" + string(staffRoles[0]), Message: "Vui lòng chọn ít nhất một vai trò."})
 		}
-		if utf8.RuneCountInString(password) < minPassword {
+		if utf8.RuneCountInString(strings.TrimSpace(password)) < minPassword {
 			errs = append(errs, pageError{Field: "user-password",
-				Message: fmt.Sprintf("Mật khẩu tạm thời phải có ít nhất %d ký tự.", minPassword)})
-		} else if len(password) > 72 {
-			errs = append(errs, pageError{Field: "user-password", Message: "Mật khẩu tạm thời không quá 72 ký tự."})
+				Message: fmt.Sprintf("Mật khẩu tạm thời phải có ít nhất %d ký tự khác khoảng trắng.", minPassword)})
+		} else if len(password) > 72 { // bcrypt reads 72 bytes; a Vietnamese letter takes 2 or 3
+			errs = append(errs, pageError{Field: "user-password",
+				Message: "Mật khẩu tạm thời quá dài: tối đa 72 byte (chữ có dấu tính 2–3 byte), khoảng 24–72 ký tự."})
 		}
 		if len(errs) == 0 {
 			_, err := s.Store.CreateUserAudited(r.Context(), a.UserID,

@@ -706,13 +706,15 @@ func (s *server) pageVerify() http.HandlerFunc {
 		vp := verifyPage{Code: strings.TrimSpace(r.URL.Query().Get("ma"))}
 		status := http.StatusOK
 		var data []byte
+		// Every verification reads and checks a whole PDF: each counts, by file or by code.
+		if (r.Method == http.MethodPost || vp.Code != "") && !s.verifyLimit.allow(clientIP(r)) {
+			d.Errors = []pageError{{Message: "Bạn đã xác thực quá nhiều lần. Vui lòng chờ một phút rồi thử lại."}}
+			d.Data = vp
+			s.show(w, http.StatusTooManyRequests, "verify", d)
+			return
+		}
 		switch {
 		case r.Method == http.MethodPost:
-			if !s.lookupLimit.allow(clientIP(r)) {
-				d.Errors = []pageError{{Message: "Bạn đã xác thực quá nhiều lần. Vui lòng chờ một phút rồi thử lại."}}
-				status = http.StatusTooManyRequests
-				break
-			}
 			r.Body = http.MaxBytesReader(w, r.Body, maxVerifySize+multipartSlack)
 			b, err := readVerifyBody(r)
 			if err != nil {

@@ -1,6 +1,13 @@
 package api
 
-import "testing"
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"motcua"
+)
 
 // TestLocalPathKeepsRedirectsOnTheSite: the login form's ?next= only ever leads to a
 // page of this site, whatever browsers make of odd characters.
@@ -20,5 +27,24 @@ func TestLocalPathKeepsRedirectsOnTheSite(t *testing.T) {
 		if got := localPath(tc.in); got != tc.want {
 			t.Errorf("localPath(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestAPagePostOverItsLimitIs413: a page's form over the size it may have is refused
+// as too large (413), saying the limit, not as malformed.
+func TestAPagePostOverItsLimitIs413(t *testing.T) {
+	body := strings.NewReader("note=" + strings.Repeat("a", 2<<20))
+	r := httptest.NewRequest("POST", "/can-bo/ho-so/x/xu-ly", body)
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, 1<<20)
+	err := parsePageForm(r)
+	if code := motcua.ErrorCode(err); code != ETOOLARGE || statusOf(code) != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(motcua.ErrorMessage(err), "tối đa 1 MB") {
+		t.Errorf("over the limit: %v (%s)", err, code)
+	}
+	ok := httptest.NewRequest("POST", "/x", strings.NewReader("note=ngắn"))
+	ok.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if err := parsePageForm(ok); err != nil || ok.PostFormValue("note") != "ngắn" {
+		t.Errorf("a small form: %v", err)
 	}
 }

@@ -46,7 +46,7 @@ func TestFailedLoginsAreLimitedPerAddress(t *testing.T) {
 func TestPublicLookupIsLimitedPerAddress(t *testing.T) {
 	e := newEnv(t, true)
 	for i := range 21 {
-		r, err := http.PostForm(e.srv.URL+"/tra-cuu", url.Values{"code": {"000.00.01.G09-261123-0001"}, "id_number": {"001090000001"}})
+		r, err := http.PostForm(e.srv.URL+"/tra-cuu", url.Values{"code": {"000.00.01.G09-261123-0001"}, "id_number": {"001085012345"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,5 +97,33 @@ func TestForwardedForCountsOnlyFromTrustedProxies(t *testing.T) {
 	}
 	if got := login(behindProxy.URL, "198.51.100.2"); got != 401 {
 		t.Errorf("another client behind the same proxy was limited too: %d", got)
+	}
+}
+
+// TestVerificationIsLimitedPerAddress: 30 verifications a minute per address, by QR
+// code as by upload, counted apart from lookups.
+func TestVerificationIsLimitedPerAddress(t *testing.T) {
+	e := newEnv(t, true)
+	for i := range 31 {
+		r, err := http.Get(e.srv.URL + "/tra-cuu/xac-thuc?ma=000.00.01.G09-261123-0001-result-9")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		want := http.StatusNotFound
+		if i == 30 {
+			want = http.StatusTooManyRequests
+		}
+		if r.StatusCode != want {
+			t.Errorf("verification %d: %d, want %d", i+1, r.StatusCode, want)
+		}
+	}
+	r, err := http.PostForm(e.srv.URL+"/tra-cuu", url.Values{"code": {"000.00.01.G09-261123-0001"}, "id_number": {"001085012345"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusNotFound {
+		t.Errorf("a lookup after 30 verifications: %d, want 404 (its own limit)", r.StatusCode)
 	}
 }

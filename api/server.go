@@ -77,7 +77,7 @@ type server struct {
 	pages   pageSet
 	// Rate limits per client address: failed password logins, and the public lookup that
 	// answers whether a dossier code and an ID number belong together.
-	loginLimit, lookupLimit *rateLimit
+	loginLimit, lookupLimit, verifyLimit *rateLimit
 }
 
 // New returns the HTTP handler of motcua.
@@ -98,6 +98,7 @@ func New(d Deps) http.Handler {
 		panic(err)
 	}
 	s := &server{Deps: d, metrics: newHTTPMetrics(d.Metrics), pages: pages,
-		loginLimit: newRateLimit(10, time.Minute, d.Now), lookupLimit: newRateLimit(20, time.Minute, d.Now)}
+		loginLimit: newRateLimit(10, time.Minute, d.Now), lookupLimit: newRateLimit(20, time.Minute, d.Now),
+		verifyLimit: newRateLimit(30, time.Minute, d.Now)}
 	return s.routes()
 }

@@ -69,19 +69,28 @@ type liveWorkingTime struct {
 
 func (l *liveWorkingTime) get() activities.WorkingTime {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.now().Sub(l.loaded) >= l.refresh {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		wt, err := l.load(ctx)
-		cancel()
-		if err != nil {
-			l.log.Warn("reload the working-time calendar; keeping the one loaded before", "err", err)
-		} else {
-			l.cur = wt
-		}
+	cur := l.cur
+	stale := l.now().Sub(l.loaded) >= l.refresh
+	if stale {
+		// One caller reloads, outside the lock; the others go on with the calendar they
+		// have rather than wait for the database.
 		l.loaded = l.now()
 	}
-	return l.cur
+	l.mu.Unlock()
+	if !stale {
+		return cur
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	wt, err := l.load(ctx)
+	cancel()
+	if err != nil {
+		l.log.Warn("reload the working-time calendar; keeping the one loaded before", "err", err)
+		return cur
+	}
+	l.mu.Lock()
+	l.cur = wt
+	l.mu.Unlock()
+	return wt
 }
 
 func (l *liveWorkingTime) Start(t time.Time) time.Time { return l.get().Start(t) }

@@ -318,11 +318,8 @@ func (b *pdfBuilder) field(xt *model.XRefTable, fs fieldSpec, page types.Indirec
 // glyph the document drew with f, else a subset of the document's own.
 func (b *pdfBuilder) embedFont(xt *model.XRefTable, f face) (*types.IndirectRef, error) {
 	if b.shared != nil {
-		sf, err := b.shared.face(f, b.m)
-		if err != nil {
-			return nil, err
-		}
-		if sf.covers(b.used[f]) {
+		// A shared subset that could not be made leaves every document its own.
+		if sf, err := b.shared.face(f, b.m); err == nil && sf.covers(b.used[f]) {
 			return sf.copyInto(xt)
 		}
 	}
