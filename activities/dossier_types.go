@@ -123,7 +123,9 @@ type Transition struct {
 	Data        map[string]any
 }
 
-// TaskSpec opens a task in a unit's inbox.
+// TaskSpec opens a task in a unit's inbox. It and HandoverSpec mirror store's types
+// on purpose: these travel in workflow histories and must not change shape when the
+// store's do; RecordTransition copies them field by field.
 type TaskSpec struct {
 	Step          string
 	UnitCode      string
