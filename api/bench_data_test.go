@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 
 	"motcua"
 	"motcua/forms"
+	"motcua/forms/formstest"
 	"motcua/internal/stacktest"
 )
 
@@ -174,7 +173,7 @@ func loadDossiers(ctx context.Context, s *stacktest.Stack, n int, now time.Time)
 		if lp, ok := procs[p.Key()]; ok {
 			return lp, nil
 		}
-		form, err := os.ReadFile(filepath.Join("..", "forms", "catalog", p.Code, fmt.Sprintf("v%d", p.Version), "valid.json"))
+		form, err := formstest.Valid(p.Code, p.Version, now)
 		if err != nil {
 			return nil, err
 		}

@@ -10,7 +10,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -26,6 +25,7 @@ import (
 
 	"motcua"
 	"motcua/forms"
+	"motcua/forms/formstest"
 	"motcua/internal/stacktest"
 	"motcua/workflows"
 )
@@ -227,7 +227,7 @@ func newPathDriver(b *testing.B, s *stacktest.Stack, p *forms.Procedure) *pathDr
 		}
 	}
 	var err error
-	d.template, err = os.ReadFile(filepath.Join("..", "forms", "catalog", p.Code, fmt.Sprintf("v%d", p.Version), "valid.json"))
+	d.template, err = formstest.Valid(p.Code, p.Version, s.Now())
 	if err != nil {
 		b.Fatal(err)
 	}

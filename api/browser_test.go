@@ -8,12 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"motcua"
 	"motcua/forms"
+	"motcua/forms/formstest"
 	"motcua/internal/browsertest"
 	"motcua/internal/stacktest"
 )
@@ -44,11 +44,11 @@ func (s *site) login(t *testing.T, username string) *browsertest.Tab {
 	return tab
 }
 
-// sample reads a procedure version's valid sample form data from the catalog.
-func sample(t *testing.T, p *forms.Procedure) map[string]any {
+// sample reads a procedure version's valid sample form data from the catalog, its recent
+// dates made relative to the stack's clock.
+func sample(t *testing.T, s *stacktest.Stack, p *forms.Procedure) map[string]any {
 	t.Helper()
-	_, here, _, _ := runtime.Caller(0)
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(here), "..", "forms", "catalog", p.Code, fmt.Sprintf("v%d", p.Version), "valid.json"))
+	b, err := formstest.Valid(p.Code, p.Version, s.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func submitThroughPages(t *testing.T, s *site, tab *browsertest.Tab, p *forms.Pr
 		checkPage(t, tab, "procedure")
 	}
 	tab.Submit("a.start")
-	fillThroughPages(t, tab, p, shots)
+	fillThroughPages(t, s.Stack, tab, p, shots)
 	if shots {
 		checkPage(t, tab, "check-answers")
 		// "Sửa" beside an answer of the last section goes back to that part of the form.
@@ -198,9 +198,9 @@ func submitThroughPages(t *testing.T, s *site, tab *browsertest.Tab, p *forms.Pr
 
 // fillThroughPages fills the e-form, from the page the tab shows, with the catalog's
 // sample and goes on to the check-your-answers page.
-func fillThroughPages(t *testing.T, tab *browsertest.Tab, p *forms.Procedure, shots bool) {
+func fillThroughPages(t *testing.T, s *stacktest.Stack, tab *browsertest.Tab, p *forms.Procedure, shots bool) {
 	t.Helper()
-	data := sample(t, p)
+	data := sample(t, s, p)
 	// A long form comes one section a page; each page is filled, the first is also saved
 	// as a draft on the way, and "Tiếp tục" goes on until the check page.
 	for page := 1; strings.Contains(tab.URL(), "/nop"); page++ {
@@ -242,7 +242,7 @@ func TestAFileRefusedAtSubmissionIsShownOnItsField(t *testing.T) {
 	tab := s.login(t, "congdan1")
 	p := procedure(t, s.Stack, "G09.CVTLT.02") // fileAnh: a photo (JPEG or PNG)
 	tab.Go("/thu-tuc/" + p.Code + "/nop")
-	fillThroughPages(t, tab, p, false)
+	fillThroughPages(t, s.Stack, tab, p, false)
 	last := len(p.Form.Sections)
 	tab.Go(fmt.Sprintf("/thu-tuc/%s/nop?muc=%d", p.Code, last))
 	// Take the photos off: untick each one the page lists.
@@ -300,7 +300,7 @@ func TestCitizenSubmitsThroughThePages(t *testing.T) {
 	// The public lookup: the code and the applicant's ID number find the dossier, for
 	// anyone; another value written in the form (the applicant's name) finds nothing.
 	p0 := procedure(t, s.Stack, "G09.CVTLT.02")
-	idNumber := fmt.Sprint(sample(t, p0)["idNumber"])
+	idNumber := fmt.Sprint(sample(t, s.Stack, p0)["idNumber"])
 	anyone := s.browser.NewTab(t)
 	anyone.Go("/tra-cuu")
 	anyone.Type("#code", string(codes[0]))
@@ -310,7 +310,7 @@ func TestCitizenSubmitsThroughThePages(t *testing.T) {
 		t.Errorf("lookup by code and ID number: %d %s", anyone.Status(), got)
 	}
 	checkPage(t, anyone, "lookup")
-	anyone.Type("#id_number", fmt.Sprint(sample(t, p0)["fullName"]))
+	anyone.Type("#id_number", fmt.Sprint(sample(t, s.Stack, p0)["fullName"]))
 	anyone.Submit(`form[action="/tra-cuu"] button[type=submit]`)
 	if anyone.Status() != 422 || strings.Contains(anyone.Body(), "Kết quả tra cứu") {
 		t.Errorf("lookup by the applicant's name: %d %s", anyone.Status(), anyone.Body())

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"motcua/forms/formstest"
 )
 
 var (
@@ -21,6 +23,9 @@ func FuzzValidate(f *testing.F) {
 	files, _ := filepath.Glob("catalog/*/*/valid.json")
 	for _, file := range files {
 		if b, err := os.ReadFile(file); err == nil {
+			if r, err := formstest.Resolve(b, testNow); err == nil {
+				b = r
+			}
 			f.Add(b)
 		}
 	}

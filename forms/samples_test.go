@@ -10,14 +10,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"motcua/forms/formstest"
 )
 
 // update rewrites the messages of the invalid samples from the validator's output. Paths
 // and codes are written by hand and never updated: they are what the samples prove.
 var update = flag.Bool("update", false, "rewrite expected messages in catalog/*/*/invalid/*.json")
 
-// testNow is the fixed clock of the tests: the samples' dates (a résumé of the last 30
-// days, a birth date not in the future) are relative to it.
+// testNow is the fixed clock of the tests. The valid samples' recent dates are written
+// relative to the clock (formstest); the invalid samples' dates and their expected
+// messages are written for this day.
 var testNow = time.Date(2026, 11, 22, 9, 0, 0, 0, vnZone)
 
 func testCatalog(t testing.TB) *Catalog {
@@ -52,7 +55,7 @@ func TestEveryProcedureVersionAcceptsItsValidSampleAndRejectsItsInvalidOnes(t *t
 		for _, p := range c.Versions(code) {
 			dir := filepath.Join("catalog", p.Code, "v"+strconv.Itoa(p.Version))
 			t.Run(p.Key(), func(t *testing.T) {
-				valid, err := os.ReadFile(filepath.Join(dir, "valid.json"))
+				valid, err := formstest.Valid(p.Code, p.Version, testNow)
 				if err != nil {
 					t.Fatalf("every procedure version needs a valid sample: %v", err)
 				}
@@ -106,4 +109,71 @@ func show(es []FieldError) string {
 		b.WriteString("\n  " + e.Path + " " + e.Code + " «" + e.Message + "»")
 	}
 	return b.String()
+}
+
+// TestValidSamplesStayValidOnLaterDays runs the whole-path test's validation (the valid
+// sample of every procedure version in force, its recent dates made relative to the clock)
+// on days long after the samples were written: a sample must not expire with the calendar.
+func TestValidSamplesStayValidOnLaterDays(t *testing.T) {
+	for _, day := range []time.Time{
+		testNow,
+		time.Date(2027, 6, 1, 9, 0, 0, 0, vnZone),
+		time.Date(2030, 1, 1, 9, 0, 0, 0, vnZone),
+	} {
+		t.Run(day.Format(time.DateOnly), func(t *testing.T) {
+			c, err := Load(os.DirFS("catalog"), WithClock(func() time.Time { return day }))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps := c.Procedures()
+			if len(ps) == 0 {
+				t.Fatal("no procedure in force")
+			}
+			for _, p := range ps {
+				data, err := formstest.Valid(p.Code, p.Version, day)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, errs := p.Validate(data); len(errs) != 0 {
+					t.Errorf("%s: valid sample rejected on %s: %+v", p.Key(), day.Format(time.DateOnly), errs)
+				}
+			}
+		})
+	}
+}
+
+func TestRelativeSampleDates(t *testing.T) {
+	now := time.Date(2026, 3, 1, 23, 30, 0, 0, time.UTC) // 2 March in Vietnam
+	for _, tc := range []struct{ in, want, err string }{
+		{in: "@today", want: "02/03/2026"},
+		{in: "@today-2d", want: "28/02/2026"},
+		{in: "@today+30d", want: "01/04/2026"},
+		{in: "@tomorrow", err: "want @today"},
+		{in: "@today-2", err: "want @today"},
+		{in: "@today2d", err: "want @today"},
+		{in: "@todayd", err: "want @today"},
+		{in: "@today-xd", err: "invalid syntax"},
+	} {
+		got, err := formstest.Day(tc.in, now)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want one saying %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%s = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	b, err := formstest.Resolve([]byte(`{"a":"@today","b":[{"c":"@today-1d"}],"n":1.50,"s":"x@today"}`), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["a"] != "02/03/2026" || got["b"].([]any)[0].(map[string]any)["c"] != "01/03/2026" || got["s"] != "x@today" || got["n"] != 1.5 {
+		t.Errorf("resolved %s", b)
+	}
 }

@@ -9,9 +9,6 @@ import (
 	"image/color"
 	"image/png"
 	"net/http"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -20,6 +17,7 @@ import (
 
 	"motcua"
 	"motcua/forms"
+	"motcua/forms/formstest"
 	"motcua/workflows"
 )
 
@@ -158,13 +156,12 @@ func AttachSampleFiles(p *forms.Procedure, data map[string]any, upload func(name
 	return nil
 }
 
-// SampleForm reads the catalog's valid sample of a procedure version and puts freshly
-// uploaded files (of c) in its file fields.
+// SampleForm reads the catalog's valid sample of a procedure version, its recent dates
+// made relative to the stack's clock, and puts freshly uploaded files (of c) in its file
+// fields.
 func SampleForm(c *Client, p *forms.Procedure) map[string]any {
 	c.S.T.Helper()
-	_, here, _, _ := runtime.Caller(0)
-	path := filepath.Join(filepath.Dir(here), "..", "..", "forms", "catalog", p.Code, "v"+itoa(p.Version), "valid.json")
-	b, err := os.ReadFile(path)
+	b, err := formstest.Valid(p.Code, p.Version, c.S.Now())
 	if err != nil {
 		c.S.T.Fatal(err)
 	}

@@ -56,8 +56,11 @@ type Stack struct {
 	RootPEM  string         // its file
 	Time     activities.WorkingTime
 	Acts     *activities.Activities
-	Codec    *payload.Codec   // what the workflows' payloads are encrypted with
-	Mailbox  *mailtest.Server // the SMTP server notifications are e-mailed to
+	Codec    *payload.Codec // what the workflows' payloads are encrypted with
+	// Now is the stack's clock: the catalog's "today" and the API's. Samples that must be
+	// recent are made relative to it.
+	Now     func() time.Time
+	Mailbox *mailtest.Server // the SMTP server notifications are e-mailed to
 
 	server *temporaltest.TestServer
 	shared *shared
@@ -79,7 +82,8 @@ func (s *Stack) For(t testing.TB) *Stack {
 
 // Options adjust the stack.
 type Options struct {
-	// Now is the API's clock (default time.Now).
+	// Now is the clock of the catalog and the API (default time.Now: the workflows run on
+	// the Temporal server's clock).
 	Now func() time.Time
 	// Log receives the stack's logs (default: discarded, unless MOTCUA_TEST_LOG is set).
 	Log *slog.Logger
@@ -102,8 +106,11 @@ func Start(t testing.TB, opts ...Options) *Stack {
 		}
 	}
 	ctx := context.Background()
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	st := storetest.NewSeeded(t)
-	cat, err := forms.Default()
+	cat, err := forms.Default(forms.WithClock(o.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +161,7 @@ func Start(t testing.TB, opts ...Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Stack{T: t, Codec: codec, shared: &shared{tokens: map[string]string{}}, Store: st, Temporal: c, Catalog: cat, Roots: roots, RootPEM: rootPEM, Time: wt, server: ts}
+	s := &Stack{T: t, Now: o.Now, Codec: codec, shared: &shared{tokens: map[string]string{}}, Store: st, Temporal: c, Catalog: cat, Roots: roots, RootPEM: rootPEM, Time: wt, server: ts}
 	s.Acts = &activities.Activities{Store: st, Catalog: cat, Time: wt, Renderer: r, OrgName: "Bộ Nội vụ", Symbol: "QĐ-BNV",
 		Signer:  signing.NewClient(signer.URL+service.CSCPath, token, &http.Client{Timeout: 30 * time.Second}),
 		Signing: activities.SigningConfig{SealCredential: "G09-seal", SealPIN: service.DefaultPIN, TSAURL: signer.URL + service.TSAPath}}
