@@ -9,20 +9,18 @@ import (
 // MinutesPerDay is the length of a working day: two sessions, 8 working hours.
 const MinutesPerDay = 8 * 60
 
-// Step actions, as the catalog names them.
+// Step actions and supplement policies are the domain's (motcua.StepAction,
+// motcua.SupplementPolicy); these names go once their users have moved.
 const (
-	ActionReceive  = "receive"
-	ActionAppraise = "appraise"
-	ActionReview   = "review"
-	ActionDecide   = "decide"
-	ActionIssue    = "issue"
-	ActionReturn   = "return"
-)
+	ActionReceive  = motcua.StepReceive
+	ActionAppraise = motcua.StepAppraise
+	ActionReview   = motcua.StepReview
+	ActionDecide   = motcua.StepDecide
+	ActionIssue    = motcua.StepIssue
+	ActionReturn   = motcua.StepReturn
 
-// Supplement policies.
-const (
-	PolicyPause   = "pause"   // the clock stops while the applicant owes documents; the due date moves
-	PolicyRestart = "restart" // the full time limit starts again from the supplement
+	PolicyPause   = motcua.SupplementPause
+	PolicyRestart = motcua.SupplementRestart
 )
 
 // PlanInput asks for the plan of a procedure version.
@@ -44,7 +42,7 @@ type Plan struct {
 	ClericalUnit      Unit
 	TimeLimitMinutes  int // working minutes for this channel
 	Steps             []PlanStep
-	SupplementPolicy  string
+	SupplementPolicy  motcua.SupplementPolicy
 	ApplicantDeadline Span // how long the applicant has to supply documents
 }
 
@@ -60,7 +58,7 @@ type PlanStep struct {
 	Name          string
 	Unit          Unit
 	Role          motcua.Role
-	Action        string
+	Action        motcua.StepAction
 	BudgetMinutes int
 	Consult       []Unit
 }

@@ -55,38 +55,38 @@ type loadProc struct {
 
 type loadStep struct {
 	id      string
-	action  string
+	action  motcua.StepAction
 	unitID  int64
 	budget  int   // working minutes
 	actorID int64 // who acts at the step
 }
 
-func (lp *loadProc) index(action string) int {
+func (lp *loadProc) index(action motcua.StepAction) int {
 	return slices.IndexFunc(lp.steps, func(s loadStep) bool { return s.action == action })
 }
 
 // loadEvent is one transition of a loaded dossier's history; by is the index of the
 // step whose member acted (-1: the system or the applicant).
 type loadEvent struct {
-	action string
+	action motcua.EventKind
 	status motcua.Status
 	at     time.Time
 	by     int
 }
 
 // handEvent is the transition that hands a dossier to step k, whose action is action.
-func handEvent(action string, k int, at time.Time) loadEvent {
+func handEvent(action motcua.StepAction, k int, at time.Time) loadEvent {
 	switch {
 	case k == 1:
-		return loadEvent{"transfer", motcua.StatusInReview, at, 0}
-	case action == forms.ActionDecide:
-		return loadEvent{"submit-for-signing", motcua.StatusAwaitingSignature, at, k - 1}
-	case action == forms.ActionIssue:
-		return loadEvent{"sign", motcua.StatusSigned, at, k - 1}
-	case action == forms.ActionReturn:
-		return loadEvent{"ready", motcua.StatusResultReady, at, k - 1}
+		return loadEvent{motcua.EventTransfer, motcua.StatusInReview, at, 0}
+	case action == motcua.StepDecide:
+		return loadEvent{motcua.EventSubmitForSigning, motcua.StatusAwaitingSignature, at, k - 1}
+	case action == motcua.StepIssue:
+		return loadEvent{motcua.EventSign, motcua.StatusSigned, at, k - 1}
+	case action == motcua.StepReturn:
+		return loadEvent{motcua.EventReady, motcua.StatusResultReady, at, k - 1}
 	}
-	return loadEvent{"complete-step", motcua.StatusInReview, at, k - 1}
+	return loadEvent{motcua.EventCompleteStep, motcua.StatusInReview, at, k - 1}
 }
 
 // loadDossier is one generated dossier before it gets its ID and code.
@@ -282,25 +282,25 @@ func loadDossiers(ctx context.Context, s *stacktest.Stack, n int, now time.Time)
 
 		// The history, as the workflow records it: assign (1), receive (2), a hand-over to
 		// each step k (k+2), then how it ended.
-		events := []loadEvent{{"assign", motcua.StatusSubmitted, d.submitted, -1}}
+		events := []loadEvent{{motcua.EventAssign, motcua.StatusSubmitted, d.submitted, -1}}
 		if received != nil {
-			events = append(events, loadEvent{"receive", motcua.StatusReceived, d.received, 0})
+			events = append(events, loadEvent{motcua.EventReceive, motcua.StatusReceived, d.received, 0})
 		}
 		for k := 1; k <= d.at; k++ {
 			events = append(events, handEvent(lp.steps[k].action, k, d.handed[k]))
 		}
 		switch d.status {
 		case motcua.StatusSupplementRequested:
-			events = append(events, loadEvent{"request-supplement", d.status, paused, d.at})
+			events = append(events, loadEvent{motcua.EventRequestSupplement, d.status, paused, d.at})
 		case motcua.StatusArchived:
-			events = append(events, loadEvent{"return-result", motcua.StatusReturned, d.finished, d.at},
-				loadEvent{"archive", motcua.StatusArchived, d.finished.Add(time.Second), -1})
+			events = append(events, loadEvent{motcua.EventReturnResult, motcua.StatusReturned, d.finished, d.at},
+				loadEvent{motcua.EventArchive, motcua.StatusArchived, d.finished.Add(time.Second), -1})
 		case motcua.StatusRefused, motcua.StatusRejected:
-			events = append(events, loadEvent{"refuse", d.status, d.finished, d.at})
+			events = append(events, loadEvent{motcua.EventRefuse, d.status, d.finished, d.at})
 		case motcua.StatusWithdrawn:
-			events = append(events, loadEvent{"withdraw", d.status, d.finished, -1})
+			events = append(events, loadEvent{motcua.EventWithdraw, d.status, d.finished, -1})
 		case motcua.StatusStopped:
-			events = append(events, loadEvent{"stop", d.status, d.finished, d.at})
+			events = append(events, loadEvent{motcua.EventStop, d.status, d.finished, d.at})
 		}
 		finishSeq := len(events) // the transition that ended the last step
 		if d.status == motcua.StatusArchived {
@@ -428,7 +428,7 @@ func fill(d *loadDossier, rng *rand.Rand, s *stacktest.Stack, now time.Time, uni
 		}
 	}
 	review := func() int { // a step of review, before the decision
-		decide := lp.index(forms.ActionDecide)
+		decide := lp.index(motcua.StepDecide)
 		return 1 + rng.IntN(max(decide-1, 1))
 	}
 	switch d.status {
@@ -448,11 +448,11 @@ func fill(d *loadDossier, rng *rand.Rand, s *stacktest.Stack, now time.Time, uni
 		case motcua.StatusInReview:
 			d.at = review()
 		case motcua.StatusAwaitingSignature:
-			d.at = lp.index(forms.ActionDecide)
+			d.at = lp.index(motcua.StepDecide)
 		case motcua.StatusSigned:
-			d.at = lp.index(forms.ActionIssue)
+			d.at = lp.index(motcua.StepIssue)
 		case motcua.StatusResultReady:
-			d.at = lp.index(forms.ActionReturn)
+			d.at = lp.index(motcua.StepReturn)
 		default:
 			d.at = 1
 			d.supplements = 1

@@ -88,7 +88,7 @@ func TestSupplementLoopsUnderBothClockPolicies(t *testing.T) {
 			t.Parallel()
 			s := root.For(t)
 			p := procedure(t, s, tc.code)
-			if p.Supplement.Policy != tc.policy {
+			if string(p.Supplement.Policy) != tc.policy {
 				t.Fatalf("%s has policy %s", tc.code, p.Supplement.Policy)
 			}
 			citizen := s.As("congdan1")

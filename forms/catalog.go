@@ -247,7 +247,7 @@ func (c *Catalog) At(code string, t time.Time) (*Procedure, error) {
 		return nil, notFound(code)
 	}
 	return nil, &motcua.Error{Code: motcua.ENOTFOUND, Field: "procedure",
-		Message: fmt.Sprintf("Thủ tục %s không áp dụng vào ngày %s.", code, t.In(vnZone).Format("02/01/2006"))}
+		Message: fmt.Sprintf("Thủ tục %s không áp dụng vào ngày %s.", code, t.In(motcua.Vietnam).Format("02/01/2006"))}
 }
 
 func (c *Catalog) at(code string, t time.Time) *Procedure {

@@ -22,7 +22,7 @@ func TestEmbeddedCatalogLoadsAndCoversTheMinistrysDomains(t *testing.T) {
 	byUnit := map[string]int{}
 	for _, p := range procs {
 		for _, s := range p.Steps {
-			if s.Action == ActionAppraise {
+			if s.Action == motcua.StepAppraise {
 				byUnit[s.Unit]++
 			}
 		}
@@ -134,7 +134,10 @@ func TestUnknownProcedureIsNotFound(t *testing.T) {
 		func() error { _, err := c.Procedure("9.999999"); return err },
 		func() error { _, err := c.Version("1.014936", 3); return err },
 		func() error { _, err := c.Version("1.014936", 0); return err },
-		func() error { _, err := c.At("1.014936", time.Date(2019, 1, 1, 0, 0, 0, 0, vnZone)); return err },
+		func() error {
+			_, err := c.At("1.014936", time.Date(2019, 1, 1, 0, 0, 0, 0, motcua.Vietnam))
+			return err
+		},
 	} {
 		err := get()
 		var me *motcua.Error

@@ -129,27 +129,15 @@ func (t TimeLimit) For(online bool) float64 {
 	return t.InPerson
 }
 
-// Step actions.
-const (
-	ActionReceive  = "receive"  // tiếp nhận
-	ActionAppraise = "appraise" // thẩm định
-	ActionReview   = "review"   // xem xét, cho ý kiến
-	ActionDecide   = "decide"   // phê duyệt, ký
-	ActionIssue    = "issue"    // cấp số, đóng dấu, phát hành
-	ActionReturn   = "return"   // trả kết quả
-)
-
-var stepActions = []string{ActionReceive, ActionAppraise, ActionReview, ActionDecide, ActionIssue, ActionReturn}
-
 // Step is one step of the review process with its share of the time limit. Steps run in
 // order; Consult lists units asked for an opinion in parallel during the step, inside its
 // budget.
 type Step struct {
-	ID     string      `json:"id"`
-	Name   string      `json:"name"`
-	Unit   string      `json:"unit"`
-	Role   motcua.Role `json:"role"`
-	Action string      `json:"action"`
+	ID     string            `json:"id"`
+	Name   string            `json:"name"`
+	Unit   string            `json:"unit"`
+	Role   motcua.Role       `json:"role"`
+	Action motcua.StepAction `json:"action"`
 	// Budget is the step's share of the in-person time limit, in TimeLimit.Unit.
 	Budget float64 `json:"budget"`
 	// BudgetOnline is the share of the online limit; nil means the same as Budget.
@@ -170,19 +158,10 @@ func (s Step) BudgetFor(online bool) float64 {
 	return s.Budget
 }
 
-// Supplement policies: what happens to the clock when the applicant is asked for more.
-const (
-	// SupplementPause pauses the clock while the applicant supplies; the due date moves by
-	// the waiting time.
-	SupplementPause = "pause"
-	// SupplementRestart starts the full time limit again from the supplement.
-	SupplementRestart = "restart"
-)
-
 // Supplement is the procedure's supplement policy and the applicant's deadline to supply.
 type Supplement struct {
-	Policy            string `json:"policy"`
-	ApplicantDeadline Span   `json:"applicantDeadline"`
+	Policy            motcua.SupplementPolicy `json:"policy"`
+	ApplicantDeadline Span                    `json:"applicantDeadline"`
 }
 
 // Span is an amount of time in a unit.
@@ -303,13 +282,9 @@ type Source struct {
 // Date is a calendar day, "YYYY-MM-DD", in Vietnam time.
 type Date string
 
-// vnZone is Vietnam time. Vietnam has no daylight saving, so a fixed zone is exact and needs
-// no time zone database on the machine.
-var vnZone = time.FixedZone("ICT", 7*3600)
-
 // Start returns the first instant of the day in Vietnam time.
 func (d Date) Start() (time.Time, error) {
-	return time.ParseInLocation(time.DateOnly, string(d), vnZone)
+	return time.ParseInLocation(time.DateOnly, string(d), motcua.Vietnam)
 }
 
 var (
@@ -468,7 +443,7 @@ func (p *Procedure) checkTime(bad func(string, ...any)) {
 		if s.Name == "" || !slices.Contains(knownUnits, s.Unit) || !s.Role.Valid() || s.Role == motcua.RoleCitizen {
 			bad("steps[%d] %s: name, a known unit and a staff role are required", i, s.ID)
 		}
-		if !slices.Contains(stepActions, s.Action) {
+		if !s.Action.Valid() {
 			bad("steps[%d] %s: action %q unknown", i, s.ID, s.Action)
 		}
 		a, ok := halves(s.Budget)
@@ -491,7 +466,7 @@ func (p *Procedure) checkTime(bad func(string, ...any)) {
 			bad("steps[%d] %s: consultBudget without consulted units", i, s.ID)
 		}
 	}
-	if len(p.Steps) > 0 && p.Steps[0].Action != ActionReceive {
+	if len(p.Steps) > 0 && p.Steps[0].Action != motcua.StepReceive {
 		bad("steps: the first step must receive the dossier")
 	}
 	if sumInPerson != inPerson {
@@ -503,7 +478,7 @@ func (p *Procedure) checkTime(bad func(string, ...any)) {
 			float64(sumOnline)/2, t.For(true), t.Unit)
 	}
 	s := p.Supplement
-	if s.Policy != SupplementPause && s.Policy != SupplementRestart {
+	if !s.Policy.Valid() {
 		bad("supplement.policy %q: want pause or restart", s.Policy)
 	}
 	if v, ok := halves(s.ApplicantDeadline.Value); !ok || v == 0 ||

@@ -3,6 +3,7 @@ package forms
 import (
 	"encoding/json"
 	"flag"
+	"motcua"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite expected messages in catalog/*/
 // testNow is the fixed clock of the tests. The valid samples' recent dates are written
 // relative to the clock (formstest); the invalid samples' dates and their expected
 // messages are written for this day.
-var testNow = time.Date(2026, 11, 22, 9, 0, 0, 0, vnZone)
+var testNow = time.Date(2026, 11, 22, 9, 0, 0, 0, motcua.Vietnam)
 
 func testCatalog(t testing.TB) *Catalog {
 	t.Helper()
@@ -117,8 +118,8 @@ func show(es []FieldError) string {
 func TestValidSamplesStayValidOnLaterDays(t *testing.T) {
 	for _, day := range []time.Time{
 		testNow,
-		time.Date(2027, 6, 1, 9, 0, 0, 0, vnZone),
-		time.Date(2030, 1, 1, 9, 0, 0, 0, vnZone),
+		time.Date(2027, 6, 1, 9, 0, 0, 0, motcua.Vietnam),
+		time.Date(2030, 1, 1, 9, 0, 0, 0, motcua.Vietnam),
 	} {
 		t.Run(day.Format(time.DateOnly), func(t *testing.T) {
 			c, err := Load(os.DirFS("catalog"), WithClock(func() time.Time { return day }))

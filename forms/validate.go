@@ -240,7 +240,7 @@ func (c *collector) schemaErrors(ve *jsonschema.ValidationError) {
 // future. Values already reported are left alone.
 func (c *collector) crossCheck(fields []Field, obj map[string]any, tokens []string, now time.Time) {
 	at := func(k string) []string { return append(tokens[:len(tokens):len(tokens)], k) }
-	today := now.In(vnZone).Format(time.DateOnly)
+	today := now.In(motcua.Vietnam).Format(time.DateOnly)
 	for i := range fields {
 		fd := &fields[i]
 		v, ok := obj[fd.Key]
@@ -254,7 +254,7 @@ func (c *collector) crossCheck(fields []Field, obj map[string]any, tokens []stri
 				c.add(at(fd.Key), "date.future", nil)
 			}
 			if fd.MaxAgeDays > 0 {
-				oldest := now.In(vnZone).AddDate(0, 0, -fd.MaxAgeDays).Format(time.DateOnly)
+				oldest := now.In(motcua.Vietnam).AddDate(0, 0, -fd.MaxAgeDays).Format(time.DateOnly)
 				if s < oldest {
 					c.add(at(fd.Key), "date.too_old", map[string]any{"days": fd.MaxAgeDays, "oldest": ShowDate(oldest)})
 				}

@@ -2,6 +2,7 @@ package forms
 
 import (
 	"bytes"
+	"motcua"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,9 +15,9 @@ import (
 func TestNewVersionDoesNotChangeDossiersUnderTheOldOne(t *testing.T) {
 	c := testCatalog(t)
 	const code = "1.014936"
-	before := time.Date(2025, 6, 1, 10, 0, 0, 0, vnZone)
-	lastOld := time.Date(2026, 2, 28, 23, 59, 0, 0, vnZone)
-	firstNew := time.Date(2026, 3, 1, 0, 0, 0, 0, vnZone)
+	before := time.Date(2025, 6, 1, 10, 0, 0, 0, motcua.Vietnam)
+	lastOld := time.Date(2026, 2, 28, 23, 59, 0, 0, motcua.Vietnam)
+	firstNew := time.Date(2026, 3, 1, 0, 0, 0, 0, motcua.Vietnam)
 
 	for _, tc := range []struct {
 		at      time.Time

@@ -2,6 +2,7 @@ package forms
 
 import (
 	"fmt"
+	"motcua"
 	"regexp"
 	"strconv"
 	"strings"
@@ -69,7 +70,7 @@ func ParseCCCD(s string, now time.Time) (CCCD, error) {
 	g := int(s[3] - '0')
 	yy, _ := strconv.Atoi(s[4:6])
 	year := 1900 + (g/2)*100 + yy
-	if year > now.In(vnZone).Year() {
+	if year > now.In(motcua.Vietnam).Year() {
 		return CCCD{}, &cccdError{fmt.Sprintf("chữ số thứ 4 đến thứ 6 (%s) cho năm sinh %d, chưa tới", s[3:6], year)}
 	}
 	return CCCD{Province: prov, BirthYear: year, Female: g%2 == 1}, nil

@@ -155,7 +155,7 @@ func (d *dossier) step() activities.PlanStep {
 }
 
 // stepIndex finds the first step with the given action at or after from.
-func (d *dossier) stepIndex(action string, from int) int {
+func (d *dossier) stepIndex(action motcua.StepAction, from int) int {
 	for i := from; i < len(d.plan.Steps); i++ {
 		if d.plan.Steps[i].Action == action {
 			return i

@@ -247,7 +247,7 @@ func TestSupplementTwiceUnderEachPolicyOnTheRealCalendar(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.Supplement.Policy != tc.policy {
+			if string(p.Supplement.Policy) != tc.policy {
 				t.Fatalf("%s has policy %s, want %s", tc.procedure, p.Supplement.Policy, tc.policy)
 			}
 			citizen, desk := actor("congdan1"), actor("canbo1")

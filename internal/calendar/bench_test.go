@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"math/rand/v2"
+	"motcua"
 	"testing"
 	"time"
 )
@@ -12,7 +13,7 @@ func benchCases(b *testing.B, withPauses bool) ([]time.Time, []Duration, [][]Int
 	b.Helper()
 	rng := rand.New(rand.NewPCG(7, 11))
 	limits := []Duration{Hours(4), Hours(8), Days(1), Days(2), Days(5), Days(7), Days(15), Days(20), Days(30), Days(40), Days(45)}
-	base := time.Date(2025, 1, 1, 0, 0, 0, 0, ICT)
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, motcua.Vietnam)
 	rs := make([]time.Time, 10000)
 	ds := make([]Duration, 10000)
 	ps := make([][]Interval, 10000)

@@ -16,6 +16,7 @@ package calendar
 import (
 	"errors"
 	"fmt"
+	"motcua"
 	"slices"
 	"sort"
 	"sync"
@@ -23,13 +24,6 @@ import (
 
 	"motcua/internal/calendar/lunar"
 )
-
-// ICT is Indochina Time, UTC+7, Vietnam's only offset since 1975, with no daylight
-// saving. A fixed zone rather than time.LoadLocation("Asia/Ho_Chi_Minh"): it needs no
-// tzdata on the host (distroless and scratch images have none), adds nothing to the
-// binary (time/tzdata would add some 450 kB), and cannot fail; for the dates this
-// package serves (1990 on) it is exactly the same as the IANA zone.
-var ICT = time.FixedZone("ICT", 7*3600)
 
 // Session is one working session of a day, [Start, End).
 type Session struct {
@@ -41,7 +35,7 @@ const NoCutOff Clock = -1
 
 // Config is the working time of an agency. The zero value means the defaults.
 type Config struct {
-	// Location is where clocks and dates are read. Default ICT.
+	// Location is where clocks and dates are read. Default motcua.Vietnam.
 	Location *time.Location
 	// Sessions are the working sessions of every working day, in order, not
 	// overlapping, adding up to exactly 8 hours (one working day, see Duration).
@@ -91,7 +85,7 @@ func New(cfg Config, extra ...Override) (*Calendar, error) {
 		years:    map[int]*yearDays{},
 	}
 	if c.loc == nil {
-		c.loc = ICT
+		c.loc = motcua.Vietnam
 	}
 	if len(c.sessions) == 0 {
 		c.sessions = slices.Clone(DefaultSessions)

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"math/rand/v2"
+	"motcua"
 	"testing"
 	"time"
 )
@@ -9,7 +10,7 @@ import (
 // ict reads "2006-01-02T15:04" as Hanoi time.
 func ict(t testing.TB, s string) time.Time {
 	t.Helper()
-	v, err := time.ParseInLocation("2006-01-02T15:04", s, ICT)
+	v, err := time.ParseInLocation("2006-01-02T15:04", s, motcua.Vietnam)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestDueWorkedOutByHand(t *testing.T) {
 				}
 				return
 			}
-			if want := ict(t, tc.want); !got.Equal(want) || got.Location() != ICT {
+			if want := ict(t, tc.want); !got.Equal(want) || got.Location() != motcua.Vietnam {
 				t.Fatalf("Due = %s, want %s", got, want.Format(time.RFC3339))
 			}
 			if e := c.Elapsed(c.Start(ict(t, tc.received)), got, ps); e != d {
@@ -197,7 +198,7 @@ func TestElapsedInvertsDue(t *testing.T) {
 		if got := c.Elapsed(start, due, ps); got != d {
 			t.Fatalf("received %s, %s, pauses %v: Elapsed(start, due) = %s", received, d, ps, got)
 		}
-		if d > 0 && !c.IsWorkingDay(DateOf(due.In(ICT))) {
+		if d > 0 && !c.IsWorkingDay(DateOf(due.In(motcua.Vietnam))) {
 			t.Fatalf("received %s, %s: due %s is not on a working day", received, d, due)
 		}
 	}

@@ -98,9 +98,7 @@ const (
 	markItalicOff = '\uE003'
 )
 
-var vietnam = time.FixedZone("ICT", 7*3600) // Asia/Ho_Chi_Minh has had no DST since 1975
-
-func local(t time.Time) time.Time { return t.In(vietnam) }
+func local(t time.Time) time.Time { return t.In(motcua.Vietnam) }
 
 // longDate is the date as Decree 30/2020 writes it: a zero before days under 10 and
 // before months 1 and 2 ("ngày 05 tháng 02 năm 2026", "ngày 20 tháng 11 năm 2025").
@@ -199,7 +197,7 @@ func compile(p string, raw []byte) (*compiled, error) {
 	if f.Act == "" {
 		return nil, fmt.Errorf("missing act")
 	}
-	eff, err := time.ParseInLocation("2006-01-02", f.Effective, vietnam)
+	eff, err := time.ParseInLocation("2006-01-02", f.Effective, motcua.Vietnam)
 	if err != nil {
 		return nil, fmt.Errorf("effective date: %w", err)
 	}

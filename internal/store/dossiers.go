@@ -12,9 +12,6 @@ import (
 	"motcua/forms"
 )
 
-// ict is Vietnam time, for dossier codes and day-granular timeliness.
-var ict = time.FixedZone("ICT", 7*3600)
-
 // Submission is what the API took from a citizen, numbered, before its workflow
 // recorded it as a dossier.
 type Submission struct {
@@ -67,7 +64,7 @@ func (s *Store) SyncProcedures(ctx context.Context, ps []ProcedureRecord) error 
 // NextDossierCode takes the next number of the agency's daily sequence (Vietnam day of
 // at) inside tx; the row lock makes concurrent submissions get consecutive numbers.
 func NextDossierCode(ctx context.Context, tx pgx.Tx, agency string, at time.Time) (motcua.DossierCode, error) {
-	local := at.In(ict)
+	local := at.In(motcua.Vietnam)
 	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
 	var n int
 	err := tx.QueryRow(ctx, `INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, 1)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"motcua"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -198,8 +199,8 @@ func (s *Store) statsRows(ctx context.Context, q, unitPath string, from, to, now
 
 // monthStart is the first instant of t's month in Vietnam time.
 func monthStart(t time.Time) time.Time {
-	l := t.In(ict)
-	return time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, ict)
+	l := t.In(motcua.Vietnam)
+	return time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, motcua.Vietnam)
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"motcua"
 	"time"
 )
 
@@ -31,7 +32,7 @@ func (s *Store) Weekly(ctx context.Context, f StatsFilter) ([]StatsRow, error) {
 
 // weekStart is the first instant of t's week (Monday) in Vietnam time.
 func weekStart(t time.Time) time.Time {
-	l := t.In(ict)
+	l := t.In(motcua.Vietnam)
 	back := (int(l.Weekday()) + 6) % 7 // days since Monday
-	return time.Date(l.Year(), l.Month(), l.Day()-back, 0, 0, 0, 0, ict)
+	return time.Date(l.Year(), l.Month(), l.Day()-back, 0, 0, 0, 0, motcua.Vietnam)
 }
