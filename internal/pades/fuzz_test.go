@@ -3,6 +3,7 @@ package pades
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -18,6 +19,7 @@ func FuzzVerify(f *testing.F) {
 	}
 	f.Add([]byte("%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\nxref\n0 2\n0000000000 65535 f\r\n0000000009 00000 n\r\ntrailer<</Size 2/Root 1 0 R>>\nstartxref\n52\n%%EOF\n"))
 	f.Add([]byte("%PDF-1.7\nstartxref\n9\n%%EOF"))
+	f.Add(pdfWithCatalog(strings.Repeat("[", 10000)))
 	f.Add([]byte("%PDF-1.7\n1 0 obj<</Type/XRef/W[1 4 2]/Size 1/Prev 9>>stream\nx\nendstream endobj startxref 9 %%EOF"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, err := Verify(data, VerifyOptions{MaxSize: 8 << 20})

@@ -260,9 +260,6 @@ func hexVal(c byte) (byte, bool) {
 
 // parseValue reads one value (with "n g R" references) starting at the next token.
 func (l *lexer) parseValue(depth int) (Object, error) {
-	if depth > maxDepth {
-		return nil, fmt.Errorf("%w: nesting too deep", errSyntax)
-	}
 	t, err := l.next()
 	if err != nil {
 		return nil, err
@@ -270,7 +267,13 @@ func (l *lexer) parseValue(depth int) (Object, error) {
 	return l.valueFrom(t, depth)
 }
 
+// valueFrom reads the value that starts with token t. Arrays and dictionaries recurse
+// through here, so the depth is checked here, once for both: a hostile file nests
+// "[[[[…" a million deep to exhaust the stack.
 func (l *lexer) valueFrom(t token, depth int) (Object, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("%w: nesting too deep", errSyntax)
+	}
 	switch t.kind {
 	case tEOF:
 		return nil, fmt.Errorf("%w: unexpected end of data", errSyntax)
