@@ -176,7 +176,7 @@ func (a *App) Close() {
 func (a *App) openStore(ctx context.Context) error {
 	st, err := store.Open(ctx, a.Config.DatabaseURL, a.Log)
 	if err != nil {
-		return fmt.Errorf("cannot open motcua's database %s: %v", devstack.Redact(a.Config.DatabaseURL), err)
+		return fmt.Errorf("cannot open motcua's database %s: %v", devstack.Redact(a.Config.DatabaseURL), rootCause(err))
 	}
 	a.Store = st
 	a.onStop(st.Close)
