@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,7 @@ type process struct {
 	cfg       config
 	log       *slog.Logger
 	roots     *x509.CertPool
+	proxies   []netip.Prefix // the reverse proxies in front of the HTTP server
 	pg        *devstack.Postgres
 	embedded  string // address of the embedded Temporal server, when run without TEMPORAL_ADDRESS
 	signer    string // base URL of run's development signature service
@@ -62,10 +64,6 @@ func configErr(err error) error {
 // under the data directory), connects Temporal when asked (embedded, for devMode,
 // unless TEMPORAL_ADDRESS) and builds the system on them.
 func (p *process) open(ctx context.Context, temporal, devMode bool) error {
-	proxies, err := p.cfg.trustedProxies()
-	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
-	}
 	pg, err := devstack.StartPostgres(ctx, devstack.PostgresOptions{
 		DatabaseURL: p.cfg.DatabaseURL, LocalURL: p.cfg.LocalDatabaseURL, DataDir: p.cfg.DataDir, Logger: p.log})
 	if err != nil {
@@ -85,7 +83,7 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 		url = pg.DatabaseURL(p.cfg.Database)
 	}
 	ac := app.Config{DatabaseURL: url, SeedDemo: p.cfg.SeedDemo, PublicURL: p.publicURL(),
-		DevLogin: p.cfg.DevLogin, SecureCookies: p.cfg.SecureCookies, TrustedProxies: proxies, Roots: p.roots,
+		DevLogin: p.cfg.DevLogin, SecureCookies: p.cfg.SecureCookies, TrustedProxies: p.proxies, Roots: p.roots,
 		OIDC: auth.OIDCConfig{Issuer: p.cfg.OIDCIssuer, ClientID: p.cfg.OIDCClientID, ClientSecret: p.cfg.OIDCClientSecret,
 			ProvisionCitizens: true},
 		SignerURL: p.signerURL(), SignerToken: p.signerToken(), SealCredential: p.cfg.SealCredential, SealPIN: p.cfg.SealPIN,

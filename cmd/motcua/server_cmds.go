@@ -84,6 +84,9 @@ func (p *process) serveHTTP(ctx context.Context, devMode bool, ready func() erro
 		return err
 	}
 	defer l.Close()
+	if p.proxies, err = p.cfg.trustedProxies(); err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
 	if err := p.open(ctx, true, devMode); err != nil {
 		return err
 	}

@@ -6,8 +6,8 @@
 // wiring, not a copy of it.
 //
 // app is the composition root, and so the documented exception to the rule that
-// internal packages import neither workflows, api nor web: it must import them to build
-// the system. Nothing imports app but cmd/motcua and the test harnesses. What a process
+// internal packages import neither workflows, api nor web: it must import the HTTP
+// packages and the worker (which registers the workflows) to build the system. Nothing imports app but cmd/motcua and the test harnesses. What a process
 // does around the system (flags and environment, signals, finding or starting PostgreSQL,
 // the embedded Temporal server, run's development signature service, printing URLs)
 // stays in cmd/motcua.
