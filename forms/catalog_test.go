@@ -61,7 +61,7 @@ const validProcedure = `{
   "steps": [
     {"id": "a", "name": "Tiếp nhận", "unit": "VP", "role": "clerk", "action": "receive", "budget": 0.5, "budgetOnline": 0.5},
     {"id": "b", "name": "Thẩm định", "unit": "TCPCP", "role": "clerk", "action": "appraise", "budget": 4, "budgetOnline": 3,
-     "consult": ["CCVC"], "consultBudget": 2},
+     "consult": ["CCVC"]},
     {"id": "c", "name": "Trả", "unit": "VP", "role": "clerk", "action": "return", "budget": 0.5}
   ],
   "supplement": {"policy": "pause", "applicantDeadline": {"value": 10, "unit": "working_days"}},
@@ -90,7 +90,8 @@ func TestBrokenCatalogFilesFailLoudlyWithEveryProblem(t *testing.T) {
 		{"mandatory component without file field", `"required": true, "component": "don"`, `"component": "don"`,
 			[]string{`mandatory component "don" has no required file field`}},
 		{"unknown field in the file", `"domain": "Thử",`, `"domain": "Thử", "dommain": "x",`, []string{`unknown field "dommain"`}},
-		{"consultation outside the budget", `"consultBudget": 2`, `"consultBudget": 9`, []string{"consultBudget must be within"}},
+		{"consultation of the step's own unit", `"consult": ["CCVC"]`, `"consult": ["TCPCP"]`, []string{`consulted unit "TCPCP" unknown or the step's own`}},
+		{"consultation budget, a field that reaches nothing", `"consult": ["CCVC"]`, `"consult": ["CCVC"], "consultBudget": 2`, []string{`unknown field "consultBudget"`}},
 		{"bad MIME type and fee", `"mimeTypes": ["application/pdf"]`, `"mimeTypes": ["PDF"]`, []string{`MIME type "PDF" malformed`}},
 		{"several problems at once", `"receivingUnit": "VP"`, `"receivingUnit": "TCPCP", "retention": {"years": 1, "permanent": true}`,
 			[]string{"one-stop desk", "retention"}},

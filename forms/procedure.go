@@ -142,12 +142,10 @@ type Step struct {
 	Budget float64 `json:"budget"`
 	// BudgetOnline is the share of the online limit; nil means the same as Budget.
 	BudgetOnline *float64 `json:"budgetOnline,omitempty"`
-	Consult      []string `json:"consult,omitempty"`
-	// ConsultExternal names agencies outside the ministry asked for an opinion (through
-	// document exchange), in parallel like Consult.
-	ConsultExternal []string `json:"consultExternal,omitempty"`
-	// ConsultBudget is how long consulted units have to answer, within Budget.
-	ConsultBudget float64 `json:"consultBudget,omitempty"`
+	// Consult lists the ministry's units the step asks for an opinion, within the
+	// step's budget. Agencies outside the ministry are consulted outside the system
+	// (Notes say so): there is no document exchange to ask them through yet.
+	Consult []string `json:"consult,omitempty"`
 }
 
 // BudgetFor returns the step's budget for a channel.
@@ -457,13 +455,6 @@ func (p *Procedure) checkTime(bad func(string, ...any)) {
 			if !slices.Contains(knownUnits, u) || u == s.Unit {
 				bad("steps[%d] %s: consulted unit %q unknown or the step's own", i, s.ID, u)
 			}
-		}
-		consults := len(s.Consult) + len(s.ConsultExternal)
-		if consults > 0 && (s.ConsultBudget <= 0 || s.ConsultBudget > s.Budget) {
-			bad("steps[%d] %s: consultBudget must be within the step's budget", i, s.ID)
-		}
-		if consults == 0 && s.ConsultBudget != 0 {
-			bad("steps[%d] %s: consultBudget without consulted units", i, s.ID)
 		}
 	}
 	if len(p.Steps) > 0 && p.Steps[0].Action != motcua.StepReceive {

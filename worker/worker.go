@@ -1,4 +1,5 @@
-// Package worker registers motcua's workflows and activities with a Temporal worker.
+// Package worker registers motcua's workflows and activities with a Temporal worker,
+// and starts the housekeeping workflow. It builds no dependencies: internal/app does.
 package worker
 
 import (

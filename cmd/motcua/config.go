@@ -86,8 +86,9 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	fs.StringVar(&c.TrustRoots, "trust-roots", env.Getenv("MOTCUA_TRUST_ROOTS"), "PEM `file` of the root CAs whose signatures verify as trusted (env MOTCUA_TRUST_ROOTS; run adds its development CA)")
 	c.PayloadKeys = env.Getenv("MOTCUA_PAYLOAD_KEYS")
 	c.SignerURL, c.SignerToken = env.Getenv("MOTCUA_SIGNER_URL"), env.Getenv("MOTCUA_SIGNER_TOKEN")
-	c.SealCredential, c.SealPIN = get("MOTCUA_SEAL_CREDENTIAL", "G09-seal"), get("MOTCUA_SEAL_PIN", "123456")
-	c.SMTPAddr, c.SMTPFrom = env.Getenv("MOTCUA_SMTP_ADDR"), get("MOTCUA_SMTP_FROM", "Bộ phận Một cửa Bộ Nội vụ <motcua@localhost>")
+	// Empty, the seal and the sender are the organization's (app.HomeAffairs).
+	c.SealCredential, c.SealPIN = env.Getenv("MOTCUA_SEAL_CREDENTIAL"), env.Getenv("MOTCUA_SEAL_PIN")
+	c.SMTPAddr, c.SMTPFrom = env.Getenv("MOTCUA_SMTP_ADDR"), env.Getenv("MOTCUA_SMTP_FROM")
 	c.SMTPUsername, c.SMTPPassword = env.Getenv("MOTCUA_SMTP_USERNAME"), env.Getenv("MOTCUA_SMTP_PASSWORD")
 	c.TrustedProxies = env.Getenv("MOTCUA_TRUSTED_PROXIES")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", getBool("MOTCUA_SEED_DEMO", devDefaults), "create the demo units and accounts (env MOTCUA_SEED_DEMO)")

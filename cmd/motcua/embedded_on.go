@@ -11,17 +11,17 @@ import (
 
 // embeddedTemporal starts the embedded Temporal server on the private or local
 // PostgreSQL and returns its address and namespace.
-func (a *app) embeddedTemporal(ctx context.Context) (hostPort, namespace string, err error) {
+func (p *process) embeddedTemporal(ctx context.Context) (hostPort, namespace string, err error) {
 	t, err := embedded.Start(ctx, embedded.Options{
-		AdminURL: a.pg.URL, Database: a.cfg.TemporalDB, VisibilityDatabase: a.cfg.TemporalVisDB,
-		Namespace: a.cfg.TemporalNamespace, FrontendAddr: fmt.Sprintf("127.0.0.1:%d", a.cfg.TemporalPort), Logger: a.log,
+		AdminURL: p.pg.URL, Database: p.cfg.TemporalDB, VisibilityDatabase: p.cfg.TemporalVisDB,
+		Namespace: p.cfg.TemporalNamespace, FrontendAddr: fmt.Sprintf("127.0.0.1:%d", p.cfg.TemporalPort), Logger: p.log,
 	})
 	if err != nil {
 		return "", "", configErr(err)
 	}
-	a.onStop(func() {
+	p.onStop(func() {
 		if err := t.Stop(); err != nil {
-			a.log.Error("stop embedded Temporal", "err", err)
+			p.log.Error("stop embedded Temporal", "err", err)
 		}
 	})
 	return t.HostPort(), t.Namespace(), nil

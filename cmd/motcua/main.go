@@ -2,7 +2,8 @@
 // system on a laptop (run), or one part of it in production (api, worker, signer), and
 // the tools around it (migrate, calendar, sign, verify).
 //
-// main wires things together; nothing else knows how.
+// main parses flags and the environment and runs the process (signals, listeners,
+// banners); internal/app builds the system itself, for it and for the tests.
 package main
 
 import (
@@ -19,13 +20,13 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, &Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }
 
 // Env is what a subcommand gets from the process: environment variables and the standard
-// streams. Tests pass their own.
+// streams.
 type Env struct {
 	Getenv func(string) string
 	Stdin  io.Reader
@@ -88,7 +89,10 @@ func commands() map[string]command {
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-func run(ctx context.Context, args []string, env *Env) error {
+// run is the whole program: everything it needs is passed in, so that tests run it
+// whole, as the process would.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	env := &Env{Getenv: getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr}
 	cmds := commands()
 	if len(args) < 2 || args[1] == "-h" || args[1] == "--help" || args[1] == "help" {
 		usage(env.Stdout, cmds)

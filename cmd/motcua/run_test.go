@@ -66,7 +66,9 @@ func startRun(t *testing.T, vars map[string]string, args ...string) *started {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &started{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	env := &Env{Getenv: func(k string) string { return vars[k] }, Stdin: strings.NewReader(""), Stdout: s.stdout, Stderr: s.stderr}
-	go func() { s.done <- run(ctx, append([]string{"motcua", "run"}, args...), env) }()
+	go func() {
+		s.done <- run(ctx, append([]string{"motcua", "run"}, args...), env.Getenv, env.Stdin, env.Stdout, env.Stderr)
+	}()
 	return s
 }
 
@@ -253,7 +255,7 @@ func TestBadConfigurationEndsWithOneClearLine(t *testing.T) {
 				"-temporal-port", fmt.Sprint(freePort(t))}, tt.args...)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			err := run(ctx, args, env)
+			err := run(ctx, args, env.Getenv, env.Stdin, env.Stdout, env.Stderr)
 			code := exitCode(err, &stderr)
 			if code == 0 || code > 2 {
 				t.Fatalf("exit status %d (err %v), want 1 or 2", code, err)
@@ -279,7 +281,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
 			env := &Env{Getenv: func(string) string { return "" }, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out}
-			err := run(context.Background(), []string{"motcua", name, "-h"}, env)
+			err := run(context.Background(), []string{"motcua", name, "-h"}, env.Getenv, env.Stdin, env.Stdout, env.Stderr)
 			if code := exitCode(err, &out); code != 0 {
 				t.Fatalf("motcua %s -h: status %d: %s", name, code, out.String())
 			}
@@ -302,7 +304,7 @@ func TestMigrateAppliesOnceThenNothing(t *testing.T) {
 		var out bytes.Buffer
 		env := &Env{Getenv: func(k string) string { return map[string]string{"DATABASE_URL": db}[k] },
 			Stdin: strings.NewReader(""), Stdout: &out, Stderr: io.Discard}
-		if err := run(context.Background(), []string{"motcua", "migrate"}, env); err != nil {
+		if err := run(context.Background(), []string{"motcua", "migrate"}, env.Getenv, env.Stdin, env.Stdout, env.Stderr); err != nil {
 			t.Fatalf("migrate #%d: %v", i+1, err)
 		}
 		if out.String() != want {

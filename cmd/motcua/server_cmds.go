@@ -12,13 +12,12 @@ import (
 	"motcua/internal/devstack"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
-	"motcua/worker"
 	"motcua/workflows"
 )
 
-// newApp parses a server subcommand's flags and builds its logger. devDefaults turns
-// on what a laptop wants (password login, demo data, plain-HTTP cookies).
-func newApp(name, summary string, args []string, env *Env, devDefaults bool) (*app, error) {
+// newProcess parses a server subcommand's flags and builds its logger. devDefaults
+// turns on what a laptop wants (password login, demo data, plain-HTTP cookies).
+func newProcess(name, summary string, args []string, env *Env, devDefaults bool) (*process, error) {
 	var cfg config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	cfg.flags(fs, env, devDefaults)
@@ -29,144 +28,133 @@ func newApp(name, summary string, args []string, env *Env, devDefaults bool) (*a
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log}
-	if err := a.loadTrustRoots(); err != nil {
+	p := &process{cfg: cfg, log: log}
+	if err := p.loadTrustRoots(); err != nil {
 		return nil, err
 	}
-	return a, nil
+	return p, nil
 }
 
 // runCmd runs everything in one process, for a laptop or a demo: PostgreSQL (found or
-// private), the embedded Temporal server (unless TEMPORAL_ADDRESS), migrations, demo
-// data, the worker, the API and the pages.
+// private), the embedded Temporal server (unless TEMPORAL_ADDRESS), the development
+// signature service, migrations, demo data, the worker, the API and the pages.
 func runCmd(ctx context.Context, args []string, env *Env) error {
-	a, err := newApp("run", "Run everything in one process: PostgreSQL, embedded Temporal, worker, API and pages.", args, env, true)
+	p, err := newProcess("run", "Run everything in one process: PostgreSQL, embedded Temporal, worker, API and pages.", args, env, true)
 	if err != nil {
 		return err
 	}
-	defer a.close()
-	return a.serveHTTP(ctx, true, func() error {
-		if err := a.startSigner(ctx); err != nil {
+	defer p.close()
+	return p.serveHTTP(ctx, true, func() error {
+		// The signature service starts last, so that a mistake elsewhere is reported
+		// before it takes its port.
+		if err := p.startSigner(); err != nil {
 			return err
 		}
-		if err := a.startWorker(ctx); err != nil {
+		if err := p.app.SetSigner(p.signer, p.signerTok); err != nil {
 			return err
 		}
-		printBanner(env.Stdout, a)
+		if err := p.app.StartWorker(ctx); err != nil {
+			return err
+		}
+		printBanner(env.Stdout, p)
 		return nil
 	})
 }
 
 // apiCmd runs the API and the pages only (production: several replicas).
 func apiCmd(ctx context.Context, args []string, env *Env) error {
-	a, err := newApp("api", "Serve the JSON API and the pages; needs PostgreSQL (DATABASE_URL) and Temporal (TEMPORAL_ADDRESS).", args, env, false)
+	p, err := newProcess("api", "Serve the JSON API and the pages; needs PostgreSQL (DATABASE_URL) and Temporal (TEMPORAL_ADDRESS).", args, env, false)
 	if err != nil {
 		return err
 	}
-	defer a.close()
-	return a.serveHTTP(ctx, false, func() error {
-		a.log.Info("API listening", "addr", a.cfg.Addr)
+	defer p.close()
+	return p.serveHTTP(ctx, false, func() error {
+		p.log.Info("API listening", "addr", p.cfg.Addr)
 		return nil
 	})
 }
 
 // serveHTTP takes the HTTP port first (so a port in use fails before anything starts),
-// opens the store, connects to Temporal (embedded when asked), builds the handler, runs
-// ready (the rest of the subcommand's start), then serves until ctx is done.
-func (a *app) serveHTTP(ctx context.Context, embedded bool, ready func() error) error {
-	l, err := a.listen()
+// builds the system on PostgreSQL and Temporal (embedded in devMode), builds the
+// handler, runs ready (the rest of the subcommand's start), then serves until ctx is
+// done.
+func (p *process) serveHTTP(ctx context.Context, devMode bool, ready func() error) error {
+	l, err := p.listen()
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	if err := a.openStore(ctx); err != nil {
+	if p.proxies, err = p.cfg.trustedProxies(); err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	if err := p.open(ctx, true, devMode); err != nil {
 		return err
 	}
-	if err := a.connectTemporal(ctx, embedded); err != nil {
-		return err
-	}
-	h, err := a.handler(ctx)
+	h, err := p.app.Handler(ctx)
 	if err != nil {
 		return err
 	}
 	if err := ready(); err != nil {
 		return err
 	}
-	return a.serve(ctx, l, h)
+	return p.app.Serve(ctx, l, h)
 }
 
 // workerCmd runs the Temporal worker only (production: several replicas).
 func workerCmd(ctx context.Context, args []string, env *Env) error {
-	a, err := newApp("worker", "Run the Temporal worker: motcua's workflows and activities; needs DATABASE_URL and TEMPORAL_ADDRESS.", args, env, false)
+	p, err := newProcess("worker", "Run the Temporal worker: motcua's workflows and activities; needs DATABASE_URL and TEMPORAL_ADDRESS.", args, env, false)
 	if err != nil {
 		return err
 	}
-	defer a.close()
-	if err := a.openStore(ctx); err != nil {
+	defer p.close()
+	if err := p.open(ctx, true, false); err != nil {
 		return err
 	}
-	if err := a.connectTemporal(ctx, false); err != nil {
+	if err := p.app.StartWorker(ctx); err != nil {
 		return err
 	}
-	if err := a.startWorker(ctx); err != nil {
-		return err
-	}
-	a.log.Info("worker running", "task_queue", workflows.TaskQueue)
+	p.log.Info("worker running", "task_queue", workflows.TaskQueue)
 	<-ctx.Done()
 	return nil
 }
 
-// startWorker starts the worker and the housekeeping workflow.
-func (a *app) startWorker(ctx context.Context) error {
-	acts, err := a.activities(ctx)
-	if err != nil {
-		return err
-	}
-	w := worker.New(a.client, acts)
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("start worker: %w", err)
-	}
-	a.onStop(w.Stop)
-	return worker.StartHousekeeping(ctx, a.client)
-}
-
 // migrateCmd applies the database migrations and exits.
 func migrateCmd(ctx context.Context, args []string, env *Env) error {
-	a, err := newApp("migrate", "Apply motcua's database migrations (idempotent; safe to run from several processes at once).", args, env, false)
+	p, err := newProcess("migrate", "Apply motcua's database migrations (idempotent; safe to run from several processes at once).", args, env, false)
 	if err != nil {
 		return err
 	}
-	defer a.close()
-	a.cfg.SeedDemo = false
-	if err := a.openStore(ctx); err != nil {
+	defer p.close()
+	p.cfg.SeedDemo = false
+	if err := p.open(ctx, false, false); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "migrations applied: %d\n", a.migrated)
+	fmt.Fprintf(env.Stdout, "migrations applied: %d\n", p.app.Migrated)
 	return nil
 }
 
 // printBanner tells the person who started motcua where everything is.
-func printBanner(w io.Writer, a *app) {
+func printBanner(w io.Writer, p *process) {
 	var b strings.Builder
-	pub := a.publicURL()
+	pub := p.publicURL()
 	fmt.Fprintf(&b, "\nmotcua is running.\n\n")
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  Pages\t%s/\n", pub)
 	fmt.Fprintf(tw, "  JSON API\t%s/api/v1\n", pub)
 	fmt.Fprintf(tw, "  Health\t%s/healthz  %s/readyz  %s/metrics\n", pub, pub, pub)
-	if a.embedded != "" {
-		fmt.Fprintf(tw, "  Temporal\t%s (embedded, namespace %s)\n", a.embedded, a.cfg.TemporalNamespace)
+	if p.embedded != "" {
+		fmt.Fprintf(tw, "  Temporal\t%s (embedded, namespace %s)\n", p.embedded, p.cfg.TemporalNamespace)
 	} else {
-		fmt.Fprintf(tw, "  Temporal\t%s (namespace %s)\n", a.cfg.TemporalAddress, a.cfg.TemporalNamespace)
+		fmt.Fprintf(tw, "  Temporal\t%s (namespace %s)\n", p.cfg.TemporalAddress, p.cfg.TemporalNamespace)
 	}
-	if a.signer != "" {
-		fmt.Fprintf(tw, "  Signer\t%s%s (development CA; PIN %s)\n", a.signer, service.CSCPath, service.DefaultPIN)
+	if p.signer != "" {
+		fmt.Fprintf(tw, "  Signer\t%s%s (development CA; PIN %s)\n", p.signer, service.CSCPath, service.DefaultPIN)
 	}
-	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(a.pg.URL), a.pg.Source)
-	abs, _ := filepath.Abs(a.cfg.DataDir)
+	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(p.pg.URL), p.pg.Source)
+	abs, _ := filepath.Abs(p.cfg.DataDir)
 	fmt.Fprintf(tw, "  Data\t%s\n", abs)
 	tw.Flush()
-	if a.cfg.SeedDemo {
+	if p.cfg.SeedDemo {
 		fmt.Fprintf(&b, "\nDemo accounts (password %q):\n", store.DemoPassword)
 		tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 		for _, d := range store.DemoAccounts {

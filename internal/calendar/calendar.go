@@ -9,7 +9,9 @@
 // the astronomy, at UTC+7, not read from a table.
 //
 // Everything here is pure and deterministic: no clock, no I/O after New, no global state.
-// Temporal workflows may call it directly. Times are read and written in the calendar's
+// Temporal workflows may call it directly. The one exception is Live, the WorkingTime that
+// reloads the administrator's overrides: it has a clock and does I/O through the load
+// function it is given, for activities and the API, never for a workflow. Times are read and written in the calendar's
 // location (fixed UTC+7 by default).
 package calendar
 

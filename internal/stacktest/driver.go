@@ -207,7 +207,7 @@ func (s *Stack) State(code motcua.DossierCode) workflows.State {
 	var err error
 	for range 4 {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		resp, err = s.Temporal.QueryWorkflow(ctx, workflows.DossierID(code), "", workflows.QueryState)
+		resp, err = s.Temporal.QueryWorkflow(ctx, code.WorkflowID(), "", workflows.QueryState)
 		cancel()
 		if err == nil {
 			break

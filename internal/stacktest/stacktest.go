@@ -1,8 +1,15 @@
-// Package stacktest starts the whole of motcua for a test: its own PostgreSQL database
-// (migrated, seeded, catalog recorded), a real Temporal server (the server's own
-// in-process test server), the development signature service with its timestamp
-// authority, a worker with the real activities, and the API over HTTP. Nothing is
-// mocked; every part is the one production runs.
+// Package stacktest starts the whole of motcua for a test: its own PostgreSQL database,
+// a real Temporal server (the server's own in-process test server), the development
+// signature service with its timestamp authority, an SMTP server that keeps what it
+// receives, and, built by internal/app exactly as `motcua run` builds it, the store
+// (migrated, seeded, catalog recorded), a worker with the real activities, and the API
+// over HTTP. Nothing is mocked; every part is the one production runs.
+//
+// It reaches the API, the worker and the workflows through internal/app, except
+// driver.go, which imports workflows for the dossier workflow's query (State,
+// QueryState) and the names of its decisions: the happy-path driver reads the state the
+// way the workflow reports it and sends the decisions by those names. It lives here,
+// not beside workflows, because the api and workflows tests both drive dossiers with it.
 package stacktest
 
 import (
@@ -30,25 +37,21 @@ import (
 	"go.temporal.io/server/temporaltest"
 
 	"motcua/activities"
-	"motcua/api"
 	"motcua/forms"
-	"motcua/internal/auth"
-	"motcua/internal/calendar"
+	"motcua/internal/app"
 	"motcua/internal/mail"
 	"motcua/internal/mail/mailtest"
 	"motcua/internal/payload"
-	"motcua/internal/render"
-	"motcua/internal/signing"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
-	"motcua/worker"
 )
 
 // Stack is a running motcua.
 type Stack struct {
 	T        testing.TB
 	URL      string // the API and pages
+	App      *app.App
 	Store    *store.Store
 	Temporal client.Client
 	Catalog  *forms.Catalog
@@ -56,11 +59,11 @@ type Stack struct {
 	RootPEM  string         // its file
 	Time     activities.WorkingTime
 	Acts     *activities.Activities
-	Codec    *payload.Codec // what the workflows' payloads are encrypted with
+	Codec    *payload.Codec   // what the workflows' payloads are encrypted with
+	Mailbox  *mailtest.Server // the SMTP server notifications are e-mailed to
 	// Now is the stack's clock: the catalog's "today" and the API's. Samples that must be
 	// recent are made relative to it.
-	Now     func() time.Time
-	Mailbox *mailtest.Server // the SMTP server notifications are e-mailed to
+	Now func() time.Time
 
 	server *temporaltest.TestServer
 	shared *shared
@@ -105,18 +108,11 @@ func Start(t testing.TB, opts ...Options) *Stack {
 			o.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		}
 	}
-	ctx := context.Background()
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	st := storetest.NewSeeded(t)
-	cat, err := forms.Default(forms.WithClock(o.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SyncCatalog(ctx, cat); err != nil {
-		t.Fatal(err)
-	}
+	ctx := context.Background()
+	db := storetest.NewDatabase(t)
 
 	// The signature service, as `motcua signer` runs it.
 	token := randomHex(24)
@@ -134,15 +130,11 @@ func Start(t testing.TB, opts ...Options) *Stack {
 		t.Fatal(err)
 	}
 
-	// Temporal, with the encrypting payload codec as in production.
+	// Temporal; the payloads are encrypted as in production.
 	key := o.PayloadKey
 	if key == nil {
 		key = make([]byte, 32)
 		_, _ = rand.Read(key)
-	}
-	codec, err := payload.NewCodec(key)
-	if err != nil {
-		t.Fatal(err)
 	}
 	var tsOpts []temporaltest.TestServerOption
 	if tt, ok := t.(*testing.T); ok {
@@ -150,41 +142,48 @@ func Start(t testing.TB, opts ...Options) *Stack {
 	}
 	ts := temporaltest.NewServer(tsOpts...)
 	t.Cleanup(ts.Stop)
-	c := ts.NewClientWithOptions(client.Options{DataConverter: codec.DataConverter()})
-	t.Cleanup(c.Close)
+	mailbox := mailtest.Start(t)
 
-	wt, err := worker.WorkingTime(calendar.Config{})
+	// The HTTP server's address is known before the system is built: links in notices
+	// point at it.
+	srv := httptest.NewUnstartedServer(nil)
+	t.Cleanup(srv.Close)
+	url := "http://" + srv.Listener.Addr().String()
+
+	a, err := app.New(ctx, app.Config{DatabaseURL: db, SeedDemo: true,
+		TemporalAddress: ts.GetFrontendHostPort(), TemporalNamespace: ts.GetDefaultNamespace(), PayloadKeys: [][]byte{key},
+		PublicURL: url, DevLogin: true, Roots: roots,
+		SignerURL: signer.URL, SignerToken: token, SealPIN: service.DefaultPIN,
+		Mail: mail.Config{Addr: mailbox.Addr}, Now: o.Now, Log: o.Log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := render.New(render.Options{})
+	t.Cleanup(a.Close)
+	acts, err := a.Activities()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Stack{T: t, Now: o.Now, Codec: codec, shared: &shared{tokens: map[string]string{}}, Store: st, Temporal: c, Catalog: cat, Roots: roots, RootPEM: rootPEM, Time: wt, server: ts}
-	s.Acts = &activities.Activities{Store: st, Catalog: cat, Time: wt, Renderer: r, OrgName: "Bộ Nội vụ", Symbol: "QĐ-BNV",
-		Signer:  signing.NewClient(signer.URL+service.CSCPath, token, &http.Client{Timeout: 30 * time.Second}),
-		Signing: activities.SigningConfig{SealCredential: "G09-seal", SealPIN: service.DefaultPIN, TSAURL: signer.URL + service.TSAPath}}
-	s.Mailbox = mailtest.Start(t)
-	if s.Acts.Mail, err = mail.New(mail.Config{Addr: s.Mailbox.Addr, From: "Bộ phận Một cửa Bộ Nội vụ <motcua@example.com>"}); err != nil {
+	h, err := a.Handler(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
+	srv.Config.Handler = h
+	srv.Start()
+
+	s := &Stack{T: t, URL: url, App: a, Now: o.Now, Codec: a.Codec, shared: &shared{tokens: map[string]string{}}, Store: a.Store,
+		Temporal: a.Temporal, Catalog: a.Catalog, Roots: roots, RootPEM: rootPEM, Time: a.Time, Acts: acts,
+		Mailbox: mailbox, server: ts}
 	s.StartWorker()
 	t.Cleanup(s.StopWorker)
-
-	sessions := &auth.Sessions{Store: st}
-	h := api.New(api.Deps{Store: st, Catalog: cat, Temporal: c, Sessions: sessions, Auth: auth.Chain{sessions},
-		Log: o.Log, DevLogin: true, VerifyRoots: roots, WorkingTime: wt, Now: o.Now})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	s.URL = srv.URL
-	s.Acts.PublicURL = srv.URL
 	return s
 }
 
 // StartWorker starts a worker (again, after StopWorker).
 func (s *Stack) StartWorker() {
-	w := worker.New(s.Temporal, s.Acts)
+	w, err := s.App.NewWorker()
+	if err != nil {
+		s.T.Fatal(err)
+	}
 	if err := w.Start(); err != nil {
 		s.T.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/calendar"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
-	"motcua/worker"
 )
 
 // TestAHolidayAddedOnTheAdminPageCountsWithoutARestart: an override stored as the admin
@@ -17,13 +17,14 @@ import (
 func TestAHolidayAddedOnTheAdminPageCountsWithoutARestart(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.New(t)
-	a := &app{store: st, log: slog.New(slog.DiscardHandler)}
+	a := &App{Store: st, Log: slog.New(slog.DiscardHandler)}
 	ict := time.FixedZone("ICT", 7*3600)
 	clock := time.Date(2026, 12, 1, 9, 0, 0, 0, ict)
-	wt, err := worker.LiveWorkingTime(ctx, a.loadWorkingTime, worker.CalendarRefresh, func() time.Time { return clock }, a.log)
+	live, err := calendar.NewLive(ctx, a.loadWorkingTime, calendar.Refresh, func() time.Time { return clock }, a.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
+	wt := activityTime{live} // as the activities and the API count
 	// One working day from Tuesday 01/12/2026 09:00 runs out on Wednesday at 09:00;
 	// with Wednesday off, on Thursday.
 	from := clock
@@ -35,7 +36,7 @@ func TestAHolidayAddedOnTheAdminPageCountsWithoutARestart(t *testing.T) {
 	if err := st.SetCalendarOverride(ctx, 0, wed, store.DayOff, "Nghỉ bù (thử)"); err != nil {
 		t.Fatal(err)
 	}
-	clock = clock.Add(worker.CalendarRefresh - time.Second)
+	clock = clock.Add(calendar.Refresh - time.Second)
 	if got := due(); !got.Equal(wed) {
 		t.Errorf("within the refresh interval: due %s, want the calendar loaded before (%s)", got, wed)
 	}
@@ -46,13 +47,13 @@ func TestAHolidayAddedOnTheAdminPageCountsWithoutARestart(t *testing.T) {
 	if err := st.RemoveCalendarOverride(ctx, 0, wed); err != nil {
 		t.Fatal(err)
 	}
-	clock = clock.Add(worker.CalendarRefresh)
+	clock = clock.Add(calendar.Refresh)
 	if got := due(); !got.Equal(wed) {
 		t.Errorf("after removing it: due %s, want %s", got, wed)
 	}
 	// A failed reload keeps the calendar it had.
 	st.Close()
-	clock = clock.Add(worker.CalendarRefresh)
+	clock = clock.Add(calendar.Refresh)
 	if got := due(); !got.Equal(wed) {
 		t.Errorf("with the database gone: due %s, want the last calendar's %s", got, wed)
 	}

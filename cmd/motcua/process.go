@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"motcua/internal/app"
+	"motcua/internal/auth"
+	"motcua/internal/devstack"
+	"motcua/internal/mail"
+	"motcua/internal/payload"
+	"motcua/internal/signing/service"
+)
+
+// process is a running server subcommand: its configuration, what it started around
+// the system (a private PostgreSQL, the embedded Temporal server, run's development
+// signature service), the system itself (internal/app), and how to stop it all in
+// reverse order.
+type process struct {
+	cfg       config
+	log       *slog.Logger
+	roots     *x509.CertPool
+	proxies   []netip.Prefix // the reverse proxies in front of the HTTP server
+	pg        *devstack.Postgres
+	embedded  string // address of the embedded Temporal server, when run without TEMPORAL_ADDRESS
+	signer    string // base URL of run's development signature service
+	signerTok string // its bearer token
+	app       *app.App
+	stops     []func()
+}
+
+func (p *process) onStop(f func()) { p.stops = append(p.stops, f) }
+
+// close stops everything started, last first.
+func (p *process) close() {
+	for i := len(p.stops) - 1; i >= 0; i-- {
+		p.stops[i]()
+	}
+	p.stops = nil
+}
+
+// configErr turns a configuration mistake found by devstack into a one-line exit.
+func configErr(err error) error {
+	var ce *devstack.ConfigError
+	if errors.As(err, &ce) {
+		return &exitError{code: 1, msg: ce.Msg}
+	}
+	return err
+}
+
+// open finds PostgreSQL (DATABASE_URL, else the local server, else a private cluster
+// under the data directory), connects Temporal when asked (embedded, for devMode,
+// unless TEMPORAL_ADDRESS) and builds the system on them.
+func (p *process) open(ctx context.Context, temporal, devMode bool) error {
+	pg, err := devstack.StartPostgres(ctx, devstack.PostgresOptions{
+		DatabaseURL: p.cfg.DatabaseURL, LocalURL: p.cfg.LocalDatabaseURL, DataDir: p.cfg.DataDir, Logger: p.log})
+	if err != nil {
+		return configErr(err)
+	}
+	p.pg = pg
+	p.onStop(func() {
+		if err := pg.Stop(); err != nil {
+			p.log.Error("stop private PostgreSQL", "err", err)
+		}
+	})
+	url := p.cfg.DatabaseURL
+	if url == "" {
+		if err := devstack.EnsureDatabase(ctx, pg.URL, p.cfg.Database); err != nil {
+			return err
+		}
+		url = pg.DatabaseURL(p.cfg.Database)
+	}
+	ac := app.Config{DatabaseURL: url, SeedDemo: p.cfg.SeedDemo, PublicURL: p.publicURL(),
+		DevLogin: p.cfg.DevLogin, SecureCookies: p.cfg.SecureCookies, TrustedProxies: p.proxies, Roots: p.roots,
+		OIDC: auth.OIDCConfig{Issuer: p.cfg.OIDCIssuer, ClientID: p.cfg.OIDCClientID, ClientSecret: p.cfg.OIDCClientSecret,
+			ProvisionCitizens: true},
+		SignerURL: p.signerURL(), SignerToken: p.signerToken(), SealCredential: p.cfg.SealCredential, SealPIN: p.cfg.SealPIN,
+		Mail: mail.Config{Addr: p.cfg.SMTPAddr, From: p.cfg.SMTPFrom, Username: p.cfg.SMTPUsername, Password: p.cfg.SMTPPassword},
+		Log:  p.log}
+	if temporal {
+		if ac.TemporalAddress, ac.TemporalNamespace, err = p.temporal(ctx, devMode); err != nil {
+			return err
+		}
+		if ac.PayloadKeys, err = p.payloadKeys(devMode); err != nil {
+			return err
+		}
+	}
+	a, err := app.New(ctx, ac)
+	if err != nil {
+		return err
+	}
+	p.app = a
+	p.onStop(a.Close)
+	p.log.Info("database ready", "postgres", pg.Source, "url", devstack.Redact(url))
+	return nil
+}
+
+// temporal returns the address and namespace of Temporal: TEMPORAL_ADDRESS, or the
+// embedded server started now when embedded is true and no address is configured.
+func (p *process) temporal(ctx context.Context, embedded bool) (addr, namespace string, err error) {
+	addr, namespace = p.cfg.TemporalAddress, p.cfg.TemporalNamespace
+	if addr == "" && embedded {
+		if addr, namespace, err = p.embeddedTemporal(ctx); err != nil {
+			return "", "", err
+		}
+		p.embedded, p.cfg.TemporalNamespace = addr, namespace
+	}
+	if addr == "" {
+		addr = "127.0.0.1:7233"
+	}
+	return addr, namespace, nil
+}
+
+// listen opens the HTTP listener early, so a port in use is a clear one-line error.
+func (p *process) listen() (net.Listener, error) {
+	l, err := net.Listen("tcp", p.cfg.Addr)
+	if err != nil {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s: %v; stop what uses it or choose another with -addr", p.cfg.Addr, rootCause(err))}
+	}
+	return l, nil
+}
+
+func (p *process) publicURL() string {
+	if p.cfg.PublicURL != "" {
+		return p.cfg.PublicURL
+	}
+	return "http://" + p.cfg.Addr
+}
+
+func rootCause(err error) string {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			first, _, _ := strings.Cut(err.Error(), "\n")
+			return first
+		}
+		err = u
+	}
+}
+
+// loadTrustRoots adds the CAs of MOTCUA_TRUST_ROOTS to the pool signatures are verified
+// against.
+func (p *process) loadTrustRoots() error {
+	if p.roots == nil {
+		p.roots = x509.NewCertPool()
+	}
+	if p.cfg.TrustRoots == "" {
+		return nil
+	}
+	pem, err := os.ReadFile(p.cfg.TrustRoots)
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("cannot read MOTCUA_TRUST_ROOTS: %v", rootCause(err))}
+	}
+	if !p.roots.AppendCertsFromPEM(pem) {
+		return &exitError{code: 1, msg: fmt.Sprintf("MOTCUA_TRUST_ROOTS (%s) holds no PEM certificate", p.cfg.TrustRoots)}
+	}
+	return nil
+}
+
+// startSigner runs the development signature service in this process (run only), with
+// its CA under the data directory; its root is trusted by the verification endpoint.
+func (p *process) startSigner() error {
+	token := make([]byte, 24)
+	_, _ = rand.Read(token)
+	p.signerTok = hex.EncodeToString(token)
+	svc, err := service.New(filepath.Join(p.cfg.DataDir, "signer"), service.Options{Token: p.signerTok,
+		Logger: p.log.With("component", "signer")})
+	if err != nil {
+		return fmt.Errorf("start the development signature service: %w", err)
+	}
+	l, err := net.Listen("tcp", p.cfg.SignerAddr)
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("the signature service cannot listen on %s: %v; choose another with -signer-addr", p.cfg.SignerAddr, rootCause(err))}
+	}
+	srv := &http.Server{Handler: svc.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	p.onStop(func() { _ = srv.Close() })
+	p.roots.AddCert(svc.Root())
+	p.signer = "http://" + l.Addr().String()
+	return nil
+}
+
+// signerURL is the signature service's root URL: run's own, or MOTCUA_SIGNER_URL.
+func (p *process) signerURL() string {
+	if p.signer != "" {
+		return p.signer
+	}
+	return p.cfg.SignerURL
+}
+
+func (p *process) signerToken() string {
+	if p.signerTok != "" {
+		return p.signerTok
+	}
+	return p.cfg.SignerToken
+}
+
+// payloadKeys are the keys of the codec that encrypts what workflows carry through
+// Temporal: MOTCUA_PAYLOAD_KEYS; `motcua run` (devMode) keeps one in the data directory
+// instead.
+func (p *process) payloadKeys(devMode bool) ([][]byte, error) {
+	switch {
+	case p.cfg.PayloadKeys != "":
+		k, err := payload.ParseKeys(p.cfg.PayloadKeys)
+		if err != nil {
+			return nil, &exitError{code: 1, msg: "MOTCUA_PAYLOAD_KEYS: " + err.Error()}
+		}
+		return k, nil
+	case devMode:
+		k, err := payload.LoadOrCreateKeyFile(filepath.Join(p.cfg.DataDir, "payload.key"))
+		if err != nil {
+			return nil, err
+		}
+		return [][]byte{k}, nil
+	default:
+		return nil, &exitError{code: 1, msg: "MOTCUA_PAYLOAD_KEYS is unset: give the API and the worker the same key (openssl rand -base64 32)"}
+	}
+}

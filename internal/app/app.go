@@ -1,0 +1,241 @@
+// Package app builds the whole of motcua from a Config, once: the store (migrated, the
+// catalog recorded, demo data when asked), the procedure catalog, the live working-time
+// calendar, the payload codec and the Temporal client, the worker's activities (renderer,
+// signature service, mail) and the HTTP layer. `motcua run`, `motcua api`, `motcua worker`
+// and the test harness (internal/stacktest) all call New, so tests run the production
+// wiring, not a copy of it.
+//
+// app is the composition root, and so the documented exception to the rule that
+// internal packages import neither workflows, api nor web: it must import the HTTP
+// packages and the worker (which registers the workflows) to build the system. Nothing imports app but cmd/motcua and the test harnesses. What a process
+// does around the system (flags and environment, signals, finding or starting PostgreSQL,
+// the embedded Temporal server, run's development signature service, printing URLs)
+// stays in cmd/motcua.
+package app
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"motcua/activities"
+	"motcua/forms"
+	"motcua/internal/auth"
+	"motcua/internal/calendar"
+	"motcua/internal/devstack"
+	"motcua/internal/mail"
+	"motcua/internal/payload"
+	"motcua/internal/store"
+)
+
+// Config is everything the system is built from. The zero value of a field means its
+// default, where one is given.
+type Config struct {
+	// DatabaseURL is motcua's PostgreSQL database (required). New migrates it and
+	// records the procedure catalog in it.
+	DatabaseURL string
+	// SeedDemo creates the demo units and accounts.
+	SeedDemo bool
+
+	// TemporalAddress is the Temporal frontend, host:port. Empty: no Temporal client, New
+	// opens the store only (what `motcua migrate` needs).
+	TemporalAddress string
+	// TemporalNamespace is the namespace (default "default").
+	TemporalNamespace string
+	// PayloadKeys are the AES-256 keys of the codec that encrypts what workflows carry
+	// through Temporal; the first encrypts. Required with TemporalAddress.
+	PayloadKeys [][]byte
+
+	// Org is the organization whose one-stop office this is (default HomeAffairs).
+	Org Organization
+	// PublicURL is the base URL of the pages, for links in notices and e-mails.
+	PublicURL string
+	// DevLogin allows password login with motcua's own accounts.
+	DevLogin bool
+	// SecureCookies marks cookies Secure, for HTTPS.
+	SecureCookies bool
+	// OIDC is the OpenID Connect provider people log in with; none when Issuer is empty.
+	// RedirectURL defaults to PublicURL + "/auth/oidc/callback".
+	OIDC auth.OIDCConfig
+	// TrustedProxies are the reverse proxies whose forwarded client address is believed.
+	TrustedProxies []netip.Prefix
+	// Roots are the CAs whose signatures verify as trusted (default: none).
+	Roots *x509.CertPool
+
+	// SignerURL is the root URL of the signature service (CSC API v2 and its TSA), and
+	// SignerToken its bearer token; without it the worker cannot sign.
+	SignerURL, SignerToken string
+	// SealCredential is the credential of the organization's seal at the signature
+	// service (default Org.SealCredential), and SealPIN its PIN (default
+	// DevelopmentSealPIN, the development signature service's).
+	SealCredential, SealPIN string
+	// Mail sends the notifications by e-mail; none when Addr is empty (they stay on the
+	// pages). From defaults to Org.MailFrom.
+	Mail mail.Config
+
+	// Now is the clock legal dates are judged by: the API's, and the catalog's (which
+	// version is in force, a birth date not in the future). Default time.Now.
+	Now func() time.Time
+	// Log receives the system's logs (default: discarded).
+	Log *slog.Logger
+}
+
+// App is motcua, built: its pieces, for the subcommands and the test harness to use.
+type App struct {
+	Config   Config // with the defaults filled in
+	Log      *slog.Logger
+	Store    *store.Store
+	Migrated int // migrations New applied
+	Catalog  *forms.Catalog
+	// Calendar is the working time, with the administrator's overrides read again
+	// every calendar.Refresh; Time is the same as the activities and the API count.
+	Calendar *calendar.Live
+	Time     activities.WorkingTime
+	// Codec and Temporal are nil without Config.TemporalAddress.
+	Codec    *payload.Codec
+	Temporal client.Client
+	Roots    *x509.CertPool
+
+	acts  *activities.Activities
+	stops []func()
+}
+
+// New builds the system from cfg. On error, whatever it had opened is closed again.
+func New(ctx context.Context, cfg Config) (_ *App, err error) {
+	cfg = withDefaults(cfg)
+	a := &App{Config: cfg, Log: cfg.Log, Roots: cfg.Roots}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if err := a.openStore(ctx); err != nil {
+		return nil, err
+	}
+	a.Calendar, err = calendar.NewLive(ctx, a.loadWorkingTime, calendar.Refresh, time.Now, a.Log)
+	if err != nil {
+		return nil, fmt.Errorf("working-time calendar: %w", err)
+	}
+	a.Time = activityTime{a.Calendar}
+	if cfg.TemporalAddress != "" {
+		if err := a.connectTemporal(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Org == (Organization{}) {
+		cfg.Org = HomeAffairs
+	}
+	if cfg.TemporalNamespace == "" {
+		cfg.TemporalNamespace = "default"
+	}
+	if cfg.Roots == nil {
+		cfg.Roots = x509.NewCertPool()
+	}
+	if cfg.SealCredential == "" {
+		cfg.SealCredential = cfg.Org.SealCredential
+	}
+	if cfg.SealPIN == "" {
+		cfg.SealPIN = DevelopmentSealPIN
+	}
+	if cfg.Mail.From == "" {
+		cfg.Mail.From = cfg.Org.MailFrom
+	}
+	if cfg.OIDC.Issuer != "" && cfg.OIDC.RedirectURL == "" {
+		cfg.OIDC.RedirectURL = cfg.PublicURL + "/auth/oidc/callback"
+	}
+	return cfg
+}
+
+func (a *App) onStop(f func()) { a.stops = append(a.stops, f) }
+
+// Close stops everything New and the App's methods started, last first.
+func (a *App) Close() {
+	for i := len(a.stops) - 1; i >= 0; i-- {
+		a.stops[i]()
+	}
+	a.stops = nil
+}
+
+// openStore opens motcua's database, migrates it, records the catalog and, if asked,
+// seeds the demo organization.
+func (a *App) openStore(ctx context.Context) error {
+	st, err := store.Open(ctx, a.Config.DatabaseURL, a.Log)
+	if err != nil {
+		return fmt.Errorf("cannot open motcua's database %s: %v", devstack.Redact(a.Config.DatabaseURL), rootCause(err))
+	}
+	a.Store = st
+	a.onStop(st.Close)
+	done, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	a.Migrated = len(done)
+	var opts []forms.Option
+	if a.Config.Now != nil {
+		opts = append(opts, forms.WithClock(a.Config.Now))
+	}
+	if a.Catalog, err = forms.Default(opts...); err != nil {
+		return fmt.Errorf("load the procedure catalog: %w", err)
+	}
+	if err := st.SyncCatalog(ctx, a.Catalog); err != nil {
+		return err
+	}
+	if a.Config.SeedDemo {
+		if err := st.SeedDemo(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// connectTemporal dials Temporal with the encrypting payload codec.
+func (a *App) connectTemporal(ctx context.Context) error {
+	cfg := a.Config
+	if len(cfg.PayloadKeys) == 0 {
+		return errors.New("no payload keys: the API and the worker need the same key to read what workflows carry")
+	}
+	codec, err := payload.NewCodec(cfg.PayloadKeys...)
+	if err != nil {
+		return err
+	}
+	a.Codec = codec
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dctx, client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+		DataConverter: codec.DataConverter(),
+		Logger:        sdklog.NewStructuredLogger(a.Log.With("component", "temporal-client"))})
+	if err != nil {
+		return fmt.Errorf("cannot reach Temporal at %s (namespace %s): %v; check TEMPORAL_ADDRESS, or unset it to run the embedded server with 'motcua run'",
+			cfg.TemporalAddress, cfg.TemporalNamespace, rootCause(err))
+	}
+	a.Temporal = c
+	a.onStop(c.Close)
+	return nil
+}
+
+// rootCause is the first line of the innermost error, for one-line messages.
+func rootCause(err error) string {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			first, _, _ := strings.Cut(err.Error(), "\n")
+			return first
+		}
+		err = u
+	}
+}

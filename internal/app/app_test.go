@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+
+	"motcua/internal/store"
+	"motcua/internal/store/storetest"
+)
+
+// TestNewMigratesOnceAndSignsAsTheOrganization: without Temporal, New opens the store
+// only (what `motcua migrate` needs); the second start applies no migration; the
+// activities take the organization's identity and seal unless the config names
+// another seal.
+func TestNewMigratesOnceAndSignsAsTheOrganization(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.NewDatabase(t)
+	all, err := store.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(ctx, Config{DatabaseURL: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Migrated != len(all) || a.Temporal != nil || a.Catalog == nil || a.Time == nil {
+		t.Errorf("first New: %d migrations (want %d), Temporal %v, catalog %v, time %v",
+			a.Migrated, len(all), a.Temporal, a.Catalog != nil, a.Time != nil)
+	}
+	acts, err := a.Activities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acts.OrgName != "Bộ Nội vụ" || acts.Symbol != "QĐ-BNV" || acts.Signing.SealCredential != "G09-seal" ||
+		acts.Signing.SealPIN != "123456" || acts.Signer != nil || acts.Mail != nil {
+		t.Errorf("activities: %q %q seal %q/%q signer %v mail %v", acts.OrgName, acts.Symbol,
+			acts.Signing.SealCredential, acts.Signing.SealPIN, acts.Signer, acts.Mail)
+	}
+	if err := a.SetSigner("http://127.0.0.1:1", "t"); err == nil {
+		t.Error("SetSigner after the activities were built succeeded")
+	}
+	if _, err := a.NewWorker(); err == nil {
+		t.Error("a worker without Temporal")
+	}
+	a.Close()
+
+	b, err := New(ctx, Config{DatabaseURL: db, SealCredential: "seal-2", SignerURL: "http://signer.invalid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	acts, err = b.Activities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Migrated != 0 || acts.Signing.SealCredential != "seal-2" || acts.Signer == nil ||
+		acts.Signing.TSAURL != "http://signer.invalid/tsa" {
+		t.Errorf("second New: %d migrations, seal %q, signer %v, TSA %q", b.Migrated, acts.Signing.SealCredential,
+			acts.Signer != nil, acts.Signing.TSAURL)
+	}
+}
+
+// TestAnUnreachableDatabaseIsOneLineWithoutThePassword.
+func TestAnUnreachableDatabaseIsOneLineWithoutThePassword(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	_, err = New(context.Background(), Config{DatabaseURL: fmt.Sprintf("postgres://motcua:secret@127.0.0.1:%d/motcua?connect_timeout=2", port)})
+	if err == nil {
+		t.Fatal("New succeeded without a database")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "cannot open motcua's database") || strings.Contains(msg, "secret") || strings.Contains(msg, "\n") {
+		t.Errorf("message %q", msg)
+	}
+}
