@@ -560,7 +560,7 @@ func (s *server) act(ctx context.Context, a motcua.Actor, code motcua.DossierCod
 	}
 	dec := workflows.Decision{Actor: workflows.ActorOf(a), Note: strings.TrimSpace(req.Note), Missing: req.Missing,
 		Units: req.Units, Answer: strings.TrimSpace(req.Answer), PIN: req.PIN, NewDue: req.NewDue}
-	out, err := s.update(ctx, code, req.Action, req.RequestID, dec)
+	out, err := s.update(ctx, code, req.Action, req.RequestID, workflows.DecisionArg(req.Action, dec))
 	return out.State, err
 }
 

@@ -54,9 +54,10 @@ var (
 type harness struct {
 	t           *testing.T
 	env         *testsuite.TestWorkflowEnvironment
-	transitions []activities.Transition
+	transitions []motcua.Transition
 	notices     []string
 	notified    []string
+	changes     int // RecordChange calls
 }
 
 func newHarness(t *testing.T, p activities.Plan) *harness {
@@ -68,23 +69,31 @@ func newHarness(t *testing.T, p activities.Plan) *harness {
 	var a *activities.Activities
 	h.env.OnActivity(a.RecordSubmission, mock.Anything, mock.Anything).Return(nil)
 	h.env.OnActivity(a.LoadPlan, mock.Anything, mock.Anything).Return(p, nil)
-	h.env.OnActivity(a.ComputeDue, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.DueInput) (activities.DueResult, error) {
-			d := in.Span.Calendar + time.Duration(in.Span.WorkingMinutes)*time.Minute
-			for _, p := range in.Paused {
-				d += p.To.Sub(p.From)
+	h.env.OnActivity(a.ComputeDates, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.DatesInput) (activities.DatesResult, error) {
+			var out activities.DatesResult
+			for _, in := range in.Due {
+				d := in.Span.Calendar + time.Duration(in.Span.WorkingMinutes)*time.Minute
+				for _, p := range in.Paused {
+					d += p.To.Sub(p.From)
+				}
+				out.Due = append(out.Due, activities.DueResult{Start: in.From, Due: in.From.Add(d)})
 			}
-			return activities.DueResult{Start: in.From, Due: in.From.Add(d)}, nil
+			return out, nil
 		})
-	h.env.OnActivity(a.RecordTransition, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, tr activities.Transition) error {
-			h.transitions = append(h.transitions, tr)
-			return nil
-		})
-	h.env.OnActivity(a.RenderNotice, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NoticeInput) (activities.DocumentRef, error) {
-			h.notices = append(h.notices, in.Kind)
-			return activities.DocumentRef{ID: in.Kind + "-doc"}, nil
+	h.env.OnActivity(a.RecordChange, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, c activities.Change) (activities.ChangeResult, error) {
+			h.changes++
+			var out activities.ChangeResult
+			if c.Notice != nil {
+				h.notices = append(h.notices, c.Notice.Kind)
+				out.Notice = activities.DocumentRef{ID: c.Notice.Kind + "-doc"}
+			}
+			h.transitions = append(h.transitions, c.Transitions...)
+			for _, n := range c.Notify {
+				h.notified = append(h.notified, n.Key)
+			}
+			return out, nil
 		})
 	h.env.OnActivity(a.SignAsLeader, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.SignInput) (activities.DocumentRef, error) {
@@ -94,11 +103,6 @@ func newHarness(t *testing.T, p activities.Plan) *harness {
 			return activities.DocumentRef{ID: "signed-doc"}, nil
 		})
 	h.env.OnActivity(a.Issue, mock.Anything, mock.Anything).Return(activities.DocumentRef{ID: "issued-doc"}, nil)
-	h.env.OnActivity(a.Notify, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, n activities.NotifyInput) error {
-			h.notified = append(h.notified, n.Key)
-			return nil
-		})
 	h.env.OnActivity(a.Archive, mock.Anything, mock.Anything).Return(nil)
 	return h
 }
