@@ -213,6 +213,11 @@ func TestTheWholePathEndsArchived(t *testing.T) {
 	if strings.Join(h.notices, " ") != "receipt draft_result control_sheet" {
 		t.Fatalf("notices %v", h.notices)
 	}
+	// One write per decision (the intake's, then eight decisions), and two for the
+	// return: the archive package is made between the return and its record.
+	if h.changes != 10 {
+		t.Fatalf("%d RecordChange calls, want 10", h.changes)
+	}
 }
 
 func TestDisallowedDecisionsAreRejectedAndChangeNothing(t *testing.T) {
