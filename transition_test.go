@@ -59,7 +59,7 @@ func TestMayDecideByStatusRoleAndHolderUnit(t *testing.T) {
 		want     string // "" allowed, else the error code
 	}{
 		{motcua.DecideReceive, motcua.StatusSubmitted, clerkVP, desk, ""},
-		{motcua.DecideReceive, motcua.StatusSubmitted, clerkTC, desk, motcua.EFORBIDDEN}, // another unit
+		{motcua.DecideReceive, motcua.StatusSubmitted, clerkTC, desk, motcua.EFORBIDDEN},  // another unit
 		{motcua.DecideReceive, motcua.StatusSubmitted, minister, desk, motcua.EFORBIDDEN}, // a leader does not receive
 		{motcua.DecideReceive, motcua.StatusInReview, clerkVP, desk, motcua.ECONFLICT},
 		{motcua.DecideCompleteStep, motcua.StatusInReview, clerkTC, appraise, ""},
@@ -68,7 +68,7 @@ func TestMayDecideByStatusRoleAndHolderUnit(t *testing.T) {
 		{motcua.DecideStop, motcua.StatusInReview, clerkTC, review, ""},
 		{motcua.DecideStop, motcua.StatusInReview, leaderTC, review, ""},
 		{motcua.DecideStop, motcua.StatusInReview, leaderTC, appraise, motcua.EFORBIDDEN}, // a clerk's step: the clerk stops
-		{motcua.DecideAnswerConsult, motcua.StatusInReview, clerkVP, appraise, ""},      // any unit; the workflow narrows it
+		{motcua.DecideAnswerConsult, motcua.StatusInReview, clerkVP, appraise, ""},        // any unit; the workflow narrows it
 		{motcua.DecideRecall, motcua.StatusAwaitingSignature, leaderTC, sign, ""},
 		{motcua.DecideRecall, motcua.StatusAwaitingSignature, clerical, sign, motcua.EFORBIDDEN},
 		{motcua.DecideSign, motcua.StatusAwaitingSignature, minister, sign, ""},
