@@ -21,7 +21,6 @@ import (
 	"motcua/internal/store"
 )
 
-var ict = time.FixedZone("ICT", 7*3600)
 
 // RenderNotice renders a notice of Circular 03/2025 (or the draft result) from the
 // dossier's records, seals it when asked, and stores it. Rendering again for the same
@@ -77,7 +76,7 @@ func (a *Activities) seal(ctx context.Context, pdf []byte, ref DocumentRef, at t
 	if err != nil {
 		return nil, err
 	}
-	opts := pades.SignOptions{Kind: pades.Approval, LockFields: true, Key: s, Chain: s.Chain(), Time: at.In(ict),
+	opts := pades.SignOptions{Kind: pades.Approval, LockFields: true, Key: s, Chain: s.Chain(), Time: at.In(motcua.Vietnam),
 		Name: a.OrgName, Reason: "Đóng dấu", Location: "Hà Nội",
 		Appearance: &pades.Appearance{Page: ref.Page, Rect: ref.SealRect, Image: img}}
 	if a.Signing.TSAURL != "" {
@@ -97,7 +96,7 @@ func (a *Activities) SignAsLeader(ctx context.Context, in SignInput) (DocumentRe
 	if err != nil {
 		return DocumentRef{}, nonRetryable(err)
 	}
-	if prev, err := a.Store.LatestDocument(ctx, draft.DossierID, DocResult); err == nil && prev.Seq == in.Seq {
+	if prev, err := a.Store.LatestDocument(ctx, draft.DossierID, motcua.DocResult); err == nil && prev.Seq == in.Seq {
 		return DocumentRef{ID: prev.ID, Page: in.Document.Page, SignerRect: in.Document.SignerRect, SealRect: in.Document.SealRect}, nil
 	}
 	leader, err := a.Store.Actor(ctx, in.LeaderID)
@@ -113,7 +112,7 @@ func (a *Activities) SignAsLeader(ctx context.Context, in SignInput) (DocumentRe
 	if err != nil {
 		return DocumentRef{}, err
 	}
-	opts := pades.SignOptions{Kind: pades.Certification, DocMDP: 2, Key: s, Chain: s.Chain(), Time: in.At.In(ict),
+	opts := pades.SignOptions{Kind: pades.Certification, DocMDP: 2, Key: s, Chain: s.Chain(), Time: in.At.In(motcua.Vietnam),
 		Name: leader.Name, Reason: "Phê duyệt", Location: "Hà Nội",
 		Appearance: &pades.Appearance{Page: in.Document.Page, Rect: in.Document.SignerRect, Image: img}}
 	if a.Signing.TSAURL != "" {
@@ -123,7 +122,7 @@ func (a *Activities) SignAsLeader(ctx context.Context, in SignInput) (DocumentRe
 	if err != nil {
 		return DocumentRef{}, nonRetryable(fmt.Errorf("sign %s: %w", in.Code, err))
 	}
-	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: draft.DossierID, Kind: DocResult, Seq: in.Seq,
+	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: draft.DossierID, Kind: motcua.DocResult, Seq: in.Seq,
 		Name: fmt.Sprintf("ket-qua-%s.pdf", in.Code), ContentType: "application/pdf", Data: signed, Signed: true})
 	if err != nil {
 		return DocumentRef{}, err
@@ -143,11 +142,11 @@ func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, err
 	if signed.Seq == in.Seq {
 		return in.Document, nil // already issued by an earlier attempt
 	}
-	number, err := a.Store.NextDocumentNumber(ctx, a.Symbol, in.At.In(ict).Year(), in.Code)
+	number, err := a.Store.NextDocumentNumber(ctx, a.Symbol, in.At.In(motcua.Vietnam).Year(), in.Code)
 	if err != nil {
 		return DocumentRef{}, err
 	}
-	local := in.At.In(ict)
+	local := in.At.In(motcua.Vietnam)
 	filled, err := pades.FillFields(signed.Data, map[string]string{
 		render.FieldNumber: fmt.Sprint(number),
 		render.FieldDate:   fmt.Sprintf("ngày %02d tháng %02d năm %d", local.Day(), int(local.Month()), local.Year()),
@@ -159,7 +158,7 @@ func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, err
 	if err != nil {
 		return DocumentRef{}, err
 	}
-	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: signed.DossierID, Kind: DocResult, Seq: in.Seq,
+	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: signed.DossierID, Kind: motcua.DocResult, Seq: in.Seq,
 		Name: fmt.Sprintf("ket-qua-%s.pdf", in.Code), ContentType: "application/pdf", Data: sealed, Signed: true,
 		Number: fmt.Sprintf("%d/%s", number, a.Symbol)})
 	if err != nil {
@@ -264,7 +263,7 @@ func (a *Activities) Archive(ctx context.Context, in ArchiveInput) error {
 		if err != nil {
 			return err
 		}
-		entries = append(entries, hashEntry(doc.Name, doc.Kind, doc.Data))
+		entries = append(entries, hashEntry(doc.Name, string(doc.Kind), doc.Data))
 	}
 	manifest, err := json.MarshalIndent(map[string]any{"dossier": in.Code, "procedure": v.ProcedureCode,
 		"version": v.ProcedureVersion, "createdAt": in.At.UTC(), "files": entries}, "", "  ")
@@ -286,7 +285,7 @@ func (a *Activities) Archive(ctx context.Context, in ArchiveInput) error {
 		years = p.Retention.Years
 	}
 	_, err = a.Store.SaveArchivePackage(ctx, store.ArchivePackage{DossierID: v.ID, Manifest: manifest, ManifestSHA256: sum[:],
-		SignedManifest: cms, RetentionUntil: in.At.In(ict).AddDate(years, 0, 0)})
+		SignedManifest: cms, RetentionUntil: in.At.In(motcua.Vietnam).AddDate(years, 0, 0)})
 	return err
 }
 

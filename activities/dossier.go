@@ -10,7 +10,6 @@ import (
 
 	"motcua"
 	"motcua/forms"
-	"motcua/internal/store"
 )
 
 // nonRetryable marks an error no retry can fix (bad input, a missing record, a wrong
@@ -48,9 +47,9 @@ func (a *Activities) LoadPlan(ctx context.Context, in PlanInput) (Plan, error) {
 		return int(math.Round(v * MinutesPerDay))
 	}
 	plan := Plan{ProcedureName: p.Name, TimeLimitMinutes: minutes(p.TimeLimit.For(in.Online), p.TimeLimit.Unit),
-		SupplementPolicy: PolicyPause}
-	if p.Supplement.Policy == PolicyRestart {
-		plan.SupplementPolicy = PolicyRestart
+		SupplementPolicy: motcua.SupplementPause}
+	if p.Supplement.Policy == motcua.SupplementRestart {
+		plan.SupplementPolicy = motcua.SupplementRestart
 	}
 	switch dl := p.Supplement.ApplicantDeadline; dl.Unit {
 	case forms.WorkingDays, forms.WorkingHours:
@@ -86,7 +85,7 @@ func (a *Activities) LoadPlan(ctx context.Context, in PlanInput) (Plan, error) {
 			}
 			ps.Consult = append(ps.Consult, cu)
 		}
-		if s.Action == ActionIssue {
+		if s.Action == motcua.StepIssue {
 			plan.ClericalUnit = u
 		}
 		plan.Steps = append(plan.Steps, ps)
@@ -94,49 +93,67 @@ func (a *Activities) LoadPlan(ctx context.Context, in PlanInput) (Plan, error) {
 	return plan, nil
 }
 
-// ComputeDue counts working time on the calendar.
+// ComputeDue counts working time on the calendar. Version 1 of the dossier workflow
+// asks it once per date; later versions call ComputeDates as a local activity.
 func (a *Activities) ComputeDue(ctx context.Context, in DueInput) (DueResult, error) {
+	return a.due(in), nil
+}
+
+// ComputeDates counts every date a transition needs in one call. The calendar is a
+// pure function of its data, so the workflow runs it as a local activity: no round
+// trip through the server, one marker in the history.
+func (a *Activities) ComputeDates(ctx context.Context, in DatesInput) (DatesResult, error) {
+	out := DatesResult{Due: make([]DueResult, len(in.Due))}
+	for i, d := range in.Due {
+		out.Due[i] = a.due(d)
+	}
+	return out, nil
+}
+
+func (a *Activities) due(in DueInput) DueResult {
 	start := in.From
 	if in.AfterCutOff {
 		start = a.Time.Start(in.From)
 	}
 	if in.Span.Calendar > 0 {
-		return DueResult{Start: start, Due: start.Add(in.Span.Calendar)}, nil
+		return DueResult{Start: start, Due: start.Add(in.Span.Calendar)}
 	}
-	return DueResult{Start: start, Due: a.Time.Due(start, in.Span.WorkingMinutes, in.Paused)}, nil
+	return DueResult{Start: start, Due: a.Time.Due(start, in.Span.WorkingMinutes, in.Paused)}
 }
 
 // RecordTransition writes a transition; a retry of one already written writes nothing.
-func (a *Activities) RecordTransition(ctx context.Context, t Transition) error {
-	d, err := a.Store.DossierByCode(ctx, t.Code)
-	if err != nil {
-		return nonRetryable(err)
-	}
-	st := store.Transition{DossierID: d.ID, Seq: t.Seq, Action: t.Action, Status: t.Status, ActorID: t.ActorID,
-		Note: t.Note, Data: t.Data, At: t.At, HolderUnitCode: t.HolderUnit, Step: t.Step, DueAt: t.DueAt,
-		DueOriginal: t.DueOriginal, ApologyGiven: t.ApologyGiven, SupplementCount: t.SupplementCount,
-		ReceivedAt: t.ReceivedAt, FinishedAt: t.FinishedAt, CloseTasks: t.CloseTasks, CloseTasksOf: t.CloseTasksOf,
-		FinishHandover: t.FinishHandover, AttachFiles: t.AttachFiles}
-	if t.UnitCode != "" {
-		u, err := a.Store.UnitByCode(ctx, t.UnitCode)
-		if err != nil {
-			return nonRetryable(err)
-		}
-		st.UnitID = u.ID
-	}
-	if t.OpenTask != nil {
-		st.OpenTask = &store.TaskSpec{Step: t.OpenTask.Step, UnitCode: t.OpenTask.UnitCode, DueAt: t.OpenTask.DueAt,
-			BudgetMinutes: t.OpenTask.BudgetMinutes}
-	}
-	if t.Handover != nil {
-		st.Handover = &store.HandoverSpec{Step: t.Handover.Step, FromUnitCode: t.Handover.FromUnitCode,
-			FromUserID: t.Handover.FromUserID, ToUnitCode: t.Handover.ToUnitCode,
-			BudgetMinutes: t.Handover.BudgetMinutes, DueAt: t.Handover.DueAt}
-	}
-	if _, err := a.Store.RecordTransition(ctx, st); err != nil {
-		return nonRetryable(fmt.Errorf("record %s/%d %s: %w", t.Code, t.Seq, t.Action, err))
+// Version 1 of the dossier workflow calls it once per transition; later versions call
+// RecordChange.
+func (a *Activities) RecordTransition(ctx context.Context, t motcua.Transition) error {
+	if _, err := a.Store.RecordTransition(ctx, t); err != nil {
+		return nonRetryable(fmt.Errorf("record %s: %w", t, err))
 	}
 	return nil
+}
+
+// RecordChange writes one decision: its notice, its transitions in one transaction,
+// then its notifications. A retry finds the notice stored, the transitions written
+// and the notifications queued, and adds nothing.
+func (a *Activities) RecordChange(ctx context.Context, c Change) (ChangeResult, error) {
+	var out ChangeResult
+	if c.Notice != nil {
+		ref, err := a.RenderNotice(ctx, *c.Notice)
+		if err != nil {
+			return ChangeResult{}, err
+		}
+		out.Notice = ref
+	}
+	if len(c.Transitions) > 0 {
+		if _, err := a.Store.RecordTransitions(ctx, c.Transitions); err != nil {
+			return ChangeResult{}, nonRetryable(fmt.Errorf("record change of %s: %w", c.Code, err))
+		}
+	}
+	for _, n := range c.Notify {
+		if err := a.Notify(ctx, n); err != nil {
+			return ChangeResult{}, err
+		}
+	}
+	return out, nil
 }
 
 // SubmissionInput names the submission to record.

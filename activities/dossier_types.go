@@ -9,20 +9,6 @@ import (
 // MinutesPerDay is the length of a working day: two sessions, 8 working hours.
 const MinutesPerDay = 8 * 60
 
-// Step actions and supplement policies are the domain's (motcua.StepAction,
-// motcua.SupplementPolicy); these names go once their users have moved.
-const (
-	ActionReceive  = motcua.StepReceive
-	ActionAppraise = motcua.StepAppraise
-	ActionReview   = motcua.StepReview
-	ActionDecide   = motcua.StepDecide
-	ActionIssue    = motcua.StepIssue
-	ActionReturn   = motcua.StepReturn
-
-	PolicyPause   = motcua.SupplementPause
-	PolicyRestart = motcua.SupplementRestart
-)
-
 // PlanInput asks for the plan of a procedure version.
 type PlanInput struct {
 	ProcedureCode    string
@@ -91,73 +77,38 @@ type DueResult struct {
 	Due   time.Time
 }
 
-// Transition is one state change of a dossier, recorded in PostgreSQL in one
-// transaction keyed by dossier and sequence number.
-type Transition struct {
-	Code            motcua.DossierCode
-	Seq             int
-	Action          string
-	Status          motcua.Status
-	ActorID         int64
-	UnitCode        string // acting unit
-	Note            string
-	At              time.Time
-	HolderUnit      string // unit that must act next ("" = unchanged)
-	Step            string
-	DueAt           *time.Time
-	DueOriginal     *time.Time
-	ReceivedAt      *time.Time
-	FinishedAt      *time.Time
-	ApologyGiven    bool
-	SupplementCount *int
-	CloseTasks      bool
-	// CloseTasksOf closes only the open tasks of this unit (a consulted unit answered).
-	CloseTasksOf   string
-	OpenTask       *TaskSpec
-	Handover       *HandoverSpec
-	FinishHandover bool
-	// AttachFiles attaches the applicant's uploaded files to the dossier (a supplement).
-	AttachFiles []string
-	Data        map[string]any
+// DatesInput asks for several due dates at once: every date one transition needs.
+type DatesInput struct {
+	Due []DueInput
 }
 
-// TaskSpec opens a task in a unit's inbox. It and HandoverSpec mirror store's types
-// on purpose: these travel in workflow histories and must not change shape when the
-// store's do; RecordTransition copies them field by field.
-type TaskSpec struct {
-	Step          string
-	UnitCode      string
-	DueAt         *time.Time
-	BudgetMinutes int
+// DatesResult holds the due dates in the order asked.
+type DatesResult struct {
+	Due []DueResult
 }
 
-// HandoverSpec opens a row of the process control sheet.
-type HandoverSpec struct {
-	Step          string
-	FromUnitCode  string
-	FromUserID    int64
-	ToUnitCode    string
-	BudgetMinutes int
-	DueAt         *time.Time
+// Change is everything one decision writes, in one activity: the notice it produces
+// (rendered and stored first, so that it shows the dossier as it was decided), its
+// transitions (recorded in one transaction, each keyed by dossier and sequence), and
+// the notifications it sends (each keyed). Every part is idempotent, so a retry
+// writes nothing twice.
+type Change struct {
+	Code        motcua.DossierCode
+	Notice      *NoticeInput
+	Transitions []motcua.Transition
+	Notify      []NotifyInput
 }
 
-// Document kinds.
-const (
-	DocReceipt           = "receipt"            // mẫu 01
-	DocSupplementRequest = "supplement_request" // mẫu 02
-	DocRefusal           = "refusal"            // mẫu 03
-	DocApology           = "apology"            // mẫu 04
-	DocStopNotice        = "stop_notice"        // mẫu 05
-	DocControlSheet      = "control_sheet"      // mẫu 06
-	DocDraftResult       = "draft_result"
-	DocResult            = "result"
-)
+// ChangeResult is the notice the change rendered, if it asked for one.
+type ChangeResult struct {
+	Notice DocumentRef
+}
 
 // NoticeInput asks for a notice of Circular 03/2025 (or the draft result) to be
 // rendered and stored.
 type NoticeInput struct {
 	Code    motcua.DossierCode
-	Kind    string
+	Kind    motcua.DocumentKind
 	Seq     int
 	At      time.Time
 	Reason  string

@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"motcua"
 	"context"
 	"fmt"
 
@@ -21,7 +22,7 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 		}
 	}
 	h := render.Header{ParentAgency: "BỘ NỘI VỤ", Agency: "VĂN PHÒNG BỘ", Office: "Bộ phận Một cửa Bộ Nội vụ",
-		Place: "Hà Nội", Date: in.At.In(ict), Signer: render.Signer{Name: clerk},
+		Place: "Hà Nội", Date: in.At.In(motcua.Vietnam), Signer: render.Signer{Name: clerk},
 		VerifyURL: fmt.Sprintf("%s/tra-cuu/xac-thuc?ma=%s-%s-%d", a.PublicURL, in.Code, in.Kind, in.Seq)}
 	who := render.Applicant{Name: applicant.Name}
 	received := v.SubmittedAt
@@ -29,7 +30,7 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 		received = *v.ReceivedAt
 	}
 	switch in.Kind {
-	case DocReceipt:
+	case motcua.DocReceipt:
 		p, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
 		if err != nil {
 			return nil, err
@@ -40,8 +41,8 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 		}
 		return &render.Receipt{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
 			Components: comps, TimeLimit: timeLimit(p.TimeLimit.For(v.Online), string(p.TimeLimit.Unit)),
-			ReceivedAt: received.In(ict), DueAt: in.DueAt.In(ict), ResultDelivery: "Trực tuyến trên Cổng Dịch vụ công và tại Bộ phận Một cửa"}, nil
-	case DocSupplementRequest:
+			ReceivedAt: received.In(motcua.Vietnam), DueAt: in.DueAt.In(motcua.Vietnam), ResultDelivery: "Trực tuyến trên Cổng Dịch vụ công và tại Bộ phận Một cửa"}, nil
+	case motcua.DocSupplementRequest:
 		var items []render.Missing
 		for _, m := range in.Missing {
 			items = append(items, render.Missing{What: m, Why: in.Reason})
@@ -50,41 +51,41 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 			items = []render.Missing{{What: in.Reason}}
 		}
 		return &render.SupplementRequest{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
-			Items: items, Deadline: in.SupplementDeadline.In(ict)}, nil
-	case DocRefusal:
+			Items: items, Deadline: in.SupplementDeadline.In(motcua.Vietnam)}, nil
+	case motcua.DocRefusal:
 		return &render.Refusal{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName, Reason: in.Reason}, nil
-	case DocApology:
+	case motcua.DocApology:
 		return &render.Apology{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
-			ReceivedAt: received.In(ict), DueAt: v.DueAt.In(ict), Reason: in.Reason, NewDueAt: in.DueAt.In(ict)}, nil
-	case DocStopNotice:
+			ReceivedAt: received.In(motcua.Vietnam), DueAt: v.DueAt.In(motcua.Vietnam), Reason: in.Reason, NewDueAt: in.DueAt.In(motcua.Vietnam)}, nil
+	case motcua.DocStopNotice:
 		return &render.StopNotice{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
-			ReceivedAt: received.In(ict), Reason: in.Reason}, nil
-	case DocControlSheet:
+			ReceivedAt: received.In(motcua.Vietnam), Reason: in.Reason}, nil
+	case motcua.DocControlSheet:
 		var rows []render.Handover
 		for _, r := range v.Handovers {
 			from := r.FromUnitName
 			if from == "" {
 				from = applicant.Name + " (người nộp hồ sơ)"
 			}
-			rows = append(rows, render.Handover{From: from, To: r.ToUnitName, At: r.HandedAt.In(ict),
+			rows = append(rows, render.Handover{From: from, To: r.ToUnitName, At: r.HandedAt.In(motcua.Vietnam),
 				BudgetHours: float64(r.BudgetMinutes) / 60, Result: render.Timeliness(r.Outcome)})
 		}
 		return &render.ControlSheet{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
-			ReceivedAt: received.In(ict), DueAt: in.DueAt.In(ict), Handovers: rows}, nil
-	case DocDraftResult:
+			ReceivedAt: received.In(motcua.Vietnam), DueAt: in.DueAt.In(motcua.Vietnam), Handovers: rows}, nil
+	case motcua.DocDraftResult:
 		p, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
 		if err != nil {
 			return nil, err
 		}
 		signer := ""
 		for _, st := range p.Steps {
-			if st.Action == ActionDecide {
+			if st.Action == motcua.StepDecide {
 				if l, err := a.Store.LeaderOf(ctx, st.Unit); err == nil {
 					signer = l.Name
 				}
 			}
 		}
-		lh := render.Header{Agency: "BỘ NỘI VỤ", Place: "Hà Nội", Date: in.At.In(ict),
+		lh := render.Header{Agency: "BỘ NỘI VỤ", Place: "Hà Nội", Date: in.At.In(motcua.Vietnam),
 			Signer:     render.Signer{Prefix: p.Signer.Prefix + " " + p.Signer.AuthorityTitle, Title: p.Signer.Title, Name: signer},
 			Recipients: []string{"Như Điều 3;", "Lưu: VT, " + p.DecidingUnit + "."}, VerifyURL: h.VerifyURL}
 		var bases []string

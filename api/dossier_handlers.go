@@ -502,22 +502,22 @@ func (s *server) handleNotifications() http.HandlerFunc {
 // StateResponse is a dossier's live state as the API answers a decision: the
 // workflow's State, named as the rest of the API names things, times absent until set.
 type StateResponse struct {
-	Code        motcua.DossierCode `json:"code"`
-	Status      motcua.Status      `json:"status"`
-	StatusLabel string             `json:"statusLabel"`
-	Seq         int                `json:"seq"`
-	Step        string             `json:"step,omitempty"`
-	StepName    string             `json:"stepName,omitempty"`
-	HolderUnit  string             `json:"holderUnit,omitempty"`
-	ReceivedAt  *time.Time         `json:"receivedAt,omitempty"`
-	DueAt       *time.Time         `json:"dueAt,omitempty"`
-	StepDueAt   *time.Time         `json:"stepDueAt,omitempty"`
-	Paused      bool               `json:"paused"`
-	Apologized  bool               `json:"apologized"`
-	Supplements int                `json:"supplements"`
-	Consulting  []string           `json:"consulting"`
-	Allowed     []string           `json:"allowed"`
-	Documents   map[string]string  `json:"documents"`
+	Code        motcua.DossierCode             `json:"code"`
+	Status      motcua.Status                  `json:"status"`
+	StatusLabel string                         `json:"statusLabel"`
+	Seq         int                            `json:"seq"`
+	Step        string                         `json:"step,omitempty"`
+	StepName    string                         `json:"stepName,omitempty"`
+	HolderUnit  string                         `json:"holderUnit,omitempty"`
+	ReceivedAt  *time.Time                     `json:"receivedAt,omitempty"`
+	DueAt       *time.Time                     `json:"dueAt,omitempty"`
+	StepDueAt   *time.Time                     `json:"stepDueAt,omitempty"`
+	Paused      bool                           `json:"paused"`
+	Apologized  bool                           `json:"apologized"`
+	Supplements int                            `json:"supplements"`
+	Consulting  []string                       `json:"consulting"`
+	Allowed     []string                       `json:"allowed"`
+	Documents   map[motcua.DocumentKind]string `json:"documents"`
 }
 
 func stateOf(st workflows.State) StateResponse {
@@ -535,7 +535,7 @@ func stateOf(st workflows.State) StateResponse {
 	}
 	docs := st.Documents
 	if docs == nil {
-		docs = map[string]string{}
+		docs = map[motcua.DocumentKind]string{}
 	}
 	return StateResponse{Code: st.Code, Status: st.Status, StatusLabel: st.Status.Label(), Seq: st.Seq, Step: st.Step,
 		StepName: st.StepName, HolderUnit: st.HolderUnit, ReceivedAt: when(st.ReceivedAt), DueAt: when(st.DueAt),

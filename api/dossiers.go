@@ -560,7 +560,7 @@ func (s *server) act(ctx context.Context, a motcua.Actor, code motcua.DossierCod
 	}
 	dec := workflows.Decision{Actor: workflows.ActorOf(a), Note: strings.TrimSpace(req.Note), Missing: req.Missing,
 		Units: req.Units, Answer: strings.TrimSpace(req.Answer), PIN: req.PIN, NewDue: req.NewDue}
-	out, err := s.update(ctx, code, req.Action, req.RequestID, dec)
+	out, err := s.update(ctx, code, req.Action, req.RequestID, workflows.DecisionArg(req.Action, dec))
 	return out.State, err
 }
 
@@ -586,7 +586,7 @@ func (s *server) document(ctx context.Context, a motcua.Actor, code motcua.Dossi
 // applicantMaySee says whether the applicant sees a document of kind while the dossier
 // is in status: never the draft, and the result only once it is issued (numbered and
 // sealed), not while it carries the leader's signature alone.
-func applicantMaySee(kind string, status motcua.Status) bool {
+func applicantMaySee(kind motcua.DocumentKind, status motcua.Status) bool {
 	switch kind {
 	case "draft_result":
 		return false

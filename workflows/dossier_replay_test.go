@@ -96,19 +96,7 @@ func TestRecordDossierHistory(t *testing.T) {
 	if end := s.Drive(sub.Code, p); end.Status != motcua.StatusArchived {
 		t.Fatalf("ended %s", end.Status)
 	}
-	ctx := context.Background()
-	if err := s.Temporal.GetWorkflow(ctx, workflows.DossierID(sub.Code), "").Get(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	it := s.Temporal.GetWorkflowHistory(ctx, workflows.DossierID(sub.Code), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	h := &historypb.History{}
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Events = append(h.Events, e)
-	}
+	h := history(t, s, sub.Code)
 	if err := replayer(t).ReplayWorkflowHistory(nil, h); err != nil {
 		t.Fatalf("replay of the fresh history: %v", err)
 	}
@@ -124,6 +112,56 @@ func TestRecordDossierHistory(t *testing.T) {
 		}
 	}
 	if *update {
-		writeHistory(t, "testdata/dossier_v1.json", h)
+		// dossier_v1.json was recorded by the workflow's first version; this is the
+		// second (dates in a local activity, one activity per decision).
+		writeHistory(t, "testdata/dossier_v2.json", h)
 	}
+}
+
+// TestOneDossierTakesAtMost15Activities runs a dossier of G09.TCPCP.01 (receipt, two
+// review steps, signing, issue, return, archive) through the whole path and counts the
+// activities its history scheduled: the round trips a dossier costs the system.
+// The workflow's first version took 34 (13 of them ComputeDue).
+func TestOneDossierTakesAtMost15Activities(t *testing.T) {
+	s := stacktest.Start(t, stacktest.Options{PayloadKey: replayKey})
+	p, err := s.Catalog.Procedure("G09.TCPCP.01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := stacktest.Submit(s.As("congdan1"), p)
+	if end := s.Drive(sub.Code, p); end.Status != motcua.StatusArchived && end.Status != motcua.StatusReturned {
+		t.Fatalf("ended %s", end.Status)
+	}
+	h := history(t, s, sub.Code)
+	byType := map[string]int{}
+	n := 0
+	for _, e := range h.Events {
+		if a := e.GetActivityTaskScheduledEventAttributes(); a != nil {
+			byType[a.GetActivityType().GetName()]++
+			n++
+		}
+	}
+	t.Logf("%d activities: %v", n, byType)
+	if n > 15 {
+		t.Errorf("a G09.TCPCP.01 dossier scheduled %d activities, want at most 15: %v", n, byType)
+	}
+}
+
+// history waits for the dossier's workflow to end and returns its whole history.
+func history(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) *historypb.History {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Temporal.GetWorkflow(ctx, workflows.DossierID(code), "").Get(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	it := s.Temporal.GetWorkflowHistory(ctx, workflows.DossierID(code), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := &historypb.History{}
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Events = append(h.Events, e)
+	}
+	return h
 }

@@ -16,8 +16,6 @@ import (
 	"motcua/workflows"
 )
 
-var ict = time.FixedZone("ICT", 7*3600)
-
 // plan is a small procedure: receive at the desk, appraise at TCPCP (with consultation of
 // CCVC), review by TCPCP's leader, decide at the ministry, issue, return. 10 working days.
 func plan() activities.Plan {
@@ -26,15 +24,15 @@ func plan() activities.Plan {
 	g9 := activities.Unit{Code: "G09", Path: "/G09/"}
 	cc := activities.Unit{Code: "CCVC", Path: "/G09/CCVC/"}
 	return activities.Plan{ProcedureName: "Thủ tục thử", ReceivingUnit: vp, DecidingUnit: g9, ClericalUnit: vp,
-		TimeLimitMinutes: 10 * 480, SupplementPolicy: activities.PolicyPause,
+		TimeLimitMinutes: 10 * 480, SupplementPolicy: motcua.SupplementPause,
 		ApplicantDeadline: activities.Span{Calendar: 10 * 24 * time.Hour},
 		Steps: []activities.PlanStep{
-			{ID: "tiep-nhan", Unit: vp, Role: motcua.RoleClerk, Action: activities.ActionReceive, BudgetMinutes: 240},
-			{ID: "tham-dinh", Unit: tc, Role: motcua.RoleClerk, Action: activities.ActionAppraise, BudgetMinutes: 6 * 480, Consult: []activities.Unit{cc}},
-			{ID: "xem-xet", Unit: tc, Role: motcua.RoleLeader, Action: activities.ActionReview, BudgetMinutes: 480},
-			{ID: "ky", Unit: g9, Role: motcua.RoleLeader, Action: activities.ActionDecide, BudgetMinutes: 2 * 480},
-			{ID: "phat-hanh", Unit: vp, Role: motcua.RoleClerical, Action: activities.ActionIssue, BudgetMinutes: 240},
-			{ID: "tra", Unit: vp, Role: motcua.RoleClerk, Action: activities.ActionReturn, BudgetMinutes: 240},
+			{ID: "tiep-nhan", Unit: vp, Role: motcua.RoleClerk, Action: motcua.StepReceive, BudgetMinutes: 240},
+			{ID: "tham-dinh", Unit: tc, Role: motcua.RoleClerk, Action: motcua.StepAppraise, BudgetMinutes: 6 * 480, Consult: []activities.Unit{cc}},
+			{ID: "xem-xet", Unit: tc, Role: motcua.RoleLeader, Action: motcua.StepReview, BudgetMinutes: 480},
+			{ID: "ky", Unit: g9, Role: motcua.RoleLeader, Action: motcua.StepDecide, BudgetMinutes: 2 * 480},
+			{ID: "phat-hanh", Unit: vp, Role: motcua.RoleClerical, Action: motcua.StepIssue, BudgetMinutes: 240},
+			{ID: "tra", Unit: vp, Role: motcua.RoleClerk, Action: motcua.StepReturn, BudgetMinutes: 240},
 		}}
 }
 
@@ -54,37 +52,46 @@ var (
 type harness struct {
 	t           *testing.T
 	env         *testsuite.TestWorkflowEnvironment
-	transitions []activities.Transition
+	transitions []motcua.Transition
 	notices     []string
 	notified    []string
+	changes     int // RecordChange calls
 }
 
 func newHarness(t *testing.T, p activities.Plan) *harness {
 	var s testsuite.WorkflowTestSuite
 	h := &harness{t: t, env: s.NewTestWorkflowEnvironment()}
-	h.env.SetStartTime(time.Date(2026, 3, 2, 8, 0, 0, 0, ict))
+	h.env.SetStartTime(time.Date(2026, 3, 2, 8, 0, 0, 0, motcua.Vietnam))
 	h.env.RegisterWorkflow(workflows.DossierWorkflow)
 	h.env.RegisterActivity(&activities.Activities{})
 	var a *activities.Activities
 	h.env.OnActivity(a.RecordSubmission, mock.Anything, mock.Anything).Return(nil)
 	h.env.OnActivity(a.LoadPlan, mock.Anything, mock.Anything).Return(p, nil)
-	h.env.OnActivity(a.ComputeDue, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.DueInput) (activities.DueResult, error) {
-			d := in.Span.Calendar + time.Duration(in.Span.WorkingMinutes)*time.Minute
-			for _, p := range in.Paused {
-				d += p.To.Sub(p.From)
+	h.env.OnActivity(a.ComputeDates, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.DatesInput) (activities.DatesResult, error) {
+			var out activities.DatesResult
+			for _, in := range in.Due {
+				d := in.Span.Calendar + time.Duration(in.Span.WorkingMinutes)*time.Minute
+				for _, p := range in.Paused {
+					d += p.To.Sub(p.From)
+				}
+				out.Due = append(out.Due, activities.DueResult{Start: in.From, Due: in.From.Add(d)})
 			}
-			return activities.DueResult{Start: in.From, Due: in.From.Add(d)}, nil
+			return out, nil
 		})
-	h.env.OnActivity(a.RecordTransition, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, tr activities.Transition) error {
-			h.transitions = append(h.transitions, tr)
-			return nil
-		})
-	h.env.OnActivity(a.RenderNotice, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NoticeInput) (activities.DocumentRef, error) {
-			h.notices = append(h.notices, in.Kind)
-			return activities.DocumentRef{ID: in.Kind + "-doc"}, nil
+	h.env.OnActivity(a.RecordChange, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, c activities.Change) (activities.ChangeResult, error) {
+			h.changes++
+			var out activities.ChangeResult
+			if c.Notice != nil {
+				h.notices = append(h.notices, string(c.Notice.Kind))
+				out.Notice = activities.DocumentRef{ID: string(c.Notice.Kind) + "-doc"}
+			}
+			h.transitions = append(h.transitions, c.Transitions...)
+			for _, n := range c.Notify {
+				h.notified = append(h.notified, n.Key)
+			}
+			return out, nil
 		})
 	h.env.OnActivity(a.SignAsLeader, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.SignInput) (activities.DocumentRef, error) {
@@ -94,11 +101,6 @@ func newHarness(t *testing.T, p activities.Plan) *harness {
 			return activities.DocumentRef{ID: "signed-doc"}, nil
 		})
 	h.env.OnActivity(a.Issue, mock.Anything, mock.Anything).Return(activities.DocumentRef{ID: "issued-doc"}, nil)
-	h.env.OnActivity(a.Notify, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, n activities.NotifyInput) error {
-			h.notified = append(h.notified, n.Key)
-			return nil
-		})
 	h.env.OnActivity(a.Archive, mock.Anything, mock.Anything).Return(nil)
 	return h
 }
@@ -146,7 +148,7 @@ func (h *harness) run(steps []step) {
 	}
 	h.env.ExecuteWorkflow(workflows.DossierWorkflow, workflows.DossierInput{Code: "000.00.00.G09-260302-0001",
 		ProcedureCode: "X", ProcedureVersion: 1, ApplicantID: applicant.UserID, Online: true,
-		SubmittedAt: time.Date(2026, 3, 2, 8, 0, 0, 0, ict)})
+		SubmittedAt: time.Date(2026, 3, 2, 8, 0, 0, 0, motcua.Vietnam)})
 }
 
 func (h *harness) check(i int, s step, err error, out *workflows.Outcome) {
@@ -170,7 +172,7 @@ func (h *harness) check(i int, s step, err error, out *workflows.Outcome) {
 func (h *harness) actions() string {
 	var s []string
 	for _, t := range h.transitions {
-		s = append(s, t.Action)
+		s = append(s, string(t.Action))
 	}
 	return strings.Join(s, " ")
 }
@@ -208,6 +210,11 @@ func TestTheWholePathEndsArchived(t *testing.T) {
 	}
 	if strings.Join(h.notices, " ") != "receipt draft_result control_sheet" {
 		t.Fatalf("notices %v", h.notices)
+	}
+	// One write per decision (the intake's, then eight decisions), and two for the
+	// return: the archive package is made between the return and its record.
+	if h.changes != 10 {
+		t.Fatalf("%d RecordChange calls, want 10", h.changes)
 	}
 }
 
@@ -267,7 +274,7 @@ func TestOverdueDossierRemindsWarnsAndEscalatesOnce(t *testing.T) {
 
 func TestApologyIsGivenOnlyOnce(t *testing.T) {
 	h := newHarness(t, plan())
-	newDue := time.Date(2026, 3, 30, 17, 0, 0, 0, ict)
+	newDue := time.Date(2026, 3, 30, 17, 0, 0, 0, motcua.Vietnam)
 	apology := func(due time.Time) workflows.Decision {
 		return decision(reviewer, note("Chờ ý kiến Bộ Tài chính"), func(d *workflows.Decision) { d.NewDue = due })
 	}

@@ -34,7 +34,7 @@ func TestOverdueDossierOnTheRealCalendar(t *testing.T) {
 	citizen, desk, reviewer := actor("congdan1"), actor("canbo1"), actor("chuyenvien1")
 
 	// A Monday morning in March 2026 (no holiday for weeks), Vietnam time.
-	start := time.Date(2026, 3, 9, 8, 0, 0, 0, ict)
+	start := time.Date(2026, 3, 9, 8, 0, 0, 0, motcua.Vietnam)
 	p, err := s.Catalog.At("1.014937", start)
 	if err != nil {
 		t.Fatal(err)
@@ -145,8 +145,8 @@ func TestOverdueDossierOnTheRealCalendar(t *testing.T) {
 		JOIN dossiers d ON d.id = doc.dossier_id WHERE d.code = $1 AND doc.kind = 'apology'`, code).Scan(&pdf); err != nil {
 		t.Fatal(err)
 	}
-	if text := stacktest.PDFText(t, pdf); !strings.Contains(text, newDue.In(ict).Format("02/01/2006")) {
-		t.Errorf("the apology does not give the new date %s:\n%s", newDue.In(ict).Format("02/01/2006"), text)
+	if text := stacktest.PDFText(t, pdf); !strings.Contains(text, newDue.In(motcua.Vietnam).Format("02/01/2006")) {
+		t.Errorf("the apology does not give the new date %s:\n%s", newDue.In(motcua.Vietnam).Format("02/01/2006"), text)
 	}
 	var apology bool
 	_ = s.Store.Pool().QueryRow(ctx, `SELECT apology_given FROM dossiers WHERE code = $1`, code).Scan(&apology)
@@ -224,8 +224,12 @@ func TestSupplementTwiceUnderEachPolicyOnTheRealCalendar(t *testing.T) {
 	s := stacktest.Start(t)
 	ctx := context.Background()
 	actor := func(username string) workflows.Actor { return actorOf(t, s, username) }
-	at := func(day, hour, minute int) time.Time { return time.Date(2026, 3, day, hour, minute, 0, 0, ict) }
-	atApr := func(day, hour, minute int) time.Time { return time.Date(2026, 4, day, hour, minute, 0, 0, ict) }
+	at := func(day, hour, minute int) time.Time {
+		return time.Date(2026, 3, day, hour, minute, 0, 0, motcua.Vietnam)
+	}
+	atApr := func(day, hour, minute int) time.Time {
+		return time.Date(2026, 4, day, hour, minute, 0, 0, motcua.Vietnam)
+	}
 	type round struct{ ask, answer, wantDue time.Time }
 	for _, tc := range []struct {
 		procedure, policy string
@@ -293,7 +297,7 @@ func TestSupplementTwiceUnderEachPolicyOnTheRealCalendar(t *testing.T) {
 			for i := range want {
 				if !got[i].Equal(want[i]) {
 					t.Errorf("due after %s: %s, want %s", []string{"receipt", "answer 1", "answer 2"}[i],
-						got[i].In(ict).Format("Mon 02/01 15:04"), want[i].In(ict).Format("Mon 02/01 15:04"))
+						got[i].In(motcua.Vietnam).Format("Mon 02/01 15:04"), want[i].In(motcua.Vietnam).Format("Mon 02/01 15:04"))
 				}
 			}
 			var supplements int

@@ -8,28 +8,29 @@ import (
 
 // Update, query and workflow names of the dossier workflow. People's decisions arrive as
 // Updates with validators: a decision that is not allowed now, or not for this person,
-// is rejected before anything is written.
+// is rejected before anything is written. The decisions' names, and who may take which
+// in which status, are the domain's transition table (motcua.Decisions).
 const (
 	DossierWorkflowName = "DossierWorkflow"
 
-	UpdateSubmit            = "submit"             // the API, right after start: wait until recorded
-	UpdateReceive           = "receive"            // tiếp nhận
-	UpdateRefuse            = "refuse"             // từ chối (tiếp nhận / giải quyết)
-	UpdateRequestSupplement = "request-supplement" // yêu cầu bổ sung, hoàn thiện
-	UpdateSupplement        = "supplement"         // công dân bổ sung
-	UpdateWithdraw          = "withdraw"           // công dân rút hồ sơ
-	UpdateCompleteStep      = "complete-step"      // chuyển bước tiếp theo
-	UpdateConsult           = "consult"            // xin ý kiến đơn vị khác
-	UpdateAnswerConsult     = "answer-consult"     // đơn vị được hỏi trả lời
-	UpdateSendBack          = "send-back"          // trả lại bước trước
-	UpdateRecall            = "recall"             // thu hồi
-	UpdateSubmitForSigning  = "submit-for-signing" // trình ký
-	UpdateSign              = "sign"               // lãnh đạo ký số
-	UpdateReturnForRework   = "return-for-rework"  // lãnh đạo trả lại để làm lại
-	UpdateIssue             = "issue"              // văn thư cấp số, đóng dấu
-	UpdateReturnResult      = "return-result"      // trả kết quả
-	UpdateStop              = "stop"               // dừng giải quyết
-	UpdateApologize         = "apologize"          // xin lỗi, hẹn lại ngày trả (một lần)
+	UpdateSubmit            = "submit" // the API, right after start: wait until recorded
+	UpdateReceive           = motcua.DecideReceive
+	UpdateRefuse            = motcua.DecideRefuse
+	UpdateRequestSupplement = motcua.DecideRequestSupplement
+	UpdateSupplement        = motcua.DecideSupplement
+	UpdateWithdraw          = motcua.DecideWithdraw
+	UpdateCompleteStep      = motcua.DecideCompleteStep
+	UpdateConsult           = motcua.DecideConsult
+	UpdateAnswerConsult     = motcua.DecideAnswerConsult
+	UpdateSendBack          = motcua.DecideSendBack
+	UpdateRecall            = motcua.DecideRecall
+	UpdateSubmitForSigning  = motcua.DecideSubmitForSigning
+	UpdateSign              = motcua.DecideSign
+	UpdateReturnForRework   = motcua.DecideReturnForRework
+	UpdateIssue             = motcua.DecideIssue
+	UpdateReturnResult      = motcua.DecideReturnResult
+	UpdateStop              = motcua.DecideStop
+	UpdateApologize         = motcua.DecideApologize
 
 	QueryState = "state"
 )
@@ -76,7 +77,10 @@ func ActorOf(a motcua.Actor) Actor {
 	return Actor{UserID: a.UserID, Roles: a.Roles, UnitPath: a.UnitPath}
 }
 
-// Decision is the argument of every decision update.
+// Decision is a staff decision as the API receives it, one shape for every decision;
+// DecisionArg turns it into the decision's own input. Histories of the workflow's
+// first version carry it as the argument of every decision update: each input below
+// names its fields as Decision does, so both shapes decode into it.
 type Decision struct {
 	Actor Actor
 	// Note is the reason or comment the decision needs (refusal, supplement request, stop,
@@ -94,6 +98,129 @@ type Decision struct {
 	// NewDue is the new appointment date (apologize).
 	NewDue time.Time
 }
+
+// DecisionArg is the argument of the update named decision, built from the API's
+// request: the one place that knows which input each decision takes. A name that is
+// no decision gets d itself, which the workflow refuses.
+func DecisionArg(decision string, d Decision) any {
+	switch decision {
+	case UpdateReceive:
+		return ReceiveInput{Actor: d.Actor, Note: d.Note}
+	case UpdateRefuse:
+		return RefuseInput{Actor: d.Actor, Note: d.Note}
+	case UpdateRequestSupplement:
+		return RequestSupplementInput{Actor: d.Actor, Note: d.Note, Missing: d.Missing}
+	case UpdateCompleteStep:
+		return CompleteStepInput{Actor: d.Actor, Note: d.Note}
+	case UpdateConsult:
+		return ConsultInput{Actor: d.Actor, Note: d.Note, Units: d.Units}
+	case UpdateAnswerConsult:
+		return AnswerConsultInput{Actor: d.Actor, Answer: d.Answer}
+	case UpdateSendBack:
+		return SendBackInput{Actor: d.Actor, Note: d.Note}
+	case UpdateRecall:
+		return RecallInput{Actor: d.Actor, Note: d.Note}
+	case UpdateSubmitForSigning:
+		return SubmitForSigningInput{Actor: d.Actor, Note: d.Note}
+	case UpdateSign:
+		return SignInput{Actor: d.Actor, Note: d.Note, PIN: d.PIN}
+	case UpdateReturnForRework:
+		return ReturnForReworkInput{Actor: d.Actor, Note: d.Note}
+	case UpdateIssue:
+		return IssueInput{Actor: d.Actor}
+	case UpdateReturnResult:
+		return ReturnResultInput{Actor: d.Actor, Note: d.Note}
+	case UpdateStop:
+		return StopInput{Actor: d.Actor, Note: d.Note}
+	case UpdateApologize:
+		return ApologizeInput{Actor: d.Actor, Note: d.Note, NewDue: d.NewDue}
+	}
+	return d
+}
+
+// The inputs of the staff decisions, one per update. Note is the comment or reason
+// the decision carries (required where the notice states a reason).
+type (
+	// ReceiveInput: the desk receives the dossier (tiếp nhận).
+	ReceiveInput struct {
+		Actor Actor
+		Note  string
+	}
+	// RefuseInput: the desk refuses to receive, or the reviewing unit refuses to decide.
+	RefuseInput struct {
+		Actor Actor
+		Note  string
+	}
+	// RequestSupplementInput asks the applicant for what is Missing.
+	RequestSupplementInput struct {
+		Actor   Actor
+		Note    string
+		Missing []string
+	}
+	// CompleteStepInput hands the dossier to the next review step.
+	CompleteStepInput struct {
+		Actor Actor
+		Note  string
+	}
+	// ConsultInput asks the Units (codes) for an opinion.
+	ConsultInput struct {
+		Actor Actor
+		Note  string
+		Units []string
+	}
+	// AnswerConsultInput is a consulted unit's opinion.
+	AnswerConsultInput struct {
+		Actor  Actor
+		Answer string
+	}
+	// SendBackInput returns the dossier to the previous step.
+	SendBackInput struct {
+		Actor Actor
+		Note  string
+	}
+	// RecallInput takes the dossier back from the step it was handed to.
+	RecallInput struct {
+		Actor Actor
+		Note  string
+	}
+	// SubmitForSigningInput submits the draft result to the leader.
+	SubmitForSigningInput struct {
+		Actor Actor
+		Note  string
+	}
+	// SignInput: the leader signs; PIN authorizes the signature at the signature
+	// service, travels only through the encrypting payload codec and is never recorded.
+	SignInput struct {
+		Actor Actor
+		Note  string
+		PIN   string
+	}
+	// ReturnForReworkInput: the leader returns the draft to the step before.
+	ReturnForReworkInput struct {
+		Actor Actor
+		Note  string
+	}
+	// IssueInput: the clerical office numbers and seals the result.
+	IssueInput struct {
+		Actor Actor
+	}
+	// ReturnResultInput: the desk returns the result to the applicant.
+	ReturnResultInput struct {
+		Actor Actor
+		Note  string
+	}
+	// StopInput stops the dossier (dừng giải quyết).
+	StopInput struct {
+		Actor Actor
+		Note  string
+	}
+	// ApologizeInput gives the apology (form 04) with a NewDue appointment, once.
+	ApologizeInput struct {
+		Actor  Actor
+		Note   string
+		NewDue time.Time
+	}
+)
 
 // SupplementInput is the applicant's answer to a supplement request: the uploaded files
 // and the changed form data are already stored by the API; this carries their IDs.
@@ -134,5 +261,5 @@ type State struct {
 	// through its validator.
 	Allowed []string
 	// Documents produced so far, by kind (receipt, result, …) → document ID.
-	Documents map[string]string
+	Documents map[motcua.DocumentKind]string
 }

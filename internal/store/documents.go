@@ -91,7 +91,7 @@ func (s *Store) Files(ctx context.Context, dossierID int64) ([]File, error) {
 type Document struct {
 	ID          string
 	DossierID   int64
-	Kind        string
+	Kind        motcua.DocumentKind
 	Seq         int
 	Name        string
 	ContentType string
@@ -103,14 +103,14 @@ type Document struct {
 
 // DocumentInfo describes a stored document without its bytes.
 type DocumentInfo struct {
-	ID        string    `json:"id"`
-	Kind      string    `json:"kind"`
-	Seq       int       `json:"seq"`
-	Name      string    `json:"name"`
-	Number    string    `json:"number,omitempty"`
-	Signed    bool      `json:"signed"`
-	Size      int64     `json:"size"`
-	CreatedAt time.Time `json:"createdAt"`
+	ID        string              `json:"id"`
+	Kind      motcua.DocumentKind `json:"kind"`
+	Seq       int                 `json:"seq"`
+	Name      string              `json:"name"`
+	Number    string              `json:"number,omitempty"`
+	Signed    bool                `json:"signed"`
+	Size      int64               `json:"size"`
+	CreatedAt time.Time           `json:"createdAt"`
 }
 
 // AddDocument stores a document; one already stored for the same dossier, kind and
@@ -160,7 +160,7 @@ func (s *Store) Document(ctx context.Context, id string) (Document, error) {
 }
 
 // LatestDocument returns the dossier's newest document of a kind.
-func (s *Store) LatestDocument(ctx context.Context, dossierID int64, kind string) (Document, error) {
+func (s *Store) LatestDocument(ctx context.Context, dossierID int64, kind motcua.DocumentKind) (Document, error) {
 	d, err := scanDocument(s.pool.QueryRow(ctx, `SELECT `+documentColumns+`
 		FROM documents d JOIN blobs b ON b.sha256 = d.sha256
 		WHERE d.dossier_id = $1 AND d.kind = $2 ORDER BY d.seq DESC LIMIT 1`, dossierID, kind))

@@ -175,8 +175,8 @@ func (s *Store) DossierByCode(ctx context.Context, code motcua.DossierCode) (mot
 	var received, due, finished *time.Time
 	var holder *int64
 	err := s.pool.QueryRow(ctx, `SELECT id, code, procedure_code, procedure_version, applicant_id, coalesce(holder_unit_id, unit_id),
-			status, submitted_at, received_at, due_at, finished_at
-		FROM dossiers WHERE code = $1`, code).
+		status, submitted_at, received_at, due_at, finished_at
+	FROM dossiers WHERE code = $1`, code).
 		Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.ProcedureVersion, &d.ApplicantID, &holder, &d.Status,
 			&d.SubmittedAt, &received, &due, &finished)
 	if err != nil {
@@ -196,175 +196,158 @@ func deref(t *time.Time) time.Time {
 	return *t
 }
 
-// TaskSpec opens a task in a unit's inbox.
-type TaskSpec struct {
-	Step          string
-	UnitCode      string
-	DueAt         *time.Time
-	BudgetMinutes int
-}
-
-// HandoverSpec opens a row of the process control sheet.
-type HandoverSpec struct {
-	Step          string
-	FromUnitCode  string
-	FromUserID    int64
-	ToUnitCode    string
-	BudgetMinutes int
-	DueAt         *time.Time
-}
-
-// Transition is one state change of a dossier, written in one transaction.
-type Transition struct {
-	DossierID       int64
-	Seq             int
-	Action          string
-	Status          motcua.Status
-	ActorID         int64
-	UnitID          int64 // acting unit, 0 = none
-	Note            string
-	Data            map[string]any
-	At              time.Time
-	HolderUnitCode  string // "" = unchanged
-	Step            string
-	DueAt           *time.Time
-	DueOriginal     *time.Time
-	ReceivedAt      *time.Time
-	FinishedAt      *time.Time
-	ApologyGiven    bool
-	SupplementCount *int
-	CloseTasks      bool
-	CloseTasksOf    string // close only the open tasks of this unit
-	OpenTask        *TaskSpec
-	Handover        *HandoverSpec
-	FinishHandover  bool
-	AttachFiles     []string // the applicant's unattached files to attach (a supplement)
-}
-
 // RecordTransition writes a transition: the dossier's status and clock, the history
 // event, the tasks it closes and opens, the control sheet, the portal's status outbox
 // and the audit record, in one transaction. Transitions are numbered: one already
 // written is not written again (applied is false); one out of order is a conflict.
-func (s *Store) RecordTransition(ctx context.Context, t Transition) (applied bool, err error) {
-	if !t.Status.Valid() {
-		return false, &motcua.Error{Code: motcua.EINVALID, Message: fmt.Sprintf("Trạng thái %q không hợp lệ.", t.Status)}
+func (s *Store) RecordTransition(ctx context.Context, t motcua.Transition) (applied bool, err error) {
+	n, err := s.RecordTransitions(ctx, []motcua.Transition{t})
+	return n == 1, err
+}
+
+// RecordTransitions writes consecutive transitions of one dossier (a decision that
+// receives it and hands it to the first review step) in one transaction, each as
+// RecordTransition does; applied counts those not written before.
+func (s *Store) RecordTransitions(ctx context.Context, ts []motcua.Transition) (applied int, err error) {
+	for _, t := range ts {
+		if !t.Status.Valid() {
+			return 0, &motcua.Error{Code: motcua.EINVALID, Message: fmt.Sprintf("Trạng thái %q không hợp lệ.", t.Status)}
+		}
 	}
 	err = s.Tx(ctx, func(tx pgx.Tx) error {
-		var last int
-		var code string
-		if err := tx.QueryRow(ctx, `SELECT last_seq, code FROM dossiers WHERE id = $1 FOR UPDATE`, t.DossierID).Scan(&last, &code); err != nil {
-			return notFound(err, "Không tìm thấy hồ sơ.")
-		}
-		if t.Seq <= last {
-			return nil
-		}
-		if t.Seq != last+1 {
-			return &motcua.Error{Code: motcua.ECONFLICT,
-				Message: fmt.Sprintf("Bước chuyển %d của hồ sơ %s đến trước bước %d.", t.Seq, code, last+1)}
-		}
-		applied = true
-		at := t.At.UTC()
-		var holder *int64
-		if t.HolderUnitCode != "" {
-			var id int64
-			if err := tx.QueryRow(ctx, `SELECT id FROM units WHERE code = $1`, t.HolderUnitCode).Scan(&id); err != nil {
-				return notFound(err, "Không tìm thấy đơn vị "+t.HolderUnitCode+".")
-			}
-			holder = &id
-		}
-		var step *string
-		if t.Step != "" {
-			step = &t.Step
-		}
-		_, err := tx.Exec(ctx, `UPDATE dossiers SET last_seq = $2, status = $3, updated_at = $4,
-				holder_unit_id = coalesce($5, holder_unit_id), current_step = coalesce($6, current_step),
-				due_at = coalesce($7, due_at), due_original = coalesce($8, due_original),
-				received_at = coalesce($9, received_at), finished_at = coalesce($10, finished_at),
-				apology_given = apology_given OR $11, supplement_count = coalesce($12, supplement_count)
-			WHERE id = $1`, t.DossierID, t.Seq, t.Status, at, holder, step, t.DueAt, t.DueOriginal,
-			t.ReceivedAt, t.FinishedAt, t.ApologyGiven, t.SupplementCount)
-		if err != nil {
-			return fmt.Errorf("update dossier: %w", err)
-		}
-		data, err := json.Marshal(orEmpty(t.Data))
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO dossier_events (dossier_id, seq, action, status, actor_id, unit_id, note, data, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			t.DossierID, t.Seq, t.Action, t.Status, nullID(t.ActorID), nullID(t.UnitID), nullText(t.Note), data, at)
-		if err != nil {
-			return fmt.Errorf("insert event: %w", err)
-		}
-		if t.CloseTasks {
-			if _, err := tx.Exec(ctx, `UPDATE tasks SET state = 'done', closed_at = $2 WHERE dossier_id = $1 AND state = 'open'`,
-				t.DossierID, at); err != nil {
-				return fmt.Errorf("close tasks: %w", err)
-			}
-		}
-		if t.CloseTasksOf != "" {
-			if _, err := tx.Exec(ctx, `UPDATE tasks SET state = 'done', closed_at = $2
-				WHERE dossier_id = $1 AND state = 'open' AND unit_id = (SELECT id FROM units WHERE code = $3)`,
-				t.DossierID, at, t.CloseTasksOf); err != nil {
-				return fmt.Errorf("close tasks of %s: %w", t.CloseTasksOf, err)
-			}
-		}
-		if t.FinishHandover {
-			// Timeliness is day-granular in Vietnam time: before the due day is early, on
-			// the due day (not after the due time) on time, after the due time late.
-			_, err := tx.Exec(ctx, `UPDATE handovers SET finished_at = $2, finished_seq = $3,
-					outcome = CASE
-						WHEN due_at IS NULL THEN 'on-time'
-						WHEN $2 > due_at THEN 'late'
-						WHEN ($2 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date < (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date THEN 'early'
-						ELSE 'on-time' END
-				WHERE dossier_id = $1 AND finished_at IS NULL`, t.DossierID, at, t.Seq)
+		applied = 0
+		for _, t := range ts {
+			ok, err := recordTransition(ctx, tx, t)
 			if err != nil {
-				return fmt.Errorf("finish hand-over: %w", err)
+				return fmt.Errorf("record transition %s: %w", t, err)
+			}
+			if ok {
+				applied++
 			}
 		}
-		if len(t.AttachFiles) > 0 {
-			_, err := tx.Exec(ctx, `UPDATE files f SET dossier_id = d.id FROM dossiers d
-				WHERE d.id = $1 AND f.owner_id = d.applicant_id AND f.dossier_id IS NULL AND f.id::text = ANY ($2)`,
-				t.DossierID, t.AttachFiles)
-			if err != nil {
-				return fmt.Errorf("attach files: %w", err)
-			}
-		}
-		if o := t.OpenTask; o != nil {
-			_, err := tx.Exec(ctx, `INSERT INTO tasks (dossier_id, unit_id, step, budget_minutes, opened_at, due_at, opened_seq)
-				SELECT $1, id, $3, $4, $5, $6, $7 FROM units WHERE code = $2`,
-				t.DossierID, o.UnitCode, o.Step, o.BudgetMinutes, at, o.DueAt, t.Seq)
-			if err != nil {
-				return fmt.Errorf("open task: %w", err)
-			}
-		}
-		if h := t.Handover; h != nil {
-			_, err := tx.Exec(ctx, `INSERT INTO handovers (dossier_id, seq, step, from_unit_id, from_user_id, to_unit_id,
-					handed_at, budget_minutes, due_at)
-				VALUES ($1, $2, $3, (SELECT id FROM units WHERE code = $4), $5, (SELECT id FROM units WHERE code = $6), $7, $8, $9)`,
-				t.DossierID, t.Seq, h.Step, nullText(h.FromUnitCode), nullID(h.FromUserID), h.ToUnitCode, at, h.BudgetMinutes, h.DueAt)
-			if err != nil {
-				return fmt.Errorf("open hand-over: %w", err)
-			}
-		}
-		content := t.Status.Label()
-		if t.Note != "" {
-			content += ": " + t.Note
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO status_outbox (dossier_id, seq, portal_status, status, handler_id, unit_id, content, at, due_at)
-			SELECT $1, $2, $3, $4, $5, coalesce($6, d.holder_unit_id), $7, $8, d.due_at FROM dossiers d WHERE d.id = $1`,
-			t.DossierID, t.Seq, int(t.Status.Portal()), t.Status, nullID(t.ActorID), nullID(t.UnitID), content, at)
-		if err != nil {
-			return fmt.Errorf("status outbox: %w", err)
-		}
-		return Audit(ctx, tx, AuditEntry{ActorID: t.ActorID, Action: "dossier." + t.Action, ObjectType: "dossier",
-			ObjectID: code, Detail: map[string]any{"seq": t.Seq, "status": t.Status}})
+		return nil
 	})
-	if err != nil {
-		return false, fmt.Errorf("record transition %d (%s): %w", t.Seq, t.Action, err)
+	return applied, err
+}
+
+// recordTransition writes one transition inside tx.
+func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition) (applied bool, err error) {
+	var last int
+	var dossierID int64
+	if err := tx.QueryRow(ctx, `SELECT id, last_seq FROM dossiers WHERE code = $1 FOR UPDATE`, t.Code).Scan(&dossierID, &last); err != nil {
+		return false, notFound(err, "Không tìm thấy hồ sơ.")
 	}
-	return applied, nil
+	code := string(t.Code)
+	if t.Seq <= last {
+		return false, nil
+	}
+	if t.Seq != last+1 {
+		return false, &motcua.Error{Code: motcua.ECONFLICT,
+			Message: fmt.Sprintf("Bước chuyển %d của hồ sơ %s đến trước bước %d.", t.Seq, code, last+1)}
+	}
+	var unitID int64
+	if t.UnitCode != "" {
+		if err := tx.QueryRow(ctx, `SELECT id FROM units WHERE code = $1`, t.UnitCode).Scan(&unitID); err != nil {
+			return false, notFound(err, "Không tìm thấy đơn vị "+t.UnitCode+".")
+		}
+	}
+	at := t.At.UTC()
+	var holder *int64
+	if t.HolderUnit != "" {
+		var id int64
+		if err := tx.QueryRow(ctx, `SELECT id FROM units WHERE code = $1`, t.HolderUnit).Scan(&id); err != nil {
+			return false, notFound(err, "Không tìm thấy đơn vị "+t.HolderUnit+".")
+		}
+		holder = &id
+	}
+	var step *string
+	if t.Step != "" {
+		step = &t.Step
+	}
+	_, err = tx.Exec(ctx, `UPDATE dossiers SET last_seq = $2, status = $3, updated_at = $4,
+			holder_unit_id = coalesce($5, holder_unit_id), current_step = coalesce($6, current_step),
+			due_at = coalesce($7, due_at), due_original = coalesce($8, due_original),
+			received_at = coalesce($9, received_at), finished_at = coalesce($10, finished_at),
+			apology_given = apology_given OR $11, supplement_count = coalesce($12, supplement_count)
+		WHERE id = $1`, dossierID, t.Seq, t.Status, at, holder, step, t.DueAt, t.DueOriginal,
+		t.ReceivedAt, t.FinishedAt, t.ApologyGiven, t.SupplementCount)
+	if err != nil {
+		return false, fmt.Errorf("update dossier: %w", err)
+	}
+	data, err := json.Marshal(orEmpty(t.Data))
+	if err != nil {
+		return false, err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO dossier_events (dossier_id, seq, action, status, actor_id, unit_id, note, data, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		dossierID, t.Seq, t.Action, t.Status, nullID(t.ActorID), nullID(unitID), nullText(t.Note), data, at)
+	if err != nil {
+		return false, fmt.Errorf("insert event: %w", err)
+	}
+	if t.CloseTasks {
+		if _, err := tx.Exec(ctx, `UPDATE tasks SET state = 'done', closed_at = $2 WHERE dossier_id = $1 AND state = 'open'`,
+			dossierID, at); err != nil {
+			return false, fmt.Errorf("close tasks: %w", err)
+		}
+	}
+	if t.CloseTasksOf != "" {
+		if _, err := tx.Exec(ctx, `UPDATE tasks SET state = 'done', closed_at = $2
+			WHERE dossier_id = $1 AND state = 'open' AND unit_id = (SELECT id FROM units WHERE code = $3)`,
+			dossierID, at, t.CloseTasksOf); err != nil {
+			return false, fmt.Errorf("close tasks of %s: %w", t.CloseTasksOf, err)
+		}
+	}
+	if t.FinishHandover {
+		// Timeliness is day-granular in Vietnam time: before the due day is early, on
+		// the due day (not after the due time) on time, after the due time late.
+		_, err := tx.Exec(ctx, `UPDATE handovers SET finished_at = $2, finished_seq = $3,
+				outcome = CASE
+					WHEN due_at IS NULL THEN 'on-time'
+					WHEN $2 > due_at THEN 'late'
+					WHEN ($2 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date < (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date THEN 'early'
+					ELSE 'on-time' END
+			WHERE dossier_id = $1 AND finished_at IS NULL`, dossierID, at, t.Seq)
+		if err != nil {
+			return false, fmt.Errorf("finish hand-over: %w", err)
+		}
+	}
+	if len(t.AttachFiles) > 0 {
+		_, err := tx.Exec(ctx, `UPDATE files f SET dossier_id = d.id FROM dossiers d
+			WHERE d.id = $1 AND f.owner_id = d.applicant_id AND f.dossier_id IS NULL AND f.id::text = ANY ($2)`,
+			dossierID, t.AttachFiles)
+		if err != nil {
+			return false, fmt.Errorf("attach files: %w", err)
+		}
+	}
+	if o := t.OpenTask; o != nil {
+		_, err := tx.Exec(ctx, `INSERT INTO tasks (dossier_id, unit_id, step, budget_minutes, opened_at, due_at, opened_seq)
+			SELECT $1, id, $3, $4, $5, $6, $7 FROM units WHERE code = $2`,
+			dossierID, o.UnitCode, o.Step, o.BudgetMinutes, at, o.DueAt, t.Seq)
+		if err != nil {
+			return false, fmt.Errorf("open task: %w", err)
+		}
+	}
+	if h := t.Handover; h != nil {
+		_, err := tx.Exec(ctx, `INSERT INTO handovers (dossier_id, seq, step, from_unit_id, from_user_id, to_unit_id,
+				handed_at, budget_minutes, due_at)
+			VALUES ($1, $2, $3, (SELECT id FROM units WHERE code = $4), $5, (SELECT id FROM units WHERE code = $6), $7, $8, $9)`,
+			dossierID, t.Seq, h.Step, nullText(h.FromUnitCode), nullID(h.FromUserID), h.ToUnitCode, at, h.BudgetMinutes, h.DueAt)
+		if err != nil {
+			return false, fmt.Errorf("open hand-over: %w", err)
+		}
+	}
+	content := t.Status.Label()
+	if t.Note != "" {
+		content += ": " + t.Note
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO status_outbox (dossier_id, seq, portal_status, status, handler_id, unit_id, content, at, due_at)
+		SELECT $1, $2, $3, $4, $5, coalesce($6, d.holder_unit_id), $7, $8, d.due_at FROM dossiers d WHERE d.id = $1`,
+		dossierID, t.Seq, int(t.Status.Portal()), t.Status, nullID(t.ActorID), nullID(unitID), content, at)
+	if err != nil {
+		return false, fmt.Errorf("status outbox: %w", err)
+	}
+	return true, Audit(ctx, tx, AuditEntry{ActorID: t.ActorID, Action: "dossier." + string(t.Action), ObjectType: "dossier",
+		ObjectID: code, Detail: map[string]any{"seq": t.Seq, "status": t.Status}})
 }
 
 func orEmpty(m map[string]any) map[string]any {

@@ -45,15 +45,14 @@ func TestInboxFollowsTheDossiersAppointment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := s.RecordSubmission(ctx, code)
-	if err != nil {
+	if _, err := s.RecordSubmission(ctx, code); err != nil {
 		t.Fatal(err)
 	}
 	seq := 0
-	record := func(tr store.Transition) {
+	record := func(tr motcua.Transition) {
 		t.Helper()
 		seq++
-		tr.DossierID, tr.Seq, tr.At = id, seq, at.Add(time.Duration(seq)*time.Hour)
+		tr.Code, tr.Seq, tr.At = code, seq, at.Add(time.Duration(seq)*time.Hour)
 		if _, err := s.RecordTransition(ctx, tr); err != nil {
 			t.Fatal(err)
 		}
@@ -70,16 +69,16 @@ func TestInboxFollowsTheDossiersAppointment(t *testing.T) {
 	day := func(d int) *time.Time { v := at.AddDate(0, 0, d); return &v }
 
 	// Before receipt: the intake step's due time.
-	record(store.Transition{Action: "assign", Status: motcua.StatusSubmitted, HolderUnitCode: "VP", Step: "tiep-nhan",
-		OpenTask: &store.TaskSpec{Step: "tiep-nhan", UnitCode: "VP", DueAt: day(1), BudgetMinutes: 240}})
+	record(motcua.Transition{Action: "assign", Status: motcua.StatusSubmitted, HolderUnit: "VP", Step: "tiep-nhan",
+		OpenTask: &motcua.TaskSpec{Step: "tiep-nhan", UnitCode: "VP", DueAt: day(1), BudgetMinutes: 240}})
 	if p := inbox("VP", ""); len(p.Items) != 1 || !p.Items[0].DueAt.Equal(*day(1)) || p.Counts.Overdue != 1 {
 		t.Fatalf("desk before receipt: %+v", p)
 	}
 
 	// Received: the appointment, not the step's due time, on the next unit's task.
-	record(store.Transition{Action: "receive", Status: motcua.StatusReceived, ReceivedAt: day(0), DueAt: day(12), DueOriginal: day(12)})
-	record(store.Transition{Action: "transfer", Status: motcua.StatusInReview, HolderUnitCode: "TCPCP", Step: "tham-dinh",
-		CloseTasks: true, OpenTask: &store.TaskSpec{Step: "tham-dinh", UnitCode: "TCPCP", DueAt: day(8), BudgetMinutes: 2400}})
+	record(motcua.Transition{Action: "receive", Status: motcua.StatusReceived, ReceivedAt: day(0), DueAt: day(12), DueOriginal: day(12)})
+	record(motcua.Transition{Action: "transfer", Status: motcua.StatusInReview, HolderUnit: "TCPCP", Step: "tham-dinh",
+		CloseTasks: true, OpenTask: &motcua.TaskSpec{Step: "tham-dinh", UnitCode: "TCPCP", DueAt: day(8), BudgetMinutes: 2400}})
 	if p := inbox("VP", ""); len(p.Items) != 0 || p.Counts.Total != 0 {
 		t.Fatalf("desk after hand-over: %+v", p)
 	}
@@ -89,7 +88,7 @@ func TestInboxFollowsTheDossiersAppointment(t *testing.T) {
 	}
 
 	// The appointment moves (an apology's new date): the open task follows.
-	record(store.Transition{Action: "apologize", Status: motcua.StatusInReview, DueAt: day(10)})
+	record(motcua.Transition{Action: "apologize", Status: motcua.StatusInReview, DueAt: day(10)})
 	p = inbox("TCPCP", "")
 	if len(p.Items) != 1 || !p.Items[0].DueAt.Equal(*day(10)) || p.Counts.DueSoon != 1 || p.Counts.Total != 1 {
 		t.Fatalf("unit after the appointment moved: %+v", p)

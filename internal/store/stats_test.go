@@ -145,17 +145,17 @@ func (f *fixture) submit(procedure string, at, intakeDue time.Time) *dossier {
 		f.t.Fatal(err)
 	}
 	d := &dossier{f: f, id: id, code: code}
-	d.record(store.Transition{Action: "assign", Status: motcua.StatusSubmitted, At: at, HolderUnitCode: "VP", Step: stepReceive,
-		OpenTask: &store.TaskSpec{Step: stepReceive, UnitCode: "VP", DueAt: &intakeDue, BudgetMinutes: budgetReceive},
-		Handover: &store.HandoverSpec{Step: stepReceive, ToUnitCode: "VP", FromUserID: f.applicant,
+	d.record(motcua.Transition{Action: "assign", Status: motcua.StatusSubmitted, At: at, HolderUnit: "VP", Step: stepReceive,
+		OpenTask: &motcua.TaskSpec{Step: stepReceive, UnitCode: "VP", DueAt: &intakeDue, BudgetMinutes: budgetReceive},
+		Handover: &motcua.HandoverSpec{Step: stepReceive, ToUnitCode: "VP", FromUserID: f.applicant,
 			BudgetMinutes: budgetReceive, DueAt: &intakeDue}})
 	return d
 }
 
 // record writes the dossier's next transition; it must be applied.
-func (d *dossier) record(t store.Transition) {
+func (d *dossier) record(t motcua.Transition) {
 	d.f.t.Helper()
-	t.DossierID, t.Seq = d.id, d.seq+1
+	t.Code, t.Seq = d.code, d.seq+1
 	applied, err := d.f.s.RecordTransition(context.Background(), t)
 	if err != nil {
 		d.f.t.Fatalf("%s: %v", d.code, err)
@@ -164,32 +164,32 @@ func (d *dossier) record(t store.Transition) {
 		d.f.t.Fatalf("%s: transition %d (%s) not applied", d.code, t.Seq, t.Action)
 	}
 	d.seq = t.Seq
-	if t.HolderUnitCode != "" {
-		d.unit = t.HolderUnitCode
+	if t.HolderUnit != "" {
+		d.unit = t.HolderUnit
 	}
 }
 
 // acting fills the actor and the acting unit: the holder's member.
-func (d *dossier) acting(t store.Transition) store.Transition {
-	t.ActorID, t.UnitID = d.f.staff[d.unit], d.f.units[d.unit].ID
+func (d *dossier) acting(t motcua.Transition) motcua.Transition {
+	t.ActorID, t.UnitCode = d.f.staff[d.unit], d.unit
 	return t
 }
 
 // receive accepts the dossier at the desk, with its appointment (due time).
 func (d *dossier) receive(at, due time.Time) *dossier {
 	d.f.t.Helper()
-	d.record(d.acting(store.Transition{Action: "receive", Status: motcua.StatusReceived, At: at,
+	d.record(d.acting(motcua.Transition{Action: "receive", Status: motcua.StatusReceived, At: at,
 		ReceivedAt: &at, DueAt: &due, DueOriginal: &due}))
 	return d
 }
 
 // handTo closes the current row of the control sheet and opens one for the unit's step.
-func (d *dossier) handTo(at time.Time, action string, status motcua.Status, unit, step string, budget int, due time.Time) *dossier {
+func (d *dossier) handTo(at time.Time, action motcua.EventKind, status motcua.Status, unit, step string, budget int, due time.Time) *dossier {
 	d.f.t.Helper()
-	d.record(d.acting(store.Transition{Action: action, Status: status, At: at, HolderUnitCode: unit, Step: step,
+	d.record(d.acting(motcua.Transition{Action: action, Status: status, At: at, HolderUnit: unit, Step: step,
 		CloseTasks: true, FinishHandover: true,
-		OpenTask: &store.TaskSpec{Step: step, UnitCode: unit, DueAt: &due, BudgetMinutes: budget},
-		Handover: &store.HandoverSpec{Step: step, FromUnitCode: d.unit, FromUserID: d.f.staff[d.unit], ToUnitCode: unit,
+		OpenTask: &motcua.TaskSpec{Step: step, UnitCode: unit, DueAt: &due, BudgetMinutes: budget},
+		Handover: &motcua.HandoverSpec{Step: step, FromUnitCode: d.unit, FromUserID: d.f.staff[d.unit], ToUnitCode: unit,
 			BudgetMinutes: budget, DueAt: &due}}))
 	return d
 }
@@ -207,9 +207,9 @@ func (d *dossier) ready(at, due time.Time) *dossier {
 }
 
 // finish ends the dossier in status (closing the open row of the control sheet).
-func (d *dossier) finish(at time.Time, action string, status motcua.Status) *dossier {
+func (d *dossier) finish(at time.Time, action motcua.EventKind, status motcua.Status) *dossier {
 	d.f.t.Helper()
-	d.record(d.acting(store.Transition{Action: action, Status: status, At: at, FinishedAt: &at,
+	d.record(d.acting(motcua.Transition{Action: action, Status: status, At: at, FinishedAt: &at,
 		CloseTasks: true, FinishHandover: true}))
 	return d
 }
@@ -219,14 +219,14 @@ func (d *dossier) finish(at time.Time, action string, status motcua.Status) *dos
 func (d *dossier) returnResult(at time.Time) *dossier {
 	d.f.t.Helper()
 	d.finish(at, "return-result", motcua.StatusReturned)
-	d.record(store.Transition{Action: "archive", Status: motcua.StatusArchived, At: at})
+	d.record(motcua.Transition{Action: "archive", Status: motcua.StatusArchived, At: at})
 	return d
 }
 
 // withdraw is the applicant withdrawing the dossier online.
 func (d *dossier) withdraw(at time.Time) *dossier {
 	d.f.t.Helper()
-	d.record(store.Transition{Action: "withdraw", Status: motcua.StatusWithdrawn, ActorID: d.f.applicant, At: at,
+	d.record(motcua.Transition{Action: "withdraw", Status: motcua.StatusWithdrawn, ActorID: d.f.applicant, At: at,
 		FinishedAt: &at, CloseTasks: true, FinishHandover: true})
 	return d
 }
@@ -235,7 +235,7 @@ func (d *dossier) withdraw(at time.Time) *dossier {
 // the control sheet stays open.
 func (d *dossier) requestSupplement(at time.Time) *dossier {
 	d.f.t.Helper()
-	d.record(d.acting(store.Transition{Action: "request-supplement", Status: motcua.StatusSupplementRequested, At: at,
+	d.record(d.acting(motcua.Transition{Action: "request-supplement", Status: motcua.StatusSupplementRequested, At: at,
 		CloseTasks: true, Data: map[string]any{"missing": []string{"ban-sao-chung-chi"}}}))
 	return d
 }
@@ -259,7 +259,7 @@ func lateDossierWithFiveHandovers(f *fixture) *dossier {
 	d.handTo(vn(3, 7, 14, 0), "transfer", motcua.StatusInReview, "TCPCP", stepReview, budgetReview, vn(3, 19, 14, 0))
 	d.handTo(vn(3, 19, 9, 0), "submit-for-signing", motcua.StatusAwaitingSignature, "G09", stepDecide, budgetDecide, vn(3, 21, 9, 0))
 	d.handTo(vn(4, 3, 11, 0), "sign", motcua.StatusSigned, "VP", stepIssue, budgetIssue, vn(4, 4, 11, 0))
-	d.record(d.acting(store.Transition{Action: "issue", Status: motcua.StatusIssued, At: vn(4, 4, 9, 0)}))
+	d.record(d.acting(motcua.Transition{Action: "issue", Status: motcua.StatusIssued, At: vn(4, 4, 9, 0)}))
 	d.handTo(vn(4, 4, 9, 0), "ready", motcua.StatusResultReady, "VP", stepReturn, budgetReturn, vn(4, 8, 9, 0)) // 7/4 is a holiday
 	d.returnResult(vn(4, 4, 15, 0))
 	return d

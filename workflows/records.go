@@ -1,0 +1,287 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"motcua"
+	"motcua/activities"
+)
+
+// dossier is the state of one dossier's workflow. Only the workflow goroutine and its
+// update handlers touch it, each inside withLock, so that two decisions never
+// interleave while one of them waits on an activity.
+type dossier struct {
+	in   DossierInput
+	plan activities.Plan
+	mu   workflow.Mutex
+	// batched (version 2 on) writes each decision with one activity: pending collects
+	// what it writes until withLock commits it.
+	batched bool
+	pending *pending
+
+	status   motcua.Status
+	seq      int
+	stepIdx  int
+	recorded bool
+	failed   error
+	changes  int
+
+	// The clock.
+	receivedAt         time.Time
+	countStart         time.Time
+	due                time.Time
+	dueOriginal        time.Time
+	paused             []activities.Interval
+	pausedSince        time.Time
+	supplementDeadline time.Time
+	resumeStatus       motcua.Status
+	supplements        int
+	apologized         bool
+	stepDue            time.Time
+	stepReminder       time.Time
+	apologyWarning     time.Time
+	reminded           bool
+	warned             bool
+	escalated          bool
+	finishedAt         time.Time
+
+	// Who handed the dossier to the current step, for recall.
+	handedBy     int64
+	handedFrom   int
+	nextHasActed bool
+	consulting   []string // unit codes, sorted
+	docs         map[motcua.DocumentKind]string
+	refs         map[motcua.DocumentKind]activities.DocumentRef
+}
+
+// pending is what a decision has still to write, and the sequence and status the
+// dossier had before it, restored if the write fails.
+type pending struct {
+	change activities.Change
+	seq    int
+	status motcua.Status
+}
+
+// withLock runs fn as the only change in progress: decisions, timers and the intake
+// wait one for another. What fn writes is committed when it returns.
+func (d *dossier) withLock(ctx workflow.Context, fn func(workflow.Context) error) error {
+	ctx = workflow.WithActivityOptions(ctx, activityOptions)
+	if err := d.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer d.mu.Unlock()
+	d.begin()
+	if err := fn(ctx); err != nil {
+		d.discard()
+		return err
+	}
+	return d.commit(ctx)
+}
+
+func (d *dossier) begin() {
+	if d.batched {
+		d.pending = &pending{change: activities.Change{Code: d.in.Code}, seq: d.seq, status: d.status}
+	}
+}
+
+func (d *dossier) discard() {
+	if d.pending != nil {
+		d.seq, d.status = d.pending.seq, d.pending.status
+		d.pending = nil
+	}
+}
+
+// commit writes what is pending in one activity (version 2 on); version 1 wrote each
+// part as it came.
+func (d *dossier) commit(ctx workflow.Context) error {
+	p := d.pending
+	d.pending = nil
+	if p == nil || p.empty() {
+		return nil
+	}
+	var out activities.ChangeResult
+	if err := workflow.ExecuteActivity(ctx, acts.RecordChange, p.change).Get(ctx, &out); err != nil {
+		d.seq, d.status = p.seq, p.status
+		return err
+	}
+	if n := p.change.Notice; n != nil {
+		d.docs[n.Kind], d.refs[n.Kind] = out.Notice.ID, out.Notice
+	}
+	return nil
+}
+
+func (p *pending) empty() bool {
+	return p.change.Notice == nil && len(p.change.Transitions) == 0 && len(p.change.Notify) == 0
+}
+
+// flush commits what is pending and goes on collecting: before an activity that must
+// see it written, or a second notice.
+func (d *dossier) flush(ctx workflow.Context) error {
+	if d.pending == nil || d.pending.empty() {
+		return nil
+	}
+	if err := d.commit(ctx); err != nil {
+		return err
+	}
+	d.begin()
+	return nil
+}
+
+// call runs an activity that cannot wait for the commit (it signs, numbers or
+// archives what was written before it).
+func (d *dossier) call(ctx workflow.Context, activity, in, out any) error {
+	if err := d.flush(ctx); err != nil {
+		return err
+	}
+	return workflow.ExecuteActivity(ctx, activity, in).Get(ctx, out)
+}
+
+// record writes a transition with the next sequence number; the dossier's sequence
+// advances only when the write succeeded (or, batched, is undone if it fails).
+func (d *dossier) record(ctx workflow.Context, t motcua.Transition) error {
+	t.Code, t.Seq, t.At = d.in.Code, d.seq+1, workflow.Now(ctx)
+	if t.Status == "" {
+		t.Status = d.status
+	}
+	if d.pending != nil {
+		d.pending.change.Transitions = append(d.pending.change.Transitions, t)
+	} else if err := workflow.ExecuteActivity(ctx, acts.RecordTransition, t).Get(ctx, nil); err != nil {
+		return err
+	}
+	d.seq, d.status = t.Seq, t.Status
+	return nil
+}
+
+// render makes a notice (and stores it) and remembers it by kind. Batched, it is
+// rendered first when the decision commits, before the decision's transitions.
+func (d *dossier) render(ctx workflow.Context, in activities.NoticeInput) error {
+	if err := d.flush(ctx); err != nil {
+		return err
+	}
+	in.Code, in.Seq, in.At = d.in.Code, d.seq+1, workflow.Now(ctx)
+	if d.pending != nil {
+		d.pending.change.Notice = &in
+		return nil
+	}
+	var ref activities.DocumentRef
+	if err := workflow.ExecuteActivity(ctx, acts.RenderNotice, in).Get(ctx, &ref); err != nil {
+		return err
+	}
+	d.docs[in.Kind], d.refs[in.Kind] = ref.ID, ref
+	return nil
+}
+
+// notify sends a notification once (keyed by dossier, sequence and kind).
+func (d *dossier) notify(ctx workflow.Context, kind string, n activities.NotifyInput) error {
+	n.Key = fmt.Sprintf("%s/%d/%s", d.in.Code.WorkflowID(), d.seq, kind)
+	n.Code = d.in.Code
+	if d.pending != nil {
+		d.pending.change.Notify = append(d.pending.change.Notify, n)
+		return nil
+	}
+	return workflow.ExecuteActivity(ctx, acts.Notify, n).Get(ctx, nil)
+}
+
+func (d *dossier) notifyApplicant(ctx workflow.Context, kind, subject string) error {
+	return d.notify(ctx, kind, activities.NotifyInput{RecipientID: d.in.ApplicantID, Subject: subject,
+		Body: fmt.Sprintf("Hồ sơ %s: %s. Trạng thái: %s.", d.in.Code, subject, d.status.Label())})
+}
+
+// handTo moves the dossier to step idx (forward, back or recalled), opening the step's
+// task and its row of the process control sheet.
+func (d *dossier) handTo(ctx workflow.Context, idx int, by Actor, action motcua.EventKind, status motcua.Status, note string) error {
+	from := d.step()
+	st := d.plan.Steps[idx]
+	now := workflow.Now(ctx)
+	var stepDue, reminder *time.Time
+	if !d.due.IsZero() && st.BudgetMinutes > 0 {
+		r, err := d.dates(ctx,
+			activities.DueInput{From: now, Span: activities.Span{WorkingMinutes: st.BudgetMinutes}},
+			activities.DueInput{From: now, Span: activities.Span{WorkingMinutes: st.BudgetMinutes * 3 / 4}})
+		if err != nil {
+			return err
+		}
+		stepDue, reminder = &r[0].Due, &r[1].Due
+	}
+	err := d.record(ctx, motcua.Transition{
+		Action: action, Status: status, ActorID: by.UserID, UnitCode: from.Unit.Code, Note: note,
+		HolderUnit: st.Unit.Code, Step: st.ID, CloseTasks: true, FinishHandover: true,
+		OpenTask: &motcua.TaskSpec{Step: st.ID, UnitCode: st.Unit.Code, DueAt: stepDue, BudgetMinutes: st.BudgetMinutes},
+		Handover: &motcua.HandoverSpec{Step: st.ID, FromUnitCode: from.Unit.Code, FromUserID: by.UserID,
+			ToUnitCode: st.Unit.Code, BudgetMinutes: st.BudgetMinutes, DueAt: stepDue},
+	})
+	if err != nil {
+		return err
+	}
+	d.handedFrom, d.handedBy, d.nextHasActed = d.stepIdx, by.UserID, false
+	d.stepIdx, d.reminded = idx, false
+	d.stepDue, d.stepReminder = time.Time{}, time.Time{}
+	if stepDue != nil {
+		d.stepDue, d.stepReminder = *stepDue, *reminder
+	}
+	return nil
+}
+
+// finish ends the dossier in a final status (or returned), closing its tasks.
+func (d *dossier) finish(ctx workflow.Context, status motcua.Status, action motcua.EventKind, actorID int64, unit, note string, docKind motcua.DocumentKind) error {
+	now := workflow.Now(ctx)
+	if docKind != "" {
+		if err := d.render(ctx, activities.NoticeInput{Kind: docKind, Reason: note, DueAt: d.due, ActorID: actorID, Seal: true}); err != nil {
+			return err
+		}
+	}
+	if err := d.record(ctx, motcua.Transition{Action: action, Status: status, ActorID: actorID, UnitCode: unit,
+		Note: note, FinishedAt: &now, CloseTasks: true, FinishHandover: true}); err != nil {
+		return err
+	}
+	d.finishedAt = now
+	return d.notifyApplicant(ctx, string(action), status.Label())
+}
+
+// step is the current step of the plan.
+func (d *dossier) step() activities.PlanStep {
+	if d.stepIdx < len(d.plan.Steps) {
+		return d.plan.Steps[d.stepIdx]
+	}
+	return activities.PlanStep{}
+}
+
+// stepIndex finds the first step with the given action at or after from.
+func (d *dossier) stepIndex(action motcua.StepAction, from int) int {
+	for i := from; i < len(d.plan.Steps); i++ {
+		if d.plan.Steps[i].Action == action {
+			return i
+		}
+	}
+	return -1
+}
+
+// state is the live state for the Query and update answers.
+func (d *dossier) state() State {
+	s := State{Code: d.in.Code, Status: d.status, Seq: d.seq, ReceivedAt: d.receivedAt, DueAt: d.due,
+		StepDueAt: d.stepDue, Paused: d.status == motcua.StatusSupplementRequested, Apologized: d.apologized,
+		Supplements: d.supplements, Consulting: slices.Clone(d.consulting), Documents: map[motcua.DocumentKind]string{}}
+	if st := d.step(); st.ID != "" && d.recorded {
+		s.Step, s.StepName, s.HolderUnit = st.ID, st.Name, st.Unit.Code
+	}
+	for k, v := range d.docs {
+		s.Documents[k] = v
+	}
+	for _, name := range Actions {
+		if d.allowedState(name) == nil {
+			s.Allowed = append(s.Allowed, name)
+		}
+	}
+	return s
+}
+
+func nonZero(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
