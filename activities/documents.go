@@ -21,7 +21,6 @@ import (
 	"motcua/internal/store"
 )
 
-
 // RenderNotice renders a notice of Circular 03/2025 (or the draft result) from the
 // dossier's records, seals it when asked, and stores it. Rendering again for the same
 // dossier, kind and sequence returns the stored document.

@@ -1,9 +1,9 @@
 package activities
 
 import (
-	"motcua"
 	"context"
 	"fmt"
+	"motcua"
 
 	"motcua/internal/render"
 	"motcua/internal/store"
