@@ -21,12 +21,15 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"motcua/api"
+	"motcua/dossiers"
 	"motcua/forms"
 	"motcua/internal/auth"
 	"motcua/internal/devstack"
+	"motcua/internal/httpx"
 	"motcua/internal/payload"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
+	"motcua/web"
 )
 
 // app is a running motcua process: whatever parts of the system its subcommand needs,
@@ -170,9 +173,9 @@ func (a *app) handler(ctx context.Context) (http.Handler, error) {
 		}
 		chain = append(chain, oidc)
 	}
-	ready := map[string]api.Pinger{"postgres": a.store}
+	ready := map[string]httpx.Pinger{"postgres": a.store}
 	if a.client != nil {
-		ready["temporal"] = api.PingFunc(func(ctx context.Context) error {
+		ready["temporal"] = httpx.PingFunc(func(ctx context.Context) error {
 			_, err := a.client.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err
 		})
@@ -189,8 +192,14 @@ func (a *app) handler(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, &devstack.ConfigError{Msg: err.Error()}
 	}
-	return api.New(api.Deps{TrustedProxies: proxies, Store: a.store, Catalog: catalog, WorkingTime: wt, Temporal: a.client, Sessions: sessions, Auth: chain, OIDC: oidc, Ready: ready, Metrics: reg,
-		Log: a.log, SecureCookies: a.cfg.SecureCookies, DevLogin: a.cfg.DevLogin, VerifyRoots: a.roots}), nil
+	kit := httpx.New(httpx.Deps{Sessions: a.store, Auth: chain, SecureCookies: a.cfg.SecureCookies, TrustedProxies: proxies,
+		Metrics: reg, Log: a.log})
+	svc := dossiers.New(dossiers.Deps{Store: a.store, Catalog: catalog, Engine: dossiers.Temporal(a.client), WorkingTime: wt,
+		VerifyRoots: a.roots, Log: a.log})
+	return kit.Handler(ready,
+		api.New(api.Deps{HTTP: kit, Dossiers: svc, Catalog: catalog, Sessions: sessions, DevLogin: a.cfg.DevLogin}),
+		web.New(web.Deps{HTTP: kit, Dossiers: svc, Catalog: catalog, Store: a.store, Sessions: sessions, OIDC: oidc,
+			DevLogin: a.cfg.DevLogin, Log: a.log})), nil
 }
 
 func (a *app) publicURL() string {

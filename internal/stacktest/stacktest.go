@@ -31,9 +31,11 @@ import (
 
 	"motcua/activities"
 	"motcua/api"
+	"motcua/dossiers"
 	"motcua/forms"
 	"motcua/internal/auth"
 	"motcua/internal/calendar"
+	"motcua/internal/httpx"
 	"motcua/internal/mail"
 	"motcua/internal/mail/mailtest"
 	"motcua/internal/payload"
@@ -42,6 +44,7 @@ import (
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
+	"motcua/web"
 	"motcua/worker"
 )
 
@@ -166,8 +169,12 @@ func Start(t testing.TB, opts ...Options) *Stack {
 	t.Cleanup(s.StopWorker)
 
 	sessions := &auth.Sessions{Store: st}
-	h := api.New(api.Deps{Store: st, Catalog: cat, Temporal: c, Sessions: sessions, Auth: auth.Chain{sessions},
-		Log: o.Log, DevLogin: true, VerifyRoots: roots, WorkingTime: wt, Now: o.Now})
+	kit := httpx.New(httpx.Deps{Sessions: st, Auth: auth.Chain{sessions}, Log: o.Log, Now: o.Now})
+	dossierSvc := dossiers.New(dossiers.Deps{Store: st, Catalog: cat, Engine: dossiers.Temporal(c), WorkingTime: wt,
+		VerifyRoots: roots, Now: o.Now, Log: o.Log})
+	h := kit.Handler(nil,
+		api.New(api.Deps{HTTP: kit, Dossiers: dossierSvc, Catalog: cat, Sessions: sessions, DevLogin: true}),
+		web.New(web.Deps{HTTP: kit, Dossiers: dossierSvc, Catalog: cat, Store: st, Sessions: sessions, DevLogin: true, Now: o.Now, Log: o.Log}))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL
