@@ -15,10 +15,13 @@ import (
 
 	"motcua"
 	"motcua/api"
+	"motcua/dossiers"
 	"motcua/internal/auth"
 	"motcua/internal/auth/oidctest"
+	"motcua/internal/httpx"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
+	"motcua/web"
 )
 
 type env struct {
@@ -42,14 +45,19 @@ func newEnv(t *testing.T, temporalUp bool) *env {
 		t.Fatal(err)
 	}
 	sessions := &auth.Sessions{Store: st}
-	temporal := api.PingFunc(func(context.Context) error {
+	temporal := httpx.PingFunc(func(context.Context) error {
 		if !temporalUp {
 			return errors.New("connection refused")
 		}
 		return nil
 	})
-	mux.Handle("/", api.New(api.Deps{Store: st, Sessions: sessions, Auth: auth.Chain{sessions, o}, OIDC: o, DevLogin: true,
-		Ready: map[string]api.Pinger{"postgres": st, "temporal": temporal}}))
+	// The whole HTTP surface, as the composition code builds it: these tests cover the
+	// plumbing the API shares with the pages (sessions, CSRF, the login limit).
+	kit := httpx.New(httpx.Deps{Sessions: st, Auth: auth.Chain{sessions, o}})
+	svc := dossiers.New(dossiers.Deps{Store: st})
+	mux.Handle("/", kit.Handler(map[string]httpx.Pinger{"postgres": st, "temporal": temporal},
+		api.New(api.Deps{HTTP: kit, Dossiers: svc, Sessions: sessions, DevLogin: true}),
+		web.New(web.Deps{HTTP: kit, Dossiers: svc, Store: st, Sessions: sessions, OIDC: o, DevLogin: true})))
 	return e
 }
 

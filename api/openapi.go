@@ -11,7 +11,7 @@ import (
 //go:embed openapi.json
 var openAPI []byte
 
-func (s *server) handleOpenAPI() http.HandlerFunc {
+func (s *API) handleOpenAPI() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=300")

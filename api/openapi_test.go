@@ -28,7 +28,7 @@ func TestOpenAPIMatchesRouter(t *testing.T) {
 		t.Error(problem)
 	}
 	// The router needs none of its dependencies to be built, only to serve.
-	served := servedRoutes(t, New(Deps{}))
+	served := servedRoutes(t, New(Deps{}).Handler())
 	if len(served) < 10 {
 		t.Fatalf("found only %d API routes in the router; is chi.Walk still seeing the /api/v1 subrouter?", len(served))
 	}
@@ -43,7 +43,7 @@ func TestOpenAPIMatchesRouter(t *testing.T) {
 // TestOpenAPIServesTheDocument checks GET /api/openapi.json answers the embedded file.
 func TestOpenAPIServesTheDocument(t *testing.T) {
 	rec := httptest.NewRecorder()
-	New(Deps{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/openapi.json", nil))
+	New(Deps{}).Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/openapi.json", nil))
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 		t.Fatalf("GET /api/openapi.json: %d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
@@ -56,7 +56,7 @@ func TestOpenAPIServesTheDocument(t *testing.T) {
 // real router without a description, an operation described but not served, and an
 // operation whose authentication disagrees are each reported.
 func TestOpenAPIReportsUndocumentedRoutes(t *testing.T) {
-	h := New(Deps{})
+	h := New(Deps{}).Handler()
 	mux, ok := h.(*chi.Mux)
 	if !ok {
 		t.Fatalf("New returns %T, not *chi.Mux", h)
@@ -75,7 +75,7 @@ func TestOpenAPIReportsUndocumentedRoutes(t *testing.T) {
 	want := []string{
 		"DELETE /api/v1/dossiers/{code}/files/{id}: served by the router but not described in api/openapi.json",
 		"GET /api/v1/ghost: described in api/openapi.json but not served by the router",
-		"GET /api/v1/me: the router requires authentication (requireActor) but api/openapi.json lets anyone call it",
+		"GET /api/v1/me: the router requires authentication (RequireActor) but api/openapi.json lets anyone call it",
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("differences:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -106,8 +106,8 @@ func servedRoutes(t *testing.T, h http.Handler) map[string]route {
 		}
 		rt := route{method: strings.ToLower(method), path: path}
 		for _, mw := range mws {
-			// requireActor is the one middleware that answers 401 without credentials.
-			rt.authenticated = rt.authenticated || strings.HasSuffix(funcName(mw), ".requireActor-fm")
+			// httpx.Kit.RequireActor is the one middleware that answers 401 without credentials.
+			rt.authenticated = rt.authenticated || strings.HasSuffix(funcName(mw), "httpx.(*Kit).RequireActor-fm")
 		}
 		out[rt.String()] = rt
 		return nil
@@ -201,7 +201,7 @@ func compareRoutes(served, documented map[string]route) []string {
 		case !ok:
 			out = append(out, k+": served by the router but not described in api/openapi.json")
 		case s.authenticated && !d.authenticated:
-			out = append(out, k+": the router requires authentication (requireActor) but api/openapi.json lets anyone call it")
+			out = append(out, k+": the router requires authentication (RequireActor) but api/openapi.json lets anyone call it")
 		case !s.authenticated && d.authenticated:
 			out = append(out, k+": the router serves it without authentication but api/openapi.json requires credentials")
 		}

@@ -8,8 +8,10 @@ import (
 	"testing"
 
 	"motcua/api"
+	"motcua/dossiers"
 	"motcua/forms"
 	"motcua/internal/auth"
+	"motcua/internal/httpx"
 	"motcua/internal/store/storetest"
 )
 
@@ -21,7 +23,9 @@ func newCatalogServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	sessions := &auth.Sessions{Store: st}
-	srv := httptest.NewServer(api.New(api.Deps{Store: st, Sessions: sessions, Auth: sessions, Catalog: cat, DevLogin: true}))
+	kit := httpx.New(httpx.Deps{Sessions: st, Auth: sessions})
+	srv := httptest.NewServer(kit.Handler(nil, api.New(api.Deps{HTTP: kit, Dossiers: dossiers.New(dossiers.Deps{Store: st, Catalog: cat}),
+		Sessions: sessions, Catalog: cat, DevLogin: true})))
 	t.Cleanup(srv.Close)
 	return srv
 }

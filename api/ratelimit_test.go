@@ -11,6 +11,7 @@ import (
 
 	"motcua/api"
 	"motcua/internal/auth"
+	"motcua/internal/httpx"
 )
 
 // TestFailedLoginsAreLimitedPerAddress: successful logins never count; after 10 wrong
@@ -86,8 +87,9 @@ func TestForwardedForCountsOnlyFromTrustedProxies(t *testing.T) {
 	}
 
 	sessions := &auth.Sessions{Store: e.st}
-	behindProxy := httptest.NewServer(api.New(api.Deps{Store: e.st, Sessions: sessions, Auth: auth.Chain{sessions}, DevLogin: true,
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}))
+	kit := httpx.New(httpx.Deps{Sessions: e.st, Auth: auth.Chain{sessions},
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	behindProxy := httptest.NewServer(kit.Handler(nil, api.New(api.Deps{HTTP: kit, Sessions: sessions, DevLogin: true})))
 	defer behindProxy.Close()
 	for range 10 {
 		login(behindProxy.URL, "198.51.100.1")

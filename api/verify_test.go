@@ -20,7 +20,9 @@ import (
 
 	"motcua"
 	"motcua/api"
+	"motcua/dossiers"
 	"motcua/internal/auth"
+	"motcua/internal/httpx"
 	"motcua/internal/pades"
 	"motcua/internal/render"
 	"motcua/internal/store/storetest"
@@ -121,7 +123,9 @@ func TestVerifyEndpointReportsSignaturesAndRefusesNonPDF(t *testing.T) {
 	pdf, roots := signedDecision(t)
 	st := storetest.NewSeeded(t)
 	sessions := &auth.Sessions{Store: st}
-	srv := httptest.NewServer(api.New(api.Deps{Store: st, Sessions: sessions, Auth: sessions, VerifyRoots: roots}))
+	kit := httpx.New(httpx.Deps{Sessions: st, Auth: sessions})
+	srv := httptest.NewServer(kit.Handler(nil, api.New(api.Deps{HTTP: kit, Sessions: sessions,
+		Dossiers: dossiers.New(dossiers.Deps{Store: st, VerifyRoots: roots})})))
 	t.Cleanup(srv.Close)
 
 	bad := tamper(t, pdf)
@@ -198,7 +202,7 @@ func TestVerifyEndpointReportsSignaturesAndRefusesNonPDF(t *testing.T) {
 func TestVerifyEndpointWithoutRootsTrustsNoOne(t *testing.T) {
 	pdf, _ := signedDecision(t)
 	st := storetest.NewSeeded(t)
-	srv := httptest.NewServer(api.New(api.Deps{Store: st}))
+	srv := httptest.NewServer(api.New(api.Deps{Dossiers: dossiers.New(dossiers.Deps{Store: st})}).Handler())
 	t.Cleanup(srv.Close)
 	resp, err := http.Post(srv.URL+"/api/v1/verify", "application/pdf", bytes.NewReader(pdf))
 	if err != nil {

@@ -13,7 +13,10 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"motcua/api"
+	"motcua/dossiers"
 	"motcua/internal/auth"
+	"motcua/internal/httpx"
+	"motcua/web"
 )
 
 // httpShared is what every part of the HTTP layer shares: who is logged in, how
@@ -51,17 +54,21 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	return a.httpHandler(sh), nil
 }
 
-// httpHandler is the one place that calls the HTTP packages' constructors: when the
-// dossier service and the pages leave api/, they are put together here.
+// httpHandler is the one place that builds the HTTP layer: the shared plumbing
+// (httpx), the dossier service, and over it the JSON API and the pages.
 func (a *App) httpHandler(sh httpShared) http.Handler {
-	ready := make(map[string]api.Pinger, len(sh.ready))
+	ready := make(map[string]httpx.Pinger, len(sh.ready))
 	for name, f := range sh.ready {
-		ready[name] = api.PingFunc(f)
+		ready[name] = httpx.PingFunc(f)
 	}
-	return api.New(api.Deps{TrustedProxies: a.Config.TrustedProxies, Store: a.Store, Catalog: a.Catalog,
-		WorkingTime: a.Time, Temporal: a.Temporal, Sessions: sh.sessions, Auth: sh.auth, OIDC: sh.oidc,
-		Ready: ready, Metrics: sh.metrics, Log: a.Log, SecureCookies: a.Config.SecureCookies,
-		DevLogin: a.Config.DevLogin, VerifyRoots: a.Roots, Now: a.Config.Now})
+	kit := httpx.New(httpx.Deps{Sessions: a.Store, Auth: sh.auth, SecureCookies: a.Config.SecureCookies,
+		TrustedProxies: a.Config.TrustedProxies, Metrics: sh.metrics, Log: a.Log, Now: a.Config.Now})
+	svc := dossiers.New(dossiers.Deps{Store: a.Store, Catalog: a.Catalog, Engine: dossiers.Temporal(a.Temporal),
+		WorkingTime: a.Time, VerifyRoots: a.Roots, Now: a.Config.Now, Log: a.Log})
+	return kit.Handler(ready,
+		api.New(api.Deps{HTTP: kit, Dossiers: svc, Catalog: a.Catalog, Sessions: sh.sessions, DevLogin: a.Config.DevLogin}),
+		web.New(web.Deps{HTTP: kit, Dossiers: svc, Catalog: a.Catalog, Store: a.Store, Sessions: sh.sessions, OIDC: sh.oidc,
+			DevLogin: a.Config.DevLogin, Now: a.Config.Now, Log: a.Log}))
 }
 
 // Serve serves h on l until ctx is done, then shuts down gracefully.

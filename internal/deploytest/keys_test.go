@@ -25,7 +25,7 @@ func TestAPIAndWorkerDoNotLinkTheKeyHoldingSignatureService(t *testing.T) {
 			t.Skip("the go command is not available")
 		}
 	}
-	pkgs := []string{"motcua/worker", "motcua/api", "motcua/activities", "motcua/workflows"}
+	pkgs := []string{"motcua/worker", "motcua/api", "motcua/web", "motcua/dossiers", "motcua/activities", "motcua/workflows"}
 	cmd := exec.Command(gobin, append([]string{"list", "-deps"}, pkgs...)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")

@@ -81,3 +81,39 @@ func (s *Store) KeepIdempotentAnswer(ctx context.Context, userID int64, key stri
 	}
 	return nil
 }
+
+// SubmitOnce stores a submission under the next code of agency's daily sequence, in one
+// transaction. With an idempotency key it claims the key first: a key taken before
+// stores nothing and answers what the earlier request made (prev, non-nil), for the
+// caller to replay or refuse. Nothing inside the transaction takes a second connection
+// from the pool: requests waiting on the same key hold theirs.
+func (s *Store) SubmitOnce(ctx context.Context, key string, hash []byte, agency string, sub Submission) (code motcua.DossierCode, prev *IdempotencyKey, err error) {
+	err = s.Tx(ctx, func(tx pgx.Tx) error {
+		if key != "" {
+			claimed, p, err := ClaimIdempotencyKey(ctx, tx, sub.ApplicantID, key, hash)
+			if err != nil {
+				return err
+			}
+			if !claimed {
+				prev = &p
+				return nil
+			}
+		}
+		var err error
+		if code, err = NextDossierCode(ctx, tx, agency, sub.SubmittedAt); err != nil {
+			return err
+		}
+		sub.Code = code
+		if err := CreateSubmission(ctx, tx, sub); err != nil {
+			return err
+		}
+		if key != "" {
+			return BindIdempotencyKey(ctx, tx, sub.ApplicantID, key, code)
+		}
+		return nil
+	})
+	if err != nil || prev != nil {
+		return "", prev, err
+	}
+	return code, nil, nil
+}

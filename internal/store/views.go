@@ -171,3 +171,32 @@ func (s *Store) UnitReached(ctx context.Context, dossierID int64, unitPath strin
 	}
 	return ok, nil
 }
+
+// DossierAccess is what deciding who may read a dossier needs, and nothing more.
+type DossierAccess struct {
+	ID             int64
+	Code           motcua.DossierCode
+	ApplicantID    int64
+	Procedure      string
+	Version        int // of the procedure
+	Status         motcua.Status
+	UnitPath       string // receiving unit
+	HolderUnitPath string // "" before the dossier is handed to a unit
+}
+
+// DossierAccess reads a dossier's applicant and units: one row, for the access check of
+// a decision taken from a page.
+func (s *Store) DossierAccess(ctx context.Context, code motcua.DossierCode) (DossierAccess, error) {
+	var a DossierAccess
+	var holderPath *string
+	err := s.pool.QueryRow(ctx, `SELECT d.id, d.code, d.applicant_id, d.procedure_code, d.procedure_version, d.status, ru.path, hu.path
+		FROM dossiers d
+		JOIN units ru ON ru.id = d.unit_id
+		LEFT JOIN units hu ON hu.id = d.holder_unit_id
+		WHERE d.code = $1`, code).Scan(&a.ID, &a.Code, &a.ApplicantID, &a.Procedure, &a.Version, &a.Status, &a.UnitPath, &holderPath)
+	if err != nil {
+		return DossierAccess{}, notFound(err, "Không tìm thấy hồ sơ "+string(code)+".")
+	}
+	a.HolderUnitPath = str(holderPath)
+	return a, nil
+}

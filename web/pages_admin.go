@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"fmt"
@@ -14,6 +14,7 @@ import (
 
 	"motcua"
 	"motcua/forms"
+	"motcua/internal/httpx"
 	"motcua/internal/store"
 )
 
@@ -21,27 +22,12 @@ import (
 // calendar's overrides, and a read-only list of the catalog's procedure versions. Every
 // change goes through the store with its audit record in the same transaction.
 
-// adminPages are mounted inside staffPages, after pageAuth.
-func (s *server) adminPages(r chi.Router) {
-	r.Use(s.pageRequire(motcua.PermAdminister))
-	r.Get("/quan-tri", s.pageAdmin())
-	r.Get("/quan-tri/don-vi", s.pageAdminUnits())
-	r.Post("/quan-tri/don-vi", s.pageAdminUnits())
-	r.Get("/quan-tri/tai-khoan", s.pageAdminUsers())
-	r.Post("/quan-tri/tai-khoan", s.pageAdminUsers())
-	r.Post("/quan-tri/tai-khoan/{id}/vai-tro", s.pageAdminRoles())
-	r.Get("/quan-tri/lich", s.pageAdminCalendar())
-	r.Post("/quan-tri/lich", s.pageAdminCalendar())
-	r.Post("/quan-tri/lich/{day}/xoa", s.pageAdminCalendarRemove())
-	r.Get("/quan-tri/thu-tuc", s.pageAdminProcedures())
-}
-
 // adminIndex is the administration's home: what there is, with counts.
 type adminIndex struct {
 	Units, Staff, Overrides, Procedures int
 }
 
-func (s *server) pageAdmin() http.HandlerFunc {
+func (s *Site) pageAdmin() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		units, err := s.Store.Units(ctx)
@@ -93,9 +79,9 @@ type unitsPage struct {
 	Form  map[string]string // the form's values after a refusal
 }
 
-func (s *server) pageAdminUnits() http.HandlerFunc {
+func (s *Site) pageAdminUnits() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		up := unitsPage{Form: map[string]string{"parent": "G09"}}
 		var errs []pageError
 		if r.Method == http.MethodPost {
@@ -204,7 +190,7 @@ type staffView struct {
 	Open       bool // its roles form shows an error
 }
 
-func (s *server) showUsers(w http.ResponseWriter, r *http.Request, up usersPage, openUser int64, errs []pageError) {
+func (s *Site) showUsers(w http.ResponseWriter, r *http.Request, up usersPage, openUser int64, errs []pageError) {
 	ctx := r.Context()
 	staff, err := s.Store.Staff(ctx, 2000)
 	if err != nil {
@@ -235,9 +221,9 @@ func (s *server) showUsers(w http.ResponseWriter, r *http.Request, up usersPage,
 	s.show(w, statusFor(errs), "admin-users", d)
 }
 
-func (s *server) pageAdminUsers() http.HandlerFunc {
+func (s *Site) pageAdminUsers() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		if r.Method != http.MethodPost {
 			s.showUsers(w, r, usersPage{}, 0, nil)
 			return
@@ -297,9 +283,9 @@ func (s *server) pageAdminUsers() http.HandlerFunc {
 }
 
 // pageAdminRoles replaces a staff account's roles.
-func (s *server) pageAdminRoles() http.HandlerFunc {
+func (s *Site) pageAdminRoles() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 		if err != nil {
 			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy tài khoản cán bộ."))
@@ -338,7 +324,7 @@ var weekdays = [...]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư",
 
 var overrideKinds = map[string]string{store.DayOff: "Ngày nghỉ", store.WorkingDay: "Ngày làm việc (làm bù)"}
 
-func (s *server) showCalendar(w http.ResponseWriter, r *http.Request, form map[string]string, errs []pageError) {
+func (s *Site) showCalendar(w http.ResponseWriter, r *http.Request, form map[string]string, errs []pageError) {
 	rows, err := s.Store.CalendarOverrides(r.Context())
 	if err != nil {
 		s.showError(w, r, err)
@@ -359,9 +345,9 @@ func (s *server) showCalendar(w http.ResponseWriter, r *http.Request, form map[s
 }
 
 // pageAdminCalendar lists the overrides and adds (or replaces) one.
-func (s *server) pageAdminCalendar() http.HandlerFunc {
+func (s *Site) pageAdminCalendar() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		if r.Method != http.MethodPost {
 			s.showCalendar(w, r, nil, nil)
 			return
@@ -395,9 +381,9 @@ func (s *server) pageAdminCalendar() http.HandlerFunc {
 }
 
 // pageAdminCalendarRemove removes a day's override.
-func (s *server) pageAdminCalendarRemove() http.HandlerFunc {
+func (s *Site) pageAdminCalendarRemove() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		day, err := time.Parse(time.DateOnly, chi.URLParam(r, "day"))
 		if err != nil {
 			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy ngày điều chỉnh lịch."))
@@ -428,7 +414,7 @@ var timeUnits = map[forms.TimeUnit]string{forms.WorkingDays: "ngày làm việc"
 
 // pageAdminProcedures lists the catalog's procedures and their versions, read-only:
 // the catalog is data files shipped with the program, changed by a new release.
-func (s *server) pageAdminProcedures() http.HandlerFunc {
+func (s *Site) pageAdminProcedures() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		now := s.Now()
 		var groups []procedureGroup

@@ -1,10 +1,7 @@
-package api
+package web
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,239 +10,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"motcua"
+	"motcua/dossiers"
 	"motcua/forms"
+	"motcua/internal/httpx"
 	"motcua/internal/store"
 	"motcua/workflows"
 )
-
-// staffPages are the pages of clerks, leaders and administrators (inbox, dossier
-// actions, signing queue, statistics, administration). Like the citizens' pages they
-// call the services the JSON API calls (s.inboxFilter, s.dossier, s.act, s.actBatch,
-// s.statsFilter); the workflow, not the page, decides whether a decision is allowed.
-func (s *server) staffPages(r chi.Router) {
-	r.Use(limitBody(1<<20), s.pageAuth)
-	r.Group(func(r chi.Router) {
-		r.Use(s.pageRequire(motcua.PermReadUnitWork))
-		r.Get("/can-bo/viec", s.pageInbox())
-		r.Post("/can-bo/viec/{task}/nhan", s.pageClaim())
-		r.Get("/can-bo/ho-so/{code}", s.pageStaffDossier())
-		r.Post("/can-bo/ho-so/{code}/xu-ly", s.pageStaffAction())
-	})
-	r.Group(func(r chi.Router) {
-		r.Use(s.pageRequire(motcua.PermSign))
-		r.Get("/lanh-dao/trinh-ky", s.pageSigningQueue())
-		r.Post("/lanh-dao/trinh-ky", s.pageSigningQueue())
-	})
-	r.With(s.pageRequire(motcua.PermReadStats)).Get("/thong-ke", s.pageStats())
-	r.Group(s.adminPages)
-}
-
-// errorsOf turns a service's error into the error summary's entry, linking it to the
-// input named by ids[the error's field], if any.
-func errorsOf(err error, ids map[string]string) []pageError {
-	var e *motcua.Error
-	field := ""
-	if errors.As(err, &e) {
-		field = ids[e.Field]
-	}
-	return []pageError{{Field: field, Message: motcua.ErrorMessage(err)}}
-}
-
-// shownError reports whether err is one a page shows in its error summary (the person
-// can do something about it) rather than on the error page.
-func shownError(err error) bool {
-	switch motcua.ErrorCode(err) {
-	case motcua.EINVALID, motcua.ECONFLICT, motcua.EFORBIDDEN:
-		return true
-	}
-	return false
-}
-
-// newRequestID names a form's decision, so that a form sent twice (a double click, a
-// reload) is one decision: it becomes the Update's ID.
-func newRequestID() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return "page-" + base64.RawURLEncoding.EncodeToString(b)
-}
-
-// selectOption is an <option> or a checkbox.
-type selectOption struct {
-	ID, Value, Label string
-	Selected         bool
-}
-
-// inboxFilterKeys are the inbox's query parameters, the ones a claim form brings back.
-var inboxFilterKeys = []string{"status", "procedure", "bucket", "dueBefore", "limit", "offset"}
-
-// inboxIDs are the filter form's inputs by the filter's field names.
-var inboxIDs = map[string]string{"status": "status", "procedure": "procedure", "bucket": "bucket", "dueBefore": "dueBefore"}
-
-// inboxRow is a task of the inbox with what the page says of it.
-type inboxRow struct {
-	store.InboxItem
-	StepName string
-	Mine     bool // claimed by the reader
-}
-
-type bucketCount struct {
-	Key, Label, Href string
-	N                int
-	Current          bool
-}
-
-// inboxView is the clerk's inbox.
-type inboxView struct {
-	Status, Procedure, Bucket, DueBefore string
-	Statuses, Procedures, Buckets        []selectOption
-	Counts                               []bucketCount
-	Total                                int
-	Items                                []inboxRow
-	Query                                string // the filter, for the claim forms
-	Prev, Next                           string
-	Filtered                             bool
-}
-
-// inboxData reads the inbox of a with the filter q, the same way GET /api/v1/inbox does.
-func (s *server) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxView, []pageError, error) {
-	kept := url.Values{}
-	for _, k := range inboxFilterKeys {
-		if v := strings.TrimSpace(q.Get(k)); v != "" {
-			kept.Set(k, v)
-		}
-	}
-	v := inboxView{Status: kept.Get("status"), Procedure: kept.Get("procedure"), Bucket: kept.Get("bucket"),
-		DueBefore: kept.Get("dueBefore"), Query: kept.Encode()}
-	v.Filtered = v.Status != "" || v.Procedure != "" || v.Bucket != "" || v.DueBefore != ""
-	for _, st := range motcua.Statuses {
-		if !st.Final() {
-			v.Statuses = append(v.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: string(st) == v.Status})
-		}
-	}
-	for _, code := range s.Catalog.Codes() {
-		vs := s.Catalog.Versions(code)
-		if len(vs) == 0 {
-			continue
-		}
-		name := vs[len(vs)-1].Name
-		if p, err := s.Catalog.Procedure(code); err == nil {
-			name = p.Name
-		}
-		v.Procedures = append(v.Procedures, selectOption{Value: code, Label: code + " – " + name, Selected: code == v.Procedure})
-	}
-	for _, b := range []string{store.BucketOverdue, store.BucketDueSoon, store.BucketOnTime} {
-		v.Buckets = append(v.Buckets, selectOption{Value: b, Label: bucketLabels[b], Selected: b == v.Bucket})
-	}
-	f, err := s.inboxFilter(kept, a)
-	if err != nil {
-		if motcua.ErrorCode(err) == motcua.EINVALID {
-			return v, errorsOf(err, inboxIDs), nil
-		}
-		return v, nil, err
-	}
-	page, err := s.Store.Inbox(r.Context(), f)
-	if err != nil {
-		return v, nil, err
-	}
-	v.Total = page.Counts.Total
-	for _, it := range page.Items {
-		row := inboxRow{InboxItem: it, StepName: it.Step, Mine: it.AssigneeID != nil && *it.AssigneeID == a.UserID}
-		if p, err := s.Catalog.Procedure(it.ProcedureCode); err == nil {
-			for _, st := range p.Steps {
-				if st.ID == it.Step {
-					row.StepName = st.Name
-				}
-			}
-		}
-		v.Items = append(v.Items, row)
-	}
-	for _, b := range []struct {
-		key string
-		n   int
-	}{{store.BucketOverdue, page.Counts.Overdue}, {store.BucketDueSoon, page.Counts.DueSoon}, {store.BucketOnTime, page.Counts.OnTime}} {
-		bq := url.Values{}
-		for k, vals := range kept {
-			if k != "bucket" && k != "offset" {
-				bq[k] = vals
-			}
-		}
-		bq.Set("bucket", b.key)
-		v.Counts = append(v.Counts, bucketCount{Key: b.key, Label: bucketLabels[b.key], N: b.n, Href: "/can-bo/viec?" + bq.Encode(),
-			Current: b.key == v.Bucket})
-	}
-	page2 := func(offset int) string {
-		pq := url.Values{}
-		for k, vals := range kept {
-			pq[k] = vals
-		}
-		pq.Set("offset", strconv.Itoa(offset))
-		return "/can-bo/viec?" + pq.Encode()
-	}
-	if f.Offset > 0 {
-		v.Prev = page2(max(f.Offset-f.Limit, 0))
-	}
-	if len(page.Items) == f.Limit {
-		v.Next = page2(f.Offset + f.Limit)
-	}
-	return v, nil, nil
-}
-
-func (s *server) showInbox(w http.ResponseWriter, r *http.Request, q url.Values, status int, errs []pageError) {
-	a, _ := actorFrom(r.Context())
-	v, ferrs, err := s.inboxData(r, a, q)
-	if err != nil {
-		s.showError(w, r, err)
-		return
-	}
-	d := s.page(r, "Hồ sơ cần xử lý")
-	d.Errors = append(errs, ferrs...)
-	if len(ferrs) > 0 && status == http.StatusOK {
-		status = http.StatusUnprocessableEntity
-	}
-	d.Data = v
-	s.show(w, status, "inbox", d)
-}
-
-// pageInbox is the clerk's inbox: the open tasks of the actor's unit and the units
-// below it, due first, with the counts per SLA bucket.
-func (s *server) pageInbox() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.showInbox(w, r, r.URL.Query(), http.StatusOK, nil)
-	}
-}
-
-// pageClaim takes a task of the inbox (nhận xử lý) and goes back to the inbox as it was
-// filtered.
-func (s *server) pageClaim() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
-		q, _ := url.ParseQuery(r.PostFormValue("q"))
-		id, err := strconv.ParseInt(chi.URLParam(r, "task"), 10, 64)
-		if err != nil {
-			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy việc."))
-			return
-		}
-		if err := s.Store.ClaimTask(r.Context(), id, a); err != nil {
-			if !shownError(err) {
-				s.showError(w, r, err)
-				return
-			}
-			s.showInbox(w, r, q, statusOf(motcua.ErrorCode(err)), errorsOf(err, nil))
-			return
-		}
-		back := url.Values{}
-		for _, k := range inboxFilterKeys {
-			if v := q.Get(k); v != "" {
-				back.Set(k, v)
-			}
-		}
-		back.Set("ok", "claimed")
-		http.Redirect(w, r, "/can-bo/viec?"+back.Encode(), http.StatusSeeOther)
-	}
-}
 
 // actionSpec is how the dossier page offers a decision.
 type actionSpec struct {
@@ -331,7 +102,7 @@ type postedAction struct {
 
 // staffDossierView is a dossier as a member of staff works on it.
 type staffDossierView struct {
-	D        DossierDetail
+	D        dossiers.DossierDetail
 	StepName string
 	Bucket   string
 	Answers  []answerSection
@@ -371,34 +142,26 @@ type sheetRow struct {
 }
 
 // staffDossier builds the dossier page's data; posted refills a rejected decision's form.
-func (s *server) staffDossier(r *http.Request, a motcua.Actor, code motcua.DossierCode, posted *postedAction, errs []pageError) (staffDossierView, error) {
+func (s *Site) staffDossier(r *http.Request, a motcua.Actor, code motcua.DossierCode, posted *postedAction, errs []pageError) (staffDossierView, error) {
 	ctx := r.Context()
-	dd, v, err := s.dossier(ctx, a, code)
+	dd, err := s.Dossiers.Dossier(ctx, a, code)
 	if err != nil {
 		return staffDossierView{}, err
 	}
 	sv := staffDossierView{D: dd, Final: dd.Status.Final()}
-	p, perr := s.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
+	p, perr := s.Catalog.Version(dd.Procedure, dd.ProcedureVersion)
 	steps := map[string]forms.Step{}
 	if perr == nil {
 		for _, st := range p.Steps {
 			steps[st.ID] = st
 		}
 	}
-	sv.StepName = steps[v.Step].Name
+	sv.StepName = steps[dd.Step].Name
 	if sv.StepName == "" {
-		sv.StepName = v.Step
+		sv.StepName = dd.Step
 	}
 	if dd.DueAt != nil && dd.FinishedAt == nil && !dd.Status.Final() {
-		now := s.Now()
-		switch {
-		case dd.DueAt.Before(now):
-			sv.Bucket = store.BucketOverdue
-		case dd.DueAt.Before(s.soon(now)):
-			sv.Bucket = store.BucketDueSoon
-		default:
-			sv.Bucket = store.BucketOnTime
-		}
+		sv.Bucket = s.Dossiers.Bucket(*dd.DueAt)
 	}
 
 	files := map[string]store.File{}
@@ -454,7 +217,7 @@ func (s *server) staffDossier(r *http.Request, a motcua.Actor, code motcua.Dossi
 	}
 	for _, name := range dd.Allowed {
 		spec, ok := actionSpecs[name]
-		if !ok || !mayOffer(a, name, v.HolderUnitPath) || (name == workflows.UpdateRecall && handedBy != a.Name) {
+		if !ok || !mayOffer(a, name, dd.HolderUnitPath) || (name == workflows.UpdateRecall && handedBy != a.Name) {
 			continue
 		}
 		var pa postedAction
@@ -492,12 +255,8 @@ func (s *server) staffDossier(r *http.Request, a motcua.Actor, code motcua.Dossi
 					Hint: "Mỗi dòng một giấy tờ.", Value: pa.Other}
 			case "units":
 				in.Kind, in.Label, in.Required = "checkboxes", "Đơn vị được xin ý kiến", true
-				for i, uc := range steps[v.Step].Consult {
-					label := uc
-					if u, err := s.Store.UnitByCode(ctx, uc); err == nil {
-						label = u.Name
-					}
-					in.Options = append(in.Options, selectOption{ID: fmt.Sprintf("%s-%d", in.ID, i), Value: uc, Label: label,
+				for i, uc := range steps[dd.Step].Consult {
+					in.Options = append(in.Options, selectOption{ID: fmt.Sprintf("%s-%d", in.ID, i), Value: uc, Label: s.Dossiers.UnitName(ctx, uc),
 						Selected: slices.Contains(pa.Units, uc)})
 				}
 			}
@@ -562,8 +321,8 @@ func budgetText(minutes int) string {
 	return strings.Replace(strconv.FormatFloat(float64(minutes)/60, 'f', 1, 64), ".", ",", 1) + " giờ làm việc"
 }
 
-func (s *server) showStaffDossier(w http.ResponseWriter, r *http.Request, code motcua.DossierCode, status int, posted *postedAction, errs []pageError) {
-	a, _ := actorFrom(r.Context())
+func (s *Site) showStaffDossier(w http.ResponseWriter, r *http.Request, code motcua.DossierCode, status int, posted *postedAction, errs []pageError) {
+	a, _ := httpx.ActorFrom(r.Context())
 	sv, err := s.staffDossier(r, a, code, posted, errs)
 	if err != nil {
 		s.showError(w, r, err)
@@ -577,7 +336,7 @@ func (s *server) showStaffDossier(w http.ResponseWriter, r *http.Request, code m
 
 // pageStaffDossier is a dossier as staff work on it: the form data, attachments,
 // history, control sheet, documents and the decisions possible now.
-func (s *server) pageStaffDossier() http.HandlerFunc {
+func (s *Site) pageStaffDossier() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.showStaffDossier(w, r, codeParam(r), http.StatusOK, nil, nil)
 	}
@@ -588,12 +347,12 @@ func (s *server) pageStaffDossier() http.HandlerFunc {
 const apologyHour = 17
 
 // readActionForm reads a decision from the dossier page's form.
-func readActionForm(r *http.Request) (actionRequest, postedAction, []pageError) {
+func readActionForm(r *http.Request) (dossiers.Decision, postedAction, []pageError) {
 	name := r.PostFormValue("action")
 	pa := postedAction{Action: name, Note: r.PostFormValue("note"), Answer: r.PostFormValue("answer"),
 		NewDue: strings.TrimSpace(r.PostFormValue("newDue")), Other: r.PostFormValue("other"),
 		Missing: r.PostForm["missing"], Units: r.PostForm["units"]}
-	req := actionRequest{Action: name, Note: pa.Note, Answer: pa.Answer, PIN: r.PostFormValue("pin"), Units: pa.Units,
+	req := dossiers.Decision{Action: name, Note: pa.Note, Answer: pa.Answer, PIN: r.PostFormValue("pin"), Units: pa.Units,
 		RequestID: r.PostFormValue("requestId")}
 	req.Missing = append(req.Missing, pa.Missing...)
 	for _, line := range strings.Split(pa.Other, "\n") {
@@ -608,7 +367,7 @@ func readActionForm(r *http.Request) (actionRequest, postedAction, []pageError) 
 		if pa.NewDue == "" {
 			return req, pa, []pageError{{Field: name + "-newDue", Message: "Vui lòng chọn ngày hẹn trả mới."}}
 		}
-		day, err := parseDay(pa.NewDue)
+		day, err := dossiers.ParseDay(pa.NewDue)
 		if err != nil {
 			return req, pa, []pageError{{Field: name + "-newDue", Message: "Ngày hẹn trả mới phải là một ngày hợp lệ (ngày/tháng/năm)."}}
 		}
@@ -635,25 +394,21 @@ func afterAction(next string) string {
 	return ""
 }
 
-// pageStaffAction takes a decision from the dossier page through s.act, as POST
-// /api/v1/dossiers/{code}/actions does. A decision the workflow refuses shows the page
-// again with the reason; nothing has changed.
-func (s *server) pageStaffAction() http.HandlerFunc {
+// pageStaffAction takes a decision from the dossier page through the dossier service,
+// as POST /api/v1/dossiers/{code}/actions does, except that someone who may not read
+// the dossier learns nothing about it, not even whether the decision would be allowed
+// (dossiers.AccessReaders: checked in PostgreSQL, in the same call). A decision the
+// workflow refuses shows the page again with the reason; nothing has changed.
+func (s *Site) pageStaffAction() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		code := codeParam(r)
-		// Someone who may not read the dossier learns nothing about it, not even
-		// whether the decision would be allowed.
-		if _, _, err := s.dossier(r.Context(), a, code); err != nil {
-			s.showError(w, r, err)
-			return
-		}
 		req, posted, errs := readActionForm(r)
 		if errs != nil {
 			s.showStaffDossier(w, r, code, http.StatusUnprocessableEntity, &posted, errs)
 			return
 		}
-		if _, err := s.act(r.Context(), a, code, req); err != nil {
+		if _, err := s.Dossiers.Decide(r.Context(), a, code, req, dossiers.AccessReaders); err != nil {
 			if !shownError(err) {
 				s.showError(w, r, err)
 				return
@@ -670,7 +425,7 @@ func (s *server) pageStaffAction() http.HandlerFunc {
 				label = spec.Label
 			}
 			pe[0].Message = label + ": " + pe[0].Message
-			s.showStaffDossier(w, r, code, statusOf(motcua.ErrorCode(err)), &posted, pe)
+			s.showStaffDossier(w, r, code, httpx.StatusOf(motcua.ErrorCode(err)), &posted, pe)
 			return
 		}
 		ok := "done"
@@ -682,91 +437,5 @@ func (s *server) pageStaffAction() http.HandlerFunc {
 			return
 		}
 		http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(string(code))+"?ok="+ok, http.StatusSeeOther)
-	}
-}
-
-// queueView is the leader's signing queue, and the outcome of a batch just signed.
-type queueView struct {
-	Items     []store.QueueItem
-	Results   []queueResult
-	Signed    int
-	RequestID string
-	Chosen    map[motcua.DossierCode]bool // still ticked after a refusal
-}
-
-type queueResult struct {
-	Code    motcua.DossierCode
-	OK      bool
-	Skipped bool
-	Message string
-}
-
-// pageSigningQueue lists the dossiers awaiting the leader's signature; its form signs
-// the chosen ones with the PIN through s.actBatch, as POST /api/v1/actions does, and
-// shows what happened to each.
-func (s *server) pageSigningQueue() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
-		qv := queueView{Chosen: map[motcua.DossierCode]bool{}}
-		var errs []pageError
-		status := http.StatusOK
-		if r.Method == http.MethodPost {
-			var codes []motcua.DossierCode
-			for _, c := range r.PostForm["codes"] {
-				codes = append(codes, motcua.DossierCode(c))
-			}
-			rid := r.PostFormValue("requestId")
-			if len(rid) > 64 {
-				rid = ""
-			}
-			res, err := s.actBatch(r.Context(), a, batchRequest{Codes: codes,
-				actionRequest: actionRequest{Action: workflows.UpdateSign, PIN: r.PostFormValue("pin"), RequestID: rid}})
-			if err != nil {
-				if !shownError(err) {
-					s.showError(w, r, err)
-					return
-				}
-				errs = errorsOf(err, map[string]string{"codes": "chon-0"})
-				status = statusOf(motcua.ErrorCode(err))
-			}
-			for _, br := range res {
-				qr := queueResult{Code: br.Code, OK: br.OK}
-				qv.Chosen[br.Code] = !br.OK
-				if br.OK {
-					qv.Signed++
-				} else if br.Error != nil {
-					qr.Message, qr.Skipped = br.Error.Title, br.Error.Code == "skipped"
-					if status == http.StatusOK {
-						status = br.Error.Status
-					}
-					e := pageError{Field: "kq-" + string(br.Code), Message: "Hồ sơ " + string(br.Code) + ": " + br.Error.Title}
-					if !qr.Skipped && len(errs) == 0 {
-						e.Field = "pin" // the first refusal stops the batch: most often the PIN
-					}
-					if !qr.Skipped {
-						errs = append(errs, e)
-					}
-				}
-				qv.Results = append(qv.Results, qr)
-			}
-		}
-		items, err := s.Store.SigningQueue(r.Context(), a.UnitPath, 200)
-		if err != nil {
-			s.showError(w, r, err)
-			return
-		}
-		qv.Items, qv.RequestID = items, newRequestID()
-		for i := range errs {
-			if errs[i].Field == "chon-0" && len(items) == 0 {
-				errs[i].Field = "" // nothing left to choose: the error cannot point at a checkbox
-			}
-		}
-		d := s.page(r, "Hồ sơ trình ký")
-		d.Errors = errs
-		if qv.Signed > 0 && len(errs) == 0 {
-			d.Notice = fmt.Sprintf("Đã ký số %d hồ sơ.", qv.Signed)
-		}
-		d.Data = qv
-		s.show(w, status, "signing-queue", d)
 	}
 }

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"motcua"
+	"motcua/dossiers"
 	"motcua/forms"
 	"motcua/internal/store"
 )
@@ -171,11 +172,11 @@ type postedForm struct {
 
 // maxFormPost bounds the e-form page's request: the files of every component plus the
 // fields.
-const maxFormPost = 4*MaxUpload + 1<<20
+const maxFormPost = 4*dossiers.MaxUpload + 1<<20
 
 // readForm reads the posted e-form of f: each input named by its JSON pointer, files
 // uploaded beside the file fields and stored as the applicant's.
-func (s *server) readForm(r *http.Request, a motcua.Actor, sections []forms.Section) (postedForm, error) {
+func (s *Site) readForm(r *http.Request, a motcua.Actor, sections []forms.Section) (postedForm, error) {
 	if err := parsePageForm(r); err != nil { // pageAuth parsed it; this is for other callers
 		return postedForm{}, err
 	}
@@ -193,7 +194,7 @@ func (s *server) readForm(r *http.Request, a motcua.Actor, sections []forms.Sect
 	return pf, nil
 }
 
-func (s *server) readValue(r *http.Request, a motcua.Actor, fd forms.Field, path string, pf *postedForm) (any, bool) {
+func (s *Site) readValue(r *http.Request, a motcua.Actor, fd forms.Field, path string, pf *postedForm) (any, bool) {
 	switch fd.Kind {
 	case forms.KindAddress:
 		m := map[string]any{}
@@ -257,8 +258,8 @@ func (s *server) readValue(r *http.Request, a motcua.Actor, fd forms.Field, path
 }
 
 // storeUploaded stores one file of the e-form page by the API's rules.
-func (s *server) storeUploaded(ctx context.Context, a motcua.Actor, fh *multipart.FileHeader) (store.File, error) {
-	if fh.Size > MaxUpload {
+func (s *Site) storeUploaded(ctx context.Context, a motcua.Actor, fh *multipart.FileHeader) (store.File, error) {
+	if fh.Size > dossiers.MaxUpload {
 		return store.File{}, motcua.Errorf(motcua.EINVALID, "Tệp vượt quá 20 MB.")
 	}
 	f, err := fh.Open()
@@ -266,11 +267,11 @@ func (s *server) storeUploaded(ctx context.Context, a motcua.Actor, fh *multipar
 		return store.File{}, fmt.Errorf("open upload: %w", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxUpload+1))
+	data, err := io.ReadAll(io.LimitReader(f, dossiers.MaxUpload+1))
 	if err != nil {
 		return store.File{}, fmt.Errorf("read upload: %w", err)
 	}
-	return s.storeFile(ctx, a, fh.Filename, data)
+	return s.Dossiers.StoreFile(ctx, a, fh.Filename, data)
 }
 
 func lowerFirst(s string) string {
@@ -279,21 +280,6 @@ func lowerFirst(s string) string {
 	}
 	r := []rune(s)
 	return strings.ToLower(string(r[0])) + string(r[1:])
-}
-
-// filesOf returns the applicant's files named in data, by ID, for showing them.
-func (s *server) filesOf(ctx context.Context, a motcua.Actor, f forms.Form, data map[string]any) map[string]store.File {
-	refs := fileRefs(f, data)
-	ids := make([]string, len(refs))
-	for i, ref := range refs {
-		ids[i] = ref.ID
-	}
-	out, err := s.Store.OwnFiles(ctx, a.UserID, ids)
-	if err != nil {
-		s.Log.ErrorContext(ctx, "read the files of a form", "err", err)
-		return map[string]store.File{}
-	}
-	return out
 }
 
 // pageErrors turns the validator's errors into the error summary's entries, in the
@@ -336,4 +322,22 @@ func filePaths(f forms.Form, data map[string]any) map[string]string {
 		walk(sec.Fields, data, "")
 	}
 	return out
+}
+
+func asStrings(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []string:
+		return v
+	case []any:
+		var out []string
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }

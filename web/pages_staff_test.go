@@ -1,4 +1,4 @@
-package api_test
+package web_test
 
 import (
 	"context"
@@ -16,12 +16,14 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"motcua"
-	"motcua/api"
+	"motcua/dossiers"
 	"motcua/forms"
 	"motcua/internal/auth"
+	"motcua/internal/httpx"
 	"motcua/internal/stacktest"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
+	"motcua/web"
 )
 
 // The staff pages are tested over HTTP against the real server and real HTML: a person
@@ -619,7 +621,9 @@ func pagesWithoutTemporal(t *testing.T) (string, func(q string, args ...any) int
 		t.Fatal(err)
 	}
 	sessions := &auth.Sessions{Store: st}
-	srv := httptest.NewServer(api.New(api.Deps{Store: st, Catalog: cat, Sessions: sessions, Auth: auth.Chain{sessions}, DevLogin: true}))
+	kit := httpx.New(httpx.Deps{Sessions: st, Auth: auth.Chain{sessions}})
+	srv := httptest.NewServer(web.New(web.Deps{HTTP: kit, Dossiers: dossiers.New(dossiers.Deps{Store: st, Catalog: cat}),
+		Store: st, Catalog: cat, Sessions: sessions, DevLogin: true}).Handler())
 	t.Cleanup(srv.Close)
 	count := func(q string, args ...any) int {
 		var n int

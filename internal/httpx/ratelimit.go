@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"net"
@@ -9,11 +9,11 @@ import (
 	"time"
 )
 
-// rateLimit allows n events per window and key (a client address), in fixed windows.
+// RateLimit allows n events per window and key (a client address), in fixed windows.
 // It keeps at most maxKeys keys; when full, it forgets every key of past windows, and
 // if that is not enough, refuses new keys until the window turns, which errs on the
 // side of refusing a flood rather than growing without bound.
-type rateLimit struct {
+type RateLimit struct {
 	n      int
 	window time.Duration
 	now    func() time.Time
@@ -25,12 +25,13 @@ type rateLimit struct {
 
 const maxRateKeys = 100_000
 
-func newRateLimit(n int, window time.Duration, now func() time.Time) *rateLimit {
-	return &rateLimit{n: n, window: window, now: now, seen: map[string]int{}}
+// NewRateLimit allows n events per window and key.
+func NewRateLimit(n int, window time.Duration, now func() time.Time) *RateLimit {
+	return &RateLimit{n: n, window: window, now: now, seen: map[string]int{}}
 }
 
-// allow counts one event of key and says whether it is within the limit.
-func (l *rateLimit) allow(key string) bool {
+// Allow counts one event of key and says whether it is within the limit.
+func (l *RateLimit) Allow(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.full(key) {
@@ -40,16 +41,16 @@ func (l *rateLimit) allow(key string) bool {
 	return true
 }
 
-// exceeded says whether key has used up its events of this window, counting nothing;
-// with add, it limits only some events (failed logins) while checking before every one.
-func (l *rateLimit) exceeded(key string) bool {
+// Exceeded says whether key has used up its events of this window, counting nothing;
+// with Add, it limits only some events (failed logins) while checking before every one.
+func (l *RateLimit) Exceeded(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.full(key)
 }
 
-// add counts one event of key.
-func (l *rateLimit) add(key string) {
+// Add counts one event of key.
+func (l *RateLimit) Add(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.full(key) {
@@ -59,7 +60,7 @@ func (l *rateLimit) add(key string) {
 
 // full turns the window when it is over and says whether key may not have another
 // event. l.mu is held.
-func (l *rateLimit) full(key string) bool {
+func (l *RateLimit) full(key string) bool {
 	if now := l.now(); now.Sub(l.start) >= l.window {
 		l.start, l.seen = now, map[string]int{}
 	}
@@ -67,9 +68,9 @@ func (l *rateLimit) full(key string) bool {
 	return (!ok && len(l.seen) >= maxRateKeys) || c >= l.n
 }
 
-// clientIP is the request's client address: the connection's peer, or the address a
-// trusted proxy reported (realIP).
-func clientIP(r *http.Request) string {
+// ClientIP is the request's client address: the connection's peer, or the address a
+// trusted proxy reported.
+func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -80,10 +81,10 @@ func clientIP(r *http.Request) string {
 // realIP takes the client's address from X-Forwarded-For or X-Real-IP only when the
 // connection comes from one of TrustedProxies: anyone else could write any address there
 // and escape the rate limits.
-func (s *server) realIP(next http.Handler) http.Handler {
+func (k *Kit) realIP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if len(s.TrustedProxies) > 0 {
-			if peer, err := netip.ParseAddr(clientIP(r)); err == nil && s.trusted(peer) {
+		if len(k.TrustedProxies) > 0 {
+			if peer, err := netip.ParseAddr(ClientIP(r)); err == nil && k.trusted(peer) {
 				if ip := forwardedFor(r); ip.IsValid() {
 					r.RemoteAddr = net.JoinHostPort(ip.String(), "0")
 				}
@@ -93,8 +94,8 @@ func (s *server) realIP(next http.Handler) http.Handler {
 	})
 }
 
-func (s *server) trusted(a netip.Addr) bool {
-	for _, p := range s.TrustedProxies {
+func (k *Kit) trusted(a netip.Addr) bool {
+	for _, p := range k.TrustedProxies {
 		if p.Contains(a.Unmap()) {
 			return true
 		}

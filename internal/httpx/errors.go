@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"encoding/json"
@@ -6,11 +6,12 @@ import (
 	"net/http"
 
 	"motcua"
+	"motcua/dossiers"
 )
 
-// problem is an RFC 9457 problem detail. Title is Vietnamese, for people; Code is the
+// Problem is an RFC 9457 problem detail. Title is Vietnamese, for people; Code is the
 // machine-readable motcua error code, for programs.
-type problem struct {
+type Problem struct {
 	Type     string         `json:"type"`
 	Title    string         `json:"title"`
 	Status   int            `json:"status"`
@@ -18,10 +19,11 @@ type problem struct {
 	Detail   string         `json:"detail,omitempty"`
 	Field    string         `json:"field,omitempty"`
 	Instance string         `json:"instance,omitempty"`
-	Errors   []problemField `json:"errors,omitempty"`
+	Errors   []ProblemField `json:"errors,omitempty"`
 }
 
-type problemField struct {
+// ProblemField is one field error of a refused e-form.
+type ProblemField struct {
 	Field   string `json:"field"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
@@ -34,14 +36,14 @@ const ETOOMANY = "too_many_requests"
 // ETOOLARGE is the code of a request body over its limit (HTTP 413).
 const ETOOLARGE = "too_large"
 
-// statusOf maps a motcua error code to an HTTP status, in one place.
-func statusOf(code string) int {
+// StatusOf maps a motcua error code to an HTTP status, in one place.
+func StatusOf(code string) int {
 	switch code {
 	case motcua.EINVALID:
 		return http.StatusUnprocessableEntity
 	case motcua.ENOTFOUND:
 		return http.StatusNotFound
-	case motcua.ECONFLICT:
+	case motcua.ECONFLICT, dossiers.ESKIPPED:
 		return http.StatusConflict
 	case motcua.EUNAUTHORIZED:
 		return http.StatusUnauthorized
@@ -57,63 +59,55 @@ func statusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
-// writeError answers with err as problem+json; internal errors are logged, not shown.
-func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+// ProblemOf is err as a problem document (without the request's path).
+func ProblemOf(err error) *Problem {
 	code := motcua.ErrorCode(err)
-	status := statusOf(code)
-	if status == http.StatusInternalServerError {
-		s.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	p := problem{
-		Type:     "https://motcua.gov.vn/problems/" + code,
-		Title:    motcua.ErrorMessage(err),
-		Status:   status,
-		Code:     code,
-		Instance: r.URL.Path,
-	}
+	p := &Problem{Type: "https://motcua.gov.vn/problems/" + code, Title: motcua.ErrorMessage(err), Status: StatusOf(code), Code: code}
 	var e *motcua.Error
 	if errors.As(err, &e) {
 		p.Field = e.Field
 	}
-	var fe fieldErrors
+	var fe dossiers.FieldErrors
 	if errors.As(err, &fe) {
 		for _, f := range fe {
-			p.Errors = append(p.Errors, problemField{Field: f.Path, Code: f.Code, Message: f.Message})
+			p.Errors = append(p.Errors, ProblemField{Field: f.Path, Code: f.Code, Message: f.Message})
 		}
 	}
-	if status == http.StatusUnauthorized {
+	return p
+}
+
+// WriteError answers with err as problem+json; internal errors are logged, not shown.
+func (k *Kit) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	p := ProblemOf(err)
+	p.Instance = r.URL.Path
+	if p.Status == http.StatusInternalServerError {
+		k.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if p.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="motcua"`)
 	}
 	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
-	w.WriteHeader(status)
+	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
 }
 
-func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
-	if wantsHTML(r) {
-		s.showError(w, r, errNotFoundPage(r.URL.Path))
-		return
-	}
-	s.writeError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy địa chỉ %s.", r.URL.Path))
-}
-
-func (s *server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
 	w.WriteHeader(http.StatusMethodNotAllowed)
-	_ = json.NewEncoder(w).Encode(problem{Type: "https://motcua.gov.vn/problems/method_not_allowed",
+	_ = json.NewEncoder(w).Encode(Problem{Type: "https://motcua.gov.vn/problems/method_not_allowed",
 		Title: "Phương thức " + r.Method + " không được hỗ trợ ở địa chỉ này.", Status: http.StatusMethodNotAllowed,
 		Code: "method_not_allowed", Instance: r.URL.Path})
 }
 
-// encode writes v as JSON with status.
-func encode(w http.ResponseWriter, status int, v any) {
+// Encode writes v as JSON with status.
+func Encode(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// decode reads a JSON body into v, refusing unknown fields and trailing data.
-func decode(r *http.Request, v any) error {
+// Decode reads a JSON body into v, refusing unknown fields and trailing data.
+func Decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -1,8 +1,7 @@
-package api
+package web
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"motcua"
+	"motcua/internal/httpx"
 )
 
 // The pages are server-rendered html/template with no JavaScript: every page works in
@@ -85,11 +85,11 @@ type navLink struct {
 	Current     bool
 }
 
-func (s *server) page(r *http.Request, title string) pageData {
+func (s *Site) page(r *http.Request, title string) pageData {
 	d := pageData{Title: title, Version: "dev", DevLogin: s.DevLogin, SSO: s.OIDC != nil}
-	if a, ok := actorFrom(r.Context()); ok {
+	if a, ok := httpx.ActorFrom(r.Context()); ok {
 		d.Actor = &a
-		d.CSRF, _ = r.Context().Value(csrfKey).(string)
+		d.CSRF = httpx.CSRFFrom(r.Context())
 	}
 	d.Nav = navFor(d.Actor, r.URL.Path)
 	d.Notice = noticeText[r.URL.Query().Get("ok")]
@@ -141,7 +141,7 @@ var noticeText = map[string]string{
 }
 
 // show renders page name with data d.
-func (s *server) show(w http.ResponseWriter, status int, name string, d pageData) {
+func (s *Site) show(w http.ResponseWriter, status int, name string, d pageData) {
 	t, ok := s.pages[name]
 	if !ok {
 		s.Log.Error("no such page", "page", name)
@@ -161,7 +161,7 @@ func (s *server) show(w http.ResponseWriter, status int, name string, d pageData
 }
 
 // render is show for the home page's callers.
-func (s *server) render(w http.ResponseWriter, status int, name string, d pageData) {
+func (s *Site) render(w http.ResponseWriter, status int, name string, d pageData) {
 	s.show(w, status, name, d)
 }
 
@@ -175,9 +175,9 @@ type errorPage struct {
 // showError answers a page request that failed: a page saying what happened and what
 // to do, with the status the JSON API would give. A request without a login goes to
 // the login form and comes back.
-func (s *server) showError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Site) showError(w http.ResponseWriter, r *http.Request, err error) {
 	code := motcua.ErrorCode(err)
-	status := statusOf(code)
+	status := httpx.StatusOf(code)
 	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/dang-nhap?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
@@ -216,20 +216,20 @@ func wantsHTML(r *http.Request) bool {
 
 // pageAuth lets a page through with its actor, or sends the visitor to the login form.
 // Unsafe methods must carry the session's CSRF token.
-func (s *server) pageAuth(next http.Handler) http.Handler {
+func (s *Site) pageAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a, csrf, ok, err := s.authenticate(r)
+		a, csrf, ok, err := s.HTTP.Authenticate(r)
 		if err == nil && !ok {
-			err = errUnauthenticated
+			err = httpx.ErrUnauthenticated
 		}
 		if err != nil {
 			if motcua.ErrorCode(err) == motcua.EUNAUTHORIZED {
-				s.setSession(w, "", time.Unix(0, 0))
+				s.HTTP.SetSession(w, "", time.Unix(0, 0))
 			}
 			s.showError(w, r, err)
 			return
 		}
-		if !safeMethod(r.Method) {
+		if !httpx.SafeMethod(r.Method) {
 			// The form is read once, here, within the pages' limit: the CSRF token is
 			// one of its fields, and the handler reads the rest.
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormPost)
@@ -240,22 +240,20 @@ func (s *server) pageAuth(next http.Handler) http.Handler {
 			if r.MultipartForm != nil {
 				defer r.MultipartForm.RemoveAll()
 			}
-			if csrf == "" || !validCSRF(r, csrf) {
-				s.showError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "Phiên làm việc của trang đã hết hiệu lực. Vui lòng tải lại trang và thử lại."))
+			if csrf == "" || !httpx.ValidCSRF(r, csrf) {
+				s.showError(w, r, httpx.ErrStalePage)
 				return
 			}
 		}
-		ctx := context.WithValue(r.Context(), actorKey, a)
-		ctx = context.WithValue(ctx, csrfKey, csrf)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(httpx.WithActor(r.Context(), a, csrf)))
 	})
 }
 
 // pageRequire shows the 403 page unless the actor holds permission p.
-func (s *server) pageRequire(p motcua.Permission) func(http.Handler) http.Handler {
+func (s *Site) pageRequire(p motcua.Permission) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			a, _ := actorFrom(r.Context())
+			a, _ := httpx.ActorFrom(r.Context())
 			if err := motcua.Authorize(a, p, motcua.Scope{}); err != nil {
 				s.showError(w, r, err)
 				return
@@ -265,7 +263,7 @@ func (s *server) pageRequire(p motcua.Permission) func(http.Handler) http.Handle
 	}
 }
 
-func (s *server) handleHome() http.HandlerFunc {
+func (s *Site) handleHome() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.show(w, http.StatusOK, "home", s.page(r, "Dịch vụ công một cửa"))
 	}
@@ -284,7 +282,7 @@ func localPath(p string) string {
 }
 
 // handleLoginPage shows the login form.
-func (s *server) handleLoginPage() http.HandlerFunc {
+func (s *Site) handleLoginPage() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		d := s.page(r, "Đăng nhập")
 		d.Next = localPath(r.URL.Query().Get("next"))
@@ -297,7 +295,7 @@ func (s *server) handleLoginPage() http.HandlerFunc {
 }
 
 // handlePageLogin is the password form of the development login.
-func (s *server) handlePageLogin() http.HandlerFunc {
+func (s *Site) handlePageLogin() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.DevLogin {
 			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Đăng nhập bằng mật khẩu không được bật; hãy dùng đăng nhập một lần."))
@@ -306,7 +304,7 @@ func (s *server) handlePageLogin() http.HandlerFunc {
 		r.Body = http.MaxBytesReader(w, r.Body, 4096)
 		user, pass := r.PostFormValue("username"), r.PostFormValue("password")
 		next := localPath(r.PostFormValue("next"))
-		if s.loginLimit.exceeded(clientIP(r)) {
+		if s.HTTP.LoginLimit.Exceeded(httpx.ClientIP(r)) {
 			d := s.page(r, "Đăng nhập")
 			d.Error, d.Username, d.Next = "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng chờ một phút rồi thử lại.", user, next
 			s.show(w, http.StatusTooManyRequests, "login", d)
@@ -315,40 +313,40 @@ func (s *server) handlePageLogin() http.HandlerFunc {
 		_, sess, err := s.Sessions.Login(r.Context(), user, pass, "web")
 		if err != nil {
 			if motcua.ErrorCode(err) == motcua.EUNAUTHORIZED {
-				s.loginLimit.add(clientIP(r))
+				s.HTTP.LoginLimit.Add(httpx.ClientIP(r))
 			}
 			d := s.page(r, "Đăng nhập")
 			d.Error, d.Username, d.Next = motcua.ErrorMessage(err), user, next
-			s.show(w, statusOf(motcua.ErrorCode(err)), "login", d)
+			s.show(w, httpx.StatusOf(motcua.ErrorCode(err)), "login", d)
 			return
 		}
-		s.setSession(w, sess.Token, sess.ExpiresAt)
+		s.HTTP.SetSession(w, sess.Token, sess.ExpiresAt)
 		http.Redirect(w, r, next, http.StatusSeeOther)
 	}
 }
 
-func (s *server) handlePageLogout() http.HandlerFunc {
+func (s *Site) handlePageLogout() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(s.sessionCookie())
-		csrf, _ := r.Context().Value(csrfKey).(string)
+		c, err := r.Cookie(s.HTTP.SessionCookie())
+		csrf := httpx.CSRFFrom(r.Context())
 		if err == nil && csrf != "" {
-			if !validCSRF(r, csrf) {
-				s.showError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "Phiên làm việc của trang đã hết hiệu lực. Vui lòng tải lại trang và thử lại."))
+			if !httpx.ValidCSRF(r, csrf) {
+				s.showError(w, r, httpx.ErrStalePage)
 				return
 			}
-			_ = s.Store.RevokeSession(r.Context(), c.Value)
+			_ = s.HTTP.Sessions.RevokeSession(r.Context(), c.Value)
 		}
-		s.setSession(w, "", time.Unix(0, 0))
+		s.HTTP.SetSession(w, "", time.Unix(0, 0))
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	}
 }
 
-func (s *server) setSession(w http.ResponseWriter, token string, expires time.Time) {
-	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", Expires: expires,
-		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+func (s *Site) setSession(w http.ResponseWriter, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{Name: s.HTTP.SessionCookie(), Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, Secure: s.HTTP.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
-func (s *server) handleOIDCLogin() http.HandlerFunc {
+func (s *Site) handleOIDCLogin() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.OIDC == nil {
 			s.notFound(w, r)
@@ -356,12 +354,12 @@ func (s *server) handleOIDCLogin() http.HandlerFunc {
 		}
 		url, state, nonce := s.OIDC.AuthCodeURL()
 		http.SetCookie(w, &http.Cookie{Name: "motcua_oidc", Value: state + "." + nonce, Path: "/auth/oidc/",
-			MaxAge: 600, HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+			MaxAge: 600, HttpOnly: true, Secure: s.HTTP.SecureCookies, SameSite: http.SameSiteLaxMode})
 		http.Redirect(w, r, url, http.StatusFound)
 	}
 }
 
-func (s *server) handleOIDCCallback() http.HandlerFunc {
+func (s *Site) handleOIDCCallback() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.OIDC == nil {
 			s.notFound(w, r)
@@ -373,21 +371,21 @@ func (s *server) handleOIDCCallback() http.HandlerFunc {
 			state, nonce, ok = strings.Cut(c.Value, ".")
 		}
 		if !ok || r.URL.Query().Get("state") != state {
-			s.writeError(w, r, motcua.Errorf(motcua.EUNAUTHORIZED, "Phiên đăng nhập một lần đã hết hạn hoặc không khớp. Vui lòng đăng nhập lại."))
+			s.HTTP.WriteError(w, r, motcua.Errorf(motcua.EUNAUTHORIZED, "Phiên đăng nhập một lần đã hết hạn hoặc không khớp. Vui lòng đăng nhập lại."))
 			return
 		}
 		a, err := s.OIDC.Exchange(r.Context(), r.URL.Query().Get("code"), nonce)
 		if err != nil {
-			s.writeError(w, r, err)
+			s.HTTP.WriteError(w, r, err)
 			return
 		}
 		sess, err := s.Sessions.Open(r.Context(), a, "web")
 		if err != nil {
-			s.writeError(w, r, err)
+			s.HTTP.WriteError(w, r, err)
 			return
 		}
 		http.SetCookie(w, &http.Cookie{Name: "motcua_oidc", Path: "/auth/oidc/", MaxAge: -1})
-		s.setSession(w, sess.Token, sess.ExpiresAt)
+		s.HTTP.SetSession(w, sess.Token, sess.ExpiresAt)
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	}
 }
@@ -486,7 +484,7 @@ func parsePageForm(r *http.Request) error {
 	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return &motcua.Error{Code: ETOOLARGE, Message: fmt.Sprintf("Dữ liệu gửi lên quá lớn: tối đa %d MB cho một lần gửi.", tooBig.Limit>>20), Err: err}
+		return &motcua.Error{Code: httpx.ETOOLARGE, Message: fmt.Sprintf("Dữ liệu gửi lên quá lớn: tối đa %d MB cho một lần gửi.", tooBig.Limit>>20), Err: err}
 	}
 	if err != nil {
 		return &motcua.Error{Code: motcua.EINVALID, Message: "Dữ liệu gửi lên bị lỗi, không đọc được. Vui lòng tải lại trang và gửi lại.", Err: err}

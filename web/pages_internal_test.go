@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"motcua"
+	"motcua/internal/httpx"
 )
 
 // TestLocalPathKeepsRedirectsOnTheSite: the login form's ?next= only ever leads to a
@@ -38,7 +39,7 @@ func TestAPagePostOverItsLimitIs413(t *testing.T) {
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, 1<<20)
 	err := parsePageForm(r)
-	if code := motcua.ErrorCode(err); code != ETOOLARGE || statusOf(code) != http.StatusRequestEntityTooLarge ||
+	if code := motcua.ErrorCode(err); code != httpx.ETOOLARGE || httpx.StatusOf(code) != http.StatusRequestEntityTooLarge ||
 		!strings.Contains(motcua.ErrorMessage(err), "tối đa 1 MB") {
 		t.Errorf("over the limit: %v (%s)", err, code)
 	}

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua"
+	"motcua/internal/httpx"
 	"motcua/internal/store"
 )
 
@@ -210,9 +211,9 @@ const statsWeeks = 12
 // pageStats is the statistics dashboard: the period's figures through the same filter
 // and queries as GET /api/v1/stats, the weekly flow of the last twelve weeks, the
 // on-time rate per procedure and per unit, and the work overdue now.
-func (s *server) pageStats() http.HandlerFunc {
+func (s *Site) pageStats() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		ctx := r.Context()
 		q := url.Values{}
 		for _, k := range []string{"from", "to"} {
@@ -222,7 +223,7 @@ func (s *server) pageStats() http.HandlerFunc {
 		}
 		d := s.page(r, "Thống kê tình hình giải quyết hồ sơ")
 		sv := statsView{From: q.Get("from"), To: q.Get("to")}
-		f, err := s.statsFilter(q, a)
+		f, err := s.Dossiers.StatsFilter(a, q)
 		if err != nil {
 			if motcua.ErrorCode(err) != motcua.EINVALID {
 				s.showError(w, r, err)
@@ -238,7 +239,7 @@ func (s *server) pageStats() http.HandlerFunc {
 		sv.Period = "từ " + f.From.In(ict).Format("02/01/2006") + " đến hết " + f.To.Add(-time.Nanosecond).In(ict).Format("02/01/2006")
 
 		f.By = store.ByProcedure
-		byProc, err := s.Store.Stats(ctx, f)
+		byProc, err := s.Dossiers.Stats(ctx, f)
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -258,7 +259,7 @@ func (s *server) pageStats() http.HandlerFunc {
 			labels, rates, 100, colourResolved, "%")
 
 		f.By = store.ByUnit
-		byUnit, err := s.Store.Stats(ctx, f)
+		byUnit, err := s.Dossiers.Stats(ctx, f)
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -284,7 +285,7 @@ func (s *server) pageStats() http.HandlerFunc {
 		wf := f
 		wf.By, wf.To = "", end
 		wf.From = mondayOf(end.Add(-time.Nanosecond)).AddDate(0, 0, -7*(statsWeeks-1))
-		if sv.Weekly, err = s.Store.Weekly(ctx, wf); err != nil {
+		if sv.Weekly, err = s.Dossiers.Weekly(ctx, wf); err != nil {
 			s.showError(w, r, err)
 			return
 		}
@@ -304,7 +305,7 @@ func (s *server) pageStats() http.HandlerFunc {
 		pf := store.StatsFilter{UnitPath: f.UnitPath, Procedure: f.Procedure, From: now.Add(-time.Second), To: now, Now: now}
 		sv.Now = now.In(ict).Format("15:04 02/01/2006")
 		pf.By = store.ByProcedure
-		openProc, err := s.Store.Stats(ctx, pf)
+		openProc, err := s.Dossiers.Stats(ctx, pf)
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -316,7 +317,7 @@ func (s *server) pageStats() http.HandlerFunc {
 			}
 		}
 		pf.By = store.ByUnit
-		openUnit, err := s.Store.Stats(ctx, pf)
+		openUnit, err := s.Dossiers.Stats(ctx, pf)
 		if err != nil {
 			s.showError(w, r, err)
 			return

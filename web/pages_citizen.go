@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"encoding/json"
@@ -13,40 +13,12 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"motcua"
+	"motcua/dossiers"
 	"motcua/forms"
+	"motcua/internal/httpx"
 	"motcua/internal/pades"
 	"motcua/internal/store"
 )
-
-// citizenPages are the pages of citizens and the public ones: the catalog, a
-// procedure, its e-form (one page, with a draft and a check-your-answers page), the
-// confirmation, my dossiers, a dossier's page (timeline, what is expected of me, the
-// supplement answer, downloads), the public lookup and the verification page. They
-// call the same service functions as the JSON API.
-func (s *server) citizenPages(r chi.Router) {
-	r.Group(func(r chi.Router) {
-		r.Use(s.optionalActor)
-		r.Get("/dang-nhap", s.handleLoginPage())
-		r.Get("/thu-tuc", s.pageCatalog())
-		r.Get("/thu-tuc/{code}", s.pageProcedure())
-		r.Get("/tra-cuu", s.pageLookup())
-		r.Post("/tra-cuu", s.pageLookup())
-		r.Get("/tra-cuu/xac-thuc", s.pageVerify())
-		r.Post("/tra-cuu/xac-thuc", s.pageVerify())
-	})
-	r.Group(func(r chi.Router) {
-		r.Use(s.pageAuth, s.pageRequire(motcua.PermSubmitDossier))
-		r.Get("/thu-tuc/{code}/nop", s.pageForm())
-		r.Post("/thu-tuc/{code}/nop", s.pageForm())
-		r.Get("/thu-tuc/{code}/kiem-tra", s.pageCheck())
-		r.Post("/thu-tuc/{code}/kiem-tra", s.pageCheck())
-		r.Get("/ho-so", s.pageMyDossiers())
-		r.Get("/ho-so/{code}", s.pageMyDossier())
-		r.Get("/ho-so/{code}/da-nop", s.pageSubmitted())
-		r.Post("/ho-so/{code}/bo-sung", s.pageSupplement())
-		r.Post("/ho-so/{code}/rut", s.pageWithdraw())
-	})
-}
 
 type catalogPage struct {
 	Query, Domain string
@@ -54,10 +26,10 @@ type catalogPage struct {
 	Items         []*forms.Procedure
 }
 
-func (s *server) pageCatalog() http.HandlerFunc {
+func (s *Site) pageCatalog() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, domain := r.URL.Query().Get("q"), r.URL.Query().Get("linh-vuc")
-		cp := catalogPage{Query: q, Domain: domain, Items: s.searchProcedures(q, domain)}
+		cp := catalogPage{Query: q, Domain: domain, Items: s.Catalog.Search(q, domain)}
 		for _, p := range s.Catalog.Procedures() {
 			if !slices.Contains(cp.Domains, p.Domain) {
 				cp.Domains = append(cp.Domains, p.Domain)
@@ -71,7 +43,7 @@ func (s *server) pageCatalog() http.HandlerFunc {
 }
 
 // procedureFor is the procedure in force named in the URL, or a 404.
-func (s *server) procedureFor(r *http.Request) (*forms.Procedure, error) {
+func (s *Site) procedureFor(r *http.Request) (*forms.Procedure, error) {
 	code := chi.URLParam(r, "code")
 	p, err := s.Catalog.At(code, s.Now())
 	if err != nil {
@@ -80,7 +52,7 @@ func (s *server) procedureFor(r *http.Request) (*forms.Procedure, error) {
 	return p, nil
 }
 
-func (s *server) pageProcedure() http.HandlerFunc {
+func (s *Site) pageProcedure() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.procedureFor(r)
 		if err != nil {
@@ -170,9 +142,9 @@ func formURL(p *forms.Procedure, part int, query string) string {
 // fields shown and, when they are valid, keeps them and goes to the next part or, after
 // the last, to the check-your-answers page. Every part is merged into the draft, so a
 // citizen can stop and come back.
-func (s *server) pageForm() http.HandlerFunc {
+func (s *Site) pageForm() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		p, err := s.procedureFor(r)
 		if err != nil {
 			s.showError(w, r, err)
@@ -188,7 +160,7 @@ func (s *server) pageForm() http.HandlerFunc {
 		if part > 0 {
 			shown.Sections = all[part-1]
 		}
-		draft, hasDraft, err := s.Store.DraftOf(r.Context(), a.UserID, p.Code)
+		draft, hasDraft, err := s.Dossiers.Draft(r.Context(), a, p.Code)
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -224,7 +196,7 @@ func (s *server) pageForm() http.HandlerFunc {
 			case "add":
 				extra[pf.Add] = 1
 			case "save":
-				if _, err := s.Store.SaveDraft(r.Context(), a.UserID, p.Code, data); err != nil {
+				if _, err := s.Dossiers.SaveDraft(r.Context(), a, p.Code, data); err != nil {
 					s.showError(w, r, err)
 					return
 				}
@@ -240,7 +212,7 @@ func (s *server) pageForm() http.HandlerFunc {
 				}
 				errs = append(pf.UploadErrors, errs...)
 				if len(errs) == 0 {
-					if _, err := s.Store.SaveDraft(r.Context(), a.UserID, p.Code, data); err != nil {
+					if _, err := s.Dossiers.SaveDraft(r.Context(), a, p.Code, data); err != nil {
 						s.showError(w, r, err)
 						return
 					}
@@ -257,7 +229,7 @@ func (s *server) pageForm() http.HandlerFunc {
 				errs, status = pf.UploadErrors, http.StatusUnprocessableEntity
 			}
 		}
-		fp.Sections = formView(shown, data, errs, s.filesOf(r.Context(), a, p.Form, data), extra)
+		fp.Sections = formView(shown, data, errs, s.Dossiers.FilesOf(r.Context(), a, p.Form, data), extra)
 		d.Errors = pageErrors(errs)
 		d.Data = fp
 		s.show(w, status, "form", d)
@@ -279,15 +251,15 @@ type checkPage struct {
 // pageCheck shows the answers before they are sent and submits them, through the
 // same submit service as POST /api/v1/dossiers, with the draft's token as the
 // Idempotency-Key: a second click answers the same dossier.
-func (s *server) pageCheck() http.HandlerFunc {
+func (s *Site) pageCheck() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		p, err := s.procedureFor(r)
 		if err != nil {
 			s.showError(w, r, err)
 			return
 		}
-		draft, ok, err := s.Store.DraftOf(r.Context(), a.UserID, p.Code)
+		draft, ok, err := s.Dossiers.Draft(r.Context(), a, p.Code)
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -309,9 +281,9 @@ func (s *server) pageCheck() http.HandlerFunc {
 				s.showError(w, r, err)
 				return
 			}
-			res, _, err := s.submit(r.Context(), a, draft.Token, SubmitRequest{Procedure: p.Code, FormData: body})
+			res, _, err := s.Dossiers.Submit(r.Context(), a, draft.Token, dossiers.SubmitRequest{Procedure: p.Code, FormData: body})
 			if err != nil {
-				var fe fieldErrors
+				var fe dossiers.FieldErrors
 				if errors.As(err, &fe) {
 					// The answers are refused at submission (a file of the wrong type for
 					// its component, a file gone, a new version): show them on the part of
@@ -322,7 +294,7 @@ func (s *server) pageCheck() http.HandlerFunc {
 				s.showError(w, r, err)
 				return
 			}
-			_ = s.Store.DeleteDraft(r.Context(), a.UserID, p.Code, draft.Token)
+			_ = s.Dossiers.DeleteDraft(r.Context(), a, p.Code, draft.Token)
 			http.Redirect(w, r, "/ho-so/"+url.PathEscape(string(res.Code))+"/da-nop", http.StatusSeeOther)
 			return
 		}
@@ -331,7 +303,7 @@ func (s *server) pageCheck() http.HandlerFunc {
 			return
 		}
 		cp := checkPage{Procedure: p, Token: draft.Token,
-			Answers: answers(p.Form, draft.Data, s.filesOf(r.Context(), a, p.Form, draft.Data), func(path string) string {
+			Answers: answers(p.Form, draft.Data, s.Dossiers.FilesOf(r.Context(), a, p.Form, draft.Data), func(path string) string {
 				part := 0
 				if len(parts(p.Form)) > 1 {
 					part = partOf(p.Form, path)
@@ -346,7 +318,7 @@ func (s *server) pageCheck() http.HandlerFunc {
 
 // showFormErrors shows the part of the form holding the first of errs, with them all in
 // the error summary (linked to their inputs where that part has them).
-func (s *server) showFormErrors(w http.ResponseWriter, r *http.Request, a motcua.Actor, p *forms.Procedure,
+func (s *Site) showFormErrors(w http.ResponseWriter, r *http.Request, a motcua.Actor, p *forms.Procedure,
 	data map[string]any, errs []forms.FieldError) {
 	// The submission names a refused file by its ID: point at the field holding it.
 	at := filePaths(p.Form, data)
@@ -371,7 +343,7 @@ func (s *server) showFormErrors(w http.ResponseWriter, r *http.Request, a motcua
 	d := s.page(r, p.Name)
 	d.Errors = pe
 	d.Data = formPage{Procedure: p, Part: part, Parts: len(all), Action: formURL(p, part, ""),
-		Sections: formView(shown, data, errs, s.filesOf(r.Context(), a, p.Form, data), nil)}
+		Sections: formView(shown, data, errs, s.Dossiers.FilesOf(r.Context(), a, p.Form, data), nil)}
 	s.show(w, http.StatusUnprocessableEntity, "form", d)
 }
 
@@ -403,15 +375,11 @@ func firstPart(f forms.Form, errs []forms.FieldError) int {
 
 // repeatedSubmission finds the dossier a's earlier submission with idempotency key
 // token made.
-func (s *server) repeatedSubmission(r *http.Request, a motcua.Actor, token string) (motcua.DossierCode, bool, error) {
+func (s *Site) repeatedSubmission(r *http.Request, a motcua.Actor, token string) (motcua.DossierCode, bool, error) {
 	if token == "" {
 		return "", false, nil
 	}
-	k, ok, err := s.Store.IdempotencyKeyOf(r.Context(), a.UserID, token)
-	if err != nil || !ok || k.DossierCode == "" {
-		return "", false, err
-	}
-	return k.DossierCode, true, nil
+	return s.Dossiers.SubmittedBy(r.Context(), a, token)
 }
 
 // answers lists the form's answers in the order of the form.
@@ -478,15 +446,15 @@ func answers(f forms.Form, data map[string]any, files map[string]store.File, lin
 func itoa(i int) string { return str(i) }
 
 type submittedPage struct {
-	Dossier DossierDetail
+	Dossier dossiers.DossierDetail
 	Receipt string
 }
 
 // pageSubmitted is the confirmation: the dossier code, the appointment, the receipt.
-func (s *server) pageSubmitted() http.HandlerFunc {
+func (s *Site) pageSubmitted() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
-		dd, _, err := s.dossier(r.Context(), a, motcua.DossierCode(chi.URLParam(r, "code")))
+		a, _ := httpx.ActorFrom(r.Context())
+		dd, err := s.Dossiers.Dossier(r.Context(), a, motcua.DossierCode(chi.URLParam(r, "code")))
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -503,10 +471,10 @@ func (s *server) pageSubmitted() http.HandlerFunc {
 	}
 }
 
-func (s *server) pageMyDossiers() http.HandlerFunc {
+func (s *Site) pageMyDossiers() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
-		items, err := s.Store.DossiersOfApplicant(r.Context(), a.UserID, 200)
+		a, _ := httpx.ActorFrom(r.Context())
+		items, err := s.Dossiers.MyDossiers(r.Context(), a)
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -519,7 +487,7 @@ func (s *server) pageMyDossiers() http.HandlerFunc {
 
 // myDossierPage is a dossier as its applicant sees it.
 type myDossierPage struct {
-	Dossier     DossierDetail
+	Dossier     dossiers.DossierDetail
 	Procedure   *forms.Procedure
 	Owner       bool
 	CanSupply   bool
@@ -532,18 +500,18 @@ type myDossierPage struct {
 	RequestID string
 }
 
-func (s *server) myDossierData(r *http.Request, a motcua.Actor, code motcua.DossierCode) (myDossierPage, error) {
-	dd, v, err := s.dossier(r.Context(), a, code)
+func (s *Site) myDossierData(r *http.Request, a motcua.Actor, code motcua.DossierCode) (myDossierPage, error) {
+	dd, err := s.Dossiers.Dossier(r.Context(), a, code)
 	if err != nil {
 		return myDossierPage{}, err
 	}
-	mp := myDossierPage{Dossier: dd, Owner: v.ApplicantID == a.UserID, RequestID: newRequestID()}
-	mp.Procedure, _ = s.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
+	mp := myDossierPage{Dossier: dd, Owner: dd.ApplicantID == a.UserID, RequestID: newRequestID()}
+	mp.Procedure, _ = s.Catalog.Version(dd.Procedure, dd.ProcedureVersion)
 	mp.CanSupply = mp.Owner && mp.Procedure != nil && dd.Status == motcua.StatusSupplementRequested
 	mp.CanWithdraw = mp.Owner && slices.Contains([]motcua.Status{motcua.StatusSubmitted, motcua.StatusReceived,
 		motcua.StatusInReview, motcua.StatusSupplementRequested}, dd.Status)
 	if mp.Owner {
-		if mp.Notifications, err = s.Store.DossierNotifications(r.Context(), v.ID, a.UserID); err != nil {
+		if mp.Notifications, err = s.Dossiers.DossierNotifications(r.Context(), a, dd); err != nil {
 			return myDossierPage{}, err
 		}
 	}
@@ -555,9 +523,9 @@ func (s *server) myDossierData(r *http.Request, a motcua.Actor, code motcua.Doss
 	return mp, nil
 }
 
-func (s *server) pageMyDossier() http.HandlerFunc {
+func (s *Site) pageMyDossier() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		mp, err := s.myDossierData(r, a, motcua.DossierCode(chi.URLParam(r, "code")))
 		if err != nil {
 			s.showError(w, r, err)
@@ -571,11 +539,11 @@ func (s *server) pageMyDossier() http.HandlerFunc {
 
 // pageSupplement takes the applicant's answer to a supplement request: files per
 // component and a note, through the same service as the JSON API.
-func (s *server) pageSupplement() http.HandlerFunc {
+func (s *Site) pageSupplement() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		code := motcua.DossierCode(chi.URLParam(r, "code"))
-		var req SupplementRequest
+		var req dossiers.SupplementRequest
 		var errs []pageError
 		req.Note = r.PostFormValue("note")
 		req.RequestID = r.PostFormValue("requestId")
@@ -591,7 +559,7 @@ func (s *server) pageSupplement() http.HandlerFunc {
 			}
 		}
 		if len(errs) == 0 {
-			_, err := s.supplement(r.Context(), a, code, req)
+			_, err := s.Dossiers.Supplement(r.Context(), a, code, req)
 			if err == nil {
 				http.Redirect(w, r, "/ho-so/"+url.PathEscape(string(code))+"?ok=supplement", http.StatusSeeOther)
 				return
@@ -613,11 +581,11 @@ func (s *server) pageSupplement() http.HandlerFunc {
 	}
 }
 
-func (s *server) pageWithdraw() http.HandlerFunc {
+func (s *Site) pageWithdraw() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := actorFrom(r.Context())
+		a, _ := httpx.ActorFrom(r.Context())
 		code := motcua.DossierCode(chi.URLParam(r, "code"))
-		if _, err := s.withdraw(r.Context(), a, code, r.PostFormValue("note")); err != nil {
+		if _, err := s.Dossiers.Withdraw(r.Context(), a, code, r.PostFormValue("note")); err != nil {
 			mp, rerr := s.myDossierData(r, a, code)
 			if rerr != nil || motcua.ErrorCode(err) == motcua.EINTERNAL {
 				s.showError(w, r, err)
@@ -625,7 +593,7 @@ func (s *server) pageWithdraw() http.HandlerFunc {
 			}
 			d := s.page(r, "Hồ sơ "+string(code))
 			d.Errors, d.Data = []pageError{{Message: motcua.ErrorMessage(err)}}, mp
-			s.show(w, statusOf(motcua.ErrorCode(err)), "dossier", d)
+			s.show(w, httpx.StatusOf(motcua.ErrorCode(err)), "dossier", d)
 			return
 		}
 		http.Redirect(w, r, "/ho-so/"+url.PathEscape(string(code))+"?ok=withdrawn", http.StatusSeeOther)
@@ -640,7 +608,7 @@ type lookupPage struct {
 	Searched       bool
 }
 
-func (s *server) pageLookup() http.HandlerFunc {
+func (s *Site) pageLookup() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		d := s.page(r, "Tra cứu hồ sơ")
 		lp := lookupPage{}
@@ -650,7 +618,7 @@ func (s *server) pageLookup() http.HandlerFunc {
 			lp.Code = strings.TrimSpace(r.PostFormValue("code"))
 			lp.IDNumber = strings.TrimSpace(r.PostFormValue("id_number"))
 			switch {
-			case !s.lookupLimit.allow(clientIP(r)):
+			case !s.lookupLimit.Allow(httpx.ClientIP(r)):
 				d.Errors = []pageError{{Message: "Bạn đã tra cứu quá nhiều lần. Vui lòng chờ một phút rồi thử lại."}}
 				status = http.StatusTooManyRequests
 			case lp.Code == "" || lp.IDNumber == "":
@@ -668,7 +636,7 @@ func (s *server) pageLookup() http.HandlerFunc {
 				status = http.StatusUnprocessableEntity
 			default:
 				lp.Searched = true
-				found, err := s.Store.LookupDossier(r.Context(), motcua.DossierCode(lp.Code), lp.IDNumber)
+				found, err := s.Dossiers.Lookup(r.Context(), motcua.DossierCode(lp.Code), lp.IDNumber)
 				if err != nil && motcua.ErrorCode(err) != motcua.ENOTFOUND {
 					s.showError(w, r, err)
 					return
@@ -700,14 +668,14 @@ type verifyPage struct {
 	Report   *pades.Report
 }
 
-func (s *server) pageVerify() http.HandlerFunc {
+func (s *Site) pageVerify() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		d := s.page(r, "Xác thực văn bản điện tử")
 		vp := verifyPage{Code: strings.TrimSpace(r.URL.Query().Get("ma"))}
 		status := http.StatusOK
 		var data []byte
 		// Every verification reads and checks a whole PDF: each counts, by file or by code.
-		if (r.Method == http.MethodPost || vp.Code != "") && !s.verifyLimit.allow(clientIP(r)) {
+		if (r.Method == http.MethodPost || vp.Code != "") && !s.verifyLimit.Allow(httpx.ClientIP(r)) {
 			d.Errors = []pageError{{Message: "Bạn đã xác thực quá nhiều lần. Vui lòng chờ một phút rồi thử lại."}}
 			d.Data = vp
 			s.show(w, http.StatusTooManyRequests, "verify", d)
@@ -715,16 +683,15 @@ func (s *server) pageVerify() http.HandlerFunc {
 		}
 		switch {
 		case r.Method == http.MethodPost:
-			r.Body = http.MaxBytesReader(w, r.Body, maxVerifySize+multipartSlack)
-			b, err := readVerifyBody(r)
+			b, err := httpx.ReadPDF(w, r)
 			if err != nil {
 				d.Errors = []pageError{{Field: "file", Message: motcua.ErrorMessage(err)}}
-				status = statusOf(motcua.ErrorCode(err))
+				status = httpx.StatusOf(motcua.ErrorCode(err))
 				break
 			}
 			data = b
 		case vp.Code != "":
-			doc, code, err := s.Store.DocumentByVerifyCode(r.Context(), vp.Code)
+			doc, code, err := s.Dossiers.VerifiedDocument(r.Context(), vp.Code)
 			if err != nil {
 				if motcua.ErrorCode(err) != motcua.ENOTFOUND && motcua.ErrorCode(err) != motcua.EINVALID {
 					s.showError(w, r, err)
@@ -737,10 +704,10 @@ func (s *server) pageVerify() http.HandlerFunc {
 			vp.Document, vp.Dossier, data = &doc, code, doc.Data
 		}
 		if data != nil {
-			rep, err := s.verifyPDF(data)
+			rep, err := s.Dossiers.Verify(data)
 			if err != nil {
 				d.Errors = []pageError{{Field: "file", Message: motcua.ErrorMessage(err)}}
-				status = statusOf(motcua.ErrorCode(err))
+				status = httpx.StatusOf(motcua.ErrorCode(err))
 			} else {
 				vp.Report = &rep
 			}

@@ -1,0 +1,146 @@
+package dossiers
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"time"
+
+	"motcua"
+	"motcua/internal/store"
+)
+
+// InboxFilter reads the inbox's query parameters (status, procedure, bucket,
+// dueBefore, limit, offset) for a: the tasks of a's unit and the units below it.
+func (s *Service) InboxFilter(a motcua.Actor, q url.Values) (store.InboxFilter, error) {
+	now := s.Now()
+	f := store.InboxFilter{UnitPath: a.UnitPath, Status: motcua.Status(q.Get("status")), Procedure: q.Get("procedure"),
+		Bucket: q.Get("bucket"), Now: now, Soon: s.Soon(now)}
+	if f.Status != "" && !f.Status.Valid() {
+		return f, &motcua.Error{Code: motcua.EINVALID, Field: "status", Message: "Trạng thái lọc không hợp lệ."}
+	}
+	switch f.Bucket {
+	case "", store.BucketOnTime, store.BucketDueSoon, store.BucketOverdue:
+	default:
+		return f, &motcua.Error{Code: motcua.EINVALID, Field: "bucket", Message: "Nhóm thời hạn phải là on_time, due_soon hoặc overdue."}
+	}
+	if v := q.Get("dueBefore"); v != "" {
+		t, err := ParseDay(v)
+		if err != nil {
+			return f, &motcua.Error{Code: motcua.EINVALID, Field: "dueBefore", Message: "Ngày lọc phải là một ngày có thật, dạng dd/mm/yyyy hoặc YYYY-MM-DD.", Err: err}
+		}
+		f.DueBefore = t.AddDate(0, 0, 1)
+	}
+	var err error
+	if f.Limit, err = intParam(q.Get("limit"), 100, 1, 500, "limit"); err != nil {
+		return f, err
+	}
+	if f.Offset, err = intParam(q.Get("offset"), 0, 0, 1_000_000, "offset"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// Inbox lists the open tasks the filter (from InboxFilter) selects, due first, with the
+// counts per SLA bucket.
+func (s *Service) Inbox(ctx context.Context, f store.InboxFilter) (store.InboxPage, error) {
+	return s.Store.Inbox(ctx, f)
+}
+
+// Claim takes a task of the inbox for a (nhận xử lý).
+func (s *Service) Claim(ctx context.Context, a motcua.Actor, task int64) error {
+	return s.Store.ClaimTask(ctx, task, a)
+}
+
+// SigningQueue lists the dossiers awaiting a's signature in a's unit and below.
+func (s *Service) SigningQueue(ctx context.Context, a motcua.Actor) ([]store.QueueItem, error) {
+	return s.Store.SigningQueue(ctx, a.UnitPath, 200)
+}
+
+// Soon is one working day from now: open work due before it is "due soon".
+func (s *Service) Soon(now time.Time) time.Time {
+	if s.WorkingTime == nil {
+		return now.Add(24 * time.Hour)
+	}
+	return s.WorkingTime.Due(now, 8*60, nil)
+}
+
+// Bucket is the SLA bucket of an open dossier due at due (store.BucketOverdue,
+// BucketDueSoon or BucketOnTime).
+func (s *Service) Bucket(due time.Time) string {
+	now := s.Now()
+	switch {
+	case due.Before(now):
+		return store.BucketOverdue
+	case due.Before(s.Soon(now)):
+		return store.BucketDueSoon
+	}
+	return store.BucketOnTime
+}
+
+// ParseDay reads a day as the API writes it (2026-12-24) or as people do (24/12/2026),
+// in Vietnam time.
+func ParseDay(v string) (time.Time, error) {
+	t, err := time.ParseInLocation("2006-01-02", v, ict)
+	if err != nil {
+		if t2, err2 := time.ParseInLocation("02/01/2006", v, ict); err2 == nil {
+			return t2, nil
+		}
+	}
+	return t, err
+}
+
+func intParam(v string, def, lo, hi int, name string) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, &motcua.Error{Code: motcua.EINVALID, Field: name, Message: "Tham số «" + name + "» phải là số từ " +
+			strconv.Itoa(lo) + " đến " + strconv.Itoa(hi) + "."}
+	}
+	return n, nil
+}
+
+// StatsFilter reads the statistics' query parameters for a: by, from, to (days,
+// Vietnam time, to inclusive), procedure. The default period is the current month.
+func (s *Service) StatsFilter(a motcua.Actor, q url.Values) (store.StatsFilter, error) {
+	now := s.Now()
+	l := now.In(ict)
+	f := store.StatsFilter{UnitPath: a.UnitPath, Now: now, By: q.Get("by"), Procedure: q.Get("procedure"),
+		From: time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, ict)}
+	f.To = f.From.AddDate(0, 1, 0)
+	switch f.By {
+	case "", store.ByProcedure, store.ByUnit, store.ByMonth:
+	default:
+		return f, &motcua.Error{Code: motcua.EINVALID, Field: "by", Message: "Tham số «by» phải là procedure, unit hoặc month."}
+	}
+	if v := q.Get("from"); v != "" {
+		t, err := ParseDay(v)
+		if err != nil {
+			return f, &motcua.Error{Code: motcua.EINVALID, Field: "from", Message: "Ngày bắt đầu phải là một ngày có thật, dạng dd/mm/yyyy hoặc YYYY-MM-DD.", Err: err}
+		}
+		f.From = t
+	}
+	if v := q.Get("to"); v != "" {
+		t, err := ParseDay(v)
+		if err != nil {
+			return f, &motcua.Error{Code: motcua.EINVALID, Field: "to", Message: "Ngày kết thúc phải là một ngày có thật, dạng dd/mm/yyyy hoặc YYYY-MM-DD.", Err: err}
+		}
+		f.To = t.AddDate(0, 0, 1)
+	}
+	if !f.From.Before(f.To) || f.To.Sub(f.From) > 5*366*24*time.Hour {
+		return f, &motcua.Error{Code: motcua.EINVALID, Field: "to", Message: "Kỳ thống kê phải có ngày kết thúc sau ngày bắt đầu và không quá 5 năm."}
+	}
+	return f, nil
+}
+
+// Stats counts the dossiers the filter (from StatsFilter) selects.
+func (s *Service) Stats(ctx context.Context, f store.StatsFilter) (store.Stats, error) {
+	return s.Store.Stats(ctx, f)
+}
+
+// Weekly is the flow of the filter's weeks: received and resolved per week.
+func (s *Service) Weekly(ctx context.Context, f store.StatsFilter) ([]store.StatsRow, error) {
+	return s.Store.Weekly(ctx, f)
+}

@@ -1,0 +1,276 @@
+package dossiers
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"motcua"
+	"motcua/internal/store"
+	"motcua/workflows"
+)
+
+// DossierDetail is a dossier as its applicant or a member of staff sees it.
+type DossierDetail struct {
+	Code             motcua.DossierCode   `json:"code"`
+	Procedure        string               `json:"procedure"`
+	ProcedureName    string               `json:"procedureName"`
+	ProcedureVersion int                  `json:"procedureVersion"`
+	Status           motcua.Status        `json:"status"`
+	StatusLabel      string               `json:"statusLabel"`
+	PortalStatus     int                  `json:"portalStatus"`
+	SubmittedAt      time.Time            `json:"submittedAt"`
+	ReceivedAt       *time.Time           `json:"receivedAt,omitempty"`
+	DueAt            *time.Time           `json:"dueAt,omitempty"`
+	FinishedAt       *time.Time           `json:"finishedAt,omitempty"`
+	HolderUnit       string               `json:"holderUnit,omitempty"`
+	Step             string               `json:"step,omitempty"`
+	Expected         string               `json:"expected,omitempty"` // what the applicant must do now
+	SupplementUntil  *time.Time           `json:"supplementUntil,omitempty"`
+	Missing          []string             `json:"missing,omitempty"`
+	History          []store.Event        `json:"history"`
+	Documents        []store.DocumentInfo `json:"documents"`
+	Files            []store.File         `json:"files"`
+	ControlSheet     []store.HandoverRow  `json:"controlSheet,omitempty"`
+	FormData         json.RawMessage      `json:"formData,omitempty"`
+	Applicant        string               `json:"applicant,omitempty"`
+	// Allowed are the decisions the reader may try now (staff only; from the workflow).
+	Allowed []string `json:"allowed,omitempty"`
+
+	// What the pages need and the API does not show.
+	ID             int64  `json:"-"`
+	ApplicantID    int64  `json:"-"`
+	HolderUnitPath string `json:"-"` // the unit holding the dossier now
+}
+
+// MayRead decides who reads a dossier: its applicant, and staff whose scope covers a
+// unit that received or handled it. Anyone else is told it does not exist.
+func (s *Service) mayRead(ctx context.Context, a motcua.Actor, v store.DossierAccess) bool {
+	if v.ApplicantID == a.UserID {
+		return true
+	}
+	if !IsStaff(a) {
+		return false
+	}
+	if motcua.Authorize(a, motcua.PermReadUnitWork, motcua.Scope{UnitPath: v.UnitPath}) == nil ||
+		(v.HolderUnitPath != "" && motcua.Authorize(a, motcua.PermReadUnitWork, motcua.Scope{UnitPath: v.HolderUnitPath}) == nil) {
+		return true
+	}
+	// A unit the dossier was handed to, or asked for its opinion (a task), reads it.
+	ok, err := s.Store.UnitReached(ctx, v.ID, a.UnitPath)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "check who may read a dossier", "code", v.Code, "err", err)
+	}
+	return ok
+}
+
+func notFound(code motcua.DossierCode) error {
+	return &motcua.Error{Code: motcua.ENOTFOUND, Message: "Không tìm thấy hồ sơ " + string(code) + "."}
+}
+
+// readable checks, from PostgreSQL alone (one row), that a may read the dossier.
+func (s *Service) readable(ctx context.Context, a motcua.Actor, code motcua.DossierCode) (store.DossierAccess, error) {
+	if _, _, _, err := motcua.ParseDossierCode(string(code)); err != nil {
+		return store.DossierAccess{}, err
+	}
+	acc, err := s.Store.DossierAccess(ctx, code)
+	if err != nil {
+		return store.DossierAccess{}, err
+	}
+	if !s.mayRead(ctx, a, acc) {
+		return store.DossierAccess{}, notFound(code)
+	}
+	return acc, nil
+}
+
+// view reads the whole dossier for a, who must be allowed to read it.
+func (s *Service) view(ctx context.Context, a motcua.Actor, code motcua.DossierCode) (store.DossierView, error) {
+	if _, _, _, err := motcua.ParseDossierCode(string(code)); err != nil {
+		return store.DossierView{}, err
+	}
+	v, err := s.Store.DossierView(ctx, code)
+	if err != nil {
+		return store.DossierView{}, err
+	}
+	if !s.mayRead(ctx, a, store.DossierAccess{ID: v.ID, Code: v.Code, ApplicantID: v.ApplicantID, Status: v.Status,
+		UnitPath: v.UnitPath, HolderUnitPath: v.HolderUnitPath}) {
+		return store.DossierView{}, notFound(code)
+	}
+	return v, nil
+}
+
+// Dossier reads a dossier for a. Staff also get the decisions the workflow allows now
+// (Allowed), when it answers within a few seconds; without it the dossier is still read.
+func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.DossierCode) (DossierDetail, error) {
+	v, err := s.view(ctx, a, code)
+	if err != nil {
+		return DossierDetail{}, err
+	}
+	d := DossierDetail{Code: v.Code, Procedure: v.ProcedureCode, ProcedureName: v.ProcedureName, ProcedureVersion: v.ProcedureVersion,
+		Status: v.Status, StatusLabel: v.Status.Label(), PortalStatus: int(v.Status.Portal()), SubmittedAt: v.SubmittedAt,
+		ReceivedAt: v.ReceivedAt, DueAt: v.DueAt, FinishedAt: v.FinishedAt, HolderUnit: v.HolderUnitName, Step: v.Step,
+		History: v.Events, Documents: v.Documents, Files: v.Files, FormData: v.FormData, Applicant: v.ApplicantName,
+		ID: v.ID, ApplicantID: v.ApplicantID, HolderUnitPath: v.HolderUnitPath}
+	if d.History == nil {
+		d.History = []store.Event{}
+	}
+	if v.ApplicantID == a.UserID && !IsStaff(a) {
+		shown := d.Documents[:0:0]
+		for _, doc := range d.Documents {
+			if applicantMaySee(doc.Kind, v.Status) {
+				shown = append(shown, doc)
+			}
+		}
+		d.Documents = shown
+	}
+	if d.Documents == nil {
+		d.Documents = []store.DocumentInfo{}
+	}
+	if d.Files == nil {
+		d.Files = []store.File{}
+	}
+	switch v.Status {
+	case motcua.StatusSupplementRequested:
+		d.Expected = "Bổ sung, hoàn thiện hồ sơ theo phiếu yêu cầu."
+		for i := len(v.Events) - 1; i >= 0; i-- {
+			if v.Events[i].Action == workflows.UpdateRequestSupplement {
+				var data struct {
+					Missing  []string  `json:"missing"`
+					Deadline time.Time `json:"deadline"`
+				}
+				_ = json.Unmarshal(v.Events[i].Data, &data)
+				d.Missing = data.Missing
+				if !data.Deadline.IsZero() {
+					d.SupplementUntil = &data.Deadline
+					d.Expected = "Bổ sung, hoàn thiện hồ sơ theo phiếu yêu cầu trước " + data.Deadline.In(ict).Format("15:04 ngày 02/01/2006") + "."
+				}
+				break
+			}
+		}
+	case motcua.StatusResultReady:
+		d.Expected = "Nhận kết quả giải quyết."
+	case motcua.StatusReturned, motcua.StatusArchived:
+		d.Expected = "Tải về kết quả đã ký số."
+	}
+	if v.ApplicantID == a.UserID && !a.Has(motcua.RoleClerk) && !a.Has(motcua.RoleLeader) && !a.Has(motcua.RoleClerical) {
+		return d, nil // an applicant does not see the control sheet or the actions
+	}
+	d.ControlSheet = v.Handovers
+	if !v.Status.Final() && s.Engine != nil {
+		if st, err := s.liveState(ctx, code); err == nil {
+			d.Allowed = st.Allowed
+		}
+	}
+	return d, nil
+}
+
+// liveState asks the dossier's workflow for its state.
+func (s *Service) liveState(ctx context.Context, code motcua.DossierCode) (workflows.State, error) {
+	var st workflows.State
+	// Without a worker a query waits; the page shows the records without the actions.
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	err := s.Engine.Query(ctx, workflows.DossierID(code), workflows.QueryState, &st)
+	return st, err
+}
+
+// Document returns a dossier's document for a reader of the dossier.
+func (s *Service) Document(ctx context.Context, a motcua.Actor, code motcua.DossierCode, id string) (store.Document, error) {
+	acc, err := s.readable(ctx, a, code)
+	if err != nil {
+		return store.Document{}, err
+	}
+	doc, err := s.Store.Document(ctx, id)
+	if err != nil {
+		return store.Document{}, err
+	}
+	if doc.DossierID != acc.ID {
+		return store.Document{}, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản.")
+	}
+	if acc.ApplicantID == a.UserID && !IsStaff(a) && !applicantMaySee(doc.Kind, acc.Status) {
+		return store.Document{}, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản.")
+	}
+	return doc, nil
+}
+
+// applicantMaySee says whether the applicant sees a document of kind while the dossier
+// is in status: never the draft, and the result only once it is issued (numbered and
+// sealed), not while it carries the leader's signature alone.
+func applicantMaySee(kind motcua.DocumentKind, status motcua.Status) bool {
+	switch kind {
+	case "draft_result":
+		return false
+	case "result":
+		return status == motcua.StatusIssued || status == motcua.StatusResultReady || status == motcua.StatusReturned ||
+			status == motcua.StatusArchived
+	}
+	return true
+}
+
+// Receipt returns the dossier's receipt (form 01), once the desk received it.
+func (s *Service) Receipt(ctx context.Context, a motcua.Actor, code motcua.DossierCode) (store.Document, error) {
+	acc, err := s.readable(ctx, a, code)
+	if err != nil {
+		return store.Document{}, err
+	}
+	doc, err := s.Store.LatestDocument(ctx, acc.ID, "receipt")
+	if motcua.ErrorCode(err) == motcua.ENOTFOUND {
+		return store.Document{}, motcua.Errorf(motcua.ECONFLICT,
+			"Hồ sơ chưa được tiếp nhận: giấy tiếp nhận và hẹn trả kết quả sẽ có khi Bộ phận Một cửa tiếp nhận hồ sơ.")
+	}
+	return doc, err
+}
+
+// File returns an attachment of a dossier, with its content, to a reader of the dossier.
+func (s *Service) File(ctx context.Context, a motcua.Actor, code motcua.DossierCode, id string) (store.File, []byte, error) {
+	acc, err := s.readable(ctx, a, code)
+	if err != nil {
+		return store.File{}, nil, err
+	}
+	f, data, err := s.Store.FileWithData(ctx, id)
+	if err != nil || f.DossierID == nil || *f.DossierID != acc.ID {
+		return store.File{}, nil, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy tệp.")
+	}
+	return f, data, nil
+}
+
+// MyDossiers lists a's own dossiers, newest first.
+func (s *Service) MyDossiers(ctx context.Context, a motcua.Actor) ([]store.DossierSummary, error) {
+	items, err := s.Store.DossiersOfApplicant(ctx, a.UserID, 200)
+	if items == nil && err == nil {
+		items = []store.DossierSummary{}
+	}
+	return items, err
+}
+
+// Notifications lists what a was told (the outbox), newest first.
+func (s *Service) Notifications(ctx context.Context, a motcua.Actor) ([]store.Notification, error) {
+	items, err := s.Store.Notifications(ctx, a.UserID, 100)
+	if items == nil && err == nil {
+		items = []store.Notification{}
+	}
+	return items, err
+}
+
+// DossierNotifications lists what the applicant a was told about the dossier d (read
+// with Dossier), or nothing when a is not its applicant.
+func (s *Service) DossierNotifications(ctx context.Context, a motcua.Actor, d DossierDetail) ([]store.Notification, error) {
+	if d.ApplicantID != a.UserID {
+		return nil, nil
+	}
+	return s.Store.DossierNotifications(ctx, d.ID, a.UserID)
+}
+
+// Lookup is the public lookup: a dossier's status by its code and the applicant's
+// personal ID number, nothing more.
+func (s *Service) Lookup(ctx context.Context, code motcua.DossierCode, idNumber string) (store.DossierSummary, error) {
+	return s.Store.LookupDossier(ctx, code, idNumber)
+}
+
+// UnitName is the name of the unit with code, or the code when there is none.
+func (s *Service) UnitName(ctx context.Context, code string) string {
+	if u, err := s.Store.UnitByCode(ctx, code); err == nil {
+		return u.Name
+	}
+	return code
+}

@@ -1,0 +1,68 @@
+// Package dossiers is the dossier service: what the JSON API (api) and the pages (web)
+// both call to submit a dossier, decide on it, answer a supplement request, withdraw it,
+// read it with its documents, and list the inbox, the signing queue and the statistics.
+//
+// It decides nothing about a dossier's progress: the workflow does, through the updates
+// this service sends it over Engine. It checks input, numbers and stores submissions
+// and reads the read models, all through internal/store: no SQL here, and no HTTP. Who
+// may read a dossier is decided here, from PostgreSQL, never from a Temporal Query.
+// Errors are *motcua.Error with a code; the HTTP layer maps codes to statuses.
+package dossiers
+
+import (
+	"crypto/x509"
+	"log/slog"
+	"time"
+
+	"motcua"
+	"motcua/activities"
+	"motcua/forms"
+	"motcua/internal/store"
+)
+
+// Deps is what the service needs.
+type Deps struct {
+	Store *store.Store
+	// Catalog is the procedure catalog.
+	Catalog *forms.Catalog
+	// Engine reaches the dossiers' workflows; nil until Temporal is connected, and
+	// every submission and decision is then refused as unavailable (503).
+	Engine Engine
+	// WorkingTime is the working-time calendar (appointments, "due soon").
+	WorkingTime activities.WorkingTime
+	// VerifyRoots are the trust anchors of a signature check, for signers and
+	// time-stamping services alike (the national root and licensed CAs in production,
+	// the development signer's root on a laptop). Nil trusts no one: every signature
+	// is then reported untrusted.
+	VerifyRoots *x509.CertPool
+	// Now is the clock (tests may fix it).
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// Service is the dossier service.
+type Service struct {
+	Deps
+}
+
+// New returns the dossier service.
+func New(d Deps) *Service {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Service{Deps: d}
+}
+
+// ict is Vietnam's time: the days people write and read.
+var ict = time.FixedZone("ICT", 7*3600)
+
+// errUnavailable answers a submission or decision while Temporal is not connected.
+var errUnavailable = &motcua.Error{Code: motcua.EUNAVAILABLE, Message: "Hệ thống xử lý hồ sơ chưa sẵn sàng. Vui lòng thử lại sau."}
+
+// IsStaff tells the ministry's people from applicants.
+func IsStaff(a motcua.Actor) bool {
+	return a.Has(motcua.RoleClerk) || a.Has(motcua.RoleLeader) || a.Has(motcua.RoleClerical) || a.Has(motcua.RoleAdmin)
+}

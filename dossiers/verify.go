@@ -1,0 +1,46 @@
+package dossiers
+
+import (
+	"bytes"
+	"context"
+
+	"motcua"
+	"motcua/internal/pades"
+	"motcua/internal/store"
+)
+
+// MaxVerifySize is the largest PDF a signature check accepts. Results and their
+// attachments are a few MB; 20 MB leaves room for scanned annexes while bounding the
+// work an anonymous caller can ask for.
+const MaxVerifySize = 20 << 20
+
+// pdfMagicWindow is how far into a file the %PDF- header may start: readers (Acrobat,
+// poppler) accept up to 1024 bytes of junk before it.
+const pdfMagicWindow = 1024
+
+// Verify reports on the signatures of a PDF, for the API and the verification page.
+func (s *Service) Verify(data []byte) (pades.Report, error) {
+	if !bytes.Contains(data[:min(len(data), pdfMagicWindow)], []byte("%PDF-")) {
+		return pades.Report{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên không phải là tệp PDF."}
+	}
+	rep, err := pades.Verify(data, pades.VerifyOptions{
+		Roots:    s.VerifyRoots,
+		TSARoots: s.VerifyRoots,
+		Now:      s.Now(),
+		// Only the clerical office's number and date may be filled after the leader
+		// signs (render.FieldNumber, render.FieldDate, spelled out so that the service
+		// does not link the renderer and pdfcpu).
+		AllowedFields: []string{"motcua.number", "motcua.date"},
+		MaxSize:       MaxVerifySize,
+	})
+	if err != nil {
+		return pades.Report{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Không đọc được tệp PDF: tệp bị hỏng hoặc không đúng cấu trúc PDF.", Err: err}
+	}
+	return *rep, nil
+}
+
+// VerifiedDocument finds one of our documents by the verification code its QR link
+// carries.
+func (s *Service) VerifiedDocument(ctx context.Context, code string) (store.Document, motcua.DossierCode, error) {
+	return s.Store.DocumentByVerifyCode(ctx, code)
+}

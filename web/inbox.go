@@ -1,0 +1,183 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"motcua"
+	"motcua/internal/httpx"
+	"motcua/internal/store"
+)
+
+// inboxFilterKeys are the inbox's query parameters, the ones a claim form brings back.
+var inboxFilterKeys = []string{"status", "procedure", "bucket", "dueBefore", "limit", "offset"}
+
+// inboxIDs are the filter form's inputs by the filter's field names.
+var inboxIDs = map[string]string{"status": "status", "procedure": "procedure", "bucket": "bucket", "dueBefore": "dueBefore"}
+
+// inboxRow is a task of the inbox with what the page says of it.
+type inboxRow struct {
+	store.InboxItem
+	StepName string
+	Mine     bool // claimed by the reader
+}
+
+type bucketCount struct {
+	Key, Label, Href string
+	N                int
+	Current          bool
+}
+
+// inboxView is the clerk's inbox.
+type inboxView struct {
+	Status, Procedure, Bucket, DueBefore string
+	Statuses, Procedures, Buckets        []selectOption
+	Counts                               []bucketCount
+	Total                                int
+	Items                                []inboxRow
+	Query                                string // the filter, for the claim forms
+	Prev, Next                           string
+	Filtered                             bool
+}
+
+// inboxData reads the inbox of a with the filter q, the same way GET /api/v1/inbox does.
+func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxView, []pageError, error) {
+	kept := url.Values{}
+	for _, k := range inboxFilterKeys {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			kept.Set(k, v)
+		}
+	}
+	v := inboxView{Status: kept.Get("status"), Procedure: kept.Get("procedure"), Bucket: kept.Get("bucket"),
+		DueBefore: kept.Get("dueBefore"), Query: kept.Encode()}
+	v.Filtered = v.Status != "" || v.Procedure != "" || v.Bucket != "" || v.DueBefore != ""
+	for _, st := range motcua.Statuses {
+		if !st.Final() {
+			v.Statuses = append(v.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: string(st) == v.Status})
+		}
+	}
+	for _, code := range s.Catalog.Codes() {
+		vs := s.Catalog.Versions(code)
+		if len(vs) == 0 {
+			continue
+		}
+		name := vs[len(vs)-1].Name
+		if p, err := s.Catalog.Procedure(code); err == nil {
+			name = p.Name
+		}
+		v.Procedures = append(v.Procedures, selectOption{Value: code, Label: code + " – " + name, Selected: code == v.Procedure})
+	}
+	for _, b := range []string{store.BucketOverdue, store.BucketDueSoon, store.BucketOnTime} {
+		v.Buckets = append(v.Buckets, selectOption{Value: b, Label: bucketLabels[b], Selected: b == v.Bucket})
+	}
+	f, err := s.Dossiers.InboxFilter(a, kept)
+	if err != nil {
+		if motcua.ErrorCode(err) == motcua.EINVALID {
+			return v, errorsOf(err, inboxIDs), nil
+		}
+		return v, nil, err
+	}
+	page, err := s.Dossiers.Inbox(r.Context(), f)
+	if err != nil {
+		return v, nil, err
+	}
+	v.Total = page.Counts.Total
+	for _, it := range page.Items {
+		row := inboxRow{InboxItem: it, StepName: it.Step, Mine: it.AssigneeID != nil && *it.AssigneeID == a.UserID}
+		if p, err := s.Catalog.Procedure(it.ProcedureCode); err == nil {
+			for _, st := range p.Steps {
+				if st.ID == it.Step {
+					row.StepName = st.Name
+				}
+			}
+		}
+		v.Items = append(v.Items, row)
+	}
+	for _, b := range []struct {
+		key string
+		n   int
+	}{{store.BucketOverdue, page.Counts.Overdue}, {store.BucketDueSoon, page.Counts.DueSoon}, {store.BucketOnTime, page.Counts.OnTime}} {
+		bq := url.Values{}
+		for k, vals := range kept {
+			if k != "bucket" && k != "offset" {
+				bq[k] = vals
+			}
+		}
+		bq.Set("bucket", b.key)
+		v.Counts = append(v.Counts, bucketCount{Key: b.key, Label: bucketLabels[b.key], N: b.n, Href: "/can-bo/viec?" + bq.Encode(),
+			Current: b.key == v.Bucket})
+	}
+	page2 := func(offset int) string {
+		pq := url.Values{}
+		for k, vals := range kept {
+			pq[k] = vals
+		}
+		pq.Set("offset", strconv.Itoa(offset))
+		return "/can-bo/viec?" + pq.Encode()
+	}
+	if f.Offset > 0 {
+		v.Prev = page2(max(f.Offset-f.Limit, 0))
+	}
+	if len(page.Items) == f.Limit {
+		v.Next = page2(f.Offset + f.Limit)
+	}
+	return v, nil, nil
+}
+
+func (s *Site) showInbox(w http.ResponseWriter, r *http.Request, q url.Values, status int, errs []pageError) {
+	a, _ := httpx.ActorFrom(r.Context())
+	v, ferrs, err := s.inboxData(r, a, q)
+	if err != nil {
+		s.showError(w, r, err)
+		return
+	}
+	d := s.page(r, "Hồ sơ cần xử lý")
+	d.Errors = append(errs, ferrs...)
+	if len(ferrs) > 0 && status == http.StatusOK {
+		status = http.StatusUnprocessableEntity
+	}
+	d.Data = v
+	s.show(w, status, "inbox", d)
+}
+
+// pageInbox is the clerk's inbox: the open tasks of the actor's unit and the units
+// below it, due first, with the counts per SLA bucket.
+func (s *Site) pageInbox() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.showInbox(w, r, r.URL.Query(), http.StatusOK, nil)
+	}
+}
+
+// pageClaim takes a task of the inbox (nhận xử lý) and goes back to the inbox as it was
+// filtered.
+func (s *Site) pageClaim() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		q, _ := url.ParseQuery(r.PostFormValue("q"))
+		id, err := strconv.ParseInt(chi.URLParam(r, "task"), 10, 64)
+		if err != nil {
+			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy việc."))
+			return
+		}
+		if err := s.Dossiers.Claim(r.Context(), a, id); err != nil {
+			if !shownError(err) {
+				s.showError(w, r, err)
+				return
+			}
+			s.showInbox(w, r, q, httpx.StatusOf(motcua.ErrorCode(err)), errorsOf(err, nil))
+			return
+		}
+		back := url.Values{}
+		for _, k := range inboxFilterKeys {
+			if v := q.Get(k); v != "" {
+				back.Set(k, v)
+			}
+		}
+		back.Set("ok", "claimed")
+		http.Redirect(w, r, "/can-bo/viec?"+back.Encode(), http.StatusSeeOther)
+	}
+}

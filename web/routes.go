@@ -1,0 +1,103 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"motcua"
+	"motcua/internal/httpx"
+)
+
+// Routes registers every page on r, on one screen, and answers a browser's 404 with a
+// page.
+func (s *Site) Routes(r chi.Router) {
+	h := s.HTTP
+	r.NotFound(h.OptionalActor(http.HandlerFunc(s.notFound)).ServeHTTP)
+	r.Handle("/static/*", http.FileServerFS(staticFiles))            // CSS, images
+	r.With(h.OptionalActor).Get("/", s.handleHome())                 // home page
+	r.With(h.OptionalActor).Post("/dang-nhap", s.handlePageLogin())  // password login form
+	r.With(h.OptionalActor).Post("/dang-xuat", s.handlePageLogout()) // logout
+	r.Get("/auth/oidc/login", s.handleOIDCLogin())                   // start SSO
+	r.Get("/auth/oidc/callback", s.handleOIDCCallback())             // finish SSO
+
+	// Citizens and the public: the catalog, a procedure, its e-form (one page, with a
+	// draft and a check-your-answers page), the confirmation, my dossiers, a dossier's
+	// page (timeline, what is expected of me, the supplement answer, downloads), the
+	// public lookup and the verification page.
+	r.Group(func(r chi.Router) {
+		r.Use(h.OptionalActor)
+		r.Get("/dang-nhap", s.handleLoginPage())
+		r.Get("/thu-tuc", s.pageCatalog())
+		r.Get("/thu-tuc/{code}", s.pageProcedure())
+		r.Get("/tra-cuu", s.pageLookup())
+		r.Post("/tra-cuu", s.pageLookup())
+		r.Get("/tra-cuu/xac-thuc", s.pageVerify())
+		r.Post("/tra-cuu/xac-thuc", s.pageVerify())
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.pageAuth, s.pageRequire(motcua.PermSubmitDossier))
+		r.Get("/thu-tuc/{code}/nop", s.pageForm())
+		r.Post("/thu-tuc/{code}/nop", s.pageForm())
+		r.Get("/thu-tuc/{code}/kiem-tra", s.pageCheck())
+		r.Post("/thu-tuc/{code}/kiem-tra", s.pageCheck())
+		r.Get("/ho-so", s.pageMyDossiers())
+		r.Get("/ho-so/{code}", s.pageMyDossier())
+		r.Get("/ho-so/{code}/da-nop", s.pageSubmitted())
+		r.Post("/ho-so/{code}/bo-sung", s.pageSupplement())
+		r.Post("/ho-so/{code}/rut", s.pageWithdraw())
+	})
+
+	// Clerks, leaders and administrators: inbox, dossier decisions, signing queue,
+	// statistics, administration. The workflow, not the page, decides whether a
+	// decision is allowed.
+	r.Group(func(r chi.Router) {
+		r.Use(httpx.LimitBody(1<<20), s.pageAuth)
+		r.Group(func(r chi.Router) {
+			r.Use(s.pageRequire(motcua.PermReadUnitWork))
+			r.Get("/can-bo/viec", s.pageInbox())
+			r.Post("/can-bo/viec/{task}/nhan", s.pageClaim())
+			r.Get("/can-bo/ho-so/{code}", s.pageStaffDossier())
+			r.Post("/can-bo/ho-so/{code}/xu-ly", s.pageStaffAction())
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(s.pageRequire(motcua.PermSign))
+			r.Get("/lanh-dao/trinh-ky", s.pageSigningQueue())
+			r.Post("/lanh-dao/trinh-ky", s.pageSigningQueue())
+		})
+		r.With(s.pageRequire(motcua.PermReadStats)).Get("/thong-ke", s.pageStats())
+		// Administration: units, staff accounts and their roles, the working-day
+		// calendar's overrides, and a read-only list of the catalog's versions.
+		r.Group(func(r chi.Router) {
+			r.Use(s.pageRequire(motcua.PermAdminister))
+			r.Get("/quan-tri", s.pageAdmin())
+			r.Get("/quan-tri/don-vi", s.pageAdminUnits())
+			r.Post("/quan-tri/don-vi", s.pageAdminUnits())
+			r.Get("/quan-tri/tai-khoan", s.pageAdminUsers())
+			r.Post("/quan-tri/tai-khoan", s.pageAdminUsers())
+			r.Post("/quan-tri/tai-khoan/{id}/vai-tro", s.pageAdminRoles())
+			r.Get("/quan-tri/lich", s.pageAdminCalendar())
+			r.Post("/quan-tri/lich", s.pageAdminCalendar())
+			r.Post("/quan-tri/lich/{day}/xoa", s.pageAdminCalendarRemove())
+			r.Get("/quan-tri/thu-tuc", s.pageAdminProcedures())
+		})
+	})
+}
+
+func codeParam(r *http.Request) motcua.DossierCode {
+	return motcua.DossierCode(chi.URLParam(r, "code"))
+}
+
+// ict is Vietnam's time, in which pages show times and read days.
+var ict = time.FixedZone("ICT", 7*3600)
+
+// notFound answers a path no route serves: a page for a browser, a problem for a
+// program.
+func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
+	if wantsHTML(r) {
+		s.showError(w, r, errNotFoundPage(r.URL.Path))
+		return
+	}
+	s.HTTP.WriteError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy địa chỉ %s.", r.URL.Path))
+}
