@@ -3,8 +3,8 @@ package activities
 import (
 	"context"
 	"fmt"
-	"motcua"
 
+	"motcua"
 	"motcua/internal/render"
 	"motcua/internal/store"
 )

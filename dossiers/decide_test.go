@@ -3,6 +3,7 @@ package dossiers
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -44,17 +45,26 @@ func TestDecideRefusesBeforeItReachesTheEngine(t *testing.T) {
 	}
 }
 
-// TestUpdateArgCarriesTheAuthenticatedActor: the decision the workflow receives names
-// the actor the request authenticated, with the person's text trimmed.
+// TestUpdateArgCarriesTheAuthenticatedActor: the decision the workflow receives is the
+// update's own input, naming the actor the request authenticated, with the person's text
+// trimmed.
 func TestUpdateArgCarriesTheAuthenticatedActor(t *testing.T) {
 	a := motcua.Actor{UserID: 7, Username: "lanhdao1", Roles: []motcua.Role{motcua.RoleLeader}, UnitPath: "/G09/"}
-	arg, ok := updateArg(a, Decision{Action: workflows.UpdateRefuse, Note: "  Thiếu giấy tờ.  ", Answer: " Đồng ý ",
-		Missing: []string{"Bản sao"}, PIN: "123456"}).(workflows.Decision)
-	if !ok {
-		t.Fatalf("updateArg gives %T", arg)
-	}
-	if arg.Actor.UserID != 7 || arg.Note != "Thiếu giấy tờ." || arg.Answer != "Đồng ý" || arg.PIN != "123456" ||
-		len(arg.Missing) != 1 {
-		t.Errorf("update argument %+v", arg)
+	d := Decision{Note: "  Thiếu giấy tờ.  ", Answer: " Đồng ý ", Missing: []string{"Bản sao"}, PIN: "123456"}
+	by := workflows.Actor{UserID: 7, Roles: []motcua.Role{motcua.RoleLeader}, UnitPath: "/G09/"}
+	for _, tc := range []struct {
+		action string
+		want   any
+	}{
+		{workflows.UpdateRefuse, workflows.RefuseInput{Actor: by, Note: "Thiếu giấy tờ."}},
+		{workflows.UpdateRequestSupplement, workflows.RequestSupplementInput{Actor: by, Note: "Thiếu giấy tờ.", Missing: []string{"Bản sao"}}},
+		{workflows.UpdateAnswerConsult, workflows.AnswerConsultInput{Actor: by, Answer: "Đồng ý"}},
+		{workflows.UpdateSign, workflows.SignInput{Actor: by, Note: "Thiếu giấy tờ.", PIN: "123456"}},
+		{workflows.UpdateIssue, workflows.IssueInput{Actor: by}},
+	} {
+		d.Action = tc.action
+		if got := updateArg(a, d); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: update argument %#v, want %#v", tc.action, got, tc.want)
+		}
 	}
 }

@@ -15,13 +15,11 @@ import (
 func (s *Service) InboxFilter(a motcua.Actor, q url.Values) (store.InboxFilter, error) {
 	now := s.Now()
 	f := store.InboxFilter{UnitPath: a.UnitPath, Status: motcua.Status(q.Get("status")), Procedure: q.Get("procedure"),
-		Bucket: q.Get("bucket"), Now: now, Soon: s.Soon(now)}
+		Bucket: motcua.SLABucket(q.Get("bucket")), Now: now, Soon: s.Soon(now)}
 	if f.Status != "" && !f.Status.Valid() {
 		return f, &motcua.Error{Code: motcua.EINVALID, Field: "status", Message: "Trạng thái lọc không hợp lệ."}
 	}
-	switch f.Bucket {
-	case "", store.BucketOnTime, store.BucketDueSoon, store.BucketOverdue:
-	default:
+	if f.Bucket != "" && !f.Bucket.Valid() {
 		return f, &motcua.Error{Code: motcua.EINVALID, Field: "bucket", Message: "Nhóm thời hạn phải là on_time, due_soon hoặc overdue."}
 	}
 	if v := q.Get("dueBefore"); v != "" {
@@ -65,25 +63,22 @@ func (s *Service) Soon(now time.Time) time.Time {
 	return s.WorkingTime.Due(now, 8*60, nil)
 }
 
-// Bucket is the SLA bucket of an open dossier due at due (store.BucketOverdue,
-// BucketDueSoon or BucketOnTime).
-func (s *Service) Bucket(due time.Time) string {
+// Bucket is the SLA bucket of open work due at due (nil: no time limit yet), now.
+func (s *Service) Bucket(due *time.Time) motcua.SLABucket {
 	now := s.Now()
-	switch {
-	case due.Before(now):
-		return store.BucketOverdue
-	case due.Before(s.Soon(now)):
-		return store.BucketDueSoon
+	var d time.Time
+	if due != nil {
+		d = *due
 	}
-	return store.BucketOnTime
+	return motcua.BucketOf(d, now, s.Soon(now))
 }
 
 // ParseDay reads a day as the API writes it (2026-12-24) or as people do (24/12/2026),
 // in Vietnam time.
 func ParseDay(v string) (time.Time, error) {
-	t, err := time.ParseInLocation("2006-01-02", v, ict)
+	t, err := time.ParseInLocation("2006-01-02", v, motcua.Vietnam)
 	if err != nil {
-		if t2, err2 := time.ParseInLocation("02/01/2006", v, ict); err2 == nil {
+		if t2, err2 := time.ParseInLocation("02/01/2006", v, motcua.Vietnam); err2 == nil {
 			return t2, nil
 		}
 	}
@@ -106,9 +101,9 @@ func intParam(v string, def, lo, hi int, name string) (int, error) {
 // Vietnam time, to inclusive), procedure. The default period is the current month.
 func (s *Service) StatsFilter(a motcua.Actor, q url.Values) (store.StatsFilter, error) {
 	now := s.Now()
-	l := now.In(ict)
+	l := now.In(motcua.Vietnam)
 	f := store.StatsFilter{UnitPath: a.UnitPath, Now: now, By: q.Get("by"), Procedure: q.Get("procedure"),
-		From: time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, ict)}
+		From: time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, motcua.Vietnam)}
 	f.To = f.From.AddDate(0, 1, 0)
 	switch f.By {
 	case "", store.ByProcedure, store.ByUnit, store.ByMonth:

@@ -34,13 +34,16 @@ type DossierDetail struct {
 	ControlSheet     []store.HandoverRow  `json:"controlSheet,omitempty"`
 	FormData         json.RawMessage      `json:"formData,omitempty"`
 	Applicant        string               `json:"applicant,omitempty"`
-	// Allowed are the decisions the reader may try now (staff only; from the workflow).
+	// Allowed are the decisions the reader may take now (staff only): the domain's rules
+	// over the records, the same the workflow's validators apply to its state.
 	Allowed []string `json:"allowed,omitempty"`
 
 	// What the pages need and the API does not show.
 	ID             int64  `json:"-"`
 	ApplicantID    int64  `json:"-"`
 	HolderUnitPath string `json:"-"` // the unit holding the dossier now
+	// WorkDue is when its open work falls due, as the inbox buckets it (nil: none open).
+	WorkDue *time.Time `json:"-"`
 }
 
 // MayRead decides who reads a dossier: its applicant, and staff whose scope covers a
@@ -99,8 +102,8 @@ func (s *Service) view(ctx context.Context, a motcua.Actor, code motcua.DossierC
 	return v, nil
 }
 
-// Dossier reads a dossier for a. Staff also get the decisions the workflow allows now
-// (Allowed), when it answers within a few seconds; without it the dossier is still read.
+// Dossier reads a dossier for a. Staff also get the decisions they may take now
+// (Allowed), from the records: nothing asks the workflow.
 func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.DossierCode) (DossierDetail, error) {
 	v, err := s.view(ctx, a, code)
 	if err != nil {
@@ -108,7 +111,7 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 	}
 	d := DossierDetail{Code: v.Code, Procedure: v.ProcedureCode, ProcedureName: v.ProcedureName, ProcedureVersion: v.ProcedureVersion,
 		Status: v.Status, StatusLabel: v.Status.Label(), PortalStatus: int(v.Status.Portal()), SubmittedAt: v.SubmittedAt,
-		ReceivedAt: v.ReceivedAt, DueAt: v.DueAt, FinishedAt: v.FinishedAt, HolderUnit: v.HolderUnitName, Step: v.Step,
+		ReceivedAt: v.ReceivedAt, DueAt: v.DueAt, WorkDue: v.WorkDue, FinishedAt: v.FinishedAt, HolderUnit: v.HolderUnitName, Step: v.Step,
 		History: v.Events, Documents: v.Documents, Files: v.Files, FormData: v.FormData, Applicant: v.ApplicantName,
 		ID: v.ID, ApplicantID: v.ApplicantID, HolderUnitPath: v.HolderUnitPath}
 	if d.History == nil {
@@ -142,7 +145,7 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 				d.Missing = data.Missing
 				if !data.Deadline.IsZero() {
 					d.SupplementUntil = &data.Deadline
-					d.Expected = "Bổ sung, hoàn thiện hồ sơ theo phiếu yêu cầu trước " + data.Deadline.In(ict).Format("15:04 ngày 02/01/2006") + "."
+					d.Expected = "Bổ sung, hoàn thiện hồ sơ theo phiếu yêu cầu trước " + data.Deadline.In(motcua.Vietnam).Format("15:04 ngày 02/01/2006") + "."
 				}
 				break
 			}
@@ -156,22 +159,11 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 		return d, nil // an applicant does not see the control sheet or the actions
 	}
 	d.ControlSheet = v.Handovers
-	if !v.Status.Final() && s.Engine != nil {
-		if st, err := s.liveState(ctx, code); err == nil {
-			d.Allowed = st.Allowed
-		}
+	if !v.Status.Final() {
+		p, _ := s.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
+		d.Allowed = factsOf(v, p).Offers(a)
 	}
 	return d, nil
-}
-
-// liveState asks the dossier's workflow for its state.
-func (s *Service) liveState(ctx context.Context, code motcua.DossierCode) (workflows.State, error) {
-	var st workflows.State
-	// Without a worker a query waits; the page shows the records without the actions.
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	err := s.Engine.Query(ctx, workflows.DossierID(code), workflows.QueryState, &st)
-	return st, err
 }
 
 // Document returns a dossier's document for a reader of the dossier.
@@ -198,9 +190,9 @@ func (s *Service) Document(ctx context.Context, a motcua.Actor, code motcua.Doss
 // sealed), not while it carries the leader's signature alone.
 func applicantMaySee(kind motcua.DocumentKind, status motcua.Status) bool {
 	switch kind {
-	case "draft_result":
+	case motcua.DocDraftResult:
 		return false
-	case "result":
+	case motcua.DocResult:
 		return status == motcua.StatusIssued || status == motcua.StatusResultReady || status == motcua.StatusReturned ||
 			status == motcua.StatusArchived
 	}
@@ -213,7 +205,7 @@ func (s *Service) Receipt(ctx context.Context, a motcua.Actor, code motcua.Dossi
 	if err != nil {
 		return store.Document{}, err
 	}
-	doc, err := s.Store.LatestDocument(ctx, acc.ID, "receipt")
+	doc, err := s.Store.LatestDocument(ctx, acc.ID, motcua.DocReceipt)
 	if motcua.ErrorCode(err) == motcua.ENOTFOUND {
 		return store.Document{}, motcua.Errorf(motcua.ECONFLICT,
 			"Hồ sơ chưa được tiếp nhận: giấy tiếp nhận và hẹn trả kết quả sẽ có khi Bộ phận Một cửa tiếp nhận hồ sơ.")

@@ -56,9 +56,6 @@ func New(d Deps) *Service {
 	return &Service{Deps: d}
 }
 
-// ict is Vietnam's time: the days people write and read.
-var ict = time.FixedZone("ICT", 7*3600)
-
 // errUnavailable answers a submission or decision while Temporal is not connected.
 var errUnavailable = &motcua.Error{Code: motcua.EUNAVAILABLE, Message: "Hệ thống xử lý hồ sơ chưa sẵn sàng. Vui lòng thử lại sau."}
 

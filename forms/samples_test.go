@@ -3,7 +3,6 @@ package forms
 import (
 	"encoding/json"
 	"flag"
-	"motcua"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua"
 	"motcua/forms/formstest"
 )
 

@@ -2,12 +2,13 @@ package forms
 
 import (
 	"bytes"
-	"motcua"
 	"os"
 	"path/filepath"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"motcua"
 )
 
 // A dossier keeps code + version. Publishing Decree 03/2026's version of the fund licence

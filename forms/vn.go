@@ -2,11 +2,12 @@ package forms
 
 import (
 	"fmt"
-	"motcua"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"motcua"
 )
 
 // Names of the formats registered with the JSON Schema compiler.

@@ -71,8 +71,8 @@ func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxVi
 		}
 		v.Procedures = append(v.Procedures, selectOption{Value: code, Label: code + " – " + name, Selected: code == v.Procedure})
 	}
-	for _, b := range []string{store.BucketOverdue, store.BucketDueSoon, store.BucketOnTime} {
-		v.Buckets = append(v.Buckets, selectOption{Value: b, Label: bucketLabels[b], Selected: b == v.Bucket})
+	for _, b := range motcua.SLABuckets() {
+		v.Buckets = append(v.Buckets, selectOption{Value: string(b), Label: b.Label(), Selected: string(b) == v.Bucket})
 	}
 	f, err := s.Dossiers.InboxFilter(a, kept)
 	if err != nil {
@@ -97,10 +97,13 @@ func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxVi
 		}
 		v.Items = append(v.Items, row)
 	}
-	for _, b := range []struct {
-		key string
-		n   int
-	}{{store.BucketOverdue, page.Counts.Overdue}, {store.BucketDueSoon, page.Counts.DueSoon}, {store.BucketOnTime, page.Counts.OnTime}} {
+	counts := map[motcua.SLABucket]int{motcua.BucketOverdue: page.Counts.Overdue, motcua.BucketDueSoon: page.Counts.DueSoon,
+		motcua.BucketOnTime: page.Counts.OnTime}
+	for _, bucket := range motcua.SLABuckets() {
+		b := struct {
+			key string
+			n   int
+		}{string(bucket), counts[bucket]}
 		bq := url.Values{}
 		for k, vals := range kept {
 			if k != "bucket" && k != "offset" {
@@ -108,7 +111,7 @@ func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxVi
 			}
 		}
 		bq.Set("bucket", b.key)
-		v.Counts = append(v.Counts, bucketCount{Key: b.key, Label: bucketLabels[b.key], N: b.n, Href: "/can-bo/viec?" + bq.Encode(),
+		v.Counts = append(v.Counts, bucketCount{Key: b.key, Label: bucket.Label(), N: b.n, Href: "/can-bo/viec?" + bq.Encode(),
 			Current: b.key == v.Bucket})
 	}
 	page2 := func(offset int) string {

@@ -397,10 +397,10 @@ var pageFuncs = template.FuncMap{
 		return formatTime(t, "15:04 02/01/2006")
 	},
 	"statusLabel":   func(s motcua.Status) string { return s.Label() },
-	"bucketLabel":   func(b string) string { return bucketLabels[b] },
+	"bucketLabel":   func(b any) string { return motcua.SLABucket(fmt.Sprint(b)).Label() },
 	"add":           func(a, b int) int { return a + b },
-	"eventLabel":    func(a string) string { return labelOr(eventLabels, a) },
-	"documentLabel": func(k string) string { return labelOr(documentLabels, k) },
+	"eventLabel":    func(k any) string { return motcua.EventKind(fmt.Sprint(k)).Label() },
+	"documentLabel": func(k any) string { return motcua.DocumentKind(fmt.Sprint(k)).Label() },
 	"join":          strings.Join,
 	"errorFor": func(errs []pageError, id string) string {
 		for _, e := range errs {
@@ -411,9 +411,6 @@ var pageFuncs = template.FuncMap{
 		return ""
 	},
 }
-
-// bucketLabels name the SLA buckets in words, so colour is never the only signal.
-var bucketLabels = map[string]string{"on_time": "Trong hạn", "due_soon": "Sắp đến hạn", "overdue": "Quá hạn"}
 
 // formatTime shows a time in Vietnam's time zone; nil and zero times are "".
 func formatTime(v any, layout string) string {
@@ -432,43 +429,12 @@ func formatTime(v any, layout string) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(ict).Format(layout)
+	return t.In(motcua.Vietnam).Format(layout)
 }
 
 // errNotFoundPage is the 404 of a page that does not exist.
 func errNotFoundPage(p string) error {
 	return motcua.Errorf(motcua.ENOTFOUND, "Không có trang %s. Hãy kiểm tra lại địa chỉ, hoặc quay về trang chủ.", p)
-}
-
-// eventLabels name the history's actions for people.
-var eventLabels = map[string]string{
-	"submit": "Nộp hồ sơ", "receive": "Tiếp nhận hồ sơ", "refuse": "Từ chối giải quyết",
-	"request-supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ", "supplement": "Công dân bổ sung hồ sơ",
-	"withdraw": "Công dân rút hồ sơ", "complete-step": "Chuyển bước xử lý tiếp theo", "consult": "Xin ý kiến đơn vị phối hợp",
-	"answer-consult": "Đơn vị phối hợp trả lời", "send-back": "Trả lại bước trước", "recall": "Thu hồi hồ sơ đã chuyển",
-	"submit-for-signing": "Trình ký", "sign": "Lãnh đạo ký số", "return-for-rework": "Lãnh đạo trả lại để xử lý lại",
-	"issue": "Cấp số, đóng dấu, phát hành", "return-result": "Trả kết quả", "stop": "Dừng giải quyết",
-	"apologize": "Xin lỗi và hẹn lại ngày trả kết quả", "assign": "Chuyển đến đơn vị xử lý", "archive": "Lưu trữ hồ sơ",
-	"remind": "Nhắc hạn xử lý", "warn-late": "Cảnh báo sắp quá hạn", "escalate": "Báo cáo lãnh đạo: hồ sơ quá hạn",
-}
-
-// documentLabels name the kinds of documents a dossier has.
-var documentLabels = map[string]string{
-	"receipt":            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
-	"supplement_request": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
-	"refusal":            "Phiếu từ chối tiếp nhận, giải quyết hồ sơ (Mẫu 03)",
-	"apology":            "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
-	"stop_notice":        "Thông báo dừng giải quyết hồ sơ (Mẫu 05)",
-	"control_sheet":      "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
-	"draft_result":       "Dự thảo kết quả",
-	"result":             "Kết quả giải quyết (đã ký số)",
-}
-
-func labelOr(m map[string]string, k string) string {
-	if l, ok := m[k]; ok {
-		return l
-	}
-	return k
 }
 
 // parsePageForm reads a page's posted form, URL-encoded or multipart (files beyond

@@ -461,7 +461,7 @@ func (s *Site) pageSubmitted() http.HandlerFunc {
 		}
 		sp := submittedPage{Dossier: dd}
 		for _, doc := range dd.Documents {
-			if doc.Kind == "receipt" {
+			if doc.Kind == motcua.DocReceipt {
 				sp.Receipt = "/api/v1/dossiers/" + string(dd.Code) + "/receipt"
 			}
 		}
@@ -516,7 +516,7 @@ func (s *Site) myDossierData(r *http.Request, a motcua.Actor, code motcua.Dossie
 		}
 	}
 	for i := range dd.Documents {
-		if dd.Documents[i].Kind == "result" && dd.Documents[i].Signed {
+		if dd.Documents[i].Kind == motcua.DocResult && dd.Documents[i].Signed {
 			mp.Result = &dd.Documents[i]
 		}
 	}

@@ -235,8 +235,8 @@ func (s *Site) pageStats() http.HandlerFunc {
 			return
 		}
 		sv.Shown = true
-		sv.From, sv.To = f.From.In(ict).Format(time.DateOnly), f.To.Add(-time.Nanosecond).In(ict).Format(time.DateOnly)
-		sv.Period = "từ " + f.From.In(ict).Format("02/01/2006") + " đến hết " + f.To.Add(-time.Nanosecond).In(ict).Format("02/01/2006")
+		sv.From, sv.To = f.From.In(motcua.Vietnam).Format(time.DateOnly), f.To.Add(-time.Nanosecond).In(motcua.Vietnam).Format(time.DateOnly)
+		sv.Period = "từ " + f.From.In(motcua.Vietnam).Format("02/01/2006") + " đến hết " + f.To.Add(-time.Nanosecond).In(motcua.Vietnam).Format("02/01/2006")
 
 		f.By = store.ByProcedure
 		byProc, err := s.Dossiers.Stats(ctx, f)
@@ -292,7 +292,7 @@ func (s *Site) pageStats() http.HandlerFunc {
 		var weeks []string
 		var flows [][]int
 		for _, row := range sv.Weekly {
-			day, _ := time.ParseInLocation(time.DateOnly, row.Key, ict)
+			day, _ := time.ParseInLocation(time.DateOnly, row.Key, motcua.Vietnam)
 			weeks = append(weeks, day.Format("02/01"))
 			flows = append(flows, []int{row.Received, row.Resolved})
 		}
@@ -303,7 +303,7 @@ func (s *Site) pageStats() http.HandlerFunc {
 		// Work open now: the statistics of the instant now, so that "overdue" means
 		// what the period's figures mean by it.
 		pf := store.StatsFilter{UnitPath: f.UnitPath, Procedure: f.Procedure, From: now.Add(-time.Second), To: now, Now: now}
-		sv.Now = now.In(ict).Format("15:04 02/01/2006")
+		sv.Now = now.In(motcua.Vietnam).Format("15:04 02/01/2006")
 		pf.By = store.ByProcedure
 		openProc, err := s.Dossiers.Stats(ctx, pf)
 		if err != nil {
@@ -342,7 +342,7 @@ func (s *Site) pageStats() http.HandlerFunc {
 
 // mondayOf is the first instant of t's week (Monday) in Vietnam time.
 func mondayOf(t time.Time) time.Time {
-	l := t.In(ict)
+	l := t.In(motcua.Vietnam)
 	back := (int(l.Weekday()) + 6) % 7
-	return time.Date(l.Year(), l.Month(), l.Day()-back, 0, 0, 0, 0, ict)
+	return time.Date(l.Year(), l.Month(), l.Day()-back, 0, 0, 0, 0, motcua.Vietnam)
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -88,9 +87,6 @@ func (s *Site) Routes(r chi.Router) {
 func codeParam(r *http.Request) motcua.DossierCode {
 	return motcua.DossierCode(chi.URLParam(r, "code"))
 }
-
-// ict is Vietnam's time, in which pages show times and read days.
-var ict = time.FixedZone("ICT", 7*3600)
 
 // notFound answers a path no route serves: a page for a browser, a problem for a
 // program.

@@ -34,16 +34,16 @@ type actionSpec struct {
 // actionSpecs are the staff decisions (workflows.Actions) as the dossier page offers them.
 var actionSpecs = map[string]actionSpec{
 	workflows.UpdateReceive: {Label: "Tiếp nhận hồ sơ", Button: "Tiếp nhận hồ sơ",
-		Produces: documentLabels["receipt"] + "; hồ sơ được chuyển đến đơn vị xử lý.",
+		Produces: motcua.DocReceipt.Label() + "; hồ sơ được chuyển đến đơn vị xử lý.",
 		Fields:   []string{"note"}, NoteLabel: "Ghi chú"},
 	workflows.UpdateRefuse: {Label: "Từ chối tiếp nhận, giải quyết hồ sơ", Button: "Từ chối", Class: "warning",
-		Produces: documentLabels["refusal"] + ", nêu rõ lý do.",
+		Produces: motcua.DocRefusal.Label() + ", nêu rõ lý do.",
 		Fields:   []string{"note"}, NoteLabel: "Lý do từ chối", NoteRequired: true},
 	workflows.UpdateRequestSupplement: {Label: "Yêu cầu bổ sung, hoàn thiện hồ sơ", Button: "Gửi yêu cầu bổ sung", Class: "secondary",
-		Produces: documentLabels["supplement_request"] + "; thời hạn giải quyết tạm dừng trong khi chờ công dân bổ sung.",
+		Produces: motcua.DocSupplementRequest.Label() + "; thời hạn giải quyết tạm dừng trong khi chờ công dân bổ sung.",
 		Fields:   []string{"missing", "note"}, NoteLabel: "Lý do, hướng dẫn bổ sung"},
 	workflows.UpdateCompleteStep: {Label: "Chuyển bước xử lý tiếp theo", Button: "Chuyển bước tiếp theo",
-		Produces: "Không lập văn bản; việc bàn giao được ghi vào " + documentLabels["control_sheet"] + ".",
+		Produces: "Không lập văn bản; việc bàn giao được ghi vào " + motcua.DocControlSheet.Label() + ".",
 		Fields:   []string{"note"}, NoteLabel: "Ý kiến xử lý"},
 	workflows.UpdateConsult: {Label: "Xin ý kiến đơn vị phối hợp", Button: "Gửi xin ý kiến", Class: "secondary",
 		Produces: "Không lập văn bản; các đơn vị được hỏi nhận việc trong danh sách hồ sơ cần xử lý của mình.",
@@ -52,30 +52,30 @@ var actionSpecs = map[string]actionSpec{
 		Produces: "Không lập văn bản; ý kiến được ghi vào quá trình giải quyết hồ sơ.",
 		Fields:   []string{"answer"}},
 	workflows.UpdateSendBack: {Label: "Trả lại bước trước", Button: "Trả lại", Class: "secondary",
-		Produces: "Không lập văn bản; việc trả lại được ghi vào " + documentLabels["control_sheet"] + ".",
+		Produces: "Không lập văn bản; việc trả lại được ghi vào " + motcua.DocControlSheet.Label() + ".",
 		Fields:   []string{"note"}, NoteLabel: "Lý do trả lại", NoteRequired: true},
 	workflows.UpdateRecall: {Label: "Thu hồi hồ sơ đã chuyển", Button: "Thu hồi", Class: "secondary",
 		Produces: "Không lập văn bản; hồ sơ quay về bước của bạn nếu người nhận chưa xử lý.",
 		Fields:   []string{"note"}, NoteLabel: "Lý do thu hồi"},
 	workflows.UpdateSubmitForSigning: {Label: "Trình ký", Button: "Trình ký",
-		Produces: documentLabels["draft_result"] + " được lập để lãnh đạo xem xét, ký số.",
+		Produces: motcua.DocDraftResult.Label() + " được lập để lãnh đạo xem xét, ký số.",
 		Fields:   []string{"note"}, NoteLabel: "Nội dung trình"},
 	workflows.UpdateSign: {Label: "Ký số kết quả", Button: "Ký số",
-		Produces: documentLabels["result"] + ", ký bằng chữ ký số của bạn; sau đó văn thư cấp số, đóng dấu.",
+		Produces: motcua.DocResult.Label() + ", ký bằng chữ ký số của bạn; sau đó văn thư cấp số, đóng dấu.",
 		Fields:   []string{"pin"}},
 	workflows.UpdateReturnForRework: {Label: "Trả lại để xử lý lại", Button: "Trả lại", Class: "secondary",
 		Produces: "Không lập văn bản; hồ sơ quay về bước trước với ý kiến của bạn.",
 		Fields:   []string{"note"}, NoteLabel: "Ý kiến chỉ đạo", NoteRequired: true},
 	workflows.UpdateIssue: {Label: "Cấp số, đóng dấu, phát hành", Button: "Cấp số và đóng dấu",
-		Produces: documentLabels["result"] + " được cấp số văn bản và đóng dấu (chữ ký số của cơ quan)."},
+		Produces: motcua.DocResult.Label() + " được cấp số văn bản và đóng dấu (chữ ký số của cơ quan)."},
 	workflows.UpdateReturnResult: {Label: "Trả kết quả", Button: "Trả kết quả",
-		Produces: documentLabels["control_sheet"] + "; hồ sơ được lưu trữ.",
+		Produces: motcua.DocControlSheet.Label() + "; hồ sơ được lưu trữ.",
 		Fields:   []string{"note"}, NoteLabel: "Ghi chú (hình thức trả, người nhận)"},
 	workflows.UpdateStop: {Label: "Dừng giải quyết hồ sơ", Button: "Dừng giải quyết", Class: "warning",
-		Produces: documentLabels["stop_notice"] + ", nêu rõ lý do.",
+		Produces: motcua.DocStopNotice.Label() + ", nêu rõ lý do.",
 		Fields:   []string{"note"}, NoteLabel: "Lý do dừng giải quyết", NoteRequired: true},
 	workflows.UpdateApologize: {Label: "Xin lỗi và hẹn lại ngày trả kết quả", Button: "Gửi văn bản xin lỗi", Class: "secondary",
-		Produces: documentLabels["apology"] + ", với ngày hẹn trả mới (chỉ được hẹn lại một lần).",
+		Produces: motcua.DocApology.Label() + ", với ngày hẹn trả mới (chỉ được hẹn lại một lần).",
 		Fields:   []string{"note", "newDue"}, NoteLabel: "Lý do chậm giải quyết", NoteRequired: true},
 }
 
@@ -104,7 +104,7 @@ type postedAction struct {
 type staffDossierView struct {
 	D        dossiers.DossierDetail
 	StepName string
-	Bucket   string
+	Bucket   motcua.SLABucket
 	Answers  []answerSection
 	Files    []staffFile
 	Sheet    []sheetRow
@@ -160,8 +160,9 @@ func (s *Site) staffDossier(r *http.Request, a motcua.Actor, code motcua.Dossier
 	if sv.StepName == "" {
 		sv.StepName = dd.Step
 	}
-	if dd.DueAt != nil && dd.FinishedAt == nil && !dd.Status.Final() {
-		sv.Bucket = s.Dossiers.Bucket(*dd.DueAt)
+	// The inbox's bucket, judged by the same due time (before receipt: the intake step's).
+	if dd.WorkDue != nil && dd.FinishedAt == nil && !dd.Status.Final() {
+		sv.Bucket = s.Dossiers.Bucket(dd.WorkDue)
 	}
 
 	files := map[string]store.File{}
@@ -207,17 +208,11 @@ func (s *Site) staffDossier(r *http.Request, a motcua.Actor, code motcua.Dossier
 		sv.Sheet = append(sv.Sheet, row)
 	}
 
-	// Only who handed the dossier on may recall it: the last hand-over's person.
-	handedBy := ""
-	for i := len(dd.History) - 1; i >= 0; i-- {
-		if handOvers[dd.History[i].Action] {
-			handedBy = dd.History[i].ActorName
-			break
-		}
-	}
+	// dd.Allowed is what the domain's rules let a decide now, read from the records: the
+	// workflow's validators apply the same rules to its state.
 	for _, name := range dd.Allowed {
 		spec, ok := actionSpecs[name]
-		if !ok || !mayOffer(a, name, dd.HolderUnitPath) || (name == workflows.UpdateRecall && handedBy != a.Name) {
+		if !ok {
 			continue
 		}
 		var pa postedAction
@@ -279,33 +274,6 @@ func fieldMessage(errs []pageError, id string) string {
 		}
 	}
 	return ""
-}
-
-// handOvers are the history's actions that hand a dossier to another step.
-var handOvers = map[string]bool{"transfer": true, "ready": true, workflows.UpdateCompleteStep: true,
-	workflows.UpdateSubmitForSigning: true, workflows.UpdateSendBack: true, workflows.UpdateRecall: true,
-	workflows.UpdateReturnForRework: true, workflows.UpdateSign: true}
-
-// mayOffer says whether the dossier page offers decision name to a: only what a's roles
-// could take at the unit holding the dossier. It is a courtesy, not the check: the
-// workflow's validator decides.
-func mayOffer(a motcua.Actor, name, holderPath string) bool {
-	in := motcua.Scope{UnitPath: holderPath}
-	can := func(p motcua.Permission, sc motcua.Scope) bool { return motcua.Authorize(a, p, sc) == nil }
-	switch name {
-	case workflows.UpdateSign, workflows.UpdateReturnForRework:
-		return can(motcua.PermSign, in)
-	case workflows.UpdateIssue:
-		return can(motcua.PermIssue, in)
-	case workflows.UpdateAnswerConsult:
-		return can(motcua.PermActOnDossier, motcua.Scope{})
-	case workflows.UpdateRecall:
-		return can(motcua.PermActOnDossier, motcua.Scope{}) || can(motcua.PermSign, motcua.Scope{})
-	case workflows.UpdateStop, workflows.UpdateApologize, workflows.UpdateCompleteStep, workflows.UpdateSubmitForSigning,
-		workflows.UpdateConsult, workflows.UpdateSendBack:
-		return can(motcua.PermActOnDossier, in) || can(motcua.PermSign, in)
-	}
-	return can(motcua.PermActOnDossier, in)
 }
 
 // budgetText is a step's budget in working days or hours.

@@ -138,78 +138,44 @@ func asRejection(err error) error {
 	return err
 }
 
+// facts is where the dossier stands, as the domain's decision rules read it: the same
+// facts a page reads from the records to offer what this workflow accepts.
+func (d *dossier) facts() motcua.Facts {
+	st := d.step()
+	f := motcua.Facts{Status: d.status,
+		Holder: motcua.Holder{UnitPath: st.Unit.Path, StepRole: st.Role}, StepIndex: d.stepIdx, Step: st.Action,
+		CanConsult: len(st.Consult) > 0, HandedBy: d.handedBy, HandedForward: d.handedFrom < d.stepIdx,
+		Acted: d.nextHasActed, Apologized: d.apologized}
+	if d.stepIdx+1 < len(d.plan.Steps) {
+		f.Next = d.plan.Steps[d.stepIdx+1].Action
+	}
+	for _, code := range d.consulting {
+		u := motcua.Unit{Code: code}
+		if i := slices.IndexFunc(st.Consult, func(c activities.Unit) bool { return c.Code == code }); i >= 0 {
+			u.Path = st.Consult[i].Path
+		}
+		f.Consulting = append(f.Consulting, u)
+	}
+	return f
+}
+
 // allowedState says whether decision name is possible in the dossier's current state,
-// whoever asks: the transition table's statuses, then what only the workflow knows.
+// whoever asks: the transition table's statuses and the dossier's place in its process.
 func (d *dossier) allowedState(name string) error {
 	if !d.recorded {
 		return reject(motcua.ECONFLICT, "Hồ sơ đang được ghi nhận, vui lòng thử lại sau giây lát.")
 	}
-	rule, ok := motcua.RuleOf(name)
-	if !ok {
-		return reject(motcua.EINVALID, "Thao tác không được hỗ trợ.")
-	}
-	if !rule.Allowed(d.status) || !d.guard(name) {
-		if name == UpdateApologize && d.apologized {
-			return reject(motcua.ECONFLICT, "Hồ sơ đã có văn bản xin lỗi và hẹn lại ngày trả kết quả; chỉ được hẹn lại một lần.")
-		}
-		if (name == UpdateCompleteStep || name == UpdateSubmitForSigning) && len(d.consulting) > 0 {
-			return reject(motcua.ECONFLICT, "Còn đơn vị được xin ý kiến chưa trả lời: "+strings.Join(d.consulting, ", ")+".")
-		}
-		return notNow()
-	}
-	return nil
-}
-
-// guard is what the workflow's own state adds to the table's statuses.
-func (d *dossier) guard(name string) bool {
-	st := d.step()
-	next := activities.PlanStep{}
-	if d.stepIdx+1 < len(d.plan.Steps) {
-		next = d.plan.Steps[d.stepIdx+1]
-	}
-	switch name {
-	case UpdateCompleteStep:
-		return (st.Action == motcua.StepAppraise || st.Action == motcua.StepReview) &&
-			next.Action != motcua.StepDecide && next.ID != "" && len(d.consulting) == 0
-	case UpdateSubmitForSigning:
-		return next.Action == motcua.StepDecide && len(d.consulting) == 0
-	case UpdateConsult:
-		return st.Action == motcua.StepAppraise && len(st.Consult) > 0
-	case UpdateAnswerConsult:
-		return len(d.consulting) > 0
-	case UpdateSendBack:
-		return d.stepIdx > 1
-	case UpdateRecall:
-		return d.handedBy != 0 && !d.nextHasActed && d.handedFrom < d.stepIdx
-	case UpdateApologize:
-		return !d.apologized
-	}
-	return true
+	return asRejection(d.facts().Possible(name))
 }
 
 // mayDecide checks the state, then the person: the transition table's roles at the
-// unit holding the dossier, then who the workflow knows may act (the consulted unit
-// answers; who handed the dossier on recalls it).
+// unit holding the dossier, then who the facts name (the consulted unit answers; who
+// handed the dossier on recalls it).
 func (d *dossier) mayDecide(name string, a Actor) error {
 	if err := d.allowedState(name); err != nil {
 		return err
 	}
-	rule, _ := motcua.RuleOf(name)
-	st := d.step()
-	if err := rule.Authorize(a.DomainActor(), motcua.Holder{UnitPath: st.Unit.Path, StepRole: st.Role}); err != nil {
-		return asRejection(err)
-	}
-	switch name {
-	case UpdateAnswerConsult:
-		if d.consultedUnitOf(a) == "" {
-			return reject(motcua.EFORBIDDEN, "Đơn vị của bạn không được xin ý kiến về hồ sơ này.")
-		}
-	case UpdateRecall:
-		if a.UserID != d.handedBy {
-			return reject(motcua.EFORBIDDEN, "Chỉ người đã chuyển hồ sơ mới được thu hồi.")
-		}
-	}
-	return nil
+	return asRejection(d.facts().MayDecide(name, a.DomainActor()))
 }
 
 func (d *dossier) validateApplicant(name string, applicantID int64) error {
@@ -223,14 +189,7 @@ func (d *dossier) validateApplicant(name string, applicantID int64) error {
 }
 
 // consultedUnitOf returns the pending consulted unit the actor belongs to, or "".
-func (d *dossier) consultedUnitOf(a Actor) string {
-	for _, u := range d.step().Consult {
-		if slices.Contains(d.consulting, u.Code) && strings.HasPrefix(u.Path, a.UnitPath) && a.UnitPath != "" {
-			return u.Code
-		}
-	}
-	return ""
-}
+func (d *dossier) consultedUnitOf(a Actor) string { return d.facts().ConsultedUnitOf(a.DomainActor()) }
 
 // What each decision must carry.
 
@@ -407,7 +366,7 @@ func (d *dossier) consult(ctx workflow.Context, in ConsultInput) error {
 			continue
 		}
 		if err := d.record(ctx, motcua.Transition{Action: UpdateConsult, ActorID: in.Actor.UserID, UnitCode: d.step().Unit.Code,
-			Note: in.Note, OpenTask: &motcua.TaskSpec{Step: d.step().ID + "/y-kien", UnitCode: code, DueAt: nonZero(d.stepDue)},
+			Note: in.Note, OpenTask: &motcua.TaskSpec{Step: motcua.ConsultationStep(d.step().ID), UnitCode: code, DueAt: nonZero(d.stepDue)},
 			Data: map[string]any{"unit": code}}); err != nil {
 			return err
 		}

@@ -260,6 +260,9 @@ type State struct {
 	// Allowed lists the decisions possible now (for the actions menu); each still goes
 	// through its validator.
 	Allowed []string
+	// Facts are where the dossier stands as the domain's decision rules read it; the
+	// validators decide by them (and the pages by the same facts read from the records).
+	Facts motcua.Facts
 	// Documents produced so far, by kind (receipt, result, …) → document ID.
 	Documents map[motcua.DocumentKind]string
 }

@@ -265,6 +265,9 @@ func (d *dossier) state() State {
 	s := State{Code: d.in.Code, Status: d.status, Seq: d.seq, ReceivedAt: d.receivedAt, DueAt: d.due,
 		StepDueAt: d.stepDue, Paused: d.status == motcua.StatusSupplementRequested, Apologized: d.apologized,
 		Supplements: d.supplements, Consulting: slices.Clone(d.consulting), Documents: map[motcua.DocumentKind]string{}}
+	if d.recorded {
+		s.Facts = d.facts()
+	}
 	if st := d.step(); st.ID != "" && d.recorded {
 		s.Step, s.StepName, s.HolderUnit = st.ID, st.Name, st.Unit.Code
 	}

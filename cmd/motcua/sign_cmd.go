@@ -15,14 +15,12 @@ import (
 
 	"software.sslmate.com/src/go-pkcs12"
 
+	"motcua"
 	"motcua/internal/pades"
 )
 
 // maxSignInput caps the PDF the sign command reads.
 const maxSignInput = 256 << 20
-
-// vietnamTime is Asia/Ho_Chi_Minh (no daylight saving), without needing tzdata.
-var vietnamTime = time.FixedZone("ICT", 7*3600)
 
 // signCmd adds one signature to a PDF with a local PKCS#12 key, as an incremental
 // update. Production signing goes through the signature service; this is for operators
@@ -76,7 +74,7 @@ func signCmd(ctx context.Context, args []string, env *Env) error {
 	opts := pades.SignOptions{
 		Kind: pades.Approval, Key: key, Chain: chain,
 		Name: chain[0].Subject.CommonName, Reason: *reason, Location: *location,
-		Time: time.Now().In(vietnamTime),
+		Time: time.Now().In(motcua.Vietnam),
 	}
 	if *certify {
 		opts.Kind, opts.DocMDP = pades.Certification, pades.FormFillAndSign

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"motcua"
 	"motcua/internal/pades"
 )
 
@@ -126,10 +127,10 @@ func printReport(w io.Writer, name string, r *pades.Report) error {
 			fmt.Fprintf(&b, "  Người ký: %s\n  Cấp bởi:  %s\n", s.Signer.Subject, s.Signer.Issuer)
 		}
 		if s.Claimed != nil {
-			fmt.Fprintf(&b, "  Thời điểm ký (khai báo): %s\n", s.Claimed.In(vietnamTime).Format(time.RFC3339))
+			fmt.Fprintf(&b, "  Thời điểm ký (khai báo): %s\n", s.Claimed.In(motcua.Vietnam).Format(time.RFC3339))
 		}
 		if s.Timestamp != nil {
-			fmt.Fprintf(&b, "  Dấu thời gian: %s (%s, valid=%v)\n", s.Timestamp.Time.In(vietnamTime).Format(time.RFC3339), s.Timestamp.TSA, s.Timestamp.Valid)
+			fmt.Fprintf(&b, "  Dấu thời gian: %s (%s, valid=%v)\n", s.Timestamp.Time.In(motcua.Vietnam).Format(time.RFC3339), s.Timestamp.TSA, s.Timestamp.Valid)
 		}
 		if s.DocMDP > 0 {
 			fmt.Fprintf(&b, "  DocMDP P=%d\n", s.DocMDP)

@@ -16,10 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// vietnam is the zone in which a day of a sample is counted, as the validator counts it.
-var vietnam = time.FixedZone("ICT", 7*3600)
+	"motcua"
+)
 
 // Resolve returns the sample with every relative date replaced by the day it names on the
 // clock now (Vietnam time), written dd/mm/yyyy as people write it.
@@ -85,7 +84,7 @@ func Day(rel string, now time.Time) (string, error) {
 			return "", fmt.Errorf("relative date %q: %w", rel, err)
 		}
 	}
-	return now.In(vietnam).AddDate(0, 0, days).Format("02/01/2006"), nil
+	return now.In(motcua.Vietnam).AddDate(0, 0, days).Format("02/01/2006"), nil
 }
 
 // CatalogDir is the catalog's folder in the source tree, whatever the test's directory.

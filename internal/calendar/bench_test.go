@@ -2,9 +2,10 @@ package calendar
 
 import (
 	"math/rand/v2"
-	"motcua"
 	"testing"
 	"time"
+
+	"motcua"
 )
 
 // benchCases are 10,000 receipts spread over 2025–2026 (weekends, holidays and make-up

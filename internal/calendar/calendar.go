@@ -18,12 +18,12 @@ package calendar
 import (
 	"errors"
 	"fmt"
-	"motcua"
 	"slices"
 	"sort"
 	"sync"
 	"time"
 
+	"motcua"
 	"motcua/internal/calendar/lunar"
 )
 

@@ -2,9 +2,10 @@ package calendar
 
 import (
 	"math/rand/v2"
-	"motcua"
 	"testing"
 	"time"
+
+	"motcua"
 )
 
 // ict reads "2006-01-02T15:04" as Hanoi time.

@@ -10,19 +10,12 @@ import (
 	"motcua"
 )
 
-// SLA buckets of open work.
-const (
-	BucketOnTime  = "on_time"  // due after the "soon" threshold
-	BucketDueSoon = "due_soon" // due before the threshold, not yet overdue
-	BucketOverdue = "overdue"
-)
-
 // InboxFilter selects a unit's open tasks.
 type InboxFilter struct {
 	UnitPath  string // the unit and the units below it
 	Status    motcua.Status
 	Procedure string
-	Bucket    string // one of the Bucket constants, or ""
+	Bucket    motcua.SLABucket // "" for every bucket
 	DueBefore time.Time
 	// Now and Soon set the buckets: due before Now is overdue, before Soon due soon (the
 	// API puts Soon one working day ahead).
@@ -45,7 +38,7 @@ type InboxItem struct {
 	OpenedAt      time.Time          `json:"openedAt"`
 	StepDueAt     *time.Time         `json:"stepDueAt,omitempty"`
 	DueAt         *time.Time         `json:"dueAt,omitempty"` // the dossier's appointment (before receipt: the intake step's)
-	Bucket        string             `json:"bucket"`
+	Bucket        motcua.SLABucket   `json:"bucket"`
 }
 
 // BucketCounts counts open tasks per SLA bucket.
@@ -63,10 +56,18 @@ type InboxPage struct {
 	Counts BucketCounts `json:"counts"`
 }
 
-// inboxBucket is the SLA bucket of an open task ($2 now, $3 soon). Its due time is the
-// task's copy of its dossier's appointment (inbox_due, kept by triggers: migration 0003).
-const inboxBucket = `CASE WHEN t.inbox_due IS NULL THEN 'on_time' WHEN t.inbox_due < $2 THEN 'overdue'
-	WHEN t.inbox_due < $3 THEN 'due_soon' ELSE 'on_time' END`
+// inboxBucket is the SLA bucket of an open task ($2 now, $3 soon), in SQL: the same rule
+// as motcua.BucketOf, which a test holds it to. Its due time is the task's copy of its
+// dossier's appointment (inbox_due, kept by triggers: migration 0003), the one a
+// dossier's page judges it by too (DossierView.WorkDue).
+var inboxBucket = BucketSQL("t.inbox_due", "$2", "$3")
+
+// BucketSQL writes motcua.BucketOf as an SQL expression over a due time, now and soon
+// (column names or parameters), for every query that buckets open work.
+func BucketSQL(due, now, soon string) string {
+	return fmt.Sprintf(`CASE WHEN %[1]s IS NULL THEN '%[4]s' WHEN %[1]s < %[2]s THEN '%[5]s' WHEN %[1]s < %[3]s THEN '%[6]s' ELSE '%[4]s' END`,
+		due, now, soon, motcua.BucketOnTime, motcua.BucketOverdue, motcua.BucketDueSoon)
+}
 
 // Inbox returns the open tasks of a unit and the units below it, due first first, with
 // the counts per SLA bucket.
@@ -107,15 +108,16 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 		where += ` AND t.inbox_due < ` + arg(f.DueBefore)
 	}
 	var page InboxPage
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE bucket = 'on_time'), count(*) FILTER (WHERE bucket = 'due_soon'),
-			count(*) FILTER (WHERE bucket = 'overdue'), count(*)
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE bucket = '`+string(motcua.BucketOnTime)+`'),
+			count(*) FILTER (WHERE bucket = '`+string(motcua.BucketDueSoon)+`'),
+			count(*) FILTER (WHERE bucket = '`+string(motcua.BucketOverdue)+`'), count(*)
 		FROM (SELECT `+inboxBucket+` AS bucket FROM tasks t WHERE `+where+`) x`, args...).
 		Scan(&page.Counts.OnTime, &page.Counts.DueSoon, &page.Counts.Overdue, &page.Counts.Total)
 	if err != nil {
 		return InboxPage{}, fmt.Errorf("inbox counts of %s: %w", f.UnitPath, err)
 	}
 	if f.Bucket != "" {
-		where += ` AND ` + inboxBucket + ` = ` + arg(f.Bucket)
+		where += ` AND ` + inboxBucket + ` = ` + arg(string(f.Bucket))
 	}
 	rows, err := s.pool.Query(ctx, `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
 			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, `+inboxBucket+`

@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
-	"motcua"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"motcua"
 )
 
 // Groupings of the statistics.

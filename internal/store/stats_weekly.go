@@ -3,8 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
-	"motcua"
 	"time"
+
+	"motcua"
 )
 
 // Weekly is the statistics of each week (Monday to Sunday, Vietnam time) that overlaps

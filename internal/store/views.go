@@ -13,14 +13,15 @@ import (
 
 // Event is one row of a dossier's history, as people read it.
 type Event struct {
-	Seq       int             `json:"seq"`
-	Action    string          `json:"action"`
-	Status    motcua.Status   `json:"status"`
-	ActorName string          `json:"actor,omitempty"`
-	UnitName  string          `json:"unit,omitempty"`
-	Note      string          `json:"note,omitempty"`
-	Data      json.RawMessage `json:"data,omitempty"`
-	At        time.Time       `json:"at"`
+	Seq       int              `json:"seq"`
+	Action    motcua.EventKind `json:"action"`
+	Status    motcua.Status    `json:"status"`
+	ActorName string           `json:"actor,omitempty"`
+	UnitName  string           `json:"unit,omitempty"`
+	Note      string           `json:"note,omitempty"`
+	Data      json.RawMessage  `json:"data,omitempty"`
+	At        time.Time        `json:"at"`
+	ActorID   int64            `json:"-"` // 0: the process itself, or nobody recorded
 }
 
 // HandoverRow is one row of the process control sheet (form 06).
@@ -56,14 +57,21 @@ type DossierView struct {
 	SubmittedAt      time.Time
 	ReceivedAt       *time.Time
 	DueAt            *time.Time
-	DueOriginal      *time.Time
-	FinishedAt       *time.Time
-	ApologyGiven     bool
-	SupplementCount  int
-	Events           []Event
-	Documents        []DocumentInfo
-	Files            []File
-	Handovers        []HandoverRow
+	// WorkDue is when the dossier's open work falls due, the time the inbox buckets it
+	// by: its appointment, or before receipt the intake step's due time. Nil when no
+	// work is open.
+	WorkDue *time.Time
+	// Consulting are the units asked for an opinion at the current step that have not
+	// answered (their consultation task is open), by code.
+	Consulting      []motcua.Unit
+	DueOriginal     *time.Time
+	FinishedAt      *time.Time
+	ApologyGiven    bool
+	SupplementCount int
+	Events          []Event
+	Documents       []DocumentInfo
+	Files           []File
+	Handovers       []HandoverRow
 }
 
 // DossierView reads a dossier with its history, documents, files and control sheet.
@@ -72,7 +80,8 @@ func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (Dossi
 	var holderCode, holderName, holderPath, step *string
 	err := s.pool.QueryRow(ctx, `SELECT d.id, d.code, d.applicant_id, a.name, d.procedure_code, p.name, d.procedure_version,
 			d.online, d.status, ru.path, hu.code, hu.name, hu.path, d.current_step, d.form_data, d.submitted_at, d.received_at,
-			d.due_at, d.due_original, d.finished_at, d.apology_given, d.supplement_count
+			d.due_at, (SELECT min(t.inbox_due) FROM tasks t WHERE t.dossier_id = d.id AND t.state = 'open'),
+			d.due_original, d.finished_at, d.apology_given, d.supplement_count
 		FROM dossiers d
 		JOIN users a ON a.id = d.applicant_id
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
@@ -81,13 +90,13 @@ func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (Dossi
 		WHERE d.code = $1`, code).
 		Scan(&v.ID, &v.Code, &v.ApplicantID, &v.ApplicantName, &v.ProcedureCode, &v.ProcedureName, &v.ProcedureVersion,
 			&v.Online, &v.Status, &v.UnitPath, &holderCode, &holderName, &holderPath, &step, &v.FormData, &v.SubmittedAt,
-			&v.ReceivedAt, &v.DueAt, &v.DueOriginal, &v.FinishedAt, &v.ApologyGiven, &v.SupplementCount)
+			&v.ReceivedAt, &v.DueAt, &v.WorkDue, &v.DueOriginal, &v.FinishedAt, &v.ApologyGiven, &v.SupplementCount)
 	if err != nil {
 		return DossierView{}, notFound(err, "Không tìm thấy hồ sơ "+string(code)+".")
 	}
 	v.HolderUnitCode, v.HolderUnitName, v.HolderUnitPath, v.Step = str(holderCode), str(holderName), str(holderPath), str(step)
 	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.action, e.status, coalesce(u.name, ''), coalesce(un.name, ''),
-			coalesce(e.note, ''), e.data, e.at
+			coalesce(e.note, ''), e.data, e.at, coalesce(e.actor_id, 0)
 		FROM dossier_events e
 		LEFT JOIN users u ON u.id = e.actor_id
 		LEFT JOIN units un ON un.id = e.unit_id
@@ -106,6 +115,17 @@ func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (Dossi
 	}
 	if v.Handovers, err = s.Handovers(ctx, v.ID); err != nil {
 		return DossierView{}, err
+	}
+	rows, err = s.pool.Query(ctx, `SELECT un.code, un.path FROM tasks t JOIN units un ON un.id = t.unit_id
+		WHERE t.dossier_id = $1 AND t.state = 'open' AND t.step = $2 ORDER BY un.code`, v.ID, motcua.ConsultationStep(v.Step))
+	if err != nil {
+		return DossierView{}, fmt.Errorf("consultations of %s: %w", code, err)
+	}
+	if v.Consulting, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (motcua.Unit, error) {
+		var u motcua.Unit
+		return u, r.Scan(&u.Code, &u.Path)
+	}); err != nil {
+		return DossierView{}, fmt.Errorf("consultations of %s: %w", code, err)
 	}
 	return v, nil
 }
