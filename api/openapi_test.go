@@ -15,6 +15,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"motcua"
 )
 
 // TestOpenAPIMatchesRouter keeps api/openapi.json and routes.go in step: every route under
@@ -491,4 +493,61 @@ func asMap(v any) map[string]any {
 func asSlice(v any) []any {
 	s, _ := v.([]any)
 	return s
+}
+
+// TestOpenAPIDescribesTheTransitionTable holds the API's description of the staff
+// decisions to the domain's transition table: the Action enum names exactly the staff
+// decisions, and its table's "when (status)" column lists exactly the statuses each
+// decision is allowed from.
+func TestOpenAPIDescribesTheTransitionTable(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Enum        []string `json:"enum"`
+				Description string   `json:"description"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	action, ok := doc.Components.Schemas["Action"]
+	if !ok {
+		t.Fatal("the description has no Action schema")
+	}
+	var staff []string
+	for _, r := range motcua.Decisions {
+		if r.Who != motcua.TheApplicant {
+			staff = append(staff, r.Decision)
+		}
+	}
+	if got, want := slices.Sorted(slices.Values(action.Enum)), slices.Sorted(slices.Values(staff)); !slices.Equal(got, want) {
+		t.Errorf("Action enum %v, the table's staff decisions %v", got, want)
+	}
+	rows := 0
+	for _, line := range strings.Split(action.Description, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 6 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		name := strings.Trim(strings.TrimSpace(cells[1]), "`")
+		r, ok := motcua.RuleOf(name)
+		if !ok {
+			t.Errorf("the description's table names %q, which the transition table does not", name)
+			continue
+		}
+		rows++
+		var described []motcua.Status
+		for _, s := range motcua.Statuses {
+			if strings.Contains(cells[4], "`"+string(s)+"`") {
+				described = append(described, s)
+			}
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(described)), slices.Sorted(slices.Values(r.From))) {
+			t.Errorf("%s: described from %v, the table allows it from %v", name, described, r.From)
+		}
+	}
+	if rows != len(staff) {
+		t.Errorf("the description's table has %d rows, the transition table %d staff decisions", rows, len(staff))
+	}
 }
