@@ -3,6 +3,8 @@ package dossiers
 import (
 	"context"
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,16 +47,41 @@ func TestDecideRefusesBeforeItReachesTheEngine(t *testing.T) {
 }
 
 // TestUpdateArgCarriesTheAuthenticatedActor: the decision the workflow receives names
-// the actor the request authenticated, with the person's text trimmed.
+// the actor the request authenticated, and nothing else: Decision (what the API and the
+// pages decode from a request) has no field that names an actor, so every decision's
+// input carries the caller's identity, whatever the request says. The person's text is
+// trimmed. (The worker, for its part, accepts only inputs sealed by the payload key:
+// worker.TestForgedDecisionsThroughTheTemporalFrontendAreRefused.)
 func TestUpdateArgCarriesTheAuthenticatedActor(t *testing.T) {
 	a := motcua.Actor{UserID: 7, Username: "lanhdao1", Roles: []motcua.Role{motcua.RoleLeader}, UnitPath: "/G09/"}
-	arg, ok := updateArg(a, Decision{Action: workflows.UpdateRefuse, Note: "  Thiếu giấy tờ.  ", Answer: " Đồng ý ",
-		Missing: []string{"Bản sao"}, PIN: "123456"}).(workflows.Decision)
-	if !ok {
-		t.Fatalf("updateArg gives %T", arg)
+	d := Decision{Note: "  Thiếu giấy tờ.  ", Answer: " Đồng ý ", Missing: []string{"Bản sao"}, PIN: "123456"}
+	if f, ok := reflect.TypeFor[Decision]().FieldByNameFunc(func(n string) bool {
+		return strings.Contains(strings.ToLower(n), "actor") || strings.Contains(strings.ToLower(n), "user")
+	}); ok {
+		t.Fatalf("Decision has a field %s: a request could name its own actor", f.Name)
 	}
-	if arg.Actor.UserID != 7 || arg.Note != "Thiếu giấy tờ." || arg.Answer != "Đồng ý" || arg.PIN != "123456" ||
-		len(arg.Missing) != 1 {
-		t.Errorf("update argument %+v", arg)
+	for _, action := range workflows.Actions {
+		d.Action = action
+		arg := reflect.ValueOf(updateArg(a, d))
+		actor, ok := arg.FieldByName("Actor").Interface().(workflows.Actor)
+		if !ok || actor.UserID != 7 || actor.UnitPath != "/G09/" || !slices.Equal(actor.Roles, a.Roles) {
+			t.Errorf("%s: the update's input %T names actor %+v", action, arg.Interface(), actor)
+		}
+	}
+	refuse, ok := updateArg(a, Decision{Action: workflows.UpdateRefuse, Note: d.Note}).(workflows.RefuseInput)
+	if !ok || refuse.Note != "Thiếu giấy tờ." {
+		t.Errorf("refuse: %+v", refuse)
+	}
+	answer, ok := updateArg(a, Decision{Action: workflows.UpdateAnswerConsult, Answer: d.Answer}).(workflows.AnswerConsultInput)
+	if !ok || answer.Answer != "Đồng ý" {
+		t.Errorf("answer-consult: %+v", answer)
+	}
+	sign, ok := updateArg(a, Decision{Action: workflows.UpdateSign, PIN: d.PIN}).(workflows.SignInput)
+	if !ok || sign.PIN != "123456" {
+		t.Errorf("sign: %+v", sign)
+	}
+	supp, ok := updateArg(a, Decision{Action: workflows.UpdateRequestSupplement, Missing: d.Missing}).(workflows.RequestSupplementInput)
+	if !ok || len(supp.Missing) != 1 {
+		t.Errorf("request-supplement: %+v", supp)
 	}
 }
