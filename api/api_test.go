@@ -25,9 +25,10 @@ import (
 )
 
 type env struct {
-	srv *httptest.Server
-	st  *store.Store
-	iss *oidctest.Issuer
+	srv     *httptest.Server
+	st      *store.Store
+	iss     *oidctest.Issuer
+	metrics http.Handler // what the internal listener serves
 }
 
 func newEnv(t *testing.T, temporalUp bool) *env {
@@ -55,6 +56,7 @@ func newEnv(t *testing.T, temporalUp bool) *env {
 	// plumbing the API shares with the pages (sessions, CSRF, the login limit).
 	kit := httpx.New(httpx.Deps{Sessions: st, Auth: auth.Chain{sessions, o}})
 	svc := dossiers.New(dossiers.Deps{Store: st})
+	e.metrics = httpx.MetricsHandler(kit.Metrics)
 	mux.Handle("/", kit.Handler(map[string]httpx.Pinger{"postgres": st, "temporal": temporal},
 		api.New(api.Deps{HTTP: kit, Dossiers: svc, Sessions: sessions, DevLogin: true}),
 		web.New(web.Deps{HTTP: kit, Dossiers: svc, Store: st, Sessions: sessions, OIDC: o, DevLogin: true})))
@@ -154,10 +156,18 @@ func TestReadiness(t *testing.T) {
 	}
 }
 
-func TestMetricsCountRequestsByRoute(t *testing.T) {
+// TestMetricsCountRequestsByRouteOnTheInternalListenerOnly: the metrics count each
+// request by route, and are served on the internal listener only: the public router
+// answers /metrics 404 (issue 11: it answered anyone).
+func TestMetricsCountRequestsByRouteOnTheInternalListenerOnly(t *testing.T) {
 	e := newEnv(t, true)
 	e.do(t, "GET", "/api/v1/me", "", "")
-	resp, err := http.Get(e.srv.URL + "/metrics")
+	if resp, _ := e.do(t, "GET", "/metrics", "", ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the public router answers /metrics with %d", resp.StatusCode)
+	}
+	internal := httptest.NewServer(e.metrics)
+	defer internal.Close()
+	resp, err := http.Get(internal.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

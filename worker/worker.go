@@ -1,5 +1,9 @@
 // Package worker registers motcua's workflows and activities with a Temporal worker,
 // and starts the housekeeping workflow. It builds no dependencies: internal/app does.
+//
+// The worker trusts only payloads sealed by motcua's payload key (internal/payload): its
+// client decodes with the codec, which refuses anything else, and an interceptor drops
+// unsealed Signals and Updates sent without their input (sealed.go).
 package worker
 
 import (
@@ -11,6 +15,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
 	sdkworkflow "go.temporal.io/sdk/workflow"
 
@@ -18,9 +23,23 @@ import (
 	"motcua/workflows"
 )
 
-// New returns a worker on motcua's task queue with every workflow and activity.
-func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+// Options adjust a worker.
+type Options struct {
+	// Sealer checks that a Signal's payloads are sealed by the payload key; production
+	// and the test harness set it (internal/app). Without it Signals are not checked
+	// before a workflow reads them (the codec still refuses them then).
+	Sealer Sealer
+}
+
+// New returns a worker on motcua's task queue with every workflow and activity. c must
+// decode with motcua's payload codec.
+func New(c client.Client, acts *activities.Activities, opts ...Options) sdkworker.Worker {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		Interceptors: []interceptor.WorkerInterceptor{&sealedOnly{sealer: o.Sealer}}})
 	RegisterWorkflows(w)
 	w.RegisterActivity(acts)
 	return w

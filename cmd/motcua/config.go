@@ -47,6 +47,11 @@ type config struct {
 	SMTPUsername      string // MOTCUA_SMTP_USERNAME
 	SMTPPassword      string // MOTCUA_SMTP_PASSWORD
 	TrustedProxies    string // MOTCUA_TRUSTED_PROXIES: comma-separated addresses or CIDRs of reverse proxies
+	MetricsAddr       string // -metrics-addr, MOTCUA_METRICS_ADDR: internal listener of /metrics; empty: none
+	TemporalTLSCert   string // TEMPORAL_TLS_CERT: client certificate (PEM) for mTLS with the Temporal frontend
+	TemporalTLSKey    string // TEMPORAL_TLS_KEY: its private key (PEM)
+	TemporalTLSCA     string // TEMPORAL_TLS_CA: CA (PEM) of the frontend's certificate
+	TemporalTLSServer string // TEMPORAL_TLS_SERVER_NAME: name in the frontend's certificate
 }
 
 // flags declares the flags of a server subcommand on fs with defaults from env.
@@ -91,6 +96,17 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	c.SMTPAddr, c.SMTPFrom = env.Getenv("MOTCUA_SMTP_ADDR"), env.Getenv("MOTCUA_SMTP_FROM")
 	c.SMTPUsername, c.SMTPPassword = env.Getenv("MOTCUA_SMTP_USERNAME"), env.Getenv("MOTCUA_SMTP_PASSWORD")
 	c.TrustedProxies = env.Getenv("MOTCUA_TRUSTED_PROXIES")
+	// Metrics name routes, traffic and errors: never on the public listener. run serves
+	// them on a loopback port of its own; api only where MOTCUA_METRICS_ADDR says.
+	metricsDefault := ""
+	if devDefaults {
+		metricsDefault = "127.0.0.1:0"
+	}
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", get("MOTCUA_METRICS_ADDR", metricsDefault), "internal listen address `HOST:PORT` of /metrics, never the public one (env MOTCUA_METRICS_ADDR; empty: no metrics)")
+	fs.StringVar(&c.TemporalTLSCert, "temporal-tls-cert", env.Getenv("TEMPORAL_TLS_CERT"), "client certificate `file` (PEM) for mutual TLS with the Temporal frontend (env TEMPORAL_TLS_CERT)")
+	fs.StringVar(&c.TemporalTLSKey, "temporal-tls-key", env.Getenv("TEMPORAL_TLS_KEY"), "its private key `file` (PEM) (env TEMPORAL_TLS_KEY)")
+	fs.StringVar(&c.TemporalTLSCA, "temporal-tls-ca", env.Getenv("TEMPORAL_TLS_CA"), "CA `file` (PEM) the Temporal frontend's certificate must chain to (env TEMPORAL_TLS_CA)")
+	fs.StringVar(&c.TemporalTLSServer, "temporal-tls-server-name", env.Getenv("TEMPORAL_TLS_SERVER_NAME"), "`name` the Temporal frontend's certificate must carry (env TEMPORAL_TLS_SERVER_NAME; default: the host of TEMPORAL_ADDRESS)")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", getBool("MOTCUA_SEED_DEMO", devDefaults), "create the demo units and accounts (env MOTCUA_SEED_DEMO)")
 }
 

@@ -35,6 +35,7 @@ type process struct {
 	proxies   []netip.Prefix // the reverse proxies in front of the HTTP server
 	pg        *devstack.Postgres
 	embedded  string // address of the embedded Temporal server, when run without TEMPORAL_ADDRESS
+	metrics   string // URL of /metrics on the internal listener, when there is one
 	signer    string // base URL of run's development signature service
 	signerTok string // its bearer token
 	app       *app.App
@@ -90,6 +91,11 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 		Mail: mail.Config{Addr: p.cfg.SMTPAddr, From: p.cfg.SMTPFrom, Username: p.cfg.SMTPUsername, Password: p.cfg.SMTPPassword},
 		Log:  p.log}
 	if temporal {
+		ac.TemporalTLS = app.TemporalTLS{CertFile: p.cfg.TemporalTLSCert, KeyFile: p.cfg.TemporalTLSKey,
+			CAFile: p.cfg.TemporalTLSCA, ServerName: p.cfg.TemporalTLSServer}
+		if ac.TemporalTLS.Enabled() && p.cfg.TemporalAddress == "" && devMode {
+			return &exitError{code: 1, msg: "TEMPORAL_TLS_* is set without TEMPORAL_ADDRESS: the embedded server speaks no TLS"}
+		}
 		if ac.TemporalAddress, ac.TemporalNamespace, err = p.temporal(ctx, devMode); err != nil {
 			return err
 		}
@@ -129,6 +135,19 @@ func (p *process) listen() (net.Listener, error) {
 	if err != nil {
 		return nil, &exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s: %v; stop what uses it or choose another with -addr", p.cfg.Addr, rootCause(err))}
 	}
+	return l, nil
+}
+
+// listenMetrics opens the internal listener of /metrics, when MOTCUA_METRICS_ADDR names one.
+func (p *process) listenMetrics() (net.Listener, error) {
+	if p.cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	l, err := net.Listen("tcp", p.cfg.MetricsAddr)
+	if err != nil {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s for metrics: %v; choose another with -metrics-addr (MOTCUA_METRICS_ADDR)", p.cfg.MetricsAddr, rootCause(err))}
+	}
+	p.metrics = "http://" + l.Addr().String() + "/metrics"
 	return l, nil
 }
 

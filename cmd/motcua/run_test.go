@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -143,6 +144,21 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(data, "pg", "PG_VERSION")); err != nil {
 		t.Fatalf("no private cluster under the data directory: %v", err)
 	}
+	// /metrics is on run's own loopback listener, named in the banner, not on the public one.
+	if resp, err := http.Get(url + "/metrics"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the public listener answers /metrics: %v %v", resp.StatusCode, err)
+	}
+	if m := regexp.MustCompile(`Metrics\s+(http://127\.0\.0\.1:\d+/metrics)`).FindStringSubmatch(out); m == nil {
+		t.Errorf("banner names no internal metrics listener:\n%s", out)
+	} else if resp, err := http.Get(m[1]); err != nil || resp.StatusCode != 200 {
+		t.Errorf("GET %s: %v %v", m[1], resp, err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), "motcua_http_requests_total") {
+			t.Errorf("the internal listener's metrics lack the HTTP counters:\n%.500s", b)
+		}
+	}
 
 	// A dossier through run's own wiring (worker, calendar, renderer, signature service):
 	// submitted and received before the restart, signed and returned after it.
@@ -154,7 +170,6 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// motcua run judges dates on its own (the wall) clock; the sample follows it.
 	site := &stacktest.Stack{T: t, URL: url, Now: time.Now}
 	sub := stacktest.Submit(site.Login("congdan1"), proc)
 	decide := func(user, action string, extra ...string) {
@@ -247,6 +262,12 @@ func TestBadConfigurationEndsWithOneClearLine(t *testing.T) {
 			[]string{"cannot listen on " + busy.Addr().String(), "-addr"}},
 		{"bad log level", map[string]string{"DATABASE_URL": db, "MOTCUA_LOG_LEVEL": "loud"}, nil, []string{"bad log level"}},
 		{"unreadable trust roots", map[string]string{"DATABASE_URL": db, "MOTCUA_TRUST_ROOTS": "/nonexistent/roots.pem"}, nil, []string{"MOTCUA_TRUST_ROOTS"}},
+		{"metrics port in use", map[string]string{"DATABASE_URL": db, "MOTCUA_METRICS_ADDR": busy.Addr().String()}, nil,
+			[]string{"cannot listen on " + busy.Addr().String() + " for metrics", "MOTCUA_METRICS_ADDR"}},
+		{"Temporal TLS for the embedded server", map[string]string{"DATABASE_URL": db, "TEMPORAL_TLS_CA": "/nonexistent/ca.pem"}, nil,
+			[]string{"TEMPORAL_TLS_", "TEMPORAL_ADDRESS"}},
+		{"a Temporal client certificate without its key", map[string]string{"DATABASE_URL": db, "TEMPORAL_ADDRESS": fmt.Sprintf("127.0.0.1:%d", closed),
+			"TEMPORAL_TLS_CERT": "/nonexistent/cert.pem"}, nil, []string{"TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -84,6 +84,13 @@ func (p *process) serveHTTP(ctx context.Context, devMode bool, ready func() erro
 		return err
 	}
 	defer l.Close()
+	ml, err := p.listenMetrics()
+	if err != nil {
+		return err
+	}
+	if ml != nil {
+		defer ml.Close()
+	}
 	if p.proxies, err = p.cfg.trustedProxies(); err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
@@ -96,6 +103,14 @@ func (p *process) serveHTTP(ctx context.Context, devMode bool, ready func() erro
 	}
 	if err := ready(); err != nil {
 		return err
+	}
+	if ml != nil {
+		go func() {
+			if err := p.app.Serve(ctx, ml, p.app.MetricsHandler()); err != nil {
+				p.log.Error("metrics listener", "err", err)
+			}
+		}()
+		p.log.Info("metrics listening", "addr", ml.Addr().String())
 	}
 	return p.app.Serve(ctx, l, h)
 }
@@ -141,7 +156,10 @@ func printBanner(w io.Writer, p *process) {
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  Pages\t%s/\n", pub)
 	fmt.Fprintf(tw, "  JSON API\t%s/api/v1\n", pub)
-	fmt.Fprintf(tw, "  Health\t%s/healthz  %s/readyz  %s/metrics\n", pub, pub, pub)
+	fmt.Fprintf(tw, "  Health\t%s/healthz  %s/readyz\n", pub, pub)
+	if p.metrics != "" {
+		fmt.Fprintf(tw, "  Metrics\t%s (internal listener)\n", p.metrics)
+	}
 	if p.embedded != "" {
 		fmt.Fprintf(tw, "  Temporal\t%s (embedded, namespace %s)\n", p.embedded, p.cfg.TemporalNamespace)
 	} else {

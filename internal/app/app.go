@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
@@ -53,6 +54,10 @@ type Config struct {
 	// PayloadKeys are the AES-256 keys of the codec that encrypts what workflows carry
 	// through Temporal; the first encrypts. Required with TemporalAddress.
 	PayloadKeys [][]byte
+	// TemporalTLS is how the client proves itself to the Temporal frontend (mutual TLS);
+	// none when empty. Production sets it: the frontend's authorizer admits only the
+	// identities of motcua's API and worker.
+	TemporalTLS TemporalTLS
 
 	// Org is the organization whose one-stop office this is (default HomeAffairs).
 	Org Organization
@@ -104,14 +109,16 @@ type App struct {
 	Temporal client.Client
 	Roots    *x509.CertPool
 
-	acts  *activities.Activities
-	stops []func()
+	acts    *activities.Activities
+	metrics *prometheus.Registry // what the HTTP layer counts; see MetricsHandler
+	stops   []func()
 }
 
 // New builds the system from cfg. On error, whatever it had opened is closed again.
 func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	cfg = withDefaults(cfg)
 	a := &App{Config: cfg, Log: cfg.Log, Roots: cfg.Roots}
+	a.registry()
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -214,14 +221,23 @@ func (a *App) connectTemporal(ctx context.Context) error {
 		return err
 	}
 	a.Codec = codec
+	tlsCfg, err := cfg.TemporalTLS.config()
+	if err != nil {
+		return err
+	}
 	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	c, err := client.DialContext(dctx, client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-		DataConverter: codec.DataConverter(),
-		Logger:        sdklog.NewStructuredLogger(a.Log.With("component", "temporal-client"))})
+		DataConverter:     codec.DataConverter(),
+		ConnectionOptions: client.ConnectionOptions{TLS: tlsCfg},
+		Logger:            sdklog.NewStructuredLogger(a.Log.With("component", "temporal-client"))})
 	if err != nil {
-		return fmt.Errorf("cannot reach Temporal at %s (namespace %s): %v; check TEMPORAL_ADDRESS, or unset it to run the embedded server with 'motcua run'",
-			cfg.TemporalAddress, cfg.TemporalNamespace, rootCause(err))
+		hint := "check TEMPORAL_ADDRESS, or unset it to run the embedded server with 'motcua run'"
+		if tlsCfg != nil {
+			hint = "check TEMPORAL_ADDRESS and the TLS settings (TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME)"
+		}
+		return fmt.Errorf("cannot reach Temporal at %s (namespace %s): %v; %s",
+			cfg.TemporalAddress, cfg.TemporalNamespace, rootCause(err), hint)
 	}
 	a.Temporal = c
 	a.onStop(c.Close)

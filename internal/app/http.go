@@ -30,12 +30,11 @@ type httpShared struct {
 }
 
 // Handler builds the HTTP layer: the JSON API and the pages, behind authentication
-// (sessions, and OIDC when configured), with /readyz and /metrics.
+// (sessions, and OIDC when configured), with /healthz and /readyz. The metrics it
+// counts are served by MetricsHandler, on another listener.
 func (a *App) Handler(ctx context.Context) (http.Handler, error) {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	sessions := &auth.Sessions{Store: a.Store}
-	sh := httpShared{sessions: sessions, auth: auth.Chain{sessions}, metrics: reg,
+	sh := httpShared{sessions: sessions, auth: auth.Chain{sessions}, metrics: a.registry(),
 		ready: map[string]func(context.Context) error{"postgres": a.Store.Ping}}
 	if a.Config.OIDC.Issuer != "" {
 		oidc, err := auth.NewOIDC(ctx, a.Config.OIDC, a.Store)
@@ -53,6 +52,19 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	}
 	return a.httpHandler(sh), nil
 }
+
+// registry is the process's Prometheus registry, made once (by New).
+func (a *App) registry() *prometheus.Registry {
+	if a.metrics == nil {
+		a.metrics = prometheus.NewRegistry()
+		a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	return a.metrics
+}
+
+// MetricsHandler serves the process's metrics at /metrics: for an internal listener
+// (MOTCUA_METRICS_ADDR) only, never for the public one.
+func (a *App) MetricsHandler() http.Handler { return httpx.MetricsHandler(a.registry()) }
 
 // httpHandler is the one place that builds the HTTP layer: the shared plumbing
 // (httpx), the dossier service, and over it the JSON API and the pages.

@@ -68,7 +68,7 @@ func (a *App) NewWorker() (sdkworker.Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return worker.New(a.Temporal, acts), nil
+	return worker.New(a.Temporal, acts, worker.Options{Sealer: a.Codec}), nil
 }
 
 // StartWorker starts a worker, stopped by Close, and the housekeeping workflow unless

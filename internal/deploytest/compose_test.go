@@ -14,19 +14,41 @@ import (
 
 const root = "../.."
 
+// deploymentEnv is what an operator sets before `docker compose up`: every secret, the
+// host name, the directory of the certificates.
+var deploymentEnv = map[string]string{
+	"POSTGRES_PASSWORD":              "pg-secret",
+	"MOTCUA_PAYLOAD_KEYS":            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+	"MOTCUA_SIGNER_TOKEN":            "signer-token",
+	"MOTCUA_SEAL_PIN":                "seal-pin",
+	"OIDC_ISSUER":                    "https://sso.example.gov.vn",
+	"OIDC_CLIENT_SECRET":             "oidc-secret",
+	"TEMPORAL_UI_OIDC_CLIENT_ID":     "temporal-ui",
+	"TEMPORAL_UI_OIDC_CLIENT_SECRET": "ui-secret",
+	"MOTCUA_HOST":                    "motcua.example.gov.vn",
+	"MOTCUA_TLS_DIR":                 "/etc/motcua/tls",
+}
+
 func loadCompose(t *testing.T) *types.Project {
 	t.Helper()
-	opts, err := cli.NewProjectOptions([]string{filepath.Join(root, "docker-compose.yml")},
-		cli.WithWorkingDirectory(root), cli.WithName("motcua"), cli.WithResolvedPaths(true),
-		cli.WithEnv([]string{"POSTGRES_PASSWORD=test"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := opts.LoadProject(context.Background())
+	p, err := loadComposeWith(deploymentEnv)
 	if err != nil {
 		t.Fatalf("docker-compose.yml does not load: %v", err)
 	}
 	return p
+}
+
+func loadComposeWith(env map[string]string) (*types.Project, error) {
+	var vars []string
+	for k, v := range env {
+		vars = append(vars, k+"="+v)
+	}
+	opts, err := cli.NewProjectOptions([]string{filepath.Join(root, "docker-compose.yml")},
+		cli.WithWorkingDirectory(root), cli.WithName("motcua"), cli.WithResolvedPaths(true), cli.WithEnv(vars))
+	if err != nil {
+		return nil, err
+	}
+	return opts.LoadProject(context.Background())
 }
 
 // section returns the README text under the heading "## title", up to the next "## ".

@@ -91,9 +91,9 @@ type Part interface {
 }
 
 // Handler is motcua's whole HTTP surface on one router: the middleware every answer
-// goes through, the probes (/healthz, /readyz with ready, /metrics), then each part's
-// routes. A part may set the router's NotFound (the pages answer a browser's 404 with a
-// page).
+// goes through, the probes (/healthz, /readyz with ready), then each part's routes. A
+// part may set the router's NotFound (the pages answer a browser's 404 with a page).
+// /metrics is not on it: MetricsHandler is served on an internal listener only.
 func (k *Kit) Handler(ready map[string]Pinger, parts ...Part) http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, k.realIP, k.recoverer, k.logRequests, k.measure, securityHeaders)
@@ -102,13 +102,22 @@ func (k *Kit) Handler(ready map[string]Pinger, parts ...Part) http.Handler {
 	})
 	r.MethodNotAllowed(methodNotAllowed)
 
-	r.Get("/healthz", handleHealthz())                                           // process up
-	r.Get("/readyz", handleReadyz(ready))                                        // PostgreSQL and Temporal answer
-	r.Handle("/metrics", promhttp.HandlerFor(k.Metrics, promhttp.HandlerOpts{})) // Prometheus
+	r.Get("/healthz", handleHealthz())    // process up
+	r.Get("/readyz", handleReadyz(ready)) // PostgreSQL and Temporal answer
 	for _, p := range parts {
 		p.Routes(r)
 	}
 	return r
+}
+
+// MetricsHandler serves reg's metrics (Prometheus) at /metrics, and nothing else. They
+// tell whoever reads them the routes, their traffic and errors and the process's
+// insides, so they belong on an internal listener (MOTCUA_METRICS_ADDR), never on the
+// public router.
+func MetricsHandler(reg prometheus.Gatherer) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 func handleHealthz() http.HandlerFunc {

@@ -1,8 +1,33 @@
-// Package payload encrypts what motcua's workflows carry through Temporal. Temporal keeps
-// every workflow's history and shows it in its UI; motcua keeps personal data out of it,
-// but some payloads must carry a secret (the leader's PIN in the sign Update) or a note
-// that may name a person. The codec encrypts every payload with AES-256-GCM, so the
-// history holds ciphertext only; the API and the worker share the key.
+// Package payload encrypts and authenticates what motcua's workflows carry through
+// Temporal. Temporal keeps every workflow's history and shows it in its UI; motcua keeps
+// personal data out of it, but some payloads must carry a secret (the leader's PIN in the
+// sign Update) or a note that may name a person. The codec seals every payload with
+// AES-256-GCM, so the history holds ciphertext only; the API and the worker share the key.
+//
+// Sealing is also what makes a payload motcua's own: GCM authenticates, so only a holder
+// of a key can make a payload that opens. Decode therefore refuses every payload that is
+// not sealed by one of the codec's keys (ErrUnsealed), and the worker, which decodes with
+// this codec, refuses a workflow start, an Update or a Signal that anyone else wrote,
+// even one sent straight to the Temporal frontend naming a clerk as its actor: the SDK
+// rejects an Update whose arguments do not decode (nothing is written to the history),
+// fails a start before the workflow runs, and drops such a Signal.
+//
+// What legitimately reaches Decode unsealed, and why that opens no hole:
+//   - no payload at all (an Update, query or workflow without arguments, a failure
+//     without details): a nil or empty list decodes to an empty list. There is nothing
+//     in it to trust; a handler that takes an argument fails to decode "no argument"
+//     as its input, so an empty list cannot stand in for a decision either.
+//   - the SDK's own queries (__stack_trace, __open_sessions,
+//     __temporal_workflow_metadata), which the Temporal UI and CLI send without
+//     arguments: as above. Their answers are sealed like every other result.
+//   - search attributes and headers, which the SDK encodes with its default converter,
+//     never with this codec: motcua sets no header and keeps nothing but indexed keys
+//     in search attributes.
+//
+// Everything else, including a JSON null ("binary/null"), a memo and a failure's
+// details, is written by motcua's own client or worker through this codec and so is
+// sealed. There is no pass-through: a plain payload is not "probably harmless", it is
+// a payload from someone without the key.
 package payload
 
 import (
@@ -99,34 +124,60 @@ func (c *Codec) Encode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 	return out, nil
 }
 
-// Decode decrypts payloads this codec encrypted and passes others through.
+// ErrUnsealed is the error of a payload that no key of the codec sealed.
+var ErrUnsealed = errors.New("payload is not sealed by motcua's payload key")
+
+// Decode opens payloads sealed by any of the codec's keys, and refuses any other: a
+// plain payload, one sealed by an unknown key, one whose ciphertext was altered.
 func (c *Codec) Decode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error) {
 	out := make([]*commonpb.Payload, len(payloads))
 	for i, p := range payloads {
-		if string(p.GetMetadata()[metaEncoding]) != encoding {
-			out[i] = p
-			continue
-		}
-		id := string(p.GetMetadata()[metaKeyID])
-		aead, ok := c.aeads[id]
-		if !ok {
-			return nil, fmt.Errorf("decode payload: unknown key %q (was the payload key rotated away?)", id)
-		}
-		if len(p.Data) < aead.NonceSize() {
-			return nil, errors.New("decode payload: ciphertext too short")
-		}
-		nonce, sealed := p.Data[:aead.NonceSize()], p.Data[aead.NonceSize():]
-		plain, err := aead.Open(nil, nonce, sealed, []byte(id))
+		dec, err := c.open(p)
 		if err != nil {
-			return nil, fmt.Errorf("decode payload: %w", err)
+			return nil, fmt.Errorf("decode payload %d: %w", i, err)
 		}
-		var dec commonpb.Payload
-		if err := proto.Unmarshal(plain, &dec); err != nil {
-			return nil, fmt.Errorf("decode payload: %w", err)
-		}
-		out[i] = &dec
+		out[i] = dec
 	}
 	return out, nil
+}
+
+// open opens one sealed payload.
+func (c *Codec) open(p *commonpb.Payload) (*commonpb.Payload, error) {
+	if enc := string(p.GetMetadata()[metaEncoding]); enc != encoding {
+		if enc == "" {
+			enc = "none"
+		}
+		return nil, fmt.Errorf("%w (encoding %s)", ErrUnsealed, enc)
+	}
+	id := string(p.GetMetadata()[metaKeyID])
+	aead, ok := c.aeads[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown key %q (was the payload key rotated away?)", ErrUnsealed, id)
+	}
+	if len(p.GetData()) < aead.NonceSize() {
+		return nil, fmt.Errorf("%w: ciphertext too short", ErrUnsealed)
+	}
+	nonce, sealed := p.Data[:aead.NonceSize()], p.Data[aead.NonceSize():]
+	plain, err := aead.Open(nil, nonce, sealed, []byte(id))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnsealed, err)
+	}
+	var dec commonpb.Payload
+	if err := proto.Unmarshal(plain, &dec); err != nil {
+		return nil, fmt.Errorf("decode payload: %w", err)
+	}
+	return &dec, nil
+}
+
+// Sealed reports whether every payload is sealed by one of the codec's keys (an empty
+// list is: it carries nothing), naming the first that is not.
+func (c *Codec) Sealed(payloads []*commonpb.Payload) error {
+	for i, p := range payloads {
+		if _, err := c.open(p); err != nil {
+			return fmt.Errorf("payload %d: %w", i, err)
+		}
+	}
+	return nil
 }
 
 // ParseKeys reads keys from a comma-separated list of base64 strings (the first

@@ -3,10 +3,12 @@ package payload
 import (
 	"bytes"
 	"crypto/rand"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
+	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
 )
 
@@ -69,12 +71,65 @@ func TestTamperedPayloadIsRefused(t *testing.T) {
 	}
 }
 
-func TestPlainPayloadsPassThrough(t *testing.T) {
+// TestUnsealedPayloadsAreRefused: a payload the codec's keys did not seal does not
+// decode, whatever it claims to be: plain JSON naming an actor (the forged decision of
+// issue 11), a JSON null, a payload that says it is encrypted but carries garbage or
+// names an unknown key. Before issue 11 the plain ones passed through.
+func TestUnsealedPayloadsAreRefused(t *testing.T) {
 	c, _ := NewCodec(key(t))
-	p, _ := converter.GetDefaultDataConverter().ToPayload("plain")
-	var s string
-	if err := c.DataConverter().FromPayload(p, &s); err != nil || s != "plain" {
-		t.Fatalf("plain payload: %q %v", s, err)
+	plain := converter.GetDefaultDataConverter()
+	forged, _ := plain.ToPayload(map[string]any{"Actor": map[string]any{"UserID": 2, "Roles": []string{"clerk"}}, "Note": "giả mạo"})
+	null, _ := plain.ToPayload(nil)
+	garbage := &commonpb.Payload{Metadata: map[string][]byte{metaEncoding: []byte(encoding), metaKeyID: []byte(c.current)},
+		Data: bytes.Repeat([]byte{7}, 64)}
+	short := &commonpb.Payload{Metadata: map[string][]byte{metaEncoding: []byte(encoding), metaKeyID: []byte(c.current)},
+		Data: []byte{1, 2}}
+	other, _ := NewCodec(key(t))
+	strangers, _ := other.Encode([]*commonpb.Payload{forged})
+	for name, p := range map[string]*commonpb.Payload{
+		"json/plain":          forged,
+		"binary/null":         null,
+		"no metadata":         {Data: []byte(`{"Note":"x"}`)},
+		"garbage ciphertext":  garbage,
+		"short ciphertext":    short,
+		"another codec's key": strangers[0],
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := c.Decode([]*commonpb.Payload{p}); !errors.Is(err, ErrUnsealed) {
+				t.Errorf("Decode: %v, want ErrUnsealed", err)
+			}
+			if err := c.Sealed([]*commonpb.Payload{p}); !errors.Is(err, ErrUnsealed) {
+				t.Errorf("Sealed: %v, want ErrUnsealed", err)
+			}
+			var v any
+			if err := c.DataConverter().FromPayload(p, &v); err == nil {
+				t.Errorf("the data converter decoded it to %v", v)
+			}
+		})
+	}
+	// One unsealed payload among sealed ones refuses the list.
+	sealed, _ := c.Encode([]*commonpb.Payload{forged})
+	if _, err := c.Decode([]*commonpb.Payload{sealed[0], forged}); !errors.Is(err, ErrUnsealed) {
+		t.Errorf("a list with one plain payload: %v", err)
+	}
+}
+
+// TestNoPayloadsDecodeToNone: an Update, query or workflow without arguments carries no
+// payload; that is not an unsealed payload (and the worker rejects an Update whose
+// input is missing).
+func TestNoPayloadsDecodeToNone(t *testing.T) {
+	c, _ := NewCodec(key(t))
+	for _, ps := range [][]*commonpb.Payload{nil, {}} {
+		out, err := c.Decode(ps)
+		if err != nil || len(out) != 0 {
+			t.Errorf("Decode(%v) = %v, %v", ps, out, err)
+		}
+		if err := c.Sealed(ps); err != nil {
+			t.Errorf("Sealed(%v) = %v", ps, err)
+		}
+	}
+	if err := c.DataConverter().FromPayloads(nil); err != nil {
+		t.Errorf("FromPayloads(nil): %v", err)
 	}
 }
 
