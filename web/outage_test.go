@@ -2,15 +2,19 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"golang.org/x/net/html"
 
 	"motcua"
 	"motcua/internal/stacktest"
+	"motcua/internal/store"
+	"motcua/internal/store/storetest"
 )
 
 // actions lists a dossier's recorded actions, oldest first.
@@ -93,5 +97,77 @@ func TestADecisionWhoseOutcomeIsUnknownSaysSo(t *testing.T) {
 		if n := count(actions(t, s, code), "receive"); n != receivedBefore+1 {
 			t.Errorf("%s: received %d times: %v", code, n-receivedBefore, actions(t, s, code))
 		}
+	}
+}
+
+// TestPagesAnswer503WhilePostgreSQLIsDown: with the database closed to connections and
+// its sessions ended (what a PostgreSQL restart does), a page answers 503 with
+// Retry-After and a Vietnamese page saying the service is briefly interrupted, not 500
+// "unexpected error"; once the database is back, the same page answers again.
+func TestPagesAnswer503WhilePostgreSQLIsDown(t *testing.T) {
+	base, _, st := pagesWithoutTemporal(t)
+	admin := pageLogin(t, base, "admin")
+	var name string
+	if err := st.Pool().QueryRow(context.Background(), "SELECT current_database()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	pg, err := pgx.Connect(context.Background(), storetest.AdminURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close(context.Background())
+	exec := func(q string) {
+		t.Helper()
+		if _, err := pg.Exec(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`ALTER DATABASE "` + name + `" ALLOW_CONNECTIONS false`)
+	exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '` + name + `' AND pid <> pg_backend_pid()`)
+	down := admin.get("/quan-tri")
+	exec(`ALTER DATABASE "` + name + `" ALLOW_CONNECTIONS true`)
+	if down.Status != 503 || down.Header.Get("Retry-After") == "" || !strings.Contains(down.Body, "tạm thời gián đoạn") ||
+		strings.Contains(down.Body, "ngoài dự kiến") {
+		t.Fatalf("a page while PostgreSQL is down: %d Retry-After %q\n%s", down.Status, down.Header.Get("Retry-After"), down.Body)
+	}
+	if strings.Contains(down.Body, name) || strings.Contains(down.Body, "SQLSTATE") {
+		t.Errorf("the page shows the database's error")
+	}
+	if up := admin.get("/quan-tri"); up.Status != 200 {
+		t.Errorf("after PostgreSQL is back: %d", up.Status)
+	}
+}
+
+// TestAdministrationChecksTheAuditChain: the administration page runs the audit log's
+// check on demand: intact, it says how many rows; after a row is changed behind the
+// application's back, it names that row.
+func TestAdministrationChecksTheAuditChain(t *testing.T) {
+	base, _, st := pagesWithoutTemporal(t)
+	admin := pageLogin(t, base, "admin")
+	ctx := context.Background()
+	for i := range 3 {
+		if err := st.Tx(ctx, func(tx pgx.Tx) error {
+			return store.Audit(ctx, tx, store.AuditEntry{Action: "unit.create", ObjectType: "unit", ObjectID: fmt.Sprintf("P%d", i)})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := admin.get("/quan-tri"); p.Status != 200 || !strings.Contains(p.Body, "Kiểm tra chuỗi nhật ký") || strings.Contains(p.Body, "nguyên vẹn") {
+		t.Fatalf("admin index without a check: %d", p.Status)
+	}
+	intact := admin.get("/quan-tri?kiem-tra-nhat-ky=1")
+	if intact.Status != 200 || !strings.Contains(intact.Body, "Chuỗi nhật ký nguyên vẹn") {
+		t.Fatalf("intact chain: %d", intact.Status)
+	}
+	var second int64
+	if err := st.Pool().QueryRow(ctx, "SELECT id FROM audit_log ORDER BY id OFFSET 1 LIMIT 1").Scan(&second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool().Exec(ctx, `UPDATE audit_log SET action = 'unit.delete' WHERE id = $1`, second); err != nil {
+		t.Fatal(err)
+	}
+	broken := admin.get("/quan-tri?kiem-tra-nhat-ky=1")
+	if broken.Status != 200 || !strings.Contains(broken.Body, fmt.Sprintf("Chuỗi nhật ký bị đứt tại dòng số %d", second)) {
+		t.Fatalf("tampered chain: %d\n%s", broken.Status, broken.Body)
 	}
 }

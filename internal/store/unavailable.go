@@ -23,6 +23,12 @@ func Unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
+	// Whatever made a connection attempt fail (refused, reset, the server starting or
+	// shutting down, the database closed to connections), there is no database.
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
@@ -31,10 +37,6 @@ func Unavailable(err error) bool {
 			return true
 		}
 		return false // the server answered: the query, not the connection, failed
-	}
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		return true
 	}
 	if pgconn.Timeout(err) || errors.Is(err, pgconn.ErrConnClosed) {
 		return true
