@@ -14,7 +14,10 @@ const (
 	EUNAUTHORIZED = "unauthorized" // no valid credentials
 	EFORBIDDEN    = "forbidden"    // valid credentials, but not allowed
 	EUNAVAILABLE  = "unavailable"  // a dependency does not answer; try again later
-	EINTERNAL     = "internal"     // a defect or an unexpected failure
+	// EUNKNOWNOUTCOME: the request was sent on, but its answer did not come in time; it
+	// may have been carried out. Look again before repeating it.
+	EUNKNOWNOUTCOME = "unknown_outcome"
+	EINTERNAL       = "internal" // a defect or an unexpected failure
 )
 
 // Error is an application error: a code for programs and a message, in Vietnamese, for the

@@ -133,6 +133,8 @@ func (s *Service) update(ctx context.Context, code motcua.DossierCode, u Update)
 		return State{}, errUnavailable
 	}
 	var out workflows.Outcome
+	ctx, cancel := context.WithTimeout(ctx, s.UpdateTimeout)
+	defer cancel()
 	if err := s.Engine.Update(ctx, code.WorkflowID(), u, &out); err != nil {
 		return State{}, err
 	}

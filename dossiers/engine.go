@@ -3,6 +3,7 @@ package dossiers
 import (
 	"context"
 	"errors"
+	"strings"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
@@ -63,7 +64,7 @@ func (e temporalEngine) StartWithUpdate(ctx context.Context, s Start, u Update, 
 	if err == nil {
 		err = h.Get(ctx, out)
 	}
-	return workflowError(err)
+	return updateError(ctx, err)
 }
 
 func (e temporalEngine) Update(ctx context.Context, workflowID string, u Update, out any) error {
@@ -72,7 +73,7 @@ func (e temporalEngine) Update(ctx context.Context, workflowID string, u Update,
 	if err == nil {
 		err = h.Get(ctx, out)
 	}
-	return workflowError(err)
+	return updateError(ctx, err)
 }
 
 func (e temporalEngine) Query(ctx context.Context, workflowID, query string, out any) error {
@@ -90,7 +91,33 @@ func args(arg any) []any {
 	return []any{arg}
 }
 
-// workflowError maps what Temporal answers to motcua's errors.
+// unknownOutcomeMessage tells the person that their decision may have been carried
+// out: they must look at the dossier again before repeating it.
+const unknownOutcomeMessage = "Hệ thống chưa nhận được kết quả của thao tác này trong thời gian chờ. Thao tác có thể đã được thực hiện: hãy tải lại hồ sơ để xem trước khi làm lại."
+
+// updateError maps what Temporal answers to an update (or Update-With-Start). An
+// update sent whose answer did not come before the deadline (the worker is gone, the
+// process was frozen) may still be carried out a moment later: saying "unexpected
+// error" would be false, and so would "not done". Only the workflow's own answers and
+// a frontend that refused the connection outright say more.
+func updateError(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	if errors.As(err, &timeout) || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+		var down *serviceerror.Unavailable
+		if errors.As(err, &down) && strings.Contains(down.Error(), "connection refused") {
+			return workflowError(err) // never reached the frontend: nothing was sent
+		}
+		return &motcua.Error{Code: motcua.EUNKNOWNOUTCOME, Message: unknownOutcomeMessage, Err: err}
+	}
+	return workflowError(err)
+}
+
+// workflowError maps what Temporal answers to motcua's errors: the workflow's refusals
+// keep their codes; an update sent whose answer did not come in time is
+// EUNKNOWNOUTCOME (HTTP 504); a frontend that cannot be reached is EUNAVAILABLE (503).
 func workflowError(err error) error {
 	if err == nil {
 		return nil
@@ -101,6 +128,13 @@ func workflowError(err error) error {
 		case motcua.EINVALID, motcua.ENOTFOUND, motcua.ECONFLICT, motcua.EFORBIDDEN, motcua.EUNAUTHORIZED, motcua.EUNAVAILABLE:
 			return &motcua.Error{Code: app.Type(), Message: app.Message(), Err: err}
 		}
+	}
+	// Temporal's frontend cannot be reached, or did not answer a query in time.
+	var down *serviceerror.Unavailable
+	var late *serviceerror.DeadlineExceeded
+	if errors.As(err, &down) || errors.As(err, &late) || errors.Is(err, context.DeadlineExceeded) {
+		return &motcua.Error{Code: motcua.EUNAVAILABLE, Err: err,
+			Message: "Hệ thống xử lý hồ sơ đang tạm thời gián đoạn. Vui lòng thử lại sau ít phút."}
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {

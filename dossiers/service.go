@@ -35,10 +35,20 @@ type Deps struct {
 	// the development signer's root on a laptop). Nil trusts no one: every signature
 	// is then reported untrusted.
 	VerifyRoots *x509.CertPool
+	// UpdateTimeout is how long a submission or a decision waits for the workflow's
+	// answer (default DefaultUpdateTimeout). When it runs out the request answers
+	// EUNKNOWNOUTCOME: the update may still be carried out once a worker takes it.
+	UpdateTimeout time.Duration
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	Log *slog.Logger
 }
+
+// DefaultUpdateTimeout is how long a person waits for a decision's outcome by default:
+// well over what the slowest decision takes (render, sign, seal and time-stamp a
+// result), well under the HTTP server's write timeout, so that the answer says so
+// rather than the connection dropping.
+const DefaultUpdateTimeout = 30 * time.Second
 
 // Service is the dossier service.
 type Service struct {
@@ -52,6 +62,9 @@ func New(d Deps) *Service {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.UpdateTimeout <= 0 {
+		d.UpdateTimeout = DefaultUpdateTimeout
 	}
 	return &Service{Deps: d}
 }

@@ -197,6 +197,8 @@ func (s *Service) startDossier(ctx context.Context, in workflows.DossierInput) (
 	if s.Engine == nil {
 		return out, errUnavailable
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.UpdateTimeout)
+	defer cancel()
 	err := s.Engine.StartWithUpdate(ctx,
 		Start{ID: workflows.DossierID(in.Code), Workflow: workflows.DossierWorkflowName, TaskQueue: workflows.TaskQueue, Input: in},
 		Update{Name: workflows.UpdateSubmit, ID: workflows.UpdateSubmit}, &out)

@@ -170,21 +170,28 @@ type errorPage struct {
 	Status  int
 	Heading string
 	Message string
+	// Link is where to look again (the dossier, after a decision of unknown outcome).
+	Link, LinkText string
 }
 
 // showError answers a page request that failed: a page saying what happened and what
 // to do, with the status the JSON API would give. A request without a login goes to
 // the login form and comes back.
 func (s *Site) showError(w http.ResponseWriter, r *http.Request, err error) {
+	err = httpx.Classify(err)
 	code := motcua.ErrorCode(err)
 	status := httpx.StatusOf(code)
 	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/dang-nhap?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		s.Log.ErrorContext(r.Context(), "page failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		s.Log.WarnContext(r.Context(), "page not served", "method", r.Method, "path", r.URL.Path, "code", code, "err", err)
 	}
+	httpx.SetRetryAfter(w, status)
 	e := errorPage{Status: status, Message: motcua.ErrorMessage(err)}
 	switch status {
 	case http.StatusNotFound:
@@ -198,7 +205,15 @@ func (s *Site) showError(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusUnprocessableEntity:
 		e.Heading = "Thông tin chưa hợp lệ"
 	case http.StatusServiceUnavailable:
-		e.Heading = "Hệ thống đang bận"
+		e.Heading = "Hệ thống tạm thời gián đoạn"
+	case http.StatusGatewayTimeout:
+		// The decision may have been carried out: the clerk must look before repeating it.
+		e.Heading = "Chưa rõ kết quả thao tác"
+		if c := codeParam(r); c != "" && strings.HasPrefix(r.URL.Path, "/can-bo/") {
+			e.Link, e.LinkText = "/can-bo/ho-so/"+url.PathEscape(string(c)), "Tải lại hồ sơ "+string(c)+" để xem kết quả"
+		} else if c != "" {
+			e.Link, e.LinkText = "/ho-so/"+url.PathEscape(string(c)), "Tải lại hồ sơ "+string(c)+" để xem kết quả"
+		}
 	case http.StatusRequestEntityTooLarge:
 		e.Heading = "Dữ liệu gửi lên quá lớn"
 	default:

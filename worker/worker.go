@@ -39,7 +39,7 @@ func New(c client.Client, acts *activities.Activities, opts ...Options) sdkworke
 		o = opts[0]
 	}
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
-		Interceptors: []interceptor.WorkerInterceptor{&sealedOnly{sealer: o.Sealer}}})
+		Interceptors: []interceptor.WorkerInterceptor{&sealedOnly{sealer: o.Sealer}, &Heartbeats{}}})
 	RegisterWorkflows(w)
 	w.RegisterActivity(acts)
 	return w

@@ -21,9 +21,13 @@ const (
 )
 
 var activityOptions = workflow.ActivityOptions{
-	// Short: an activity lost with a killed worker is retried when this runs out. The
-	// slowest (render, seal and time-stamp a result) takes well under a second.
+	// An activity lost with a killed worker stops heartbeating (the worker heartbeats
+	// every running activity: worker.Heartbeats) and is retried elsewhere after
+	// HeartbeatTimeout, seconds, not half a minute; one slow but alive keeps its
+	// attempt until StartToCloseTimeout. The slowest (render, seal and time-stamp a
+	// result) takes well under a second. Timeouts are not part of replay.
 	StartToCloseTimeout: 30 * time.Second,
+	HeartbeatTimeout:    5 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:        time.Second,
 		BackoffCoefficient:     2,

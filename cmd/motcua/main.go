@@ -79,6 +79,7 @@ func commands() map[string]command {
 		"sign":     {"add a PAdES signature to a PDF with a local PKCS#12 key", signCmd},
 		"verify":   {"verify the signatures of a PDF", verifyCmd},
 		"calendar": {"working-time calendar: holidays YEAR, due START DURATION", calendarCmd},
+		"audit":    {"audit log: verify walks its hash chain and names the first broken row", auditCmd},
 		"version": {"print the version", func(ctx context.Context, args []string, env *Env) error {
 			_, err := fmt.Fprintln(env.Stdout, "motcua", version)
 			return err

@@ -334,3 +334,113 @@ func TestMigrateAppliesOnceThenNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestAStartingProcessAnswersAtOnce: the HTTP port is taken first, and while the
+// system is still being built (here `motcua api` waits on a Temporal that accepts
+// connections and never answers) every request gets an answer at once: /healthz 200
+// "starting", /readyz and the API 503 `unavailable` with Retry-After, a page 503 in
+// Vietnamese. None hangs.
+func TestAStartingProcessAnswersAtOnce(t *testing.T) {
+	db := storetest.NewDatabase(t)
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // accepted, never answered
+		}
+	}()
+	port := freePort(t)
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	vars := map[string]string{"DATABASE_URL": db, "TEMPORAL_ADDRESS": silent.Addr().String(),
+		"MOTCUA_PAYLOAD_KEYS": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	var stderr syncBuffer
+	go func() {
+		done <- run(ctx, []string{"motcua", "api", "-addr", fmt.Sprintf("127.0.0.1:%d", port), "-log-level", "error"},
+			func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, &stderr)
+	}()
+
+	c := &http.Client{Timeout: 2 * time.Second}
+	get := func(path, accept string) (*http.Response, string, error) {
+		req, _ := http.NewRequest("GET", url+path, nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			return nil, "", err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b), nil
+	}
+	// Wait for the port to be taken.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+		if err == nil {
+			conn.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the port never opened: %v\n%s", err, stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	asked := 0
+	for time.Now().Before(deadline) {
+		select {
+		case <-done:
+			deadline = time.Time{}
+			continue
+		default:
+		}
+		for _, tc := range []struct {
+			path, accept, want string
+			status             int
+		}{
+			{"/healthz", "", `"starting"`, 200},
+			{"/readyz", "", `"unavailable"`, 503},
+			{"/api/v1/me", "", `"unavailable"`, 503},
+			{"/", "text/html", "Hệ thống đang khởi động", 503},
+		} {
+			began := time.Now()
+			resp, body, err := get(tc.path, tc.accept)
+			if err != nil {
+				if strings.Contains(err.Error(), "refused") {
+					continue // stopped meanwhile
+				}
+				t.Fatalf("GET %s while starting: %v (after %s)", tc.path, err, time.Since(began))
+			}
+			if resp.StatusCode != tc.status || !strings.Contains(body, tc.want) {
+				t.Fatalf("GET %s while starting: %d %s", tc.path, resp.StatusCode, body)
+			}
+			if tc.status == 503 && resp.Header.Get("Retry-After") == "" {
+				t.Errorf("GET %s: 503 without Retry-After", tc.path)
+			}
+			asked++
+		}
+		if asked >= 8 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if asked < 8 {
+		t.Fatalf("only %d answers while starting\n%s", asked, stderr.String())
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("api did not stop")
+	}
+}

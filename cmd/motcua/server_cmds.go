@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"motcua/internal/app"
 	"motcua/internal/devstack"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
@@ -74,10 +75,11 @@ func apiCmd(ctx context.Context, args []string, env *Env) error {
 	})
 }
 
-// serveHTTP takes the HTTP port first (so a port in use fails before anything starts),
-// builds the system on PostgreSQL and Temporal (embedded in devMode), builds the
-// handler, runs ready (the rest of the subcommand's start), then serves until ctx is
-// done.
+// serveHTTP takes the HTTP port first (so a port in use fails before anything starts)
+// and answers on it at once, 503 with Retry-After, while it builds the system on
+// PostgreSQL and Temporal (embedded in devMode), builds the handler and runs ready (the
+// rest of the subcommand's start); then it serves the system until ctx is done. A
+// request during the start never hangs on a port that cannot serve yet.
 func (p *process) serveHTTP(ctx context.Context, devMode bool, ready func() error) error {
 	l, err := p.listen()
 	if err != nil {
@@ -94,6 +96,17 @@ func (p *process) serveHTTP(ctx context.Context, devMode bool, ready func() erro
 	if p.proxies, err = p.cfg.trustedProxies(); err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
+	gate := &app.Gate{}
+	sctx, stop := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- app.Serve(sctx, l, gate, p.log) }()
+	drained := false
+	defer func() {
+		if !drained {
+			stop()
+			<-served
+		}
+	}()
 	if err := p.open(ctx, true, devMode); err != nil {
 		return err
 	}
@@ -112,7 +125,15 @@ func (p *process) serveHTTP(ctx context.Context, devMode bool, ready func() erro
 		}()
 		p.log.Info("metrics listening", "addr", ml.Addr().String())
 	}
-	return p.app.Serve(ctx, l, h)
+	gate.Open(h)
+	drained = true
+	select {
+	case <-ctx.Done():
+		stop()
+		return <-served
+	case err := <-served:
+		return err
+	}
 }
 
 // workerCmd runs the Temporal worker only (production: several replicas).

@@ -86,6 +86,11 @@ type Config struct {
 	// pages). From defaults to Org.MailFrom.
 	Mail mail.Config
 
+	// UpdateTimeout is how long a submission or a decision waits for its workflow's
+	// answer before answering that its outcome is unknown (default
+	// dossiers.DefaultUpdateTimeout).
+	UpdateTimeout time.Duration
+
 	// Now is the clock legal dates are judged by: the API's, and the catalog's (which
 	// version is in force, a birth date not in the future). Default time.Now.
 	Now func() time.Time

@@ -2,16 +2,21 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.temporal.io/sdk/client"
 
+	"motcua"
 	"motcua/api"
 	"motcua/dossiers"
 	"motcua/internal/auth"
@@ -76,7 +81,7 @@ func (a *App) httpHandler(sh httpShared) http.Handler {
 	kit := httpx.New(httpx.Deps{Sessions: a.Store, Auth: sh.auth, SecureCookies: a.Config.SecureCookies,
 		TrustedProxies: a.Config.TrustedProxies, Metrics: sh.metrics, Log: a.Log, Now: a.Config.Now})
 	svc := dossiers.New(dossiers.Deps{Store: a.Store, Catalog: a.Catalog, Engine: dossiers.Temporal(a.Temporal),
-		WorkingTime: a.Time, VerifyRoots: a.Roots, Now: a.Config.Now, Log: a.Log})
+		WorkingTime: a.Time, VerifyRoots: a.Roots, UpdateTimeout: a.Config.UpdateTimeout, Now: a.Config.Now, Log: a.Log})
 	return kit.Handler(ready,
 		api.New(api.Deps{HTTP: kit, Dossiers: svc, Catalog: a.Catalog, Sessions: sh.sessions, DevLogin: a.Config.DevLogin}),
 		web.New(web.Deps{HTTP: kit, Dossiers: svc, Catalog: a.Catalog, Store: a.Store, Sessions: sh.sessions, OIDC: sh.oidc,
@@ -85,9 +90,15 @@ func (a *App) httpHandler(sh httpShared) http.Handler {
 
 // Serve serves h on l until ctx is done, then shuts down gracefully.
 func (a *App) Serve(ctx context.Context, l net.Listener, h http.Handler) error {
+	return Serve(ctx, l, h, a.Log)
+}
+
+// Serve serves h on l until ctx is done, then shuts down gracefully. A process serves
+// a Gate from the moment it listens, before the system is built.
+func Serve(ctx context.Context, l net.Listener, h http.Handler, log *slog.Logger) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second,
-		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	select {
@@ -99,3 +110,47 @@ func (a *App) Serve(ctx context.Context, l net.Listener, h http.Handler) error {
 	defer cancel()
 	return srv.Shutdown(sctx)
 }
+
+// Gate is the HTTP handler of a process that is starting: until Open gives it the
+// system's handler, it answers every request at once, 503 with Retry-After (a problem
+// document, or a short page for a browser), and /healthz 200 "starting" (the process
+// is alive). A listener opened early (so that a port in use is a clear error before
+// anything starts) then never leaves a request hanging while PostgreSQL, Temporal and
+// the worker come up.
+type Gate struct {
+	h atomic.Pointer[http.Handler]
+}
+
+// Open sends every request from now on to h.
+func (g *Gate) Open(h http.Handler) { g.h.Store(&h) }
+
+// ServeHTTP implements http.Handler.
+func (g *Gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h := g.h.Load(); h != nil {
+		(*h).ServeHTTP(w, r)
+		return
+	}
+	if r.URL.Path == "/healthz" {
+		httpx.Encode(w, http.StatusOK, map[string]string{"status": "starting"})
+		return
+	}
+	httpx.SetRetryAfter(w, http.StatusServiceUnavailable)
+	w.Header().Set("Cache-Control", "no-store")
+	if !strings.HasPrefix(r.URL.Path, "/api/") && strings.Contains(r.Header.Get("Accept"), "text/html") {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, startingPage)
+		return
+	}
+	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_ = json.NewEncoder(w).Encode(httpx.Problem{Type: "https://motcua.gov.vn/problems/" + motcua.EUNAVAILABLE,
+		Title: startingMessage, Status: http.StatusServiceUnavailable, Code: motcua.EUNAVAILABLE, Instance: r.URL.Path})
+}
+
+const startingMessage = "Hệ thống đang khởi động. Vui lòng thử lại sau ít giây."
+
+const startingPage = `<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>Hệ thống đang khởi động - Hệ thống một cửa điện tử</title></head>
+<body><main><h1>Hệ thống đang khởi động</h1><p>` + startingMessage + `</p><p><a href="/">Tải lại trang</a></p></main></body></html>
+`

@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"motcua"
 	"motcua/dossiers"
+	"motcua/internal/store"
 )
 
 // Problem is an RFC 9457 problem detail. Title is Vietnamese, for people; Code is the
@@ -51,6 +54,11 @@ func StatusOf(code string) int {
 		return http.StatusForbidden
 	case motcua.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case motcua.EUNKNOWNOUTCOME:
+		// The request went on to the engine and its answer did not come back in time:
+		// this server, a gateway to the engine, timed out. Not 202: nothing says the
+		// engine accepted it; and a 5xx tells a program to look before it repeats.
+		return http.StatusGatewayTimeout
 	case ETOOMANY:
 		return http.StatusTooManyRequests
 	case ETOOLARGE:
@@ -59,8 +67,39 @@ func StatusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
+// RetryAfter is how long a client should wait before trying again when a dependency
+// is down (the Retry-After of a 503): PostgreSQL restarting or Temporal reconnecting
+// take seconds.
+const RetryAfter = 5 * time.Second
+
+// unavailableMessage is a dependency's outage as people read it.
+const unavailableMessage = "Hệ thống đang tạm thời gián đoạn. Vui lòng thử lại sau ít phút."
+
+// Classify gives an error that carries no code of its own the code of what happened:
+// a PostgreSQL outage (store.Unavailable) is EUNAVAILABLE, not EINTERNAL. It is the one
+// place where a dependency's failure becomes an answer: the API's problem documents
+// (ProblemOf) and the pages' error page both call it. Temporal's outages are
+// classified where Temporal is called (dossiers' engine).
+func Classify(err error) error {
+	if err == nil || motcua.ErrorCode(err) != motcua.EINTERNAL {
+		return err
+	}
+	if store.Unavailable(err) {
+		return &motcua.Error{Code: motcua.EUNAVAILABLE, Message: unavailableMessage, Err: err}
+	}
+	return err
+}
+
+// SetRetryAfter tells the client of a 503 when to try again.
+func SetRetryAfter(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
+	}
+}
+
 // ProblemOf is err as a problem document (without the request's path).
 func ProblemOf(err error) *Problem {
+	err = Classify(err)
 	code := motcua.ErrorCode(err)
 	p := &Problem{Type: "https://motcua.gov.vn/problems/" + code, Title: motcua.ErrorMessage(err), Status: StatusOf(code), Code: code}
 	var e *motcua.Error
@@ -80,9 +119,14 @@ func ProblemOf(err error) *Problem {
 func (k *Kit) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	p := ProblemOf(err)
 	p.Instance = r.URL.Path
-	if p.Status == http.StatusInternalServerError {
+	switch p.Status {
+	case http.StatusInternalServerError:
 		k.Log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		// The answer hides the cause; the operator needs it.
+		k.Log.WarnContext(r.Context(), "request not served", "method", r.Method, "path", r.URL.Path, "code", p.Code, "err", err)
 	}
+	SetRetryAfter(w, p.Status)
 	if p.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="motcua"`)
 	}

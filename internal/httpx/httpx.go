@@ -102,8 +102,8 @@ func (k *Kit) Handler(ready map[string]Pinger, parts ...Part) http.Handler {
 	})
 	r.MethodNotAllowed(methodNotAllowed)
 
-	r.Get("/healthz", handleHealthz())    // process up
-	r.Get("/readyz", handleReadyz(ready)) // PostgreSQL and Temporal answer
+	r.Get("/healthz", handleHealthz())      // process up
+	r.Get("/readyz", k.handleReadyz(ready)) // PostgreSQL and Temporal answer
 	for _, p := range parts {
 		p.Routes(r)
 	}
@@ -126,8 +126,10 @@ func handleHealthz() http.HandlerFunc {
 	}
 }
 
-// handleReadyz answers 200 only when every dependency answers within two seconds.
-func handleReadyz(ready map[string]Pinger) http.HandlerFunc {
+// handleReadyz answers 200 only when every dependency answers within two seconds. It
+// names the dependency that failed ("down") and nothing more: the error's text (user,
+// host, port, database) goes to the log, since anyone may ask.
+func (k *Kit) handleReadyz(ready map[string]Pinger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -135,12 +137,14 @@ func handleReadyz(ready map[string]Pinger) http.HandlerFunc {
 		status := http.StatusOK
 		for name, p := range ready {
 			if err := p.Ping(ctx); err != nil {
-				checks[name] = err.Error()
+				k.Log.WarnContext(r.Context(), "not ready", "dependency", name, "err", err)
+				checks[name] = "down"
 				status = http.StatusServiceUnavailable
 				continue
 			}
 			checks[name] = "ok"
 		}
+		SetRetryAfter(w, status)
 		Encode(w, status, map[string]any{"ready": status == http.StatusOK, "checks": checks})
 	}
 }

@@ -93,6 +93,9 @@ type Options struct {
 	// PayloadKey is the payload codec's key (default: a random one). A history kept for
 	// replay tests is recorded with a fixed key, so that it can be decoded later.
 	PayloadKey []byte
+	// UpdateTimeout is how long a decision waits for the workflow (default
+	// dossiers.DefaultUpdateTimeout); outage tests shorten it.
+	UpdateTimeout time.Duration
 }
 
 // Start starts a stack that stops when the test ends.
@@ -154,7 +157,7 @@ func Start(t testing.TB, opts ...Options) *Stack {
 		TemporalAddress: ts.GetFrontendHostPort(), TemporalNamespace: ts.GetDefaultNamespace(), PayloadKeys: [][]byte{key},
 		PublicURL: url, DevLogin: true, Roots: roots,
 		SignerURL: signer.URL, SignerToken: token, SealPIN: service.DefaultPIN,
-		Mail: mail.Config{Addr: mailbox.Addr}, Now: o.Now, Log: o.Log})
+		Mail: mail.Config{Addr: mailbox.Addr}, UpdateTimeout: o.UpdateTimeout, Now: o.Now, Log: o.Log})
 	if err != nil {
 		t.Fatal(err)
 	}

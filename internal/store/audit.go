@@ -66,10 +66,35 @@ func auditHash(prev []byte, at time.Time, actor int64, action, objType, objID, d
 // VerifyAudit walks the whole audit log and returns the id of the first row whose hash
 // does not follow from its content and its predecessor, or 0 if the chain is intact.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
+	c, err := s.CheckAudit(ctx)
+	return c.Broken.ID, err
+}
+
+// AuditRow names one row of the audit log.
+type AuditRow struct {
+	ID         int64
+	At         time.Time
+	Action     string
+	ObjectType string
+	ObjectID   string
+}
+
+// AuditCheck is what a walk of the audit log's hash chain found: how many rows were
+// checked, and the first broken one (ID 0 when the chain is intact).
+type AuditCheck struct {
+	Rows   int64
+	Broken AuditRow
+}
+
+// CheckAudit walks the whole audit log, as `motcua audit verify` and the
+// administration page do, and names the first row whose hash does not follow from its
+// content and its predecessor: that row was changed, or one before it removed.
+func (s *Store) CheckAudit(ctx context.Context) (AuditCheck, error) {
+	var c AuditCheck
 	rows, err := s.pool.Query(ctx, `SELECT id, at, COALESCE(actor_id, 0), action, object_type, object_id, detail::text, prev_hash, hash
 		FROM audit_log ORDER BY id`)
 	if err != nil {
-		return 0, fmt.Errorf("verify audit: %w", err)
+		return AuditCheck{}, fmt.Errorf("verify audit: %w", err)
 	}
 	defer rows.Close()
 	prev := make([]byte, sha256.Size)
@@ -79,14 +104,19 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 		var action, ot, oid, detail string
 		var ph, h []byte
 		if err := rows.Scan(&id, &at, &actor, &action, &ot, &oid, &detail, &ph, &h); err != nil {
-			return 0, fmt.Errorf("verify audit: %w", err)
+			return AuditCheck{}, fmt.Errorf("verify audit: %w", err)
 		}
+		c.Rows++
 		if string(ph) != string(prev) || string(h) != string(auditHash(prev, at, actor, action, ot, oid, detail)) {
-			return id, nil
+			c.Broken = AuditRow{ID: id, At: at, Action: action, ObjectType: ot, ObjectID: oid}
+			return c, nil
 		}
 		prev = h
 	}
-	return 0, rows.Err()
+	if err := rows.Err(); err != nil {
+		return AuditCheck{}, fmt.Errorf("verify audit: %w", err)
+	}
+	return c, nil
 }
 
 // Tx runs fn in a transaction.
