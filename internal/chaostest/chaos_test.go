@@ -279,7 +279,8 @@ func TestChaos(t *testing.T) {
 		windows[i] = r.window
 	}
 	answers := rec.all()
-	var wrongs, interims []string
+	var wrongs []string
+	interims := map[string]int{}
 	kinds := map[string]int{}
 	for _, a := range answers {
 		v, where := judge(a, windows)
@@ -287,7 +288,7 @@ func TestChaos(t *testing.T) {
 		case wrong:
 			wrongs = append(wrongs, fmt.Sprintf("%s %s %s (%s, %s): %s %s", a.Start.Format("15:04:05.000"), a.Method, a.Path, a.Op, where, a.kind(), a.Body))
 		case interim:
-			interims = append(interims, fmt.Sprintf("%s %s (%s, %s): %s", a.Method, a.Path, a.Op, where, a.kind()))
+			interims[fmt.Sprintf("%s during %s: %s", a.Op, where, a.kind())]++
 		}
 		if !a.ok() {
 			kinds[a.kind()]++
@@ -298,13 +299,13 @@ func TestChaos(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nmotcua fault suite: %d dossiers of %s, %d faults, %d requests, %s of load\n",
 		cfg.N, p.Code, len(results), len(answers), elapsed.Round(time.Second))
-	fmt.Fprintf(&b, "%-13s %8s %9s %12s %14s  %s\n", "fault", "lasted", "in flight", "first 2xx", "all moving", "answers other than 2xx in its window")
+	fmt.Fprintf(&b, "%-13s %7s %9s %10s %11s %8s  %s\n", "fault", "lasted", "in flight", "first 2xx", "all moving", "slowest", "answers other than 2xx in its window")
 	for _, r := range results {
-		fmt.Fprintf(&b, "%-13s %7.1fs %9d %12s %14s  %s\n", r.fault.name, r.end.Sub(r.start).Seconds(), r.inFlight,
-			since(r.firstOK, r.recovered), since(r.allProgress, r.progressed), tally(answers, r.window))
+		fmt.Fprintf(&b, "%-13s %6.1fs %9d %10s %11s %7.1fs  %s\n", r.fault.name, r.end.Sub(r.start).Seconds(), r.inFlight,
+			since(r.firstOK, r.recovered), since(r.allProgress, r.progressed), slowest(answers, r.window).Seconds(), tally(answers, r.window))
 	}
 	fmt.Fprintf(&b, "finished %d of %d; lost %d, duplicated %d, stuck %d, decisions applied twice %d; audit chain %s\n",
-		check.finished, cfg.N, len(check.lost), len(check.duplicated), len(stuck)+len(check.notFinal), len(check.twice), check.audit)
+		check.Finished, cfg.N, len(check.Lost), len(check.Duplicated), len(stuck)+len(check.NotFinal), len(check.Twice), check.Audit)
 	if len(kinds) > 0 {
 		fmt.Fprintf(&b, "answers other than 2xx, all the run: %s\n", formatCounts(kinds))
 	}
@@ -321,19 +322,19 @@ func TestChaos(t *testing.T) {
 		}
 	}
 	report("processes that exited by themselves", unasked)
-	report("lost (answered 2xx, then missing or not finished)", check.lost)
-	report("duplicated", check.duplicated)
+	report("lost (answered 2xx, then missing or not finished)", check.Lost)
+	report("duplicated", check.Duplicated)
 	report("stuck (not finished within CHAOS_SETTLE after the faults)", stuck)
-	report("not in a final status", check.notFinal)
-	report("decisions applied twice", check.twice)
-	report("dossiers the driver could not finish", check.driverErrs)
+	report("not in a final status", check.NotFinal)
+	report("decisions applied twice", check.Twice)
+	report("dossiers the driver could not finish", check.DriverErrs)
 	report("answers not allowed", wrongs)
-	if check.audit != "verified" {
-		t.Errorf("audit chain: %s", check.audit)
+	if check.Audit != "verified" {
+		t.Errorf("audit chain: %s", check.Audit)
 	}
 	if len(interims) > 0 {
-		msg := fmt.Sprintf("answers allowed only until the outage work lands (interim rows of allowedDuringOutage): %d\n  %s",
-			len(interims), strings.Join(interims[:min(len(interims), 15)], "\n  "))
+		msg := fmt.Sprintf("answers allowed only until the outage work lands (interim rows of allowedDuringOutage): %s",
+			strings.ReplaceAll(formatCounts(interims), ", ", "\n  "))
 		if cfg.Strict {
 			t.Error(msg)
 		} else {
@@ -383,111 +384,47 @@ func (r *faultResult) measure(ctx context.Context, rec *recorder, xs []*dossier,
 	}
 }
 
-// checks are the verdicts read from PostgreSQL.
-type checks struct {
-	finished                                      int
-	lost, duplicated, notFinal, twice, driverErrs []string
-	audit                                         string
-}
-
-// checkRecords compares what the driver was told with motcua's records: every dossier
-// answered 2xx exists once and ended; one dossier per Idempotency-Key; every dossier's
-// decisions recorded once (all dossiers of one procedure took the same path, so their
-// recorded actions must be the same); the audit hash chain verifies.
-func checkRecords(ctx context.Context, t *testing.T, url string, xs []*dossier) checks {
+// checkRecords reads motcua's records from PostgreSQL and compares them with what the
+// driver was told (compare), and verifies the audit hash chain.
+func checkRecords(ctx context.Context, t *testing.T, url string, xs []*dossier) verdict {
 	t.Helper()
-	var c checks
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatalf("connect to motcua's database: %v", err)
 	}
 	defer conn.Close(context.Background())
-
-	status := map[motcua.DossierCode]motcua.Status{}
-	rows, _ := conn.Query(ctx, "SELECT code, status FROM dossiers")
-	for rows.Next() {
-		var code string
-		var st motcua.Status
-		if err := rows.Scan(&code, &st); err != nil {
-			t.Fatal(err)
-		}
-		status[motcua.DossierCode(code)] = st
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	byKey := map[string][]string{}
-	rows, _ = conn.Query(ctx, "SELECT key, coalesce(dossier_code, '') FROM idempotency_keys")
-	for rows.Next() {
-		var key, code string
-		if err := rows.Scan(&key, &code); err != nil {
-			t.Fatal(err)
-		}
-		byKey[key] = append(byKey[key], code)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	actions := map[motcua.DossierCode][]string{}
-	rows, _ = conn.Query(ctx, `SELECT d.code, e.action FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id ORDER BY d.code, e.seq`)
-	for rows.Next() {
-		var code, action string
-		if err := rows.Scan(&code, &action); err != nil {
-			t.Fatal(err)
-		}
-		actions[motcua.DossierCode(code)] = append(actions[motcua.DossierCode(code)], action)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-
-	answered := 0
-	for _, x := range xs {
-		if x.err != nil {
-			c.driverErrs = append(c.driverErrs, fmt.Sprintf("%s %s: %v", x.key, x.code, x.err))
-		}
-		if x.code == "" {
-			continue
-		}
-		answered++
-		st, ok := status[x.code]
-		switch {
-		case !ok:
-			c.lost = append(c.lost, fmt.Sprintf("%s (key %s): not in the database", x.code, x.key))
-		case st.Final() || st == motcua.StatusReturned:
-			c.finished++
-		default:
-			c.notFinal = append(c.notFinal, fmt.Sprintf("%s: %s", x.code, st))
-		}
-		if codes := byKey[x.key]; len(codes) != 1 || codes[0] != string(x.code) {
-			c.duplicated = append(c.duplicated, fmt.Sprintf("key %s: answered %s, recorded %v", x.key, x.code, codes))
-		}
-	}
-	if len(status) != answered {
-		c.duplicated = append(c.duplicated, fmt.Sprintf("%d dossiers in the database for %d submissions answered 2xx", len(status), answered))
-	}
-
-	// The path every dossier took is the most common one; a dossier whose records
-	// hold an action more often than it did took a decision twice.
-	seen := map[string]int{}
-	for _, a := range actions {
-		seen[strings.Join(a, " ")]++
-	}
-	ref, refN := "", 0
-	for k, n := range seen {
-		if n > refN {
-			ref, refN = k, n
-		}
-	}
-	want := counts(strings.Fields(ref))
-	for code, a := range actions {
-		for action, n := range counts(a) {
-			if n > want[action] {
-				c.twice = append(c.twice, fmt.Sprintf("%s: %s recorded %d times (the path has it %d): %s", code, action, n, want[action], strings.Join(a, " ")))
+	r := records{Status: map[motcua.DossierCode]motcua.Status{}, Keys: map[string][]string{}, Actions: map[motcua.DossierCode][]string{}}
+	query := func(sql string, each func(a, b string)) {
+		rows, _ := conn.Query(ctx, sql)
+		for rows.Next() {
+			var a, b string
+			if err := rows.Scan(&a, &b); err != nil {
+				t.Fatal(err)
 			}
+			each(a, b)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatalf("%s: %v", sql, err)
 		}
 	}
-	slices.Sort(c.twice)
+	query("SELECT code, status FROM dossiers", func(code, st string) {
+		r.Status[motcua.DossierCode(code)] = motcua.Status(st)
+	})
+	query("SELECT key, coalesce(dossier_code, '') FROM idempotency_keys", func(key, code string) {
+		r.Keys[key] = append(r.Keys[key], code)
+	})
+	query(`SELECT d.code, e.action FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id ORDER BY d.code, e.seq`,
+		func(code, action string) {
+			r.Actions[motcua.DossierCode(code)] = append(r.Actions[motcua.DossierCode(code)], action)
+		})
+	subs := make([]submission, len(xs))
+	for i, x := range xs {
+		subs[i] = submission{Key: x.key, Code: x.code}
+		if x.err != nil {
+			subs[i].Err = x.err.Error()
+		}
+	}
+	v := compare(subs, r)
 
 	s, err := store.Open(ctx, url, nil)
 	if err != nil {
@@ -496,21 +433,13 @@ func checkRecords(ctx context.Context, t *testing.T, url string, xs []*dossier) 
 	defer s.Close()
 	switch bad, err := s.VerifyAudit(ctx); {
 	case err != nil:
-		c.audit = "not verified: " + err.Error()
+		v.Audit = "not verified: " + err.Error()
 	case bad != 0:
-		c.audit = fmt.Sprintf("broken at row %d", bad)
+		v.Audit = fmt.Sprintf("broken at row %d", bad)
 	default:
-		c.audit = "verified"
+		v.Audit = "verified"
 	}
-	return c
-}
-
-func counts(xs []string) map[string]int {
-	m := map[string]int{}
-	for _, x := range xs {
-		m[x]++
-	}
-	return m
+	return v
 }
 
 // monitor reports a child that exits without the suite killing it, and starts it again.

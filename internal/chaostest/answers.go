@@ -1,5 +1,3 @@
-//go:build chaos
-
 package chaostest
 
 import (
@@ -104,17 +102,17 @@ type window struct {
 	Start, End time.Time
 }
 
-// verdict is the judgment of one answer.
-type verdict int
+// judgment is what judge says of one answer.
+type judgment int
 
 const (
-	fine    verdict = iota // 2xx, 429, or an allowed outage answer
-	interim                // allowed today only
-	wrong                  // a failure
+	fine    judgment = iota // 2xx, 429, or an allowed outage answer
+	interim                 // allowed today only
+	wrong                   // a failure
 )
 
 // judge says whether answer a is allowed, given the fault windows.
-func judge(a answer, windows []window) (verdict, string) {
+func judge(a answer, windows []window) (judgment, string) {
 	if a.ok() || a.Status == 429 {
 		return fine, ""
 	}
@@ -195,4 +193,16 @@ func tally(answers []answer, w window) string {
 		fmt.Fprintf(&b, "%d× %s", n[k], k)
 	}
 	return b.String()
+}
+
+// slowest is the longest a request overlapping the window waited for its answer (a
+// clerk's click that hangs).
+func slowest(answers []answer, w window) time.Duration {
+	var d time.Duration
+	for _, a := range answers {
+		if a.Start.Before(w.End) && a.End.After(w.Start) {
+			d = max(d, a.End.Sub(a.Start))
+		}
+	}
+	return d
 }
