@@ -111,30 +111,35 @@ const (
 	wrong                   // a failure
 )
 
-// judge says whether answer a is allowed, given the fault windows.
+// judge says whether answer a is allowed, given the fault windows, and names the fault
+// (or "outside any fault"). A request that overlaps several faults' windows (it hung
+// through one and was cut by the next) is judged by the one that allows it best.
 func judge(a answer, windows []window) (judgment, string) {
 	if a.ok() || a.Status == 429 {
 		return fine, ""
 	}
-	fault := ""
+	best, where := wrong, "outside any fault"
 	for _, w := range windows {
-		if a.Start.Before(w.End) && a.End.After(w.Start) {
-			fault = w.Fault
-			break
+		if !a.Start.Before(w.End) || !a.End.After(w.Start) {
+			continue
 		}
-	}
-	if fault == "" {
-		return wrong, "outside any fault"
-	}
-	for _, al := range allowedDuringOutage {
-		if al.match(a, fault) {
-			if al.Interim {
-				return interim, fault
+		if best == wrong {
+			where = "during " + w.Fault
+		}
+		for _, al := range allowedDuringOutage {
+			if !al.match(a, w.Fault) {
+				continue
 			}
-			return fine, fault
+			v := fine
+			if al.Interim {
+				v = interim
+			}
+			if v < best {
+				best, where = v, w.Fault
+			}
 		}
 	}
-	return wrong, "during " + fault
+	return best, where
 }
 
 // recorder keeps every answer.

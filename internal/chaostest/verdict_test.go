@@ -84,6 +84,7 @@ func TestJudgeAllowsOnlyTheListedOutageAnswers(t *testing.T) {
 		{"500 internal outside an outage", at(200, answer{Status: 500, Code: "internal"}), wrong},
 		{"503 outside an outage", at(200, answer{Status: 503, Code: "unavailable", RetryAfter: "5"}), wrong},
 		{"a refusal in an outage", at(5, answer{Status: 409, Code: "conflict"}), wrong},
+		{"a request that hung through one fault and was cut by the next", answer{Start: t0.Add(20 * time.Second), End: t0.Add(70 * time.Second), Err: "EOF"}, fine},
 		{"a request that began before the fault and failed in it", answer{Start: t0.Add(-time.Second), End: t0.Add(2 * time.Second), Status: 500, Code: "internal"}, interim},
 	}
 	for _, tt := range tests {
