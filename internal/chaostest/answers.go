@@ -10,8 +10,8 @@ import (
 )
 
 // unknownOutcome is the problem code of a decision whose outcome the API could not learn
-// (its update timed out): the clerk must look again. Align it with the API's constant
-// when the outage work of issue 11 lands.
+// (its update timed out), answered with 504: the clerk must look again. The outage work
+// of issue 11 names it motcua.EUNKNOWNOUTCOME: use that constant once it has landed.
 const unknownOutcome = "unknown_outcome"
 
 // allowedDuringOutage is the one list of answers a request may get while a fault lasts
@@ -22,7 +22,7 @@ const unknownOutcome = "unknown_outcome"
 // when the outage work lands.
 var allowedDuringOutage = []allowed{
 	{Status: 503, Code: "unavailable", RetryAfter: true, Why: "a dependency is down: try again later"},
-	{Code: unknownOutcome, Why: "a decision's outcome is unknown: the clerk looks again (the retry with the same requestId settles it)"},
+	{Status: 504, Code: unknownOutcome, Why: "a decision's outcome is unknown: the clerk looks again (the retry with the same requestId settles it)"},
 	{Transport: true, Faults: []string{"kill"}, Why: "connection refused or reset while the process is down"},
 	{Transport: true, Faults: []string{"freeze"}, Why: "the client's timeout while the process is frozen"},
 

@@ -28,6 +28,7 @@ import (
 type config struct {
 	N           int           // CHAOS_N: dossiers driven
 	Concurrency int           // CHAOS_CONCURRENCY: dossiers in flight at most
+	Citizens    int           // CHAOS_CITIZENS: citizens who submit, in turn
 	Think       time.Duration // CHAOS_THINK: mean pause before a decision
 	Rounds      int           // CHAOS_ROUNDS: times the fault list runs
 	Faults      []fault       // CHAOS_FAULTS: comma-separated names
@@ -62,7 +63,7 @@ func readConfig(t *testing.T) config {
 		return def
 	}
 	c := config{N: num("CHAOS_N", 40), Concurrency: num("CHAOS_CONCURRENCY", 32),
-		Think: dur("CHAOS_THINK", 2*time.Second), Rounds: num("CHAOS_ROUNDS", 1),
+		Think: dur("CHAOS_THINK", 2*time.Second), Citizens: num("CHAOS_CITIZENS", 10), Rounds: num("CHAOS_ROUNDS", 1),
 		Procedure: os.Getenv("CHAOS_PROCEDURE"), Freeze: dur("CHAOS_FREEZE", 30*time.Second),
 		PGStop: dur("CHAOS_PG_STOP", 20*time.Second), Recovery: dur("CHAOS_RECOVERY", 2*time.Minute),
 		Settle: dur("CHAOS_SETTLE", 3*time.Minute), Strict: os.Getenv("CHAOS_STRICT") == "1"}
@@ -180,8 +181,12 @@ func TestChaos(t *testing.T) {
 	interval := estimate / time.Duration(cfg.N)
 	xs := make([]*dossier, cfg.N)
 	cancels := make([]context.CancelFunc, cfg.N)
+	citizens, err := createCitizens(ctx, sys.dbURL, cfg.Citizens)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range xs {
-		xs[i] = &dossier{key: fmt.Sprintf("%s-%04d", runID, i)}
+		xs[i] = &dossier{key: fmt.Sprintf("%s-%04d", runID, i), citizen: citizens[i%len(citizens)]}
 	}
 	faultsDone := make(chan struct{})
 	launched := make(chan struct{})
@@ -333,7 +338,7 @@ func TestChaos(t *testing.T) {
 		t.Errorf("audit chain: %s", check.Audit)
 	}
 	if len(interims) > 0 {
-		msg := fmt.Sprintf("answers allowed only until the outage work lands (interim rows of allowedDuringOutage): %s",
+		msg := fmt.Sprintf("answers allowed only until the outage work lands (interim rows of allowedDuringOutage):\n  %s",
 			strings.ReplaceAll(formatCounts(interims), ", ", "\n  "))
 		if cfg.Strict {
 			t.Error(msg)
@@ -440,6 +445,26 @@ func checkRecords(ctx context.Context, t *testing.T, url string, xs []*dossier) 
 		v.Audit = "verified"
 	}
 	return v
+}
+
+// createCitizens creates n citizen accounts (password "demo") to submit the load: one
+// citizen's uploads are limited per minute, a ministry's are not.
+func createCitizens(ctx context.Context, url string, n int) ([]string, error) {
+	s, err := store.Open(ctx, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	var names []string
+	for i := range n {
+		u := store.User{Username: fmt.Sprintf("chaos%02d", i+1), Name: fmt.Sprintf("Công dân thử tải %02d", i+1),
+			Roles: []motcua.Role{motcua.RoleCitizen}, Password: store.DemoPassword}
+		if _, err := s.CreateUser(ctx, u, ""); err != nil {
+			return nil, fmt.Errorf("create citizen %s: %w", u.Username, err)
+		}
+		names = append(names, u.Username)
+	}
+	return names, nil
 }
 
 // monitor reports a child that exits without the suite killing it, and starts it again.

@@ -18,6 +18,7 @@ import (
 	"motcua"
 	"motcua/forms"
 	"motcua/internal/stacktest"
+	"motcua/internal/store"
 	"motcua/workflows"
 )
 
@@ -133,7 +134,7 @@ func (d *driver) token(ctx context.Context, user string) (string, error) {
 	if ok {
 		return tok, nil
 	}
-	body, _ := json.Marshal(map[string]string{"username": user, "password": "demo"})
+	body, _ := json.Marshal(map[string]string{"username": user, "password": store.DemoPassword})
 	var out struct{ Token string }
 	a, err := retry(ctx, func() answer {
 		return d.do(ctx, "login", "POST", "/api/v1/auth/login", "", "application/json", body, nil, &out)
@@ -160,7 +161,8 @@ func (d *driver) forget(user, tok string) {
 
 // dossier is one dossier the driver takes through its path, and what happened to it.
 type dossier struct {
-	key string // its Idempotency-Key
+	key     string // its Idempotency-Key
+	citizen string // who submits it
 
 	mu        sync.Mutex
 	started   time.Time
@@ -210,7 +212,7 @@ func (d *driver) drive(ctx context.Context, x *dossier) error {
 		return err
 	}
 	err := stacktest.AttachSampleFiles(d.p, data, func(name string, content []byte) (string, error) {
-		return d.upload(ctx, name, content)
+		return d.upload(ctx, x.citizen, name, content)
 	})
 	if err != nil {
 		return err
@@ -218,7 +220,7 @@ func (d *driver) drive(ctx context.Context, x *dossier) error {
 	body, _ := json.Marshal(map[string]any{"procedure": d.p.Code, "formData": data})
 	var sub stacktest.Submitted
 	a, err := retry(ctx, func() answer {
-		return d.do(ctx, "submit", "POST", "/api/v1/dossiers", "congdan1", "application/json", body,
+		return d.do(ctx, "submit", "POST", "/api/v1/dossiers", x.citizen, "application/json", body,
 			map[string]string{"Idempotency-Key": x.key}, &sub)
 	})
 	if err != nil {
@@ -267,7 +269,7 @@ func (d *driver) drive(ctx context.Context, x *dossier) error {
 }
 
 // upload stores a file as the citizen, trying again until it is stored.
-func (d *driver) upload(ctx context.Context, name string, content []byte) (string, error) {
+func (d *driver) upload(ctx context.Context, citizen, name string, content []byte) (string, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	fw, _ := mw.CreateFormFile("file", name)
@@ -275,7 +277,7 @@ func (d *driver) upload(ctx context.Context, name string, content []byte) (strin
 	_ = mw.Close()
 	var f struct{ ID string }
 	a, err := retry(ctx, func() answer {
-		return d.do(ctx, "upload", "POST", "/api/v1/files", "congdan1", mw.FormDataContentType(), buf.Bytes(), nil, &f)
+		return d.do(ctx, "upload", "POST", "/api/v1/files", citizen, mw.FormDataContentType(), buf.Bytes(), nil, &f)
 	})
 	if err != nil {
 		return "", err

@@ -77,7 +77,7 @@ func TestJudgeAllowsOnlyTheListedOutageAnswers(t *testing.T) {
 		{"2xx anywhere", at(200, answer{Status: 201}), fine},
 		{"429 anywhere", at(200, answer{Status: 429, Code: "too_many_requests", RetryAfter: "60"}), fine},
 		{"503 unavailable with Retry-After in an outage", at(5, answer{Status: 503, Code: "unavailable", RetryAfter: "5"}), fine},
-		{"the unknown outcome in an outage", at(5, answer{Status: 503, Code: unknownOutcome}), fine},
+		{"the unknown outcome in an outage", at(5, answer{Status: 504, Code: unknownOutcome}), fine},
 		{"connection refused while the process is down", at(65, answer{Err: "dial tcp: connect: connection refused"}), fine},
 		{"connection refused while PostgreSQL is down", at(5, answer{Err: "dial tcp: connect: connection refused"}), wrong},
 		{"500 internal in an outage, today", at(5, answer{Status: 500, Code: "internal"}), interim},
