@@ -155,7 +155,7 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := &stacktest.Stack{T: t, URL: url}
+	site := &stacktest.Stack{T: t, URL: url, Now: time.Now}
 	sub := stacktest.Submit(site.Login("congdan1"), proc)
 	decide := func(user, action string, extra ...string) {
 		t.Helper()
