@@ -190,10 +190,15 @@ func (p *process) loadTrustRoots() error {
 
 // startSigner runs the development signature service in this process (run only), with
 // its CA under the data directory; its root is trusted by the verification endpoint.
+// Its bearer token is MOTCUA_SIGNER_TOKEN when set, so that a `motcua worker` started
+// beside run can sign through it (the fault suite kills such a worker), else random.
 func (p *process) startSigner() error {
-	token := make([]byte, 24)
-	_, _ = rand.Read(token)
-	p.signerTok = hex.EncodeToString(token)
+	p.signerTok = p.cfg.SignerToken
+	if p.signerTok == "" {
+		token := make([]byte, 24)
+		_, _ = rand.Read(token)
+		p.signerTok = hex.EncodeToString(token)
+	}
 	svc, err := service.New(filepath.Join(p.cfg.DataDir, "signer"), service.Options{Token: p.signerTok,
 		Logger: p.log.With("component", "signer")})
 	if err != nil {

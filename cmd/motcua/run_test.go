@@ -130,8 +130,9 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 	httpPort, temporalPort := freePort(t), freePort(t)
 	url := fmt.Sprintf("http://127.0.0.1:%d", httpPort)
 	vars := map[string]string{"MOTCUA_LOCAL_DATABASE_URL": fmt.Sprintf("postgres://nobody@127.0.0.1:%d/postgres?connect_timeout=2", freePort(t))}
+	signerAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	args := []string{"-addr", fmt.Sprintf("127.0.0.1:%d", httpPort), "-data", data, "-temporal-port", fmt.Sprint(temporalPort),
-		"-signer-addr", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "-log-level", "warn"}
+		"-signer-addr", signerAddr, "-log-level", "warn"}
 
 	first := startRun(t, vars, args...)
 	waitReady(t, first, url)
@@ -198,9 +199,25 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 	c.Close()
 	first.stop(t)
 
+	// Started again with MOTCUA_SIGNER_TOKEN, run's signature service takes that token
+	// (a `motcua worker` beside it signs through it), and its own worker signs with it below.
+	vars["MOTCUA_SIGNER_TOKEN"] = "run-signer-token"
 	second := startRun(t, vars, args...)
 	defer second.stop(t)
 	waitReady(t, second, url)
+	for tok, want := range map[string]int{"run-signer-token": 200, "another-token": 401} {
+		req, _ := http.NewRequest("POST", "http://"+signerAddr+"/csc/v2/credentials/list", strings.NewReader(`{"userID":"lanhdao1"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("run's signer with token %q: %d, want %d", tok, resp.StatusCode, want)
+		}
+	}
 	c, err = client.Dial(client.Options{HostPort: hostPort, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)

@@ -94,3 +94,43 @@ func TestPrivateClusterStartsStopsAndRestarts(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterCrashesAndStartsAgainOnItsPort: the fault suite stops its cluster (fast or
+// as a crash) and starts it again; the same URL then reaches the same data.
+func TestClusterCrashesAndStartsAgainOnItsPort(t *testing.T) {
+	if _, err := findPostgresBin(); err != nil {
+		t.Skipf("no PostgreSQL binaries: %v", err)
+	}
+	dir := t.TempDir()
+	if os.Geteuid() == 0 {
+		for _, d := range []string{filepath.Dir(dir), dir} {
+			if err := os.Chmod(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ctx := context.Background()
+	c, err := StartCluster(ctx, dir+"/pg", testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop("immediate")
+	url := WithDatabase(c.URL(), "postgres")
+	if err := ping(ctx, url); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []string{"fast", "immediate"} {
+		if err := c.Stop(mode); err != nil {
+			t.Fatalf("stop -m %s: %v", mode, err)
+		}
+		if err := ping(ctx, url); err == nil {
+			t.Fatalf("stop -m %s: the server still answers", mode)
+		}
+		if err := c.Start(ctx); err != nil {
+			t.Fatalf("start after stop -m %s: %v", mode, err)
+		}
+		if err := ping(ctx, url); err != nil {
+			t.Fatalf("after stop -m %s and start, %s does not answer: %v", mode, url, err)
+		}
+	}
+}

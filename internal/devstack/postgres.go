@@ -252,13 +252,21 @@ func startCluster(ctx context.Context, dir string, log *slog.Logger) (*pgCluster
 	if c.port, err = FreePort(); err != nil {
 		return nil, err
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", c.port, c.sock)
-	logFile := filepath.Join(abs, "server.log")
-	if err := c.pgctl(ctx, "start", "-w", "-t", "60", "-l", logFile, "-o", opts); err != nil {
-		return nil, fmt.Errorf("start private PostgreSQL in %s (see %s): %w", abs, logFile, err)
+	if err := c.start(ctx); err != nil {
+		return nil, err
 	}
-	log.Info("private PostgreSQL started", "dir", abs, "port", c.port)
 	return c, nil
+}
+
+// start starts the server on c.port and waits until it accepts connections.
+func (c *pgCluster) start(ctx context.Context) error {
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", c.port, c.sock)
+	logFile := filepath.Join(c.dir, "server.log")
+	if err := c.pgctl(ctx, "start", "-w", "-t", "60", "-l", logFile, "-o", opts); err != nil {
+		return fmt.Errorf("start private PostgreSQL in %s (see %s): %w", c.dir, logFile, err)
+	}
+	c.logger.Info("private PostgreSQL started", "dir", c.dir, "port", c.port)
+	return nil
 }
 
 func (c *pgCluster) initdb(ctx context.Context) error {
@@ -299,6 +307,38 @@ func (c *pgCluster) stop() error {
 	c.logger.Info("private PostgreSQL stopped", "dir", c.dir)
 	return nil
 }
+
+// Cluster is a private PostgreSQL cluster whose owner stops and starts it again on the
+// same port: the fault suite (internal/chaostest) restarts the database of a running
+// motcua this way. StartPostgres's private cluster is the same thing, owned by motcua.
+type Cluster struct{ c *pgCluster }
+
+// StartCluster creates (the first time) and starts a private cluster in dir, on a free
+// loopback port.
+func StartCluster(ctx context.Context, dir string, log *slog.Logger) (*Cluster, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c, err := startCluster(ctx, dir, log)
+	if err != nil {
+		return nil, err
+	}
+	return &Cluster{c: c}, nil
+}
+
+// URL connects to the cluster's maintenance database (see Postgres.URL).
+func (c *Cluster) URL() string { return c.c.url() }
+
+// Stop stops the server; mode is pg_ctl's shutdown mode: "smart", "fast" or "immediate"
+// (a crash: no checkpoint, recovery at the next start).
+func (c *Cluster) Stop(mode string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return c.c.pgctl(ctx, "stop", "-m", mode, "-w")
+}
+
+// Start starts the stopped server again, on the port it had.
+func (c *Cluster) Start(ctx context.Context) error { return c.c.start(ctx) }
 
 func (c *pgCluster) command(ctx context.Context, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, name), args...)
