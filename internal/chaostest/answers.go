@@ -7,27 +7,21 @@ import (
 	"strings"
 	"sync"
 	"time"
-)
 
-// unknownOutcome is the problem code of a decision whose outcome the API could not learn
-// (its update timed out), answered with 504: the clerk must look again. The outage work
-// of issue 11 names it motcua.EUNKNOWNOUTCOME: use that constant once it has landed.
-const unknownOutcome = "unknown_outcome"
+	"motcua"
+)
 
 // allowedDuringOutage is the one list of answers a request may get while a fault lasts
 // (from the fault's start until every dossier in flight progresses again). Any other
 // answer then, and any answer but 2xx or 429 outside a fault, fails the suite with its
-// body. The Interim rows are what motcua answers today (issue 11, "Outages answered
-// wrongly"): they are reported, and fail the suite only with CHAOS_STRICT=1; delete them
-// when the outage work lands.
+// body. (Before issue 11's outage work an outage answered 500 internal; Interim rows, for
+// answers reported but tolerated unless CHAOS_STRICT=1, are kept for a change that needs
+// them.)
 var allowedDuringOutage = []allowed{
-	{Status: 503, Code: "unavailable", RetryAfter: true, Why: "a dependency is down: try again later"},
-	{Status: 504, Code: unknownOutcome, Why: "a decision's outcome is unknown: the clerk looks again (the retry with the same requestId settles it)"},
+	{Status: 503, Code: motcua.EUNAVAILABLE, RetryAfter: true, Why: "a dependency is down: try again later"},
+	{Status: 504, Code: motcua.EUNKNOWNOUTCOME, Why: "a decision's outcome is unknown: the clerk looks again (the retry with the same requestId settles it)"},
 	{Transport: true, Faults: []string{"kill"}, Why: "connection refused or reset while the process is down"},
 	{Transport: true, Faults: []string{"freeze"}, Why: "the client's timeout while the process is frozen"},
-
-	{Status: 500, Code: "internal", Interim: true, Why: "today: PostgreSQL down, or an update timed out, answers 500 internal"},
-	{Status: 503, Code: "unavailable", Interim: true, Why: "today: 503 unavailable without Retry-After"},
 }
 
 // allowed describes answers allowed during an outage. Zero fields match anything;

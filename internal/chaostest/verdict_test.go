@@ -77,15 +77,16 @@ func TestJudgeAllowsOnlyTheListedOutageAnswers(t *testing.T) {
 		{"2xx anywhere", at(200, answer{Status: 201}), fine},
 		{"429 anywhere", at(200, answer{Status: 429, Code: "too_many_requests", RetryAfter: "60"}), fine},
 		{"503 unavailable with Retry-After in an outage", at(5, answer{Status: 503, Code: "unavailable", RetryAfter: "5"}), fine},
-		{"the unknown outcome in an outage", at(5, answer{Status: 504, Code: unknownOutcome}), fine},
+		{"the unknown outcome in an outage", at(5, answer{Status: 504, Code: motcua.EUNKNOWNOUTCOME}), fine},
 		{"connection refused while the process is down", at(65, answer{Err: "dial tcp: connect: connection refused"}), fine},
 		{"connection refused while PostgreSQL is down", at(5, answer{Err: "dial tcp: connect: connection refused"}), wrong},
-		{"500 internal in an outage, today", at(5, answer{Status: 500, Code: "internal"}), interim},
+		{"500 internal in an outage", at(5, answer{Status: 500, Code: "internal"}), wrong},
+		{"503 without Retry-After in an outage", at(5, answer{Status: 503, Code: "unavailable"}), wrong},
 		{"500 internal outside an outage", at(200, answer{Status: 500, Code: "internal"}), wrong},
 		{"503 outside an outage", at(200, answer{Status: 503, Code: "unavailable", RetryAfter: "5"}), wrong},
 		{"a refusal in an outage", at(5, answer{Status: 409, Code: "conflict"}), wrong},
 		{"a request that hung through one fault and was cut by the next", answer{Start: t0.Add(20 * time.Second), End: t0.Add(70 * time.Second), Err: "EOF"}, fine},
-		{"a request that began before the fault and failed in it", answer{Start: t0.Add(-time.Second), End: t0.Add(2 * time.Second), Status: 500, Code: "internal"}, interim},
+		{"a request that began before the fault and failed in it", answer{Start: t0.Add(-time.Second), End: t0.Add(2 * time.Second), Status: 503, Code: "unavailable", RetryAfter: "5"}, fine},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
