@@ -129,10 +129,14 @@ func workflowError(err error) error {
 			return &motcua.Error{Code: app.Type(), Message: app.Message(), Err: err}
 		}
 	}
-	// Temporal's frontend cannot be reached, or did not answer a query in time.
+	// Temporal's frontend cannot be reached, or did not answer a query in time. While its
+	// database is down, the frontend also answers that the namespace does not exist (it
+	// cannot read the namespace): the namespace was there when the process started
+	// (readiness checks it), so that too is an outage (found by the fault suite).
 	var down *serviceerror.Unavailable
 	var late *serviceerror.DeadlineExceeded
-	if errors.As(err, &down) || errors.As(err, &late) || errors.Is(err, context.DeadlineExceeded) {
+	var noNamespace *serviceerror.NamespaceNotFound
+	if errors.As(err, &down) || errors.As(err, &late) || errors.As(err, &noNamespace) || errors.Is(err, context.DeadlineExceeded) {
 		return &motcua.Error{Code: motcua.EUNAVAILABLE, Err: err,
 			Message: "Hệ thống xử lý hồ sơ đang tạm thời gián đoạn. Vui lòng thử lại sau ít phút."}
 	}
