@@ -35,6 +35,8 @@ type Deps struct {
 	// the development signer's root on a laptop). Nil trusts no one: every signature
 	// is then reported untrusted.
 	VerifyRoots *x509.CertPool
+	// Uploads bound each person's uploads; the zero value means DefaultUploadLimits.
+	Uploads store.UploadLimits
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	Log *slog.Logger
