@@ -111,7 +111,8 @@ func TestPagesBehindHTTPSSendHSTS(t *testing.T) {
 			}
 		}
 		// A login over a secure site sets a Secure, __Host- cookie.
-		resp, err := http.PostForm(srv.URL+"/dang-nhap", url.Values{"username": {"congdan1"}, "password": {"demo"}})
+		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := noRedirect.PostForm(srv.URL+"/dang-nhap", url.Values{"username": {"congdan1"}, "password": {"demo"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -398,11 +398,13 @@ var pageFuncs = template.FuncMap{
 	"datetime": func(t any) string {
 		return formatTime(t, "15:04 02/01/2006")
 	},
-	"statusLabel":   func(s motcua.Status) string { return s.Label() },
-	"bucketLabel":   func(b string) string { return bucketLabels[b] },
-	"add":           func(a, b int) int { return a + b },
-	"eventLabel":    func(a string) string { return labelOr(eventLabels, a) },
-	"documentLabel": func(k string) string { return labelOr(documentLabels, k) },
+	"statusLabel": func(s motcua.Status) string { return s.Label() },
+	"bucketLabel": func(b string) string { return bucketLabels[b] },
+	"add":         func(a, b int) int { return a + b },
+	// Kinds come as motcua.EventKind and motcua.DocumentKind, which a template will not
+	// pass to a func of string.
+	"eventLabel":    func(a any) string { return labelOr(eventLabels, fmt.Sprint(a)) },
+	"documentLabel": func(k any) string { return labelOr(documentLabels, fmt.Sprint(k)) },
 	"join":          strings.Join,
 	"errorFor": func(errs []pageError, id string) string {
 		for _, e := range errs {
