@@ -46,21 +46,41 @@ type PurgeInput struct {
 	// OlderThan: sessions that ended, and idempotency keys created, longer ago than
 	// this are deleted.
 	OlderThan time.Duration
+	// OrphanFilesAfter: uploads never attached to a dossier (nor named by a saved
+	// draft) are deleted this long after they were uploaded; 0 means
+	// DefaultOrphanFilesAfter.
+	OrphanFilesAfter time.Duration
 }
+
+// DefaultOrphanFilesAfter is how long an upload may wait for its dossier: a citizen
+// fills an e-form in one sitting, or saves a draft (whose files are kept with it).
+const DefaultOrphanFilesAfter = 24 * time.Hour
 
 // PurgeResult says what was purged.
 type PurgeResult struct {
 	Deleted int64
+	// OrphanFiles is the number of uploads deleted because they were never attached.
+	OrphanFiles int64
 }
 
-// PurgeExpired deletes ended sessions and old idempotency keys. Deleting what is
-// already gone deletes nothing, so a retry is harmless.
+// PurgeExpired deletes ended sessions, old idempotency keys and uploads never
+// attached to a dossier. Deleting what is already gone deletes nothing, so a retry is
+// harmless.
 func (a *Activities) PurgeExpired(ctx context.Context, in PurgeInput) (PurgeResult, error) {
-	cutoff := time.Now().Add(-in.OlderThan)
+	now := time.Now()
+	cutoff := now.Add(-in.OlderThan)
 	n, err := a.Store.PurgeExpired(ctx, cutoff)
 	if err != nil {
 		return PurgeResult{}, fmt.Errorf("purge expired before %s: %w", cutoff.Format(time.RFC3339), err)
 	}
-	activity.GetLogger(ctx).Info("purged expired sessions and idempotency keys", "deleted", n)
-	return PurgeResult{Deleted: n}, nil
+	after := in.OrphanFilesAfter
+	if after <= 0 {
+		after = DefaultOrphanFilesAfter
+	}
+	files, err := a.Store.PurgeOrphanFiles(ctx, now.Add(-after))
+	if err != nil {
+		return PurgeResult{}, err
+	}
+	activity.GetLogger(ctx).Info("purged expired sessions, idempotency keys and orphan uploads", "deleted", n, "orphanFiles", files)
+	return PurgeResult{Deleted: n, OrphanFiles: files}, nil
 }

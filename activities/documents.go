@@ -29,7 +29,11 @@ func (a *Activities) RenderNotice(ctx context.Context, in NoticeInput) (Document
 	if err != nil {
 		return DocumentRef{}, nonRetryable(err)
 	}
-	doc, err := a.notice(ctx, v, in)
+	// A random ID, not one made of the dossier code and the document's sequence: a
+	// verification link must not let anyone enumerate dossiers. A retry draws another
+	// ID, but AddDocument keeps the first stored document with the ID its QR code shows.
+	verifyID := store.NewVerifyID()
+	doc, err := a.notice(ctx, v, in, verifyID)
 	if err != nil {
 		return DocumentRef{}, nonRetryable(err)
 	}
@@ -45,7 +49,8 @@ func (a *Activities) RenderNotice(ctx context.Context, in NoticeInput) (Document
 		}
 	}
 	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: v.ID, Kind: in.Kind, Seq: in.Seq,
-		Name: fmt.Sprintf("%s-%s.pdf", in.Kind, in.Code), ContentType: "application/pdf", Data: pdf, Signed: in.Seal})
+		Name: fmt.Sprintf("%s-%s.pdf", in.Kind, in.Code), ContentType: "application/pdf", Data: pdf, Signed: in.Seal,
+		VerifyID: verifyID})
 	if err != nil {
 		return DocumentRef{}, fmt.Errorf("store %s of %s: %w", in.Kind, in.Code, err)
 	}

@@ -9,8 +9,9 @@ import (
 	"motcua/internal/store"
 )
 
-// notice builds the document of kind in.Kind from the dossier's records.
-func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeInput) (render.Document, error) {
+// notice builds the document of kind in.Kind from the dossier's records; its QR code
+// links to the verification page with verifyID.
+func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeInput, verifyID string) (render.Document, error) {
 	applicant, err := a.Store.Actor(ctx, v.ApplicantID)
 	if err != nil {
 		return nil, err
@@ -23,7 +24,7 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 	}
 	h := render.Header{ParentAgency: "BỘ NỘI VỤ", Agency: "VĂN PHÒNG BỘ", Office: "Bộ phận Một cửa Bộ Nội vụ",
 		Place: "Hà Nội", Date: in.At.In(motcua.Vietnam), Signer: render.Signer{Name: clerk},
-		VerifyURL: fmt.Sprintf("%s/tra-cuu/xac-thuc?ma=%s-%s-%d", a.PublicURL, in.Code, in.Kind, in.Seq)}
+		VerifyURL: a.PublicURL + "/tra-cuu/xac-thuc?ma=" + verifyID}
 	who := render.Applicant{Name: applicant.Name}
 	received := v.SubmittedAt
 	if v.ReceivedAt != nil {

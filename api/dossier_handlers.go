@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -35,17 +36,25 @@ func readUpload(r *http.Request) (string, []byte, error) {
 			return "", nil, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Chưa có tệp nào trong trường «file»."}
 		}
 		if err != nil {
-			return "", nil, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên quá lớn hoặc bị lỗi (tối đa 20 MB).", Err: err}
+			return "", nil, uploadError(err)
 		}
 		if part.FormName() != "file" {
 			continue
 		}
 		data, err := io.ReadAll(io.LimitReader(part, dossiers.MaxUpload+1))
 		if err != nil {
-			return "", nil, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên quá lớn hoặc bị lỗi (tối đa 20 MB).", Err: err}
+			return "", nil, uploadError(err)
 		}
 		return part.FileName(), data, nil
 	}
+}
+
+// uploadError is a failure to read an upload: 413 when the body passed its limit.
+func uploadError(err error) error {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return &motcua.Error{Code: dossiers.ETOOLARGE, Field: "file", Message: "Tệp gửi lên quá lớn (tối đa 20 MB).", Err: err}
+	}
+	return &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên bị lỗi, không đọc được.", Err: err}
 }
 
 func (s *API) handleUpload() http.HandlerFunc {
@@ -151,7 +160,9 @@ func (s *API) handleWithdraw() http.HandlerFunc {
 // writeDocument sends a stored document inline (browsers preview it) with its name.
 func writeDocument(w http.ResponseWriter, r *http.Request, name, contentType string, data []byte, at time.Time) {
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
+	// The name is cleaned again: a file stored before names were cleaned at upload must
+	// not reach the browser with a bidirectional override either.
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": dossiers.CleanName(name)}))
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	// The pages show PDFs and images in a frame (the leader previews the draft before

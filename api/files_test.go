@@ -10,8 +10,8 @@ import (
 )
 
 // TestUploadsAreTypedByContent: a file's type comes from its bytes, not its name; other
-// types, empty files and files over the limit are refused with a Vietnamese reason, and
-// nothing is stored for them.
+// types, empty files and files over the limit are refused with a Vietnamese reason (a
+// file over the limit with 413, issue 11), and nothing is stored for them.
 func TestUploadsAreTypedByContent(t *testing.T) {
 	s := stacktest.Start(t)
 	c := s.As("congdan1")
@@ -26,7 +26,7 @@ func TestUploadsAreTypedByContent(t *testing.T) {
 		{"virus.pdf", append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 600)...), 422, ""},
 		{"trang.pdf", nil, 422, ""},
 		{"script.pdf", []byte("<html><script>alert(1)</script></html>"), 422, ""},
-		{"lon.pdf", append(stacktest.SamplePDF("x"), bytes.Repeat([]byte(" "), 21<<20)...), 422, ""},
+		{"lon.pdf", append(stacktest.SamplePDF("x"), bytes.Repeat([]byte(" "), 21<<20)...), 413, ""},
 	}
 	for _, tc := range cases {
 		id, r := c.Upload(tc.name, tc.data)
@@ -35,7 +35,11 @@ func TestUploadsAreTypedByContent(t *testing.T) {
 			continue
 		}
 		if tc.status != 201 {
-			if p := r.Problem(); p.Code != "invalid" || p.Title == "" || !strings.ContainsAny(p.Title, "ệàáảạ") {
+			code := "invalid"
+			if tc.status == 413 {
+				code = "too_large"
+			}
+			if p := r.Problem(); p.Code != code || p.Title == "" || !strings.ContainsAny(p.Title, "ệàáảạ") {
 				t.Errorf("%s: problem %+v", tc.name, p)
 			}
 			continue

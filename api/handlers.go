@@ -35,15 +35,15 @@ func (s *API) handleAPILogin() http.HandlerFunc {
 			s.HTTP.WriteError(w, r, &motcua.Error{Code: motcua.EINVALID, Field: "username", Message: "Vui lòng nhập tên đăng nhập và mật khẩu."})
 			return
 		}
-		if s.HTTP.LoginLimit.Exceeded(httpx.ClientIP(r)) {
-			w.Header().Set("Retry-After", "60")
-			s.HTTP.WriteError(w, r, &motcua.Error{Code: httpx.ETOOMANY, Message: "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng chờ một phút rồi thử lại."})
+		if retry, err := s.HTTP.LoginLocked(r, req.Username); err != nil {
+			w.Header().Set("Retry-After", retry)
+			s.HTTP.WriteError(w, r, err)
 			return
 		}
 		_, sess, err := s.Sessions.Login(r.Context(), req.Username, req.Password, "api")
 		if err != nil {
 			if motcua.ErrorCode(err) == motcua.EUNAUTHORIZED {
-				s.HTTP.LoginLimit.Add(httpx.ClientIP(r))
+				s.HTTP.LoginFailed(r, req.Username)
 			}
 			s.HTTP.WriteError(w, r, err)
 			return

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 
+	"motcua"
+
 	"motcua/internal/httpx"
 )
 
@@ -12,8 +14,17 @@ import (
 // multipart/form-data with a "file" part. Whether it is a PDF is decided by its
 // content, never by a name or a declared type. The answer is pades.Report: a
 // well-formed PDF whose signatures fail is still 200, with valid=false.
+//
+// Each check counts against the caller's address (httpx.Kit.VerifyLimit, shared with
+// the verification page), before the body is read.
 func (s *API) handleVerify() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.HTTP.VerifyLimit.Allow(httpx.ClientIP(r)) {
+			w.Header().Set("Retry-After", s.HTTP.VerifyLimit.RetryAfter())
+			s.HTTP.WriteError(w, r, &motcua.Error{Code: httpx.ETOOMANY,
+				Message: "Bạn đã xác thực quá nhiều lần. Vui lòng chờ một phút rồi thử lại."})
+			return
+		}
 		data, err := httpx.ReadPDF(w, r)
 		if err != nil {
 			s.HTTP.WriteError(w, r, err)

@@ -154,7 +154,7 @@ func TestVerifyEndpointReportsSignaturesAndRefusesNonPDF(t *testing.T) {
 		{"empty body", "application/pdf", nil, 422, false, "Chưa có tệp"},
 		{"multipart without a file part", mpNoFileCT, mpNoFile, 422, false, "không có tệp"},
 		{"PDF header but no PDF structure", "application/pdf", []byte("%PDF-1.7\nnothing here\n"), 422, false, "Không đọc được tệp PDF"},
-		{"larger than 20 MB", "application/pdf", huge, 422, false, "quá lớn"},
+		{"larger than 20 MB", "application/pdf", huge, 413, false, "quá lớn"}, // 413 since issue 11
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,7 +176,11 @@ func TestVerifyEndpointReportsSignaturesAndRefusesNonPDF(t *testing.T) {
 				if err := json.Unmarshal(b, &p); err != nil {
 					t.Fatal(err)
 				}
-				if title, _ := p["title"].(string); p["code"] != motcua.EINVALID || !strings.Contains(title, tt.title) || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+				code := motcua.EINVALID
+				if tt.status == 413 {
+					code = httpx.ETOOLARGE
+				}
+				if title, _ := p["title"].(string); p["code"] != code || !strings.Contains(title, tt.title) || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
 					t.Fatalf("problem %v (%s)", p, resp.Header.Get("Content-Type"))
 				}
 				return

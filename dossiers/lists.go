@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"motcua"
 	"motcua/internal/store"
@@ -13,6 +15,9 @@ import (
 // InboxFilter reads the inbox's query parameters (status, procedure, bucket,
 // dueBefore, limit, offset) for a: the tasks of a's unit and the units below it.
 func (s *Service) InboxFilter(a motcua.Actor, q url.Values) (store.InboxFilter, error) {
+	if err := ValidText(q); err != nil {
+		return store.InboxFilter{}, err
+	}
 	now := s.Now()
 	f := store.InboxFilter{UnitPath: a.UnitPath, Status: motcua.Status(q.Get("status")), Procedure: q.Get("procedure"),
 		Bucket: motcua.SLABucket(q.Get("bucket")), Now: now, Soon: s.Soon(now)}
@@ -45,8 +50,19 @@ func (s *Service) Inbox(ctx context.Context, f store.InboxFilter) (store.InboxPa
 	return s.Store.Inbox(ctx, f)
 }
 
-// Claim takes a task of the inbox for a (nhận xử lý).
+// Claim takes a task of the inbox for a (nhận xử lý). Only someone with the role the
+// task's step asks for may claim it: a claim by anyone else could not be acted on nor
+// released, and would hide the work from those who can do it.
 func (s *Service) Claim(ctx context.Context, a motcua.Actor, task int64) error {
+	role, unitPath, err := s.Store.TaskRole(ctx, task)
+	if err != nil && motcua.ErrorCode(err) != motcua.ENOTFOUND {
+		return err
+	}
+	// A task that does not exist or lies outside a's units gets ClaimTask's one answer,
+	// so that the role of another unit's work is not told.
+	if err == nil && a.InScope(unitPath) && !a.Has(role) {
+		return motcua.Errorf(motcua.EFORBIDDEN, "Việc này dành cho người có vai trò «%s»: tài khoản của bạn không nhận xử lý được.", role.Label())
+	}
 	return s.Store.ClaimTask(ctx, task, a)
 }
 
@@ -100,6 +116,9 @@ func intParam(v string, def, lo, hi int, name string) (int, error) {
 // StatsFilter reads the statistics' query parameters for a: by, from, to (days,
 // Vietnam time, to inclusive), procedure. The default period is the current month.
 func (s *Service) StatsFilter(a motcua.Actor, q url.Values) (store.StatsFilter, error) {
+	if err := ValidText(q); err != nil {
+		return store.StatsFilter{}, err
+	}
 	now := s.Now()
 	l := now.In(motcua.Vietnam)
 	f := store.StatsFilter{UnitPath: a.UnitPath, Now: now, By: q.Get("by"), Procedure: q.Get("procedure"),
@@ -138,4 +157,24 @@ func (s *Service) Stats(ctx context.Context, f store.StatsFilter) (store.Stats, 
 // Weekly is the flow of the filter's weeks: received and resolved per week.
 func (s *Service) Weekly(ctx context.Context, f store.StatsFilter) ([]store.StatsRow, error) {
 	return s.Store.Weekly(ctx, f)
+}
+
+// EBADREQUEST is the code of a request that cannot be read at all (HTTP 400): text that
+// is not UTF-8.
+const EBADREQUEST = "bad_request"
+
+// ValidText refuses (EBADREQUEST) parameters that are not UTF-8 text: they would reach
+// PostgreSQL, which refuses them with an error that is not the caller's to see.
+func ValidText(q url.Values) error {
+	for k, vs := range q {
+		ok := utf8.ValidString(k)
+		for _, v := range vs {
+			ok = ok && utf8.ValidString(v)
+		}
+		if !ok {
+			return &motcua.Error{Code: EBADREQUEST, Field: strings.ToValidUTF8(k, "?"),
+				Message: "Dữ liệu gửi lên có ký tự không hợp lệ (không phải văn bản UTF-8). Hãy nhập lại bằng chữ thông thường."}
+		}
+	}
+	return nil
 }

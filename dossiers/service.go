@@ -39,6 +39,8 @@ type Deps struct {
 	// answer (default DefaultUpdateTimeout). When it runs out the request answers
 	// EUNKNOWNOUTCOME: the update may still be carried out once a worker takes it.
 	UpdateTimeout time.Duration
+	// Uploads bound each person's uploads; the zero value means DefaultUploadLimits.
+	Uploads store.UploadLimits
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	Log *slog.Logger

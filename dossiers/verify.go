@@ -39,8 +39,9 @@ func (s *Service) Verify(data []byte) (pades.Report, error) {
 	return *rep, nil
 }
 
-// VerifiedDocument finds one of our documents by the verification code its QR link
-// carries.
-func (s *Service) VerifiedDocument(ctx context.Context, code string) (store.Document, motcua.DossierCode, error) {
-	return s.Store.DocumentByVerifyCode(ctx, code)
+// VerifiedDocument finds one of our documents by the random verification ID its QR
+// link carries. Every ID that names no document (ill-formed, unknown, or a link of the
+// old guessable form) gets the same answer, store.ErrNoVerifiedDocument.
+func (s *Service) VerifiedDocument(ctx context.Context, id string) (store.Document, motcua.DossierCode, error) {
+	return s.Store.DocumentByVerifyID(ctx, id)
 }

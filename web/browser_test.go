@@ -16,6 +16,7 @@ import (
 	"motcua/forms/formstest"
 	"motcua/internal/browsertest"
 	"motcua/internal/stacktest"
+	"motcua/internal/store"
 )
 
 // site is the whole system and a browser pointed at it.
@@ -578,6 +579,10 @@ func TestWholePathThroughThePages(t *testing.T) {
 		u, err := url.Parse(link)
 		if err != nil || u.Path != "/tra-cuu/xac-thuc" {
 			t.Fatalf("%s: the QR code says %q", code, link)
+		}
+		// Issue 11: the link carries a random ID, not the dossier code and a sequence.
+		if ma := u.Query().Get("ma"); !store.ValidVerifyID(ma) || strings.Contains(link, string(code)) {
+			t.Errorf("%s: the QR code's verification ID %q can be guessed", code, ma)
 		}
 		verifier.Go(u.RequestURI())
 		if got := verifier.Text("#ket-luan"); !strings.Contains(got, "Văn bản hợp lệ") || !strings.Contains(verifier.Body(), string(code)) ||

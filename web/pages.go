@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"motcua"
+	"motcua/dossiers"
 	"motcua/internal/httpx"
 )
 
@@ -319,16 +320,17 @@ func (s *Site) handlePageLogin() http.HandlerFunc {
 		r.Body = http.MaxBytesReader(w, r.Body, 4096)
 		user, pass := r.PostFormValue("username"), r.PostFormValue("password")
 		next := localPath(r.PostFormValue("next"))
-		if s.HTTP.LoginLimit.Exceeded(httpx.ClientIP(r)) {
+		if retry, err := s.HTTP.LoginLocked(r, user); err != nil {
 			d := s.page(r, "Đăng nhập")
-			d.Error, d.Username, d.Next = "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng chờ một phút rồi thử lại.", user, next
+			d.Error, d.Username, d.Next = motcua.ErrorMessage(err), user, next
+			w.Header().Set("Retry-After", retry)
 			s.show(w, http.StatusTooManyRequests, "login", d)
 			return
 		}
 		_, sess, err := s.Sessions.Login(r.Context(), user, pass, "web")
 		if err != nil {
 			if motcua.ErrorCode(err) == motcua.EUNAUTHORIZED {
-				s.HTTP.LoginLimit.Add(httpx.ClientIP(r))
+				s.HTTP.LoginFailed(r, user)
 			}
 			d := s.page(r, "Đăng nhập")
 			d.Error, d.Username, d.Next = motcua.ErrorMessage(err), user, next
@@ -461,6 +463,13 @@ func parsePageForm(r *http.Request) error {
 	if err == nil {
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 			err = r.ParseMultipartForm(8 << 20)
+		}
+	}
+	if err == nil {
+		// Text that is not UTF-8 would reach PostgreSQL, which refuses it: 400, not 500.
+		err = dossiers.ValidText(r.Form)
+		if motcua.ErrorCode(err) == dossiers.EBADREQUEST {
+			return err
 		}
 	}
 	var tooBig *http.MaxBytesError

@@ -675,9 +675,10 @@ func (s *Site) pageVerify() http.HandlerFunc {
 		status := http.StatusOK
 		var data []byte
 		// Every verification reads and checks a whole PDF: each counts, by file or by code.
-		if (r.Method == http.MethodPost || vp.Code != "") && !s.verifyLimit.Allow(httpx.ClientIP(r)) {
+		if (r.Method == http.MethodPost || vp.Code != "") && !s.HTTP.VerifyLimit.Allow(httpx.ClientIP(r)) {
 			d.Errors = []pageError{{Message: "Bạn đã xác thực quá nhiều lần. Vui lòng chờ một phút rồi thử lại."}}
 			d.Data = vp
+			w.Header().Set("Retry-After", s.HTTP.VerifyLimit.RetryAfter())
 			s.show(w, http.StatusTooManyRequests, "verify", d)
 			return
 		}
@@ -693,11 +694,13 @@ func (s *Site) pageVerify() http.HandlerFunc {
 		case vp.Code != "":
 			doc, code, err := s.Dossiers.VerifiedDocument(r.Context(), vp.Code)
 			if err != nil {
-				if motcua.ErrorCode(err) != motcua.ENOTFOUND && motcua.ErrorCode(err) != motcua.EINVALID {
+				if motcua.ErrorCode(err) != motcua.ENOTFOUND {
 					s.showError(w, r, err)
 					return
 				}
-				d.Errors = []pageError{{Message: "Không tìm thấy văn bản có mã xác thực " + vp.Code + ". Hãy kiểm tra lại mã trên văn bản."}}
+				// One answer for every ID that names nothing, whatever its shape: the
+				// page is no oracle for guessed codes.
+				d.Errors = []pageError{{Message: motcua.ErrorMessage(err)}}
 				status = http.StatusNotFound
 				break
 			}

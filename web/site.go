@@ -45,9 +45,10 @@ type Deps struct {
 type Site struct {
 	Deps
 	pages pageSet
-	// Rate limits per client address: the public lookup that answers whether a
-	// dossier code and an ID number belong together, and the verification page.
-	lookupLimit, verifyLimit *httpx.RateLimit
+	// The rate limit per client address of the public lookup that answers whether a
+	// dossier code and an ID number belong together (the verification page shares the
+	// API's, httpx.Kit.VerifyLimit).
+	lookupLimit *httpx.RateLimit
 }
 
 // New returns the pages.
@@ -67,8 +68,7 @@ func New(d Deps) *Site {
 		// that every page test reports, not a condition to run with.
 		panic(err)
 	}
-	return &Site{Deps: d, pages: pages, lookupLimit: httpx.NewRateLimit(20, time.Minute, d.Now),
-		verifyLimit: httpx.NewRateLimit(30, time.Minute, d.Now)}
+	return &Site{Deps: d, pages: pages, lookupLimit: httpx.NewRateLimit(20, time.Minute, d.Now)}
 }
 
 // Handler is the pages alone on the shared router, for tests.

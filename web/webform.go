@@ -260,7 +260,7 @@ func (s *Site) readValue(r *http.Request, a motcua.Actor, fd forms.Field, path s
 // storeUploaded stores one file of the e-form page by the API's rules.
 func (s *Site) storeUploaded(ctx context.Context, a motcua.Actor, fh *multipart.FileHeader) (store.File, error) {
 	if fh.Size > dossiers.MaxUpload {
-		return store.File{}, motcua.Errorf(motcua.EINVALID, "Tệp vượt quá 20 MB.")
+		return store.File{}, motcua.Errorf(dossiers.ETOOLARGE, "Tệp vượt quá %d MB.", dossiers.MaxUpload>>20)
 	}
 	f, err := fh.Open()
 	if err != nil {

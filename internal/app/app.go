@@ -72,6 +72,9 @@ type Config struct {
 	OIDC auth.OIDCConfig
 	// TrustedProxies are the reverse proxies whose forwarded client address is believed.
 	TrustedProxies []netip.Prefix
+	// Uploads bound each person's uploads (zero: dossiers.DefaultUploadLimits). Test
+	// harnesses whose one demo citizen files many dossiers at once raise them.
+	Uploads store.UploadLimits
 	// Roots are the CAs whose signatures verify as trusted (default: none).
 	Roots *x509.CertPool
 

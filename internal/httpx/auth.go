@@ -3,6 +3,7 @@ package httpx
 import (
 	"context"
 	"crypto/subtle"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -159,5 +160,42 @@ func LimitBody(n int64) func(http.Handler) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, n)
 			next.ServeHTTP(w, r)
 		})
+	}
+}
+
+// maxAccountKey bounds the account names the login limit keeps (a long name is cut).
+const maxAccountKey = 128
+
+func accountKey(username string) string {
+	k := strings.ToLower(strings.TrimSpace(username))
+	if len(k) > maxAccountKey {
+		k = k[:maxAccountKey]
+	}
+	return k
+}
+
+// LoginLocked says whether a password login for username from r must be refused before
+// the password is looked at: too many failures from its address (LoginLimit), or of the
+// account from anywhere (AccountLimit). It returns the refusal (ETOOMANY, with the
+// notice in Vietnamese saying when to try again) and the Retry-After header's value.
+func (k *Kit) LoginLocked(r *http.Request, username string) (retryAfter string, err error) {
+	if k.LoginLimit.Exceeded(ClientIP(r)) {
+		return k.LoginLimit.RetryAfter(), &motcua.Error{Code: ETOOMANY,
+			Message: "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng chờ một phút rồi thử lại."}
+	}
+	if key := accountKey(username); key != "" && k.AccountLimit.Exceeded(key) {
+		until := k.AccountLimit.Reset().In(motcua.Vietnam)
+		return k.AccountLimit.RetryAfter(), &motcua.Error{Code: ETOOMANY, Message: fmt.Sprintf(
+			"Tài khoản này tạm thời bị khóa đăng nhập vì mật khẩu bị nhập sai nhiều lần. Vui lòng thử lại sau %s ngày %s.",
+			until.Format("15:04"), until.Format("02/01/2006"))}
+	}
+	return "", nil
+}
+
+// LoginFailed counts a failed password login against its address and its account.
+func (k *Kit) LoginFailed(r *http.Request, username string) {
+	k.LoginLimit.Add(ClientIP(r))
+	if key := accountKey(username); key != "" {
+		k.AccountLimit.Add(key)
 	}
 }

@@ -36,8 +36,9 @@ type ProblemField struct {
 // HTTP layer's own: the domain has no notion of request rates.
 const ETOOMANY = "too_many_requests"
 
-// ETOOLARGE is the code of a request body over its limit (HTTP 413).
-const ETOOLARGE = "too_large"
+// ETOOLARGE is the code of a request body over its limit (HTTP 413), the same the
+// dossier service gives a file over its size.
+const ETOOLARGE = dossiers.ETOOLARGE
 
 // StatusOf maps a motcua error code to an HTTP status, in one place.
 func StatusOf(code string) int {
@@ -61,8 +62,12 @@ func StatusOf(code string) int {
 		return http.StatusGatewayTimeout
 	case ETOOMANY:
 		return http.StatusTooManyRequests
-	case ETOOLARGE:
+	case ETOOLARGE, dossiers.EUPLOADQUOTA: // ETOOLARGE is dossiers.ETOOLARGE
 		return http.StatusRequestEntityTooLarge
+	case dossiers.EUPLOADRATE:
+		return http.StatusTooManyRequests
+	case EBADREQUEST:
+		return http.StatusBadRequest
 	}
 	return http.StatusInternalServerError
 }
@@ -155,6 +160,9 @@ func Decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return &motcua.Error{Code: ETOOLARGE, Message: "Dữ liệu gửi lên quá lớn.", Err: err}
+		}
 		return &motcua.Error{Code: motcua.EINVALID, Message: "Dữ liệu gửi lên không đúng định dạng JSON.", Err: err}
 	}
 	if dec.More() {

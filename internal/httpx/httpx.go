@@ -67,7 +67,15 @@ type Kit struct {
 	// LoginLimit counts failed password logins per client address: the API's login and
 	// the login page share it, so that one cannot be used to get around the other.
 	LoginLimit *RateLimit
-	metrics    *httpMetrics
+	// AccountLimit counts failed password logins per account, whatever the address:
+	// spreading guesses of one password over many addresses gets no further than one.
+	// An account that reaches it is locked out until its window turns, and the notice
+	// says until when.
+	AccountLimit *RateLimit
+	// VerifyLimit counts signature checks per client address: every check parses and
+	// verifies a whole PDF, and the API's check and the verification page share it.
+	VerifyLimit *RateLimit
+	metrics     *httpMetrics
 }
 
 // New builds the shared plumbing.
@@ -81,7 +89,9 @@ func New(d Deps) *Kit {
 	if d.Metrics == nil {
 		d.Metrics = prometheus.NewRegistry()
 	}
-	return &Kit{Deps: d, LoginLimit: NewRateLimit(10, time.Minute, d.Now), metrics: newHTTPMetrics(d.Metrics)}
+	return &Kit{Deps: d, LoginLimit: NewRateLimit(10, time.Minute, d.Now),
+		AccountLimit: NewRateLimit(20, 15*time.Minute, d.Now),
+		VerifyLimit:  NewRateLimit(30, time.Minute, d.Now), metrics: newHTTPMetrics(d.Metrics)}
 }
 
 // Part is one face of the HTTP surface (api.API, web.Site): it registers its routes,
@@ -96,7 +106,7 @@ type Part interface {
 // /metrics is not on it: MetricsHandler is served on an internal listener only.
 func (k *Kit) Handler(ready map[string]Pinger, parts ...Part) http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, k.realIP, k.recoverer, k.logRequests, k.measure, securityHeaders)
+	r.Use(middleware.RequestID, k.realIP, k.recoverer, k.logRequests, k.measure, k.securityHeaders, k.validQuery)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		k.WriteError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy địa chỉ %s.", r.URL.Path))
 	})

@@ -3,23 +3,63 @@ package httpx
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"motcua"
+	"motcua/dossiers"
 )
 
-// securityHeaders sets the headers every answer carries: no inline scripts, no framing.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets the headers every answer carries: no inline scripts, no framing;
+// HSTS when the site runs behind HTTPS (SecureCookies), so that a browser never sends
+// the session cookie's site a plain-HTTP request again; and no-store on everything but
+// the static files, since nearly every page and JSON answer shows a person's data or
+// their name in the header, and a shared or back-button cache must keep none of it.
+// A handler may loosen Cache-Control for what is public (the OpenAPI description).
+func (k *Kit) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		if k.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// EBADREQUEST is the code of a request the server cannot read at all (HTTP 400): a query
+// that is not UTF-8 text.
+const EBADREQUEST = dossiers.EBADREQUEST
+
+// validQuery refuses, with 400, a request whose query string is not UTF-8 text once
+// decoded: every filter is text that reaches PostgreSQL, which would refuse it with an
+// error the caller should not see as 500.
+func (k *Kit) validQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery != "" {
+			// A pair url.ParseQuery cannot decode is dropped by every handler's
+			// r.URL.Query() too; what it decodes must be text.
+			q, _ := url.ParseQuery(r.URL.RawQuery)
+			bad := dossiers.ValidText(q) != nil
+			if bad {
+				k.WriteError(w, r, &motcua.Error{Code: EBADREQUEST,
+					Message: "Tham số trên địa chỉ (sau dấu ?) không đọc được: chỉ nhận văn bản UTF-8 được mã hóa URL đúng cách."})
+				return
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -1,9 +1,11 @@
 package httpx
 
 import (
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -114,4 +116,21 @@ func forwardedFor(r *http.Request) netip.Addr {
 	}
 	a, _ := netip.ParseAddr(strings.TrimSpace(r.Header.Get("X-Real-IP")))
 	return a
+}
+
+// Reset is when the current window ends and every key may start again.
+func (l *RateLimit) Reset() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now := l.now(); now.Sub(l.start) >= l.window {
+		return now
+	}
+	return l.start.Add(l.window)
+}
+
+// RetryAfter is the Retry-After header's value for a caller l refused: the whole
+// seconds until its window ends, at least one.
+func (l *RateLimit) RetryAfter() string {
+	s := int(math.Ceil(l.Reset().Sub(l.now()).Seconds()))
+	return strconv.Itoa(max(s, 1))
 }

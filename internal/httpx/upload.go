@@ -61,6 +61,6 @@ func bodyError(err error) error {
 }
 
 func tooLarge(err error) error {
-	return &motcua.Error{Code: motcua.EINVALID, Field: "file",
+	return &motcua.Error{Code: ETOOLARGE, Field: "file",
 		Message: fmt.Sprintf("Tệp quá lớn: chỉ kiểm tra được tệp PDF đến %d MB.", dossiers.MaxVerifySize>>20), Err: err}
 }

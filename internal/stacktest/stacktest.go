@@ -157,7 +157,10 @@ func Start(t testing.TB, opts ...Options) *Stack {
 		TemporalAddress: ts.GetFrontendHostPort(), TemporalNamespace: ts.GetDefaultNamespace(), PayloadKeys: [][]byte{key},
 		PublicURL: url, DevLogin: true, Roots: roots,
 		SignerURL: signer.URL, SignerToken: token, SealPIN: service.DefaultPIN,
-		Mail: mail.Config{Addr: mailbox.Addr}, UpdateTimeout: o.UpdateTimeout, Now: o.Now, Log: o.Log})
+		Mail: mail.Config{Addr: mailbox.Addr}, UpdateTimeout: o.UpdateTimeout, Now: o.Now, Log: o.Log,
+		// One demo citizen files a dossier of every procedure at once: the per-person
+		// upload limits (tested on their own in api) would refuse the tests' own load.
+		Uploads: store.UploadLimits{PendingBytes: 1 << 40, PerWindow: 1 << 30, Window: time.Minute}})
 	if err != nil {
 		t.Fatal(err)
 	}

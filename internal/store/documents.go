@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	netmail "net/mail"
 	"time"
@@ -99,6 +100,9 @@ type Document struct {
 	Signed      bool
 	Data        []byte
 	CreatedAt   time.Time
+	// VerifyID is the random ID the document's QR code and verification link carry
+	// (NewVerifyID); "" for documents that draw no QR code of their own.
+	VerifyID string
 }
 
 // DocumentInfo describes a stored document without its bytes.
@@ -122,10 +126,10 @@ func (s *Store) AddDocument(ctx context.Context, d Document) (string, error) {
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO documents (dossier_id, kind, seq, name, content_type, number, signed, sha256, size)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		err = tx.QueryRow(ctx, `INSERT INTO documents (dossier_id, kind, seq, name, content_type, number, signed, sha256, size, verify_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (dossier_id, kind, seq) DO NOTHING RETURNING id::text`,
-			d.DossierID, d.Kind, d.Seq, d.Name, d.ContentType, nullText(d.Number), d.Signed, sum, len(d.Data)).Scan(&id)
+			d.DossierID, d.Kind, d.Seq, d.Name, d.ContentType, nullText(d.Number), d.Signed, sum, len(d.Data), nullText(d.VerifyID)).Scan(&id)
 		if err == pgx.ErrNoRows {
 			return tx.QueryRow(ctx, `SELECT id::text FROM documents WHERE dossier_id = $1 AND kind = $2 AND seq = $3`,
 				d.DossierID, d.Kind, d.Seq).Scan(&id)
@@ -138,11 +142,12 @@ func (s *Store) AddDocument(ctx context.Context, d Document) (string, error) {
 	return id, nil
 }
 
-const documentColumns = `d.id::text, d.dossier_id, d.kind, d.seq, d.name, d.content_type, coalesce(d.number, ''), d.signed, b.data, d.created_at`
+const documentColumns = `d.id::text, d.dossier_id, d.kind, d.seq, d.name, d.content_type, coalesce(d.number, ''), d.signed, b.data,
+	d.created_at, coalesce(d.verify_id, '')`
 
 func scanDocument(row pgx.Row) (Document, error) {
 	var d Document
-	err := row.Scan(&d.ID, &d.DossierID, &d.Kind, &d.Seq, &d.Name, &d.ContentType, &d.Number, &d.Signed, &d.Data, &d.CreatedAt)
+	err := row.Scan(&d.ID, &d.DossierID, &d.Kind, &d.Seq, &d.Name, &d.ContentType, &d.Number, &d.Signed, &d.Data, &d.CreatedAt, &d.VerifyID)
 	return d, err
 }
 
@@ -374,4 +379,106 @@ func (s *Store) AssignComponent(ctx context.Context, ownerID int64, fileID, comp
 		return fmt.Errorf("assign file %s to %s: %w", fileID, component, err)
 	}
 	return nil
+}
+
+// UploadLimits bound what one person may upload and leave unattached to a dossier.
+type UploadLimits struct {
+	// PendingBytes caps the total size of the person's files not yet attached.
+	PendingBytes int64
+	// PerWindow caps the uploads a person may make in Window.
+	PerWindow int
+	Window    time.Duration
+}
+
+// Errors of CreateFileWithin: the person's uploads in the window, or their unattached
+// bytes, are at the limit.
+var (
+	ErrUploadRate  = errors.New("too many uploads in the window")
+	ErrUploadQuota = errors.New("unattached uploads over the quota")
+)
+
+// CreateFileWithin stores an uploaded file like CreateFile, unless it would take its
+// owner past lim (ErrUploadRate, ErrUploadQuota). The owner's uploads are counted and
+// stored under a lock of the owner, so parallel uploads cannot slip past the limit
+// together.
+func (s *Store) CreateFileWithin(ctx context.Context, ownerID int64, name, contentType string, data []byte, lim UploadLimits) (File, error) {
+	var f File
+	err := s.Tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('motcua.uploads'), $1::int)`, int32(ownerID)); err != nil {
+			return err
+		}
+		// Every upload of the window counts for the rate, attached or not; only the
+		// unattached ones count for the quota.
+		var recent int
+		var pending int64
+		err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE created_at > now() - $2::interval),
+				coalesce(sum(size) FILTER (WHERE dossier_id IS NULL), 0)
+			FROM files WHERE owner_id = $1`, ownerID, lim.Window).Scan(&recent, &pending)
+		if err != nil {
+			return fmt.Errorf("count uploads: %w", err)
+		}
+		switch {
+		case lim.PerWindow > 0 && recent >= lim.PerWindow:
+			return ErrUploadRate
+		case lim.PendingBytes > 0 && pending+int64(len(data)) > lim.PendingBytes:
+			return ErrUploadQuota
+		}
+		sum, err := putBlob(ctx, tx, data)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `INSERT INTO files (id, sha256, size, content_type, name, owner_id, storage_key)
+			VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, 'pg:' || encode($1, 'hex'))
+			RETURNING id::text, name, content_type, size, encode(sha256, 'hex'), owner_id, created_at`,
+			sum, len(data), contentType, name, ownerID).
+			Scan(&f.ID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.OwnerID, &f.CreatedAt)
+	})
+	if errors.Is(err, ErrUploadRate) || errors.Is(err, ErrUploadQuota) {
+		return File{}, err
+	}
+	if err != nil {
+		return File{}, fmt.Errorf("store file %q: %w", name, err)
+	}
+	return f, nil
+}
+
+// PurgeOrphanFiles deletes the files uploaded before cutoff and never attached to a
+// dossier, except those a saved draft still names (the citizen may come back to it),
+// and then the stored bytes no file or document points at any more. It returns the
+// number of files deleted; running it again deletes nothing more.
+func (s *Store) PurgeOrphanFiles(ctx context.Context, cutoff time.Time) (int64, error) {
+	var hashes [][]byte
+	err := s.Tx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM files f WHERE f.dossier_id IS NULL AND f.created_at < $1
+			AND NOT EXISTS (SELECT 1 FROM drafts dr WHERE dr.user_id = f.owner_id
+				AND jsonb_path_exists(dr.data, '$.** ? (@ == $id)', jsonb_build_object('id', f.id::text)))
+			RETURNING f.sha256`, cutoff)
+		if err != nil {
+			return err
+		}
+		hashes, err = pgx.CollectRows(rows, pgx.RowTo[[]byte])
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge orphan files: %w", err)
+	}
+	if len(hashes) == 0 {
+		return 0, nil
+	}
+	// The bytes go in a second transaction that first waits for every upload and
+	// document in flight (SHARE blocks their inserts until it ends): one of them may
+	// be about to point at the same bytes, and its row must be seen before they go.
+	err = s.Tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `LOCK TABLE files, documents IN SHARE MODE`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM blobs b WHERE b.sha256 = ANY ($1)
+			AND NOT EXISTS (SELECT 1 FROM files f WHERE f.sha256 = b.sha256)
+			AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = b.sha256)`, hashes)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge the bytes of orphan files: %w", err)
+	}
+	return int64(len(hashes)), nil
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -36,53 +34,6 @@ func (s *Store) LookupDossier(ctx context.Context, code motcua.DossierCode, idNu
 		return DossierSummary{}, fmt.Errorf("look up dossier %s: %w", code, err)
 	}
 	return d, nil
-}
-
-// DocumentByVerifyCode finds the document a verification link names: the dossier
-// code, the document's kind and its sequence, as the QR code on every notice and
-// result writes them ("000.00.01.G09-261123-0001-result-14").
-func (s *Store) DocumentByVerifyCode(ctx context.Context, v string) (Document, motcua.DossierCode, error) {
-	bad := motcua.Errorf(motcua.EINVALID, "Mã xác thực %q không đúng dạng.", v)
-	rest, seqText, ok := cutLast(v, "-")
-	if !ok {
-		return Document{}, "", bad
-	}
-	code, kind, ok := cutLast(rest, "-")
-	seq, err := strconv.Atoi(seqText)
-	if !ok || err != nil || kind == "" {
-		return Document{}, "", bad
-	}
-	if _, _, _, err := motcua.ParseDossierCode(code); err != nil {
-		return Document{}, "", bad
-	}
-	// A result carries the code of the draft it was rendered from: the leader signs the
-	// draft, the clerical office numbers and seals it. The code names the newest of
-	// those versions, the one the applicant received; before any, the draft itself.
-	query := `SELECT ` + documentColumns + ` FROM documents d
-		JOIN blobs b ON b.sha256 = d.sha256 JOIN dossiers x ON x.id = d.dossier_id
-		WHERE x.code = $1 AND d.kind = $2 AND d.seq = $3`
-	if kind == "draft_result" {
-		query = `SELECT ` + documentColumns + ` FROM documents d
-			JOIN blobs b ON b.sha256 = d.sha256 JOIN dossiers x ON x.id = d.dossier_id
-			WHERE x.code = $1 AND ((d.kind = $2 AND d.seq = $3) OR (d.kind = 'result' AND d.seq > $3))
-			ORDER BY d.seq DESC LIMIT 1`
-	}
-	doc, err := scanDocument(s.pool.QueryRow(ctx, query, code, kind, seq))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Document{}, "", motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản có mã xác thực %s.", v)
-	}
-	if err != nil {
-		return Document{}, "", fmt.Errorf("find document %s: %w", v, err)
-	}
-	return doc, motcua.DossierCode(code), nil
-}
-
-func cutLast(s, sep string) (before, after string, ok bool) {
-	i := strings.LastIndex(s, sep)
-	if i < 0 {
-		return s, "", false
-	}
-	return s[:i], s[i+len(sep):], true
 }
 
 // twelveDigits: only a personal ID number (12 digits) may find a dossier; any other
