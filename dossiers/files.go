@@ -141,7 +141,7 @@ func fileRefs(f forms.Form, data map[string]any) []store.SubmittedFile {
 		for _, fd := range fields {
 			switch fd.Kind {
 			case forms.KindFile:
-				for _, id := range asStrings(m[fd.Key]) {
+				for _, id := range forms.FileIDs(m[fd.Key]) {
 					out = append(out, store.SubmittedFile{ID: id, Component: fd.Component})
 				}
 			case forms.KindGroup:
@@ -160,23 +160,6 @@ func fileRefs(f forms.Form, data map[string]any) []store.SubmittedFile {
 	return out
 }
 
-func asStrings(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []string:
-		return v
-	case []any:
-		var out []string
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
 
 // checkFiles makes sure every file exists, is the applicant's, is not attached to
 // another dossier, and suits its component (type decided from content at upload).

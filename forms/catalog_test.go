@@ -2,6 +2,7 @@ package forms
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -195,6 +196,23 @@ func TestSchemaIsJSONSchema2020WithLabels(t *testing.T) {
 	for _, want := range []string{`"$schema": "https://json-schema.org/draft/2020-12/schema"`, `"title": "Tên quỹ"`, `"format": "vn-cccd"`, `"minItems": 3`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("schema lacks %s", want)
+		}
+	}
+}
+
+func TestFileIDsReadsOneOrSeveral(t *testing.T) {
+	for _, tc := range []struct {
+		in   any
+		want []string
+	}{
+		{"upl_1", []string{"upl_1"}},
+		{[]string{"upl_1", "upl_2"}, []string{"upl_1", "upl_2"}},
+		{[]any{"upl_1", 3, "upl_2"}, []string{"upl_1", "upl_2"}},
+		{nil, nil},
+		{42, nil},
+	} {
+		if got := FileIDs(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("FileIDs(%v) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
 }

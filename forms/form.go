@@ -498,3 +498,23 @@ func (f *Form) locate(tokens []string) located {
 	}
 	return loc
 }
+
+// FileIDs reads the value of a file field: the ID of one uploaded file, or a list of them
+// (as JSON decodes it, or as a page's form gives it). Anything else holds none.
+func FileIDs(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []string:
+		return v
+	case []any:
+		var out []string
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}

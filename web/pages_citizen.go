@@ -412,7 +412,7 @@ func answers(f forms.Form, data map[string]any, files map[string]store.File, lin
 				out = append(out, answer{Section: sec, Label: prefix + fd.Label, Value: strings.Join(bits, ", "), Change: link(p + "/" + fd.Fields[0].Key)})
 			case forms.KindFile:
 				var names []string
-				for _, id := range asStrings(v) {
+				for _, id := range forms.FileIDs(v) {
 					if f, ok := files[id]; ok {
 						names = append(names, f.Name)
 					}

@@ -120,7 +120,7 @@ func fieldOf(fd forms.Field, path string, v any, errs map[string]string, files m
 			fv.Items = append(fv.Items, it)
 		}
 	case forms.KindFile:
-		for _, id := range asStrings(v) {
+		for _, id := range forms.FileIDs(v) {
 			if f, ok := files[id]; ok {
 				fv.Files = append(fv.Files, f)
 			}
@@ -305,7 +305,7 @@ func filePaths(f forms.Form, data map[string]any) map[string]string {
 			path := prefix + "/" + fd.Key
 			switch fd.Kind {
 			case forms.KindFile:
-				for _, id := range asStrings(m[fd.Key]) {
+				for _, id := range forms.FileIDs(m[fd.Key]) {
 					out[id] = path
 				}
 			case forms.KindGroup:
@@ -324,20 +324,3 @@ func filePaths(f forms.Form, data map[string]any) map[string]string {
 	return out
 }
 
-func asStrings(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []string:
-		return v
-	case []any:
-		var out []string
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
