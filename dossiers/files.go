@@ -160,7 +160,6 @@ func fileRefs(f forms.Form, data map[string]any) []store.SubmittedFile {
 	return out
 }
 
-
 // checkFiles makes sure every file exists, is the applicant's, is not attached to
 // another dossier, and suits its component (type decided from content at upload).
 func (s *Service) checkFiles(ctx context.Context, a motcua.Actor, p *forms.Procedure, files []store.SubmittedFile) error {

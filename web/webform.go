@@ -323,4 +323,3 @@ func filePaths(f forms.Form, data map[string]any) map[string]string {
 	}
 	return out
 }
-
