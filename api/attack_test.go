@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -279,28 +277,6 @@ func checkAnswerHeaders(t *testing.T, what string, resp *http.Response, personal
 	}
 }
 
-// qrLink reads the QR code on the first page of pdf with poppler and zbar.
-func qrLink(t *testing.T, pdf []byte) string {
-	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := exec.Command(stacktest.Tool(t, "pdftoppm"), "-r", "200", "-f", "1", "-l", "1", "-png", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, b)
-	}
-	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
-	if len(pages) != 1 {
-		t.Fatalf("pdftoppm made %d pages", len(pages))
-	}
-	out, err := exec.Command(stacktest.Tool(t, "zbarimg"), "-q", "--raw", pages[0]).Output()
-	if err != nil {
-		t.Fatalf("zbarimg found no QR code: %v", err)
-	}
-	return strings.TrimSpace(string(out))
-}
-
 // TestVerificationLinksAreUnguessable: the QR code of an issued receipt, read from the
 // PDF as a phone would, carries a random ID that names neither the dossier nor the
 // document's sequence; it verifies the receipt; the link the receipt would have carried
@@ -318,7 +294,7 @@ func TestVerificationLinksAreUnguessable(t *testing.T) {
 	if receipt.Status != 200 {
 		t.Fatalf("receipt: %d", receipt.Status)
 	}
-	link, err := url.Parse(qrLink(t, receipt.Body))
+	link, err := url.Parse(stacktest.QRLink(t, receipt.Body))
 	if err != nil || link.Path != "/tra-cuu/xac-thuc" {
 		t.Fatalf("the receipt's QR code says %q", link)
 	}

@@ -6,7 +6,6 @@ import (
 	"mime"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -575,7 +574,7 @@ func TestWholePathThroughThePages(t *testing.T) {
 		}
 		// The QR code printed on the result, read as a phone would, opens the page that
 		// verifies the very document the citizen holds: both signatures.
-		link := qrLink(t, pdf)
+		link := stacktest.QRLink(t, pdf)
 		u, err := url.Parse(link)
 		if err != nil || u.Path != "/tra-cuu/xac-thuc" {
 			t.Fatalf("%s: the QR code says %q", code, link)
@@ -606,26 +605,4 @@ func TestWholePathThroughThePages(t *testing.T) {
 		}
 		checkPage(t, tab, pg.name)
 	}
-}
-
-// qrLink reads the QR code on the first page of pdf with poppler and zbar.
-func qrLink(t *testing.T, pdf []byte) string {
-	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := exec.Command(stacktest.Tool(t, "pdftoppm"), "-r", "200", "-f", "1", "-l", "1", "-png", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, b)
-	}
-	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
-	if len(pages) != 1 {
-		t.Fatalf("pdftoppm made %d pages", len(pages))
-	}
-	out, err := exec.Command(stacktest.Tool(t, "zbarimg"), "-q", "--raw", pages[0]).Output()
-	if err != nil {
-		t.Fatalf("zbarimg found no QR code: %v", err)
-	}
-	return strings.TrimSpace(string(out))
 }

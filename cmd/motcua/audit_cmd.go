@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"motcua/internal/app"
 	"motcua/internal/devstack"
 	"motcua/internal/store"
 )
@@ -37,12 +38,12 @@ func auditCmd(ctx context.Context, args []string, env *Env) error {
 	}
 	st, err := store.Open(ctx, url, log)
 	if err != nil {
-		return &exitError{code: 2, msg: fmt.Sprintf("cannot read the audit log at %s: %v", devstack.Redact(url), rootCause(err))}
+		return &exitError{code: 2, msg: fmt.Sprintf("cannot read the audit log at %s: %v", devstack.Redact(url), app.RootCause(err))}
 	}
 	defer st.Close()
 	c, err := st.CheckAudit(ctx)
 	if err != nil {
-		return &exitError{code: 2, msg: fmt.Sprintf("cannot read the audit log: %v", rootCause(err))}
+		return &exitError{code: 2, msg: fmt.Sprintf("cannot read the audit log: %v", app.RootCause(err))}
 	}
 	if b := c.Broken; b.ID != 0 {
 		return &exitError{code: 1, msg: fmt.Sprintf("audit chain broken at row %d (%s, %s %s/%s): it was changed, or a row before it removed; %d rows checked",

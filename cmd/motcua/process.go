@@ -13,7 +13,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"motcua/internal/app"
@@ -133,7 +132,7 @@ func (p *process) temporal(ctx context.Context, embedded bool) (addr, namespace 
 func (p *process) listen() (net.Listener, error) {
 	l, err := net.Listen("tcp", p.cfg.Addr)
 	if err != nil {
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s: %v; stop what uses it or choose another with -addr", p.cfg.Addr, rootCause(err))}
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s: %v; stop what uses it or choose another with -addr", p.cfg.Addr, app.RootCause(err))}
 	}
 	return l, nil
 }
@@ -145,7 +144,7 @@ func (p *process) listenMetrics() (net.Listener, error) {
 	}
 	l, err := net.Listen("tcp", p.cfg.MetricsAddr)
 	if err != nil {
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s for metrics: %v; choose another with -metrics-addr (MOTCUA_METRICS_ADDR)", p.cfg.MetricsAddr, rootCause(err))}
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s for metrics: %v; choose another with -metrics-addr (MOTCUA_METRICS_ADDR)", p.cfg.MetricsAddr, app.RootCause(err))}
 	}
 	p.metrics = "http://" + l.Addr().String() + "/metrics"
 	return l, nil
@@ -156,17 +155,6 @@ func (p *process) publicURL() string {
 		return p.cfg.PublicURL
 	}
 	return "http://" + p.cfg.Addr
-}
-
-func rootCause(err error) string {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			first, _, _ := strings.Cut(err.Error(), "\n")
-			return first
-		}
-		err = u
-	}
 }
 
 // loadTrustRoots adds the CAs of MOTCUA_TRUST_ROOTS to the pool signatures are verified
@@ -180,7 +168,7 @@ func (p *process) loadTrustRoots() error {
 	}
 	pem, err := os.ReadFile(p.cfg.TrustRoots)
 	if err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("cannot read MOTCUA_TRUST_ROOTS: %v", rootCause(err))}
+		return &exitError{code: 1, msg: fmt.Sprintf("cannot read MOTCUA_TRUST_ROOTS: %v", app.RootCause(err))}
 	}
 	if !p.roots.AppendCertsFromPEM(pem) {
 		return &exitError{code: 1, msg: fmt.Sprintf("MOTCUA_TRUST_ROOTS (%s) holds no PEM certificate", p.cfg.TrustRoots)}
@@ -206,7 +194,7 @@ func (p *process) startSigner() error {
 	}
 	l, err := net.Listen("tcp", p.cfg.SignerAddr)
 	if err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("the signature service cannot listen on %s: %v; choose another with -signer-addr", p.cfg.SignerAddr, rootCause(err))}
+		return &exitError{code: 1, msg: fmt.Sprintf("the signature service cannot listen on %s: %v; choose another with -signer-addr", p.cfg.SignerAddr, app.RootCause(err))}
 	}
 	srv := &http.Server{Handler: svc.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(l) }()

@@ -191,7 +191,7 @@ func (a *App) Close() {
 func (a *App) openStore(ctx context.Context) error {
 	st, err := store.Open(ctx, a.Config.DatabaseURL, a.Log)
 	if err != nil {
-		return fmt.Errorf("cannot open motcua's database %s: %v", devstack.Redact(a.Config.DatabaseURL), rootCause(err))
+		return fmt.Errorf("cannot open motcua's database %s: %v", devstack.Redact(a.Config.DatabaseURL), RootCause(err))
 	}
 	a.Store = st
 	a.onStop(st.Close)
@@ -245,15 +245,15 @@ func (a *App) connectTemporal(ctx context.Context) error {
 			hint = "check TEMPORAL_ADDRESS and the TLS settings (TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME)"
 		}
 		return fmt.Errorf("cannot reach Temporal at %s (namespace %s): %v; %s",
-			cfg.TemporalAddress, cfg.TemporalNamespace, rootCause(err), hint)
+			cfg.TemporalAddress, cfg.TemporalNamespace, RootCause(err), hint)
 	}
 	a.Temporal = c
 	a.onStop(c.Close)
 	return nil
 }
 
-// rootCause is the first line of the innermost error, for one-line messages.
-func rootCause(err error) string {
+// RootCause is the first line of the innermost error, for one-line messages.
+func RootCause(err error) string {
 	for {
 		u := errors.Unwrap(err)
 		if u == nil {

@@ -44,7 +44,7 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	if a.Config.OIDC.Issuer != "" {
 		oidc, err := auth.NewOIDC(ctx, a.Config.OIDC, a.Store)
 		if err != nil {
-			return nil, fmt.Errorf("cannot use OIDC issuer %s: %v; check OIDC_ISSUER", a.Config.OIDC.Issuer, rootCause(err))
+			return nil, fmt.Errorf("cannot use OIDC issuer %s: %v; check OIDC_ISSUER", a.Config.OIDC.Issuer, RootCause(err))
 		}
 		sh.oidc = oidc
 		sh.auth = append(sh.auth, oidc)

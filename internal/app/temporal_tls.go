@@ -35,7 +35,7 @@ func (t TemporalTLS) config() (*tls.Config, error) {
 	if t.CAFile != "" {
 		pem, err := os.ReadFile(t.CAFile)
 		if err != nil {
-			return nil, fmt.Errorf("TEMPORAL_TLS_CA: %v", rootCause(err))
+			return nil, fmt.Errorf("TEMPORAL_TLS_CA: %v", RootCause(err))
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
@@ -47,7 +47,7 @@ func (t TemporalTLS) config() (*tls.Config, error) {
 		load := func() (*tls.Certificate, error) {
 			c, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
 			if err != nil {
-				return nil, fmt.Errorf("TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY: %v", rootCause(err))
+				return nil, fmt.Errorf("TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY: %v", RootCause(err))
 			}
 			return &c, nil
 		}

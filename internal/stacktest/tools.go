@@ -17,9 +17,6 @@ func Tool(t testing.TB, name string) string {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("%s is not installed; .ci/run installs it (apt-get install poppler-utils qpdf libnss3-tools)", name)
 		}
-		if os.Getenv("CI") != "" { // CI installs it: missing there is a failure, not a skip
-			t.Fatalf("%s not installed (apt-get install poppler-utils qpdf libnss3-tools)", name)
-		}
 		t.Skipf("%s not installed (apt-get install poppler-utils qpdf libnss3-tools)", name)
 	}
 	return p
@@ -77,4 +74,27 @@ func QPDFCheck(t testing.TB, pdf []byte) {
 	if err != nil || !strings.Contains(string(b), "No syntax or stream encoding errors") {
 		t.Errorf("qpdf --check: %v\n%s", err, b)
 	}
+}
+
+// QRLink reads the QR code on the first page of pdf, as a phone would: poppler draws the
+// page, zbar reads the code.
+func QRLink(t testing.TB, pdf []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "doc.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command(Tool(t, "pdftoppm"), "-r", "200", "-f", "1", "-l", "1", "-png", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, b)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
+	if len(pages) != 1 {
+		t.Fatalf("pdftoppm made %d pages", len(pages))
+	}
+	out, err := exec.Command(Tool(t, "zbarimg"), "-q", "--raw", pages[0]).Output()
+	if err != nil {
+		t.Fatalf("zbarimg found no QR code: %v", err)
+	}
+	return strings.TrimSpace(string(out))
 }
