@@ -2,18 +2,10 @@ package embedded
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
-	"net"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -28,6 +20,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"motcua/internal/devstack"
+	"motcua/internal/devstack/testca"
 	"motcua/internal/temporalauth"
 )
 
@@ -46,10 +39,9 @@ func TestEmbeddedTemporalAdmitsByClientCertificate(t *testing.T) {
 		_ = devstack.DropDatabase(context.Background(), admin, vis)
 	})
 	dir := t.TempDir()
-	ca := newCA(t, "test Temporal CA")
-	ca.issue(t, dir, "temporal", x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth)
-	caFile := filepath.Join(dir, "ca.pem")
-	writePEM(t, caFile, "CERTIFICATE", ca.cert.Raw)
+	ca := testca.New(t, "test Temporal CA")
+	ca.Issue(t, dir, "temporal", x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth)
+	caFile := ca.Write(t, dir)
 
 	port, err := devstack.FreePort()
 	if err != nil {
@@ -68,7 +60,7 @@ func TestEmbeddedTemporalAdmitsByClientCertificate(t *testing.T) {
 
 	dial := func(t *testing.T, cert *tls.Certificate) (workflowservice.WorkflowServiceClient, error) {
 		t.Helper()
-		tc := &tls.Config{RootCAs: ca.pool(), ServerName: "temporal", MinVersion: tls.VersionTLS12}
+		tc := &tls.Config{RootCAs: ca.Pool(), ServerName: "temporal", MinVersion: tls.VersionTLS12}
 		if cert != nil {
 			tc.Certificates = []tls.Certificate{*cert}
 		}
@@ -136,7 +128,7 @@ func TestEmbeddedTemporalAdmitsByClientCertificate(t *testing.T) {
 	}
 
 	// motcua's API: a namespace writer.
-	api := mustDial(t, ca.issue(t, dir, temporalauth.API, x509.ExtKeyUsageClientAuth))
+	api := mustDial(t, ca.Issue(t, dir, temporalauth.API, x509.ExtKeyUsageClientAuth))
 	const wf = "authz-dossier"
 	for _, name := range []string{"StartWorkflowExecution", "DescribeNamespace", "ListWorkflowExecutions", "DescribeWorkflowExecution", "SignalWorkflowExecution"} {
 		if err := call(ctx, api, name, wf); err != nil {
@@ -148,7 +140,7 @@ func TestEmbeddedTemporalAdmitsByClientCertificate(t *testing.T) {
 	}
 
 	// The UI: a reader.
-	ui := mustDial(t, ca.issue(t, dir, temporalauth.UI, x509.ExtKeyUsageClientAuth))
+	ui := mustDial(t, ca.Issue(t, dir, temporalauth.UI, x509.ExtKeyUsageClientAuth))
 	for _, name := range []string{"DescribeNamespace", "ListWorkflowExecutions", "DescribeWorkflowExecution"} {
 		if err := call(ctx, ui, name, wf); err != nil {
 			t.Errorf("temporal-ui %s: %v, want allowed", name, err)
@@ -161,7 +153,7 @@ func TestEmbeddedTemporalAdmitsByClientCertificate(t *testing.T) {
 	}
 
 	// A certificate of the same CA, another name: nothing.
-	intruder := mustDial(t, ca.issue(t, dir, "intruder", x509.ExtKeyUsageClientAuth))
+	intruder := mustDial(t, ca.Issue(t, dir, "intruder", x509.ExtKeyUsageClientAuth))
 	for _, name := range []string{"DescribeNamespace", "ListWorkflowExecutions", "DescribeWorkflowExecution", "StartWorkflowExecution",
 		"SignalWorkflowExecution", "UpdateWorkflowExecution", "TerminateWorkflowExecution", "RegisterNamespace"} {
 		if err := call(ctx, intruder, name, wf); !denied(err) {
@@ -170,7 +162,7 @@ func TestEmbeddedTemporalAdmitsByClientCertificate(t *testing.T) {
 	}
 
 	// The operators' identity administers.
-	op := mustDial(t, ca.issue(t, dir, temporalauth.Admin, x509.ExtKeyUsageClientAuth))
+	op := mustDial(t, ca.Issue(t, dir, temporalauth.Admin, x509.ExtKeyUsageClientAuth))
 	if err := call(ctx, op, "TerminateWorkflowExecution", wf); err != nil {
 		t.Errorf("temporal-admin TerminateWorkflowExecution: %v, want allowed", err)
 	}
@@ -181,85 +173,11 @@ func TestEmbeddedTemporalAdmitsByClientCertificate(t *testing.T) {
 			t.Error("a client without a certificate was served")
 		}
 	}
-	other := newCA(t, "another CA")
+	other := testca.New(t, "another CA")
 	otherDir := t.TempDir()
-	if ws, err := dial(t, other.issue(t, otherDir, temporalauth.API, x509.ExtKeyUsageClientAuth)); err == nil {
+	if ws, err := dial(t, other.Issue(t, otherDir, temporalauth.API, x509.ExtKeyUsageClientAuth)); err == nil {
 		if err := call(ctx, ws, "DescribeNamespace", wf); err == nil {
 			t.Error("a motcua-api certificate of another CA was served")
 		}
-	}
-}
-
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-}
-
-func newCA(t *testing.T, name string) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testCA{cert: cert, key: key}
-}
-
-func (ca *testCA) pool() *x509.CertPool {
-	p := x509.NewCertPool()
-	p.AddCert(ca.cert)
-	return p
-}
-
-var serial = big.NewInt(100)
-
-// issue writes NAME.pem and NAME-key.pem under dir and returns the pair; the
-// certificate is valid for DNS temporal and 127.0.0.1.
-func (ca *testCA) issue(t *testing.T, dir, cn string, usage ...x509.ExtKeyUsage) *tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial = new(big.Int).Add(serial, big.NewInt(1))
-	tmpl := &x509.Certificate{
-		SerialNumber: serial, Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: usage,
-		DNSNames: []string{"temporal"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writePEM(t, filepath.Join(dir, cn+".pem"), "CERTIFICATE", der)
-	writePEM(t, filepath.Join(dir, cn+"-key.pem"), "PRIVATE KEY", keyDER)
-	pair, err := tls.LoadX509KeyPair(filepath.Join(dir, cn+".pem"), filepath.Join(dir, cn+"-key.pem"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &pair
-}
-
-func writePEM(t *testing.T, path, typ string, der []byte) {
-	t.Helper()
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
