@@ -78,6 +78,7 @@ func commands() map[string]command {
 		"signer":   {"run the development signature service (CSC API v2 subset and RFC 3161 TSA)", signerCmd},
 		"sign":     {"add a PAdES signature to a PDF with a local PKCS#12 key", signCmd},
 		"verify":   {"verify the signatures of a PDF", verifyCmd},
+		"temporal": {"run the Temporal server for production (mutual TLS, per-identity authorizer)", temporalCmd},
 		"calendar": {"working-time calendar: holidays YEAR, due START DURATION", calendarCmd},
 		"audit":    {"audit log: verify walks its hash chain and names the first broken row", auditCmd},
 		"version": {"print the version", func(ctx context.Context, args []string, env *Env) error {

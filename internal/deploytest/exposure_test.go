@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -111,10 +112,9 @@ func TestTemporalIsReachedOverMutualTLSOnly(t *testing.T) {
 		return *v
 	}
 	for name, want := range map[string]string{
-		"TEMPORAL_TLS_REQUIRE_CLIENT_AUTH": "true",
-		"TEMPORAL_TLS_FRONTEND_CERT":       "/run/secrets/temporal-cert",
-		"TEMPORAL_TLS_CLIENT1_CA_CERT":     "/run/secrets/temporal-ca",
-		"TEMPORAL_TLS_SERVER_CERT":         "/run/secrets/temporal-cert",
+		"TEMPORAL_SERVER_TLS_CERT": "/run/secrets/temporal-cert",
+		"TEMPORAL_SERVER_TLS_KEY":  "/run/secrets/temporal-key",
+		"TEMPORAL_SERVER_TLS_CA":   "/run/secrets/temporal-ca",
 	} {
 		if got := env("temporal", name); got != want {
 			t.Errorf("temporal: %s = %q, want %q", name, got, want)
@@ -139,6 +139,41 @@ func TestTemporalIsReachedOverMutualTLSOnly(t *testing.T) {
 	}
 	if env("temporal-ui", "TEMPORAL_AUTH_CLIENT_SECRET") == "" {
 		t.Error("temporal-ui has no SSO client secret")
+	}
+}
+
+// TestTemporalRunsTheAuthorizer: the temporal service is motcua's own server (`motcua
+// temporal`, the Dockerfile's temporal target, built without -tags slim), which always
+// requires mutual TLS and authorizes each call by the client certificate's name
+// (internal/temporalauth; TestEmbeddedTemporalAdmitsByClientCertificate), not the stock
+// image, whose only claim mapper reads JWTs, so that any certificate of the CA could do
+// anything.
+func TestTemporalRunsTheAuthorizer(t *testing.T) {
+	p := loadCompose(t)
+	svc, err := p.GetService("temporal")
+	if err != nil {
+		t.Fatal("compose lacks temporal")
+	}
+	if strings.HasPrefix(svc.Image, "temporalio/") {
+		t.Errorf("temporal runs the stock image %s, which has no certificate-name authorizer", svc.Image)
+	}
+	if svc.Build == nil || svc.Build.Target != "temporal" {
+		t.Fatalf("temporal does not build the Dockerfile's temporal target: %+v", svc.Build)
+	}
+	df, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage := regexp.MustCompile(`(?s)FROM \S+ AS temporal\n(.*?)(\nFROM |$)`).FindSubmatch(df)
+	if stage == nil || !strings.Contains(string(stage[1]), `ENTRYPOINT ["/motcua", "temporal"]`) {
+		t.Error(`the Dockerfile's temporal stage does not run "motcua temporal"`)
+	}
+	build := regexp.MustCompile(`(?s)AS build-temporal\n(.*?)\n\n`).FindSubmatch(df)
+	if build == nil || strings.Contains(string(build[1]), "slim") || !strings.Contains(string(build[1]), "./cmd/motcua") {
+		t.Error("the temporal image must be built without -tags slim (a slim motcua has no Temporal server)")
+	}
+	if svc.HealthCheck == nil || !slices.Contains(svc.HealthCheck.Test, "-check") {
+		t.Error("temporal's health check is not motcua temporal -check")
 	}
 }
 

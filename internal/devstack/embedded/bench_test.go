@@ -28,7 +28,8 @@ func startSQLiteFile(ctx context.Context, t testing.TB, path string) *Server {
 	persistence := config.Persistence{DefaultStore: "sqlite", VisibilityStore: "sqlite", NumHistoryShards: 1,
 		DataStores: map[string]config.DataStore{"sqlite": {SQL: sqlCfg}}}
 	port, _ := devstack.FreePort()
-	srv, err := startServer(ctx, "127.0.0.1", port, persistence, "bench", 24*time.Hour, newServerLogger(testLogger(t)), servicePorts)
+	srv, err := startServer(ctx, "127.0.0.1", port, persistence,
+		Options{Namespace: "bench", Retention: 24 * time.Hour, pickPorts: servicePorts}, newServerLogger(testLogger(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

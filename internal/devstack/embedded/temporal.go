@@ -2,12 +2,15 @@ package embedded
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"motcua/internal/devstack"
 	"net"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +21,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/cluster"
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/dynamicconfig"
@@ -47,8 +51,29 @@ type Options struct {
 	Retention time.Duration
 	Logger    *slog.Logger
 
+	// TLS, when set, makes the frontend and the services between themselves require
+	// mutual TLS: only certificates of its client CA get a connection.
+	TLS *TLS
+	// ClaimMapper, when set, turns Temporal's default authorizer on with it: a call is
+	// allowed only by the roles the mapper gives its caller (internal/temporalauth).
+	ClaimMapper authorization.ClaimMapper
+
 	// pickPorts finds the services' ports (default servicePorts); tests replace it.
 	pickPorts func() ([]int, error)
+}
+
+// TLS is the server side of mutual TLS: PEM files.
+type TLS struct {
+	// CertFile and KeyFile are the cluster's certificate, for serverAuth and clientAuth:
+	// the frontend and the services serve it and present it to one another, and the
+	// server's system workers present it to the frontend.
+	CertFile, KeyFile string
+	// ClientCAFile holds the CA(s) whose client certificates are admitted; it must also
+	// have issued CertFile.
+	ClientCAFile string
+	// ServerName is the name the services check in one another's certificate (a DNS
+	// name of CertFile).
+	ServerName string
 }
 
 // Server is a running embedded Temporal server.
@@ -91,6 +116,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	logger := newServerLogger(o.Logger.With("component", "temporal"))
+	if _, err := selfTLS(o.TLS); err != nil {
+		return nil, err
+	}
 
 	host, portStr, err := net.SplitHostPort(o.FrontendAddr)
 	if err != nil {
@@ -136,7 +164,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.pickPorts == nil {
 		o.pickPorts = servicePorts
 	}
-	t, err := startServer(ctx, host, frontendPort, persistence, o.Namespace, o.Retention, logger, o.pickPorts)
+	t, err := startServer(ctx, host, frontendPort, persistence, o, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -148,18 +176,18 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 // startServer starts frontend, history, matching and worker in this process on the
 // given persistence and registers the namespace.
 func startServer(ctx context.Context, host string, frontendPort int, persistence config.Persistence,
-	namespace string, retention time.Duration, logger tlog.Logger, pickPorts func() ([]int, error)) (*Server, error) {
+	o Options, logger tlog.Logger) (*Server, error) {
 	// The services' ports are found free, then bound by the server a moment later:
 	// another process may take one in between, and the membership library reports that
 	// through the logger's Fatal, which panics. Such a start is tried again on other
 	// ports; anything else ends it.
 	var lastErr error
 	for attempt := range 3 {
-		ports, err := pickPorts()
+		ports, err := o.pickPorts()
 		if err != nil {
 			return nil, err
 		}
-		srv, err := tryServer(ctx, host, frontendPort, ports, persistence, namespace, retention, logger)
+		srv, err := tryServer(ctx, host, frontendPort, ports, persistence, o, logger)
 		if !errors.Is(err, errPortTaken) {
 			return srv, err
 		}
@@ -192,7 +220,7 @@ func servicePorts() ([]int, error) {
 // tryServer creates and starts the server on the given ports; a port taken meanwhile
 // comes back as errPortTaken.
 func tryServer(ctx context.Context, host string, frontendPort int, ports []int, persistence config.Persistence,
-	namespace string, retention time.Duration, logger tlog.Logger) (t *Server, err error) {
+	o Options, logger tlog.Logger) (t *Server, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			msg := fmt.Sprint(v)
@@ -205,9 +233,16 @@ func tryServer(ctx context.Context, host string, frontendPort int, ports []int, 
 	svc := func(grpc, membership int) config.Service {
 		return config.Service{RPC: config.RPC{GRPCPort: grpc, MembershipPort: membership, BindOnIP: host}}
 	}
+	// Bound on every address (a container's), the services reach one another on the
+	// loopback: they all run in this process.
+	advertise := host
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		advertise = "127.0.0.1"
+	}
 	cfg := &config.Config{
 		Global: config.Global{
-			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: host},
+			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: advertise},
+			TLS:        rootTLS(o.TLS),
 		},
 		Persistence: persistence,
 		ClusterMetadata: &cluster.Config{
@@ -216,7 +251,7 @@ func tryServer(ctx context.Context, host string, frontendPort int, ports []int, 
 			MasterClusterName:        "active",
 			CurrentClusterName:       "active",
 			ClusterInformation: map[string]cluster.ClusterInformation{
-				"active": {Enabled: true, InitialFailoverVersion: 1, RPCAddress: net.JoinHostPort(host, strconv.Itoa(frontendPort))},
+				"active": {Enabled: true, InitialFailoverVersion: 1, RPCAddress: net.JoinHostPort(advertise, strconv.Itoa(frontendPort))},
 			},
 		},
 		DCRedirectionPolicy: config.DCRedirectionPolicy{Policy: "noop"},
@@ -234,18 +269,24 @@ func tryServer(ctx context.Context, host string, frontendPort int, ports []int, 
 			History:    config.HistoryArchivalNamespaceDefaults{State: "disabled"},
 			Visibility: config.VisibilityArchivalNamespaceDefaults{State: "disabled"},
 		}},
-		PublicClient: config.PublicClient{HostPort: net.JoinHostPort(host, strconv.Itoa(frontendPort))},
+		PublicClient: config.PublicClient{HostPort: net.JoinHostPort(advertise, strconv.Itoa(frontendPort))},
 	}
 	dc := dynamicconfig.StaticClient{
 		// Search attributes registered at start are visible at once.
 		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): true,
 	}
-	srv, err := temporal.NewServer(
+	opts := []temporal.ServerOption{
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
 		temporal.WithLogger(logger),
 		temporal.WithDynamicConfigClient(dc),
-	)
+	}
+	if o.ClaimMapper != nil {
+		opts = append(opts,
+			temporal.WithAuthorizer(authorization.NewDefaultAuthorizer()),
+			temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return o.ClaimMapper }))
+	}
+	srv, err := temporal.NewServer(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("create embedded Temporal server: %w", err)
 	}
@@ -256,16 +297,57 @@ func tryServer(ctx context.Context, host string, frontendPort int, ports []int, 
 		}
 		return nil, fmt.Errorf("start embedded Temporal server: %w", err)
 	}
-	t = &Server{server: srv, hostPort: cfg.PublicClient.HostPort, namespace: namespace}
-	if err := t.registerNamespace(ctx, retention); err != nil {
+	t = &Server{server: srv, hostPort: cfg.PublicClient.HostPort, namespace: o.Namespace}
+	if err := t.registerNamespace(ctx, o.Retention, o.TLS); err != nil {
 		_ = srv.Stop()
 		return nil, err
 	}
 	return t, nil
 }
 
-func (t *Server) registerNamespace(ctx context.Context, retention time.Duration) error {
-	c, err := client.Dial(client.Options{HostPort: t.hostPort, Namespace: "temporal-system", Logger: quietSDKLogger()})
+// rootTLS is the server's TLS configuration: none without o, else mutual TLS on the
+// frontend and between the services, all with the cluster's certificate.
+func rootTLS(o *TLS) config.RootTLS {
+	if o == nil {
+		return config.RootTLS{}
+	}
+	server := config.ServerTLS{CertFile: o.CertFile, KeyFile: o.KeyFile,
+		ClientCAFiles: []string{o.ClientCAFile}, RequireClientAuth: true}
+	client := config.ClientTLS{ServerName: o.ServerName, RootCAFiles: []string{o.ClientCAFile}}
+	return config.RootTLS{
+		Internode:    config.GroupTLS{Server: server, Client: client},
+		Frontend:     config.GroupTLS{Server: server, Client: client},
+		SystemWorker: config.WorkerTLS{CertFile: o.CertFile, KeyFile: o.KeyFile, Client: client},
+	}
+}
+
+// selfTLS is how this process reaches its own frontend: with the cluster's certificate.
+func selfTLS(o *TLS) (*tls.Config, error) {
+	if o == nil {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(o.CertFile, o.KeyFile)
+	if err != nil {
+		return nil, &devstack.ConfigError{Msg: fmt.Sprintf("the Temporal server's certificate: %v", err)}
+	}
+	ca, err := os.ReadFile(o.ClientCAFile)
+	if err != nil {
+		return nil, &devstack.ConfigError{Msg: fmt.Sprintf("the Temporal client CA: %v", err)}
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(ca) {
+		return nil, &devstack.ConfigError{Msg: fmt.Sprintf("no PEM certificate in %s", o.ClientCAFile)}
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, RootCAs: pool, ServerName: o.ServerName, MinVersion: tls.VersionTLS12}, nil
+}
+
+func (t *Server) registerNamespace(ctx context.Context, retention time.Duration, o *TLS) error {
+	tc, err := selfTLS(o)
+	if err != nil {
+		return err
+	}
+	c, err := client.Dial(client.Options{HostPort: t.hostPort, Namespace: "temporal-system", Logger: quietSDKLogger(),
+		ConnectionOptions: client.ConnectionOptions{TLS: tc}})
 	if err != nil {
 		return fmt.Errorf("connect to the embedded Temporal server: %w", err)
 	}
