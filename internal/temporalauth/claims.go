@@ -54,6 +54,9 @@ func (m Mapper) GetClaims(info *authorization.AuthInfo) (*authorization.Claims, 
 	case cn == API, cn == Worker:
 		claims.Namespaces = namespaces(authorization.RoleWriter)
 	case cn == UI:
+		// The UI reads: its namespaces, and the cluster-wide calls its pages make
+		// (ListNamespaces, GetClusterInfo), which need a system role.
+		claims.System = authorization.RoleReader
 		claims.Namespaces = namespaces(authorization.RoleReader)
 	case cn == Admin, cn == m.Cluster:
 		claims.System = authorization.RoleAdmin

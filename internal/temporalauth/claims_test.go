@@ -19,7 +19,7 @@ func TestMapperGivesEachIdentityItsRoleAndOthersNone(t *testing.T) {
 	}{
 		{"api", subject("motcua-api"), 0, map[string]authorization.Role{"motcua": w, "default": w}},
 		{"worker", subject("motcua-worker"), 0, map[string]authorization.Role{"motcua": w, "default": w}},
-		{"ui", subject("temporal-ui"), 0, map[string]authorization.Role{"motcua": r, "default": r}},
+		{"ui", subject("temporal-ui"), r, map[string]authorization.Role{"motcua": r, "default": r}},
 		{"admin", subject("temporal-admin"), authorization.RoleAdmin, nil},
 		{"cluster", subject("temporal"), authorization.RoleAdmin, nil},
 		{"intruder", subject("intruder"), 0, nil},
