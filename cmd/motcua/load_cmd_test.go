@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"motcua"
 	"motcua/internal/stacktest"
@@ -47,9 +48,21 @@ func TestLoadDrivesDossiersThroughTheWholePath(t *testing.T) {
 	if !strings.Contains(stderr.String(), "3/3 dossiers") {
 		t.Errorf("no progress line on stderr: %q", stderr.String())
 	}
+	// The database's copy follows the workflow shortly after: returned, then archived.
 	var n int
-	if err := s.Store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM dossiers WHERE status = $1`, motcua.StatusReturned).Scan(&n); err != nil || n != 3 {
-		t.Errorf("%d dossiers returned in the database (%v), want 3", n, err)
+	var statuses string
+	for range 100 {
+		if err := s.Store.Pool().QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE status IN ($1, $2)), string_agg(status, ',')
+			FROM dossiers`, string(motcua.StatusReturned), string(motcua.StatusArchived)).Scan(&n, &statuses); err != nil {
+			t.Fatal(err)
+		}
+		if n == 3 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n != 3 {
+		t.Errorf("%d dossiers returned or archived in the database, want 3 (statuses: %s)", n, statuses)
 	}
 
 	// The profiles: on the internal listener with -pprof, never on the public one, and
