@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/term"
@@ -48,6 +49,8 @@ type config struct {
 	SMTPPassword      string // MOTCUA_SMTP_PASSWORD
 	TrustedProxies    string // MOTCUA_TRUSTED_PROXIES: comma-separated addresses or CIDRs of reverse proxies
 	MetricsAddr       string // -metrics-addr, MOTCUA_METRICS_ADDR: internal listener of /metrics; empty: none
+	PProf             bool   // -pprof, MOTCUA_PPROF: serve net/http/pprof at /debug/pprof/ on the internal listener too
+	UploadsPerMinute  int    // -uploads-per-minute, MOTCUA_UPLOADS_PER_MINUTE: each person's upload rate (0: 30)
 	TemporalTLSCert   string // TEMPORAL_TLS_CERT: client certificate (PEM) for mTLS with the Temporal frontend
 	TemporalTLSKey    string // TEMPORAL_TLS_KEY: its private key (PEM)
 	TemporalTLSCA     string // TEMPORAL_TLS_CA: CA (PEM) of the frontend's certificate
@@ -103,6 +106,9 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 		metricsDefault = "127.0.0.1:0"
 	}
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", get("MOTCUA_METRICS_ADDR", metricsDefault), "internal listen address `HOST:PORT` of /metrics, never the public one (env MOTCUA_METRICS_ADDR; empty: no metrics)")
+	fs.BoolVar(&c.PProf, "pprof", getBool("MOTCUA_PPROF", false), "serve net/http/pprof at /debug/pprof/ on the internal metrics listener, never the public one (env MOTCUA_PPROF; needs -metrics-addr)")
+	uploads, _ := strconv.Atoi(get("MOTCUA_UPLOADS_PER_MINUTE", "0"))
+	fs.IntVar(&c.UploadsPerMinute, "uploads-per-minute", uploads, "files one person may upload a minute (env MOTCUA_UPLOADS_PER_MINUTE; 0: 30); raise it only to measure with few accounts")
 	fs.StringVar(&c.TemporalTLSCert, "temporal-tls-cert", env.Getenv("TEMPORAL_TLS_CERT"), "client certificate `file` (PEM) for mutual TLS with the Temporal frontend (env TEMPORAL_TLS_CERT)")
 	fs.StringVar(&c.TemporalTLSKey, "temporal-tls-key", env.Getenv("TEMPORAL_TLS_KEY"), "its private key `file` (PEM) (env TEMPORAL_TLS_KEY)")
 	fs.StringVar(&c.TemporalTLSCA, "temporal-tls-ca", env.Getenv("TEMPORAL_TLS_CA"), "CA `file` (PEM) the Temporal frontend's certificate must chain to (env TEMPORAL_TLS_CA)")

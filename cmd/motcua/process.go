@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"motcua/dossiers"
 	"motcua/internal/app"
 	"motcua/internal/auth"
 	"motcua/internal/devstack"
@@ -89,6 +90,10 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 		SignerURL: p.signerURL(), SignerToken: p.signerToken(), SealCredential: p.cfg.SealCredential, SealPIN: p.cfg.SealPIN,
 		Mail: mail.Config{Addr: p.cfg.SMTPAddr, From: p.cfg.SMTPFrom, Username: p.cfg.SMTPUsername, Password: p.cfg.SMTPPassword},
 		Log:  p.log}
+	if n := p.cfg.UploadsPerMinute; n > 0 {
+		ac.Uploads = dossiers.DefaultUploadLimits
+		ac.Uploads.PerWindow = n
+	}
 	if temporal {
 		ac.TemporalTLS = app.TemporalTLS{CertFile: p.cfg.TemporalTLSCert, KeyFile: p.cfg.TemporalTLSKey,
 			CAFile: p.cfg.TemporalTLSCA, ServerName: p.cfg.TemporalTLSServer}

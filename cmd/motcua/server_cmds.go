@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	httppprof "net/http/pprof"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -86,6 +88,9 @@ func (p *process) serveHTTP(ctx context.Context, devMode bool, ready func() erro
 		return err
 	}
 	defer l.Close()
+	if p.cfg.PProf && p.cfg.MetricsAddr == "" {
+		return usageError("-pprof (MOTCUA_PPROF) needs an internal listener: set -metrics-addr (MOTCUA_METRICS_ADDR)")
+	}
 	ml, err := p.listenMetrics()
 	if err != nil {
 		return err
@@ -119,11 +124,11 @@ func (p *process) serveHTTP(ctx context.Context, devMode bool, ready func() erro
 	}
 	if ml != nil {
 		go func() {
-			if err := p.app.Serve(ctx, ml, p.app.MetricsHandler()); err != nil {
+			if err := p.app.Serve(ctx, ml, internalHandler(p.app.MetricsHandler(), p.cfg.PProf)); err != nil {
 				p.log.Error("metrics listener", "err", err)
 			}
 		}()
-		p.log.Info("metrics listening", "addr", ml.Addr().String())
+		p.log.Info("metrics listening", "addr", ml.Addr().String(), "pprof", p.cfg.PProf)
 	}
 	gate.Open(h)
 	drained = true
@@ -203,4 +208,21 @@ func printBanner(w io.Writer, p *process) {
 	}
 	b.WriteString("\nPress Ctrl-C to stop.\n")
 	io.WriteString(w, b.String())
+}
+
+// internalHandler is what the internal listener serves: the metrics, and with pprof the
+// profiles of net/http/pprof at /debug/pprof/ (CPU, heap, goroutines, traces), so that an
+// operator sees where the time goes without a rebuild. Never on the public router.
+func internalHandler(metrics http.Handler, pprof bool) http.Handler {
+	if !pprof {
+		return metrics
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", metrics)
+	mux.HandleFunc("/debug/pprof/", httppprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", httppprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", httppprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", httppprof.Trace)
+	return mux
 }
