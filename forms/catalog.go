@@ -19,11 +19,28 @@ import (
 	"motcua"
 )
 
-// embedded holds the catalog's procedure files. Samples beside them (valid.json,
-// invalid/*.json) are test data and stay out of the binary.
+// embedded holds the catalog's procedure files. The invalid samples beside them are test
+// data and stay out of the binary.
 //
 //go:embed catalog/*/*/procedure.json
 var embedded embed.FS
+
+// samples holds each procedure version's valid sample form (a few kilobytes in all): the
+// load tool (motcua load) submits them, wherever the binary runs.
+//
+//go:embed catalog/*/*/valid.json
+var samples embed.FS
+
+// Sample returns the valid sample form of a procedure version, as written: the dates a
+// rule compares with today are relative ("@today-12d"); formstest.Resolve makes them
+// dates on a clock.
+func Sample(code string, version int) ([]byte, error) {
+	b, err := samples.ReadFile(fmt.Sprintf("catalog/%s/v%d/valid.json", code, version))
+	if err != nil {
+		return nil, fmt.Errorf("valid sample of %s v%d: %w", code, version, err)
+	}
+	return b, nil
+}
 
 // Catalog is the set of procedure versions. It is immutable once loaded and safe for
 // concurrent use.

@@ -1,8 +1,12 @@
 package forms
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -213,6 +217,24 @@ func TestFileIDsReadsOneOrSeveral(t *testing.T) {
 	} {
 		if got := FileIDs(tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("FileIDs(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestSamplesTravelWithTheBinary: the load tool submits the valid samples wherever it
+// runs, so each is embedded as written.
+func TestSamplesTravelWithTheBinary(t *testing.T) {
+	c := testCatalog(t)
+	for _, code := range c.Codes() {
+		for _, p := range c.Versions(code) {
+			got, err := Sample(p.Code, p.Version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.ReadFile(filepath.Join("catalog", p.Code, "v"+strconv.Itoa(p.Version), "valid.json"))
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s: embedded sample differs from the file (%v)", p.Key(), err)
+			}
 		}
 	}
 }

@@ -1,4 +1,5 @@
-// Package formstest reads the catalog's sample forms for tests. A sample's dates that a
+// Package formstest reads the catalog's sample forms for tests (and resolves them for the
+// load tool, which takes them from forms.Sample). A sample's dates that a
 // rule compares with today (a résumé of the last 30 days, a proposal of the last 90) are
 // written relative to the test's clock, so that a sample accepted today is accepted on any
 // later day too: "@today", "@today-34d", "@today+2d". Every other value stays as written.

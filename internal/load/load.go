@@ -198,10 +198,13 @@ func newDriver(cfg Config) (*driver, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The samples live in the source tree (forms/catalog): the tool runs from it.
-		sample, err := formstest.Valid(p.Code, p.Version, cfg.Now())
+		raw, err := forms.Sample(p.Code, p.Version)
 		if err != nil {
-			return nil, fmt.Errorf("%w (motcua load reads the catalog's samples from the source tree: run it from there, e.g. go run ./cmd/motcua load)", err)
+			return nil, err
+		}
+		sample, err := formstest.Resolve(raw, cfg.Now())
+		if err != nil {
+			return nil, err
 		}
 		d.procs = append(d.procs, p)
 		d.forms[p.Key()] = sample
