@@ -203,6 +203,10 @@ func TestParseRefusesHostileAndInvalidInput(t *testing.T) {
 		{"foreign child", strings.Replace(doc("<Subject>s</Subject>"), "<Subject>", `<Subject xmlns="urn:x">`, 1), "Subject", "không gian tên"},
 		{"no header", `<edXML xmlns="http://www.go.vn/eDoc"/>`, "MessageHeader", "thiếu"},
 		{"not xml", "hello", "", "XML"},
+		{"attachment not in manifest", `<edXML xmlns="http://www.go.vn/eDoc"><edXMLEnvelope><edXMLHeader><MessageHeader><From><OrganId>1</OrganId></From><Subject>s</Subject></MessageHeader></edXMLHeader>` +
+			`<edXMLBody><edXMLManifest><Reference><ContentId>a</ContentId></Reference></edXMLManifest></edXMLBody></edXMLEnvelope>` +
+			`<AttachmentEncoded><Attachment><ContentId>b</ContentId><ContentTransferEncoded>QUFB</ContentTransferEncoded></Attachment></AttachmentEncoded></edXML>`, "Attachment[0].ContentId", "danh mục"},
+		{"document and status", strings.Replace(doc("<Subject>s</Subject>"), "</MessageHeader>", "</MessageHeader><Status/>", 1), "Status", "vừa là"},
 		{"bad priority", doc("<Subject>s</Subject><OtherInfo><Priority>9</Priority></OtherInfo>"), "MessageHeader.OtherInfo.Priority", "Độ khẩn"},
 		{"bad date", doc("<Subject>s</Subject><DueDate>mai</DueDate>"), "MessageHeader.DueDate", "định dạng"},
 	}

@@ -2,6 +2,7 @@ package edxml
 
 import (
 	"fmt"
+	"reflect"
 	"time"
 	"unicode/utf8"
 )
@@ -216,7 +217,7 @@ func validateAttachments(as []Attachment) error {
 
 func validateStatus(e Envelope) error {
 	s := e.Status
-	if e.Header.From.OrganId != "" || e.Header.Subject != "" || e.Header.DocumentId != "" {
+	if !reflect.DeepEqual(e.Header, MessageHeader{}) {
 		return invalid("Status", "Gói tin trạng thái không được mang MessageHeader.")
 	}
 	if len(e.Attachments) > 0 {
