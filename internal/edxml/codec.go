@@ -22,10 +22,12 @@ type Limits struct {
 }
 
 // DefaultLimits are generous for real documents (a ministry's document rarely carries
-// more than a few files of a few megabytes) and small enough for one worker's memory.
+// more than a few files of a few megabytes) and small enough for one worker's memory:
+// parsing allocates about 13 times the envelope's size in all, so at most some 400 MiB
+// for the largest envelope, freed when Parse returns.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 64 << 20, MaxDepth: 12, MaxElements: 5000,
-		MaxAttachments: 50, MaxAttachmentBytes: 30 << 20}
+	return Limits{MaxBytes: 32 << 20, MaxDepth: 12, MaxElements: 5000,
+		MaxAttachments: 50, MaxAttachmentBytes: 20 << 20}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -121,15 +123,15 @@ func Parse(r io.Reader, limits Limits) (Envelope, error) {
 }
 
 // scan is the first, cheap pass: it refuses DTDs and entities, foreign namespaces, deep
-// nesting, too many elements and oversized text before anything is allocated per field.
+// nesting, too many elements and oversized text before anything is unmarshalled.
 func scan(data []byte, l Limits) error {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	depth, count := 0, 0
 	maxText := l.MaxAttachmentBytes/3*4 + 4096 // base64 of the largest attachment, wrapped
 	for {
-		tok, err := d.RawToken()
+		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
 			return &motcua.Error{Code: motcua.EINVALID, Err: err,
@@ -150,28 +152,15 @@ func scan(data []byte, l Limits) error {
 			if depth == 1 && t.Name.Local != "edXML" {
 				return invalid(t.Name.Local, "Phần tử gốc phải là edXML, không phải %q.", t.Name.Local)
 			}
+			if t.Name.Space != Namespace {
+				return invalid(t.Name.Local, "Phần tử %s không thuộc không gian tên %s.", t.Name.Local, Namespace)
+			}
 		case xml.EndElement:
 			depth--
 		case xml.CharData:
 			if int64(len(t)) > maxText {
 				return invalid("", "Gói tin edXML có nội dung quá lớn (tệp đính kèm vượt quá %d byte).", l.MaxAttachmentBytes)
 			}
-		}
-	}
-	// Namespaces: RawToken does not resolve prefixes, so a second pass with Token checks
-	// that every element is in the edXML namespace. It is cheap after the bounds above.
-	d = xml.NewDecoder(bytes.NewReader(data))
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return &motcua.Error{Code: motcua.EINVALID, Err: err,
-				Message: "Gói tin edXML không phải XML hợp lệ: " + err.Error()}
-		}
-		if t, ok := tok.(xml.StartElement); ok && t.Name.Space != Namespace {
-			return invalid(t.Name.Local, "Phần tử %s không thuộc không gian tên %s.", t.Name.Local, Namespace)
 		}
 	}
 }
@@ -216,12 +205,15 @@ func fromWire(root wireRoot, l Limits) (Envelope, error) {
 		if !listed[a.ContentId] {
 			return e, invalid(field+".ContentId", "Tệp đính kèm %q không có trong danh mục tệp.", a.ContentId)
 		}
-		clean := strings.Map(func(r rune) rune {
-			if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
-				return -1
-			}
-			return r
-		}, a.Encoded)
+		clean := a.Encoded
+		if strings.ContainsAny(clean, " \n\r\t") { // line-wrapped base64
+			clean = strings.Map(func(r rune) rune {
+				if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
+					return -1
+				}
+				return r
+			}, clean)
+		}
 		if int64(base64.StdEncoding.DecodedLen(len(clean))) > l.MaxAttachmentBytes+2 {
 			return e, invalid(field, "Tệp đính kèm %q vượt quá %d byte.", a.AttachmentName, l.MaxAttachmentBytes)
 		}

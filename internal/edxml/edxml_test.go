@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -248,5 +249,23 @@ func TestParseRefusesTooManyAttachments(t *testing.T) {
 	_, err = Parse(bytes.NewReader(out), Limits{MaxAttachments: 2})
 	if fieldOf(err) != "Attachment" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestParseMemoryIsBoundedByTheInput(t *testing.T) {
+	data := base64Of(3 << 20) // about 4 MiB of base64, 3 MiB decoded
+	input := `<edXML xmlns="http://www.go.vn/eDoc"><edXMLEnvelope><edXMLHeader><MessageHeader><From><OrganId>1</OrganId></From><Subject>s</Subject></MessageHeader></edXMLHeader>` +
+		`<edXMLBody><edXMLManifest><Reference><ContentId>a</ContentId></Reference></edXMLManifest></edXMLBody></edXMLEnvelope>` +
+		`<AttachmentEncoded><Attachment><ContentId>a</ContentId><ContentTransferEncoded>` + data + `</ContentTransferEncoded></Attachment></AttachmentEncoded></edXML>`
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	e, err := Parse(strings.NewReader(input), Limits{MaxBytes: 8 << 20, MaxAttachmentBytes: 4 << 20})
+	runtime.ReadMemStats(&after)
+	if err != nil || len(e.Attachments) != 1 {
+		t.Fatalf("%v", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(16*len(input)) {
+		t.Fatalf("parsing %d bytes allocated %d bytes", len(input), alloc)
 	}
 }
