@@ -22,6 +22,7 @@ var engineImports = []string{
 	"github.com/jackc/pgx",      // PostgreSQL: internal/store
 	"go.temporal.io/sdk/client", // Temporal: the services' engine adapters
 	"go.temporal.io/api/",       // Temporal's API types and enums
+	module + "/workflows",       // the engine's code: decisions are the domain's names
 }
 
 // composition are the packages that wire the system together and so may import api
@@ -29,8 +30,7 @@ var engineImports = []string{
 var composition = []string{
 	module + "/cmd/motcua",
 	// The test harness runs the production handler over a real Temporal test server
-	// and PostgreSQL; it builds it from api and web as cmd/motcua does. It moves into
-	// internal/app's constructor when that exists.
+	// and PostgreSQL; it builds it through internal/app, as cmd/motcua does.
 	module + "/internal/stacktest",
 	// The composition root: builds the whole system from a config, once.
 	module + "/internal/app",
@@ -95,6 +95,7 @@ func TestLayeringRulesBite(t *testing.T) {
 	}{
 		{"api imports pgx", []pkgImports{{"motcua/api", []string{"github.com/jackc/pgx/v5"}}}, 1},
 		{"web imports the Temporal client", []pkgImports{{"motcua/web", []string{"go.temporal.io/sdk/client"}}}, 1},
+		{"web imports the workflows", []pkgImports{{"motcua/web", []string{"motcua/workflows"}}}, 1},
 		{"api imports Temporal's enums", []pkgImports{{"motcua/api", []string{"go.temporal.io/api/enums/v1"}}}, 1},
 		{"a subpackage of web imports pgxpool", []pkgImports{{"motcua/web/admin", []string{"github.com/jackc/pgx/v5/pgxpool"}}}, 1},
 		{"the services import pgx and Temporal", []pkgImports{{"motcua/dossiers", []string{"go.temporal.io/sdk/client", "motcua/internal/store"}},

@@ -8,7 +8,6 @@ import (
 	"motcua/dossiers"
 	"motcua/internal/httpx"
 	"motcua/internal/store"
-	"motcua/workflows"
 )
 
 // queueView is the leader's signing queue, and the outcome of a batch just signed.
@@ -46,7 +45,7 @@ func (s *Site) pageSigningQueue() http.HandlerFunc {
 				rid = ""
 			}
 			res, err := s.Dossiers.DecideBatch(r.Context(), a, dossiers.Batch{Codes: codes,
-				Decision: dossiers.Decision{Action: workflows.UpdateSign, PIN: r.PostFormValue("pin"), RequestID: rid}}, dossiers.AccessAPI)
+				Decision: dossiers.Decision{Action: motcua.DecideSign, PIN: r.PostFormValue("pin"), RequestID: rid}}, dossiers.AccessAPI)
 			if err != nil {
 				if !shownError(err) {
 					s.showError(w, r, err)

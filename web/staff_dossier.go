@@ -15,7 +15,6 @@ import (
 	"motcua/forms"
 	"motcua/internal/httpx"
 	"motcua/internal/store"
-	"motcua/workflows"
 )
 
 // actionSpec is how the dossier page offers a decision.
@@ -31,50 +30,50 @@ type actionSpec struct {
 	NoteRequired bool
 }
 
-// actionSpecs are the staff decisions (workflows.Actions) as the dossier page offers them.
+// actionSpecs are the staff decisions (motcua.Decisions) as the dossier page offers them.
 var actionSpecs = map[string]actionSpec{
-	workflows.UpdateReceive: {Label: "Tiếp nhận hồ sơ", Button: "Tiếp nhận hồ sơ",
+	motcua.DecideReceive: {Label: "Tiếp nhận hồ sơ", Button: "Tiếp nhận hồ sơ",
 		Produces: motcua.DocReceipt.Label() + "; hồ sơ được chuyển đến đơn vị xử lý.",
 		Fields:   []string{"note"}, NoteLabel: "Ghi chú"},
-	workflows.UpdateRefuse: {Label: "Từ chối tiếp nhận, giải quyết hồ sơ", Button: "Từ chối", Class: "warning",
+	motcua.DecideRefuse: {Label: "Từ chối tiếp nhận, giải quyết hồ sơ", Button: "Từ chối", Class: "warning",
 		Produces: motcua.DocRefusal.Label() + ", nêu rõ lý do.",
 		Fields:   []string{"note"}, NoteLabel: "Lý do từ chối", NoteRequired: true},
-	workflows.UpdateRequestSupplement: {Label: "Yêu cầu bổ sung, hoàn thiện hồ sơ", Button: "Gửi yêu cầu bổ sung", Class: "secondary",
+	motcua.DecideRequestSupplement: {Label: "Yêu cầu bổ sung, hoàn thiện hồ sơ", Button: "Gửi yêu cầu bổ sung", Class: "secondary",
 		Produces: motcua.DocSupplementRequest.Label() + "; thời hạn giải quyết tạm dừng trong khi chờ công dân bổ sung.",
 		Fields:   []string{"missing", "note"}, NoteLabel: "Lý do, hướng dẫn bổ sung"},
-	workflows.UpdateCompleteStep: {Label: "Chuyển bước xử lý tiếp theo", Button: "Chuyển bước tiếp theo",
+	motcua.DecideCompleteStep: {Label: "Chuyển bước xử lý tiếp theo", Button: "Chuyển bước tiếp theo",
 		Produces: "Không lập văn bản; việc bàn giao được ghi vào " + motcua.DocControlSheet.Label() + ".",
 		Fields:   []string{"note"}, NoteLabel: "Ý kiến xử lý"},
-	workflows.UpdateConsult: {Label: "Xin ý kiến đơn vị phối hợp", Button: "Gửi xin ý kiến", Class: "secondary",
+	motcua.DecideConsult: {Label: "Xin ý kiến đơn vị phối hợp", Button: "Gửi xin ý kiến", Class: "secondary",
 		Produces: "Không lập văn bản; các đơn vị được hỏi nhận việc trong danh sách hồ sơ cần xử lý của mình.",
 		Fields:   []string{"units", "note"}, NoteLabel: "Nội dung xin ý kiến"},
-	workflows.UpdateAnswerConsult: {Label: "Trả lời xin ý kiến", Button: "Gửi ý kiến",
+	motcua.DecideAnswerConsult: {Label: "Trả lời xin ý kiến", Button: "Gửi ý kiến",
 		Produces: "Không lập văn bản; ý kiến được ghi vào quá trình giải quyết hồ sơ.",
 		Fields:   []string{"answer"}},
-	workflows.UpdateSendBack: {Label: "Trả lại bước trước", Button: "Trả lại", Class: "secondary",
+	motcua.DecideSendBack: {Label: "Trả lại bước trước", Button: "Trả lại", Class: "secondary",
 		Produces: "Không lập văn bản; việc trả lại được ghi vào " + motcua.DocControlSheet.Label() + ".",
 		Fields:   []string{"note"}, NoteLabel: "Lý do trả lại", NoteRequired: true},
-	workflows.UpdateRecall: {Label: "Thu hồi hồ sơ đã chuyển", Button: "Thu hồi", Class: "secondary",
+	motcua.DecideRecall: {Label: "Thu hồi hồ sơ đã chuyển", Button: "Thu hồi", Class: "secondary",
 		Produces: "Không lập văn bản; hồ sơ quay về bước của bạn nếu người nhận chưa xử lý.",
 		Fields:   []string{"note"}, NoteLabel: "Lý do thu hồi"},
-	workflows.UpdateSubmitForSigning: {Label: "Trình ký", Button: "Trình ký",
+	motcua.DecideSubmitForSigning: {Label: "Trình ký", Button: "Trình ký",
 		Produces: motcua.DocDraftResult.Label() + " được lập để lãnh đạo xem xét, ký số.",
 		Fields:   []string{"note"}, NoteLabel: "Nội dung trình"},
-	workflows.UpdateSign: {Label: "Ký số kết quả", Button: "Ký số",
+	motcua.DecideSign: {Label: "Ký số kết quả", Button: "Ký số",
 		Produces: motcua.DocResult.Label() + ", ký bằng chữ ký số của bạn; sau đó văn thư cấp số, đóng dấu.",
 		Fields:   []string{"pin"}},
-	workflows.UpdateReturnForRework: {Label: "Trả lại để xử lý lại", Button: "Trả lại", Class: "secondary",
+	motcua.DecideReturnForRework: {Label: "Trả lại để xử lý lại", Button: "Trả lại", Class: "secondary",
 		Produces: "Không lập văn bản; hồ sơ quay về bước trước với ý kiến của bạn.",
 		Fields:   []string{"note"}, NoteLabel: "Ý kiến chỉ đạo", NoteRequired: true},
-	workflows.UpdateIssue: {Label: "Cấp số, đóng dấu, phát hành", Button: "Cấp số và đóng dấu",
+	motcua.DecideIssue: {Label: "Cấp số, đóng dấu, phát hành", Button: "Cấp số và đóng dấu",
 		Produces: motcua.DocResult.Label() + " được cấp số văn bản và đóng dấu (chữ ký số của cơ quan)."},
-	workflows.UpdateReturnResult: {Label: "Trả kết quả", Button: "Trả kết quả",
+	motcua.DecideReturnResult: {Label: "Trả kết quả", Button: "Trả kết quả",
 		Produces: motcua.DocControlSheet.Label() + "; hồ sơ được lưu trữ.",
 		Fields:   []string{"note"}, NoteLabel: "Ghi chú (hình thức trả, người nhận)"},
-	workflows.UpdateStop: {Label: "Dừng giải quyết hồ sơ", Button: "Dừng giải quyết", Class: "warning",
+	motcua.DecideStop: {Label: "Dừng giải quyết hồ sơ", Button: "Dừng giải quyết", Class: "warning",
 		Produces: motcua.DocStopNotice.Label() + ", nêu rõ lý do.",
 		Fields:   []string{"note"}, NoteLabel: "Lý do dừng giải quyết", NoteRequired: true},
-	workflows.UpdateApologize: {Label: "Xin lỗi và hẹn lại ngày trả kết quả", Button: "Gửi văn bản xin lỗi", Class: "secondary",
+	motcua.DecideApologize: {Label: "Xin lỗi và hẹn lại ngày trả kết quả", Button: "Gửi văn bản xin lỗi", Class: "secondary",
 		Produces: motcua.DocApology.Label() + ", với ngày hẹn trả mới (chỉ được hẹn lại một lần).",
 		Fields:   []string{"note", "newDue"}, NoteLabel: "Lý do chậm giải quyết", NoteRequired: true},
 }
@@ -331,7 +330,7 @@ func readActionForm(r *http.Request) (dossiers.Decision, postedAction, []pageErr
 	if len(req.RequestID) > 64 {
 		req.RequestID = ""
 	}
-	if name == workflows.UpdateApologize {
+	if name == motcua.DecideApologize {
 		if pa.NewDue == "" {
 			return req, pa, []pageError{{Field: name + "-newDue", Message: "Vui lòng chọn ngày hẹn trả mới."}}
 		}
@@ -384,7 +383,7 @@ func (s *Site) pageStaffAction() http.HandlerFunc {
 			pe := errorsOf(err, nil)
 			if motcua.ErrorCode(err) == motcua.EINVALID {
 				pe[0].Field = actionFieldID(req.Action)
-				if req.Action == workflows.UpdateConsult || req.Action == workflows.UpdateRequestSupplement {
+				if req.Action == motcua.DecideConsult || req.Action == motcua.DecideRequestSupplement {
 					pe[0].Field += "-0"
 				}
 			}
@@ -397,7 +396,7 @@ func (s *Site) pageStaffAction() http.HandlerFunc {
 			return
 		}
 		ok := "done"
-		if req.Action == workflows.UpdateSign {
+		if req.Action == motcua.DecideSign {
 			ok = "signed"
 		}
 		if next := afterAction(r.PostFormValue("next")); next != "" {
