@@ -163,7 +163,7 @@ func formFont(f *File, u *incremental, rev int, text string) (*fillFont, error) 
 		if !ok {
 			continue
 		}
-		prog, err := f.decodeStream(s)
+		prog, err := f.decodeStream(s, 0)
 		if err != nil {
 			continue
 		}

@@ -211,10 +211,6 @@ func (f *File) readXrefStream(pos int64) (*revision, error) {
 	if !ok || s.Dict["Type"] != Name("XRef") {
 		return nil, errors.New("not an xref stream")
 	}
-	data, err := f.decodeStream(s)
-	if err != nil {
-		return nil, err
-	}
 	w, ok := s.Dict["W"].(Array)
 	if !ok || len(w) != 3 {
 		return nil, errors.New("bad /W")
@@ -236,6 +232,18 @@ func (f *File) readXrefStream(pos int64) (*revision, error) {
 	index := Array{int64(0), size}
 	if ix, ok := s.Dict["Index"].(Array); ok {
 		index = ix
+	}
+	// The rows the stream declares bound what it may inflate to (a row per entry, plus
+	// a predictor byte): a cross-reference stream that inflates past them is a bomb.
+	rows := int64(0)
+	for k := 1; k < len(index); k += 2 {
+		if n, ok := index[k].(int64); ok && n > 0 {
+			rows += min(n, maxXrefEntries)
+		}
+	}
+	data, err := f.decodeStream(s, int(min(rows, maxXrefEntries))*(rowLen+1))
+	if err != nil {
+		return nil, err
 	}
 	r := &revision{xrefPos: pos, entries: map[int]xrefEntry{}, trailer: s.Dict, stream: true}
 	p := 0
@@ -451,7 +459,7 @@ func (f *File) objectStream(num int, off int64) (*objStm, error) {
 	if !ok || s.Dict["Type"] != Name("ObjStm") {
 		return nil, fmt.Errorf("object %d is not an object stream", num)
 	}
-	data, err := f.decodeStream(s)
+	data, err := f.decodeStream(s, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -476,8 +484,9 @@ func (f *File) objectStream(num int, off int64) (*objStm, error) {
 }
 
 // decodeStream decodes a stream's data (FlateDecode with optional PNG predictors, or no
-// filter), within the file's decompression budget.
-func (f *File) decodeStream(s *Stream) ([]byte, error) {
+// filter), within the file's decompression budget and, when limit > 0, within limit
+// bytes (what the stream's own dictionary says it holds).
+func (f *File) decodeStream(s *Stream, limit int) ([]byte, error) {
 	var filters []Name
 	switch v := s.Dict["Filter"].(type) {
 	case nil:
@@ -505,6 +514,9 @@ func (f *File) decodeStream(s *Stream) ([]byte, error) {
 		return nil, err
 	}
 	budget := maxDecodedTotal - f.decoded
+	if limit > 0 {
+		budget = min(budget, limit)
+	}
 	out, err := io.ReadAll(io.LimitReader(zr, int64(budget)+1))
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, err
