@@ -2,16 +2,10 @@ package app
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,6 +18,7 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"motcua/internal/devstack/testca"
 	"motcua/internal/store/storetest"
 )
 
@@ -35,18 +30,16 @@ import (
 // the process at start.
 func TestTemporalClientSpeaksMutualTLS(t *testing.T) {
 	dir := t.TempDir()
-	ca := newTestCA(t)
-	serverCert := ca.issue(t, "temporal.internal", []string{"temporal.internal"}, x509.ExtKeyUsageServerAuth)
-	clientCertFile, clientKeyFile := ca.write(t, dir, "motcua-api", ca.issue(t, "motcua-api", nil, x509.ExtKeyUsageClientAuth))
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	ca := testca.New(t, "motcua test CA")
+	serverCert := ca.Issue(t, dir, "temporal", x509.ExtKeyUsageServerAuth)
+	ca.Issue(t, dir, "motcua-api", x509.ExtKeyUsageClientAuth)
+	clientCertFile, clientKeyFile := filepath.Join(dir, "motcua-api.pem"), filepath.Join(dir, "motcua-api-key.pem")
+	caFile := ca.Write(t, dir)
 
 	// A frontend that admits only clients with a certificate of the CA, and says who.
 	var mu sync.Mutex
 	var seen []string
-	srvTLS := &tls.Config{Certificates: []tls.Certificate{serverCert}, ClientCAs: ca.pool(), ClientAuth: tls.RequireAndVerifyClientCert,
+	srvTLS := &tls.Config{Certificates: []tls.Certificate{*serverCert}, ClientCAs: ca.Pool(), ClientAuth: tls.RequireAndVerifyClientCert,
 		MinVersion: tls.VersionTLS12,
 		VerifyConnection: func(cs tls.ConnectionState) error {
 			mu.Lock()
@@ -77,7 +70,7 @@ func TestTemporalClientSpeaksMutualTLS(t *testing.T) {
 		return New(ctx, Config{DatabaseURL: db, TemporalAddress: lis.Addr().String(), PayloadKeys: [][]byte{key}, TemporalTLS: tt})
 	}
 
-	good := TemporalTLS{CertFile: clientCertFile, KeyFile: clientKeyFile, CAFile: caFile, ServerName: "temporal.internal"}
+	good := TemporalTLS{CertFile: clientCertFile, KeyFile: clientKeyFile, CAFile: caFile, ServerName: "temporal"}
 	a, err := newApp(good)
 	if err != nil {
 		t.Fatalf("mutual TLS with the frontend: %v", err)
@@ -95,7 +88,7 @@ func TestTemporalClientSpeaksMutualTLS(t *testing.T) {
 		want string
 	}{
 		{"no TLS at all", TemporalTLS{}, "cannot reach Temporal"},
-		{"no client certificate", TemporalTLS{CAFile: caFile, ServerName: "temporal.internal"}, "TEMPORAL_TLS_CERT"},
+		{"no client certificate", TemporalTLS{CAFile: caFile, ServerName: "temporal"}, "TEMPORAL_TLS_CERT"},
 		{"a certificate without its key", TemporalTLS{CertFile: clientCertFile, CAFile: caFile}, "go together"},
 		{"the wrong server name", TemporalTLS{CertFile: clientCertFile, KeyFile: clientKeyFile, CAFile: caFile, ServerName: "evil.example"}, "cannot reach Temporal"},
 		{"a CA file without a certificate", TemporalTLS{CertFile: clientCertFile, KeyFile: clientKeyFile, CAFile: clientKeyFile}, "holds no PEM certificate"},
@@ -120,60 +113,4 @@ type frontend struct {
 
 func (frontend) GetSystemInfo(context.Context, *workflowservice.GetSystemInfoRequest) (*workflowservice.GetSystemInfoResponse, error) {
 	return &workflowservice.GetSystemInfoResponse{}, nil
-}
-
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-}
-
-func newTestCA(t *testing.T) *testCA {
-	t.Helper()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "motcua test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
-		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return &testCA{cert: cert, key: key}
-}
-
-func (ca *testCA) pool() *x509.CertPool {
-	p := x509.NewCertPool()
-	p.AddCert(ca.cert)
-	return p
-}
-
-func (ca *testCA) issue(t *testing.T, cn string, dns []string, usage x509.ExtKeyUsage) tls.Certificate {
-	t.Helper()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{SerialNumber: serial, Subject: pkix.Name{CommonName: cn}, DNSNames: dns,
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
-// write writes a certificate and its key as PEM files.
-func (ca *testCA) write(t *testing.T, dir, name string, c tls.Certificate) (certFile, keyFile string) {
-	t.Helper()
-	certFile, keyFile = filepath.Join(dir, name+".pem"), filepath.Join(dir, name+"-key.pem")
-	kb, err := x509.MarshalPKCS8PrivateKey(c.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Certificate[0]}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return certFile, keyFile
 }

@@ -316,51 +316,9 @@ func (d *driver) next(p *forms.Procedure, st state, consulted bool) (user string
 // attach uploads, as the citizen, one sample file for every file the sample lists (in
 // groups too) and puts their IDs in data.
 func (d *driver) attach(ctx context.Context, p *forms.Procedure, citizen string, data map[string]any) error {
-	var walk func(fields []forms.Field, m map[string]any) error
-	walk = func(fields []forms.Field, m map[string]any) error {
-		for _, fd := range fields {
-			switch fd.Kind {
-			case forms.KindFile:
-				old, ok := m[fd.Key]
-				if !ok {
-					continue
-				}
-				n := 1
-				if l, ok := old.([]any); ok {
-					n = len(l)
-				}
-				name, content := fd.Key+".pdf", samplePDF(fd.Key)
-				if comp, ok := p.Component(fd.Component); ok && !slices.Contains(comp.MimeTypes, "application/pdf") {
-					name, content = fd.Key+".png", samplePNG
-				}
-				ids := make([]any, 0, n)
-				for range n {
-					id, err := d.upload(ctx, citizen, name, content)
-					if err != nil {
-						return err
-					}
-					ids = append(ids, id)
-				}
-				m[fd.Key] = ids
-			case forms.KindGroup:
-				items, _ := m[fd.Key].([]any)
-				for _, it := range items {
-					if im, ok := it.(map[string]any); ok {
-						if err := walk(fd.Fields, im); err != nil {
-							return err
-						}
-					}
-				}
-			}
-		}
-		return nil
-	}
-	for _, sec := range p.Form.Sections {
-		if err := walk(sec.Fields, data); err != nil {
-			return err
-		}
-	}
-	return nil
+	return AttachSampleFiles(p, data, func(name string, content []byte) (string, error) {
+		return d.upload(ctx, citizen, name, content)
+	})
 }
 
 func (d *driver) upload(ctx context.Context, citizen, name string, content []byte) (string, error) {
