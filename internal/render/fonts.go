@@ -12,7 +12,7 @@ import (
 	"motcua/internal/fonts"
 )
 
-// face is one of the three DejaVu Serif styles a document is set in. pdfcpu knows an
+// face is one of the three Liberation Serif (Times New Roman metrics) styles a document is set in. pdfcpu knows an
 // installed font by its PostScript name, which is what faceName returns.
 type face int
 
@@ -22,7 +22,7 @@ const (
 	italic
 )
 
-var faceNames = [...]string{regular: "DejaVuSerif", bold: "DejaVuSerif-Bold", italic: "DejaVuSerif-Italic"}
+var faceNames = [...]string{regular: "LiberationSerif", bold: "LiberationSerif-Bold", italic: "LiberationSerif-Italic"}
 
 func (f face) name() string { return faceNames[f] }
 
@@ -60,7 +60,7 @@ func (m *metrics) width(s string, size float64) float64 {
 }
 
 // pdfcpu keeps its font configuration in package variables (font.UserFontDir, the loaded
-// metrics, model.ConfigPath): it is process-global. fontSetup installs the DejaVu faces
+// metrics, model.ConfigPath): it is process-global. fontSetup installs the document faces
 // once per process into a private config directory under os.TempDir and remembers
 // which directory that was. If another package later points pdfcpu at a different
 // directory (api.EnsureDefaultConfigAt), the next render installs the faces there too, so
@@ -76,7 +76,7 @@ var (
 	setupTempRoot string
 )
 
-// SetupFonts makes the DejaVu faces available to pdfcpu in this process and returns the
+// SetupFonts makes the document faces (Liberation Serif) available to pdfcpu in this process and returns the
 // user font directory in use. It is safe to call from many goroutines and cheap after the
 // first call; Render calls it itself.
 func SetupFonts() (string, error) {

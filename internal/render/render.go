@@ -34,9 +34,10 @@ func (o Options) withDefaults() Options {
 
 // Renderer renders documents from its template catalog. It is safe for concurrent use.
 type Renderer struct {
-	cat   catalog
-	opt   Options
-	fonts *sharedFonts
+	cat     catalog
+	results map[string]*resultTemplate
+	opt     Options
+	fonts   *sharedFonts
 }
 
 // New returns a Renderer over the embedded templates.
@@ -51,10 +52,14 @@ func NewFromFS(fsys fs.FS, opt Options) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{cat: cat, opt: opt.withDefaults(), fonts: &sharedFonts{}}, nil
+	results, err := loadResults(embeddedResults)
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{cat: cat, results: results, opt: opt.withDefaults(), fonts: &sharedFonts{}}, nil
 }
 
-// Render lays out doc as an A4 PDF with embedded DejaVu Serif fonts, the QR code of
+// Render lays out doc as an A4 PDF with embedded Liberation Serif fonts (Times New Roman metrics), the QR code of
 // Header.VerifyURL on page 1, and, for results, the empty fields FieldNumber and
 // FieldDate. Bad input gives a *motcua.Error with code EINVALID naming the field;
 // text that is not in NFC is normalized, not refused. Render does not change doc.
