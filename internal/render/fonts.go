@@ -101,7 +101,7 @@ func SetupFonts() (string, error) {
 	}
 	dir := font.UserFontDir
 	for _, f := range fonts.All() {
-		if f.Name != regular.name() && f.Name != bold.name() && f.Name != italic.name() {
+		if f.Name != regular.name() && f.Name != bold.name() && f.Name != italic.name() && f.Name != markFace {
 			continue
 		}
 		if _, err := os.Stat(filepath.Join(dir, f.Name+".gob")); err == nil {

@@ -15,14 +15,14 @@ import (
 // resultContent is, per procedure, what its result must say: the declared title in the
 // words the document prints, and the applicant's own data from the valid sample.
 var resultContent = map[string][]string{
-	"1.013932":     {"VĂN BẢN CHỨNG THỰC LƯU TRỮ", "Trần Văn Minh", "001085012345", "Quyết định thành lập Trường Sư phạm Hà Nội", "HS 88/1995"},
-	"1.014936":     {"QUYẾT ĐỊNH", "cấp giấy phép thành lập và công nhận điều lệ Quỹ Học bổng Ánh Dương", "Số 12 phố Tràng Thi", "5.500.000.000 đồng", "toàn quốc"},
+	"1.013932":     {"BẢN SAO TÀI LIỆU LƯU TRỮ CÓ CHỨNG THỰC LƯU TRỮ", "Trần Văn Minh", "001085012345", "Quyết định thành lập Trường Sư phạm Hà Nội", "HS 88/1995"},
+	"1.014936":     {"QUYẾT ĐỊNH", "cấp giấy phép thành lập và công nhận điều lệ Quỹ Học bổng Ánh Dương", "Số 12 phố Tràng Thi", "5.500.000.000 đồng", "toàn quốc", "Lê Minh Khang", "079201008888"},
 	"1.014937":     {"QUYẾT ĐỊNH", "Quỹ Học bổng Ánh Dương đủ điều kiện hoạt động", "Nguyễn Thị Hòa", "040190004567", "Lê Minh Khang", "215/QĐ-BNV"},
 	"G09.CCVC.01":  {"QUYẾT ĐỊNH", "tiếp nhận vào làm công chức", "Nguyễn Thị Hòa", "21/07/1990", "040190004567", "Chuyên viên chính về văn thư, lưu trữ"},
 	"G09.CCVC.02":  {"QUYẾT ĐỊNH", "kéo dài thời gian giữ chức vụ", "Đỗ Văn Thành", "02/02/1966", "Vụ trưởng Vụ Tổ chức cán bộ", "02/05/2028"},
 	"G09.CVTLT.01": {"CHỨNG CHỈ HÀNH NGHỀ LƯU TRỮ", "TRẦN VĂN MINH", "12/03/1985", "001085012345", "Số hóa tài liệu lưu trữ", "05 năm"},
 	"G09.CVTLT.02": {"CHỨNG CHỈ HÀNH NGHỀ LƯU TRỮ", "TRẦN VĂN MINH", "12/03/1985", "001085012345", "CCHNLT-2020-0421", "05 năm"},
-	"G09.TCPCP.01": {"QUYẾT ĐỊNH", "cấp lại giấy phép thành lập", "Quỹ Học bổng Ánh Dương", "215/QĐ-BNV", "bị mất"},
+	"G09.TCPCP.01": {"GIẤY PHÉP THÀNH LẬP VÀ CÔNG NHẬN ĐIỀU LỆ QUỸ", "(Cấp lại)", "Quỹ Học bổng Ánh Dương", "215/QĐ-BNV", "Bị mất"},
 	"G09.TCPCP.02": {"QUYẾT ĐỊNH", "hợp nhất", "Quỹ Khuyến học Bình Minh", "Quỹ Học bổng Ánh Dương Bình Minh", "88/QĐ-BNV"},
 	"G09.TDKT.01":  {"TỜ TRÌNH", "đề nghị tặng Bằng khen của Thủ tướng Chính phủ", "Kính gửi: Thủ tướng Chính phủ", "Lê Thị Hoa", "Bộ phận Một cửa, Văn phòng Bộ Nội vụ", "92,5%", "85,7%"},
 }
@@ -116,5 +116,36 @@ func TestAnUndeclaredResultTemplateIsAnError(t *testing.T) {
 	}
 	if len(r.ResultTemplates()) < 9 {
 		t.Errorf("result templates %v", r.ResultTemplates())
+	}
+}
+
+// TestTheDraftPreviewIsMarked: the preview of a draft carries "DỰ THẢO"; the document
+// itself (what is signed and issued) does not.
+func TestTheDraftPreviewIsMarked(t *testing.T) {
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, motcua.Vietnam)
+	cat, err := forms.Default(forms.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := cat.Procedure("G09.CVTLT.01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRenderer(t)
+	out := render(t, r, sampleResult(t, r, p, now))
+	if text := oneLine(tool(t, "pdftotext", writePDF(t, "clean", out.PDF), "-")); strings.Contains(text, DraftMark) {
+		t.Errorf("the document itself carries %q", DraftMark)
+	}
+	marked, err := MarkDraft(out.PDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writePDF(t, "draft", marked)
+	text := oneLine(tool(t, "pdftotext", path, "-"))
+	if !strings.Contains(text, DraftMark) || !strings.Contains(text, "TRẦN VĂN MINH") {
+		t.Errorf("preview lacks %q or the content:\n%s", DraftMark, text)
+	}
+	if dir := *preview; dir != "" {
+		tool(t, "pdftoppm", "-png", "-f", "1", "-l", "1", "-scale-to", "600", "-singlefile", path, filepath.Join(dir, "du-thao-luu-tru-chung-chi"))
 	}
 }
