@@ -273,7 +273,7 @@ type Layout struct {
 }
 
 // FieldBox is an empty AcroForm text field: its name, page, rectangle, and the font size
-// of its DA entry (font DejaVuSerif from the AcroForm DR).
+// of its DA entry (the regular document face, from the AcroForm DR).
 type FieldBox struct {
 	Name     string
 	Page     int

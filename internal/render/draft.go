@@ -9,9 +9,8 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
-// markFace is the face of the draft mark: one the documents do not use, so that
+// The draft mark is set in docFaces[markSlot], a face the documents do not use, so that
 // pdfcpu's stamping leaves the documents' own font subsets alone.
-const markFace = "LiberationSerif-BoldItalic"
 
 // DraftMark is the mark on every page of a draft result a leader previews.
 const DraftMark = "DỰ THẢO"
@@ -24,7 +23,7 @@ func MarkDraft(pdf []byte) ([]byte, error) {
 	if _, err := SetupFonts(); err != nil {
 		return nil, fmt.Errorf("mark draft: %w", err)
 	}
-	wm, err := api.TextWatermark(DraftMark, "font:"+markFace+", points:20, scale:1 abs, rot:0, pos:tr, off:-40 -22, fillc:#C00000, strokec:#C00000, op:0.85, margins:4, border:1 round #C00000",
+	wm, err := api.TextWatermark(DraftMark, "font:"+docFaces[markSlot].Name+", points:20, scale:1 abs, rot:0, pos:tr, off:-40 -22, fillc:#C00000, strokec:#C00000, op:0.85, margins:4, border:1 round #C00000",
 		true, false, types.POINTS)
 	if err != nil {
 		return nil, fmt.Errorf("mark draft: %w", err)

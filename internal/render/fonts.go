@@ -22,9 +22,20 @@ const (
 	italic
 )
 
-var faceNames = [...]string{regular: "LiberationSerif", bold: "LiberationSerif-Bold", italic: "LiberationSerif-Italic"}
+// docFaces are the document faces by face, then the draft mark's face: Liberation
+// Serif (Times New Roman metrics) unless UseFontDir installed an agency's own. They are
+// chosen before the first render and never change afterwards.
+var docFaces = [4]fonts.Face{
+	regular:  {Name: "LiberationSerif", File: "LiberationSerif-Regular.ttf", Data: fonts.DocRegular},
+	bold:     {Name: "LiberationSerif-Bold", File: "LiberationSerif-Bold.ttf", Data: fonts.DocBold},
+	italic:   {Name: "LiberationSerif-Italic", File: "LiberationSerif-Italic.ttf", Data: fonts.DocItalic},
+	markSlot: {Name: "LiberationSerif-BoldItalic", File: "LiberationSerif-BoldItalic.ttf", Data: fonts.DocBoldItalic},
+}
 
-func (f face) name() string { return faceNames[f] }
+// markSlot is docFaces' slot of the draft mark's face (not a face of the documents).
+const markSlot = 3
+
+func (f face) name() string { return docFaces[f].Name }
 
 // metrics is what layout needs from a face: advance widths by glyph id and the
 // character map. It is read once from pdfcpu and never changed, so it is shared by every
@@ -100,10 +111,7 @@ func SetupFonts() (string, error) {
 		}
 	}
 	dir := font.UserFontDir
-	for _, f := range fonts.All() {
-		if f.Name != regular.name() && f.Name != bold.name() && f.Name != italic.name() && f.Name != markFace {
-			continue
-		}
+	for _, f := range docFaces {
 		if _, err := os.Stat(filepath.Join(dir, f.Name+".gob")); err == nil {
 			continue
 		}

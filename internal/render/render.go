@@ -17,6 +17,10 @@ type Options struct {
 	SignatureWidth, SignatureHeight float64
 	// SealSize is the diameter of the seal image at its real size (default 36 mm).
 	SealSize float64
+	// FontDir, when set, is a directory of the agency's licensed Times New Roman (or
+	// another face with Times metrics) to set documents in instead of the embedded
+	// Liberation Serif; see UseFontDir.
+	FontDir string
 }
 
 func (o Options) withDefaults() Options {
@@ -48,6 +52,11 @@ func New(opt Options) (*Renderer, error) {
 // NewFromFS returns a Renderer over the templates under "templates/" in fsys, for
 // deployments that ship their own template versions.
 func NewFromFS(fsys fs.FS, opt Options) (*Renderer, error) {
+	if opt.FontDir != "" {
+		if err := UseFontDir(opt.FontDir); err != nil {
+			return nil, err
+		}
+	}
 	cat, err := loadCatalog(fsys)
 	if err != nil {
 		return nil, err

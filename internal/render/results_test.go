@@ -2,6 +2,8 @@ package render
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"motcua"
 	"motcua/forms"
 	"motcua/forms/formstest"
+	"motcua/internal/fonts"
 )
 
 // resultContent is, per procedure, what its result must say: the declared title in the
@@ -147,5 +150,48 @@ func TestTheDraftPreviewIsMarked(t *testing.T) {
 	}
 	if dir := *preview; dir != "" {
 		tool(t, "pdftoppm", "-png", "-f", "1", "-l", "1", "-scale-to", "600", "-singlefile", path, filepath.Join(dir, "du-thao-luu-tru-chung-chi"))
+	}
+}
+
+// TestAnAgencyFontDirReplacesLiberation: documents are set in the faces of the
+// configured directory. pdfcpu's font setup is process-wide, so the render runs in a
+// child process of the test binary.
+func TestAnAgencyFontDirReplacesLiberation(t *testing.T) {
+	if dir := os.Getenv("MOTCUA_TEST_FONT_DIR"); dir != "" {
+		r, err := New(Options{FontDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := render(t, r, samples()["decision"])
+		if err := os.WriteFile(filepath.Join(dir, "out.pdf"), out.PDF, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	dir := t.TempDir()
+	for name, data := range map[string][]byte{"serif.ttf": fonts.Serif, "serifbd.ttf": fonts.SerifBold, "serifi.ttf": fonts.SerifItalic} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAnAgencyFontDirReplacesLiberation$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "MOTCUA_TEST_FONT_DIR="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	list := string(tool(t, "pdffonts", filepath.Join(dir, "out.pdf")))
+	if !strings.Contains(list, "+DejaVuSerif ") || !strings.Contains(list, "+DejaVuSerif-Bold") || strings.Contains(list, "Liberation") {
+		t.Errorf("want the directory's faces only:\n%s", list)
+	}
+
+	// A directory without an italic face is refused with a clear error.
+	bad := t.TempDir()
+	for name, data := range map[string][]byte{"serif.ttf": fonts.Serif, "serifbd.ttf": fonts.SerifBold} {
+		if err := os.WriteFile(filepath.Join(bad, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := UseFontDir(bad); motcua.ErrorCode(err) != motcua.EINVALID || !strings.Contains(err.Error(), "nghiêng") {
+		t.Errorf("a directory without italic: %v", err)
 	}
 }
