@@ -159,7 +159,7 @@ func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, err
 	local := in.At.In(motcua.Vietnam)
 	filled, err := pades.FillFields(signed.Data, map[string]string{
 		render.FieldNumber: motcua.DocumentNumber(number),
-		render.FieldDate:   fmt.Sprintf("ngày %02d tháng %02d năm %d", local.Day(), int(local.Month()), local.Year()),
+		render.FieldDate:   render.DatePhrase(local), // Decree 30: a zero before months 1 and 2 only
 	})
 	if err != nil {
 		return DocumentRef{}, nonRetryable(fmt.Errorf("fill number of %s: %w", in.Code, err))

@@ -226,6 +226,15 @@ func checkResultContent(t *testing.T, s *stacktest.Stack, p *forms.Procedure, d 
 		t.Errorf("pdffonts: %v\n%s", err, fonts)
 	}
 
+	// MOTCUA_RESULT_SCREENSHOTS=DIR writes page 1 of each issued result as a small PNG
+	// (the README's gallery: docs/screenshots).
+	if shots := os.Getenv("MOTCUA_RESULT_SCREENSHOTS"); shots != "" {
+		out := filepath.Join(shots, "ket-qua-"+p.Result.Template)
+		if b, err := exec.Command(stacktest.Tool(t, "pdftoppm"), "-png", "-f", "1", "-l", "1", "-scale-to", "600", "-singlefile", path, out).CombinedOutput(); err != nil {
+			t.Errorf("pdftoppm: %v %s", err, b)
+		}
+	}
+
 	link, err := url.Parse(stacktest.QRLink(t, pdf))
 	if err != nil {
 		t.Fatal(err)

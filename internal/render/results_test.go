@@ -195,3 +195,19 @@ func TestAnAgencyFontDirReplacesLiberation(t *testing.T) {
 		t.Errorf("a directory without italic: %v", err)
 	}
 }
+
+func TestDatePhraseWritesAZeroBeforeJanuaryAndFebruaryOnly(t *testing.T) {
+	for _, c := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Date(2026, 2, 5, 9, 0, 0, 0, motcua.Vietnam), "ngày 05 tháng 02 năm 2026"},
+		{time.Date(2026, 3, 6, 9, 0, 0, 0, motcua.Vietnam), "ngày 06 tháng 3 năm 2026"},
+		{time.Date(2025, 11, 20, 9, 0, 0, 0, motcua.Vietnam), "ngày 20 tháng 11 năm 2025"},
+		{time.Date(2026, 12, 31, 17, 30, 0, 0, time.UTC), "ngày 01 tháng 01 năm 2027"}, // Vietnam time
+	} {
+		if got := DatePhrase(c.t); got != c.want {
+			t.Errorf("DatePhrase(%s) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}
