@@ -146,14 +146,20 @@ func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, err
 	if signed.Seq == in.Seq {
 		return in.Document, nil // already issued by an earlier attempt
 	}
-	number, err := a.Store.NextDocumentNumber(ctx, a.Symbol, in.At.In(motcua.Vietnam).Year(), in.Code)
+	symbol, err := a.resultSymbol(ctx, in.Code)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	// The register numbers each symbol (document type and issuer) from 1 every year,
+	// the year of Vietnam time.
+	number, err := a.Store.NextDocumentNumber(ctx, symbol, in.At.In(motcua.Vietnam).Year(), in.Code)
 	if err != nil {
 		return DocumentRef{}, err
 	}
 	local := in.At.In(motcua.Vietnam)
 	filled, err := pades.FillFields(signed.Data, map[string]string{
-		render.FieldNumber: fmt.Sprint(number),
-		render.FieldDate:   fmt.Sprintf("ngày %02d tháng %02d năm %d", local.Day(), int(local.Month()), local.Year()),
+		render.FieldNumber: motcua.DocumentNumber(number),
+		render.FieldDate:   render.DatePhrase(local), // Decree 30: a zero before months 1 and 2 only
 	})
 	if err != nil {
 		return DocumentRef{}, nonRetryable(fmt.Errorf("fill number of %s: %w", in.Code, err))
@@ -164,13 +170,27 @@ func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, err
 	}
 	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: signed.DossierID, Kind: motcua.DocResult, Seq: in.Seq,
 		Name: fmt.Sprintf("ket-qua-%s.pdf", in.Code), ContentType: "application/pdf", Data: sealed, Signed: true,
-		Number: fmt.Sprintf("%d/%s", number, a.Symbol)})
+		Number: motcua.DocumentNumber(number) + "/" + symbol})
 	if err != nil {
 		return DocumentRef{}, err
 	}
 	ref := in.Document
 	ref.ID = id
 	return ref, nil
+}
+
+// resultSymbol is the symbol printed after the number of the dossier's result: its
+// result template's document type and the issuer ("QĐ-BNV", "TTr-BNV", "CCHN-BNV").
+func (a *Activities) resultSymbol(ctx context.Context, code motcua.DossierCode) (string, error) {
+	v, err := a.Store.DossierView(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	p, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
+	if err != nil {
+		return "", err
+	}
+	return a.Renderer.ResultSymbol(p.Result.Template, issuer(a.Symbol))
 }
 
 // Notify queues a notification (to a person, or to the members of a unit with a role);

@@ -2,7 +2,9 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 
 	"motcua"
 	"motcua/internal/render"
@@ -88,18 +90,17 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 		}
 		lh := render.Header{Agency: "BỘ NỘI VỤ", Place: "Hà Nội", Date: in.At.In(motcua.Vietnam),
 			Signer:     render.Signer{Prefix: p.Signer.Prefix + " " + p.Signer.AuthorityTitle, Title: p.Signer.Title, Name: signer},
-			Recipients: []string{"Như Điều 3;", "Lưu: VT, " + p.DecidingUnit + "."}, VerifyURL: h.VerifyURL}
+			Recipients: []string{"Như trên;", "Lưu: VT, " + p.DecidingUnit + "."}, VerifyURL: h.VerifyURL}
 		var bases []string
 		for _, l := range p.LegalBasis {
 			bases = append(bases, "Căn cứ "+l.Title+" số "+l.Number+";")
 		}
-		return &render.Decision{Header: lh, Symbol: a.Symbol, Authority: "BỘ TRƯỞNG BỘ NỘI VỤ",
-			Subject: "Về việc giải quyết hồ sơ " + string(in.Code) + ": " + v.ProcedureName, Bases: bases,
-			Articles: []string{
-				"Chấp thuận đề nghị của " + applicant.Name + " theo hồ sơ " + string(in.Code) + " (" + v.ProcedureName + ").",
-				"Quyết định này có hiệu lực kể từ ngày ký.",
-				"Chánh Văn phòng Bộ, thủ trưởng các đơn vị có liên quan và " + applicant.Name + " chịu trách nhiệm thi hành Quyết định này./.",
-			}}, nil
+		var data map[string]any
+		if err := json.Unmarshal(v.FormData, &data); err != nil {
+			return nil, fmt.Errorf("form data of %s: %w", in.Code, err)
+		}
+		return a.Renderer.Result(p.Result.Template, render.ResultInput{Header: lh, Issuer: issuer(a.Symbol),
+			F: p.Display(data), Applicant: applicant.Name, Procedure: v.ProcedureName, Result: p.Result.Name, Bases: bases})
 	}
 	return nil, fmt.Errorf("no template for document kind %q", in.Kind)
 }
@@ -109,4 +110,12 @@ func timeLimit(v float64, unit string) string {
 		return fmt.Sprintf("%g giờ làm việc", v)
 	}
 	return fmt.Sprintf("%g ngày làm việc", v)
+}
+
+// issuer is the issuing agency's part of the configured symbol: "BNV" of "QĐ-BNV".
+func issuer(symbol string) string {
+	if _, after, ok := strings.Cut(symbol, "-"); ok {
+		return after
+	}
+	return symbol
 }

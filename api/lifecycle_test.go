@@ -1,11 +1,18 @@
 package api_test
 
 import (
+	"encoding/json"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"motcua"
+	"motcua/forms"
 	"motcua/internal/stacktest"
 )
 
@@ -123,6 +130,7 @@ func TestEveryProcedureThroughTheWholePath(t *testing.T) {
 				t.Errorf("%d trusted certificates, want 2:\n%s", n, report)
 			}
 			stacktest.QPDFCheck(t, res.Body)
+			checkResultContent(t, s, p, d, id, res.Body)
 
 			// One archive package, and the citizen cannot read the draft.
 			var packages int
@@ -136,5 +144,116 @@ func TestEveryProcedureThroughTheWholePath(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// numberRE is a result's number and symbol as Decree 30/2020 writes it: a leading zero
+// under 10 ("01/QĐ-BNV", "12/TTr-BNV").
+var numberRE = regexp.MustCompile(`^(0[1-9]|[1-9][0-9]+)/[^/ ]+-BNV$`)
+
+// checkResultContent checks the issued result of procedure p: it prints the kind of
+// document the catalog declares and the applicant's own data from the form, its number
+// has the leading zero, the Times New Roman–metric font is embedded, the QR code names
+// the verification ID of this very document; the draft the leader previews carries
+// "DỰ THẢO" and the issued copy does not.
+func checkResultContent(t *testing.T, s *stacktest.Stack, p *forms.Procedure, d dossierJSON, id string, pdf []byte) {
+	t.Helper()
+	text := strings.Join(strings.Fields(stacktest.PDFText(t, pdf)), " ")
+	kind := strings.ToUpper(strings.Join(strings.Fields(p.Result.Name)[:2], " "))
+	if !strings.Contains(strings.ToUpper(text), kind) {
+		t.Errorf("result does not print %q (declared %q):\n%s", kind, p.Result.Name, text)
+	}
+	raw, err := forms.Sample(p.Code, p.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sample map[string]any
+	if err := json.Unmarshal(raw, &sample); err != nil {
+		t.Fatal(err)
+	}
+	var own []string
+	var collect func(v any)
+	collect = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if s, ok := e.(string); ok && (k == "fullName" || k == "fundName" || k == "newName" || k == "idNumber" || k == "name") {
+					own = append(own, strings.TrimSpace(s))
+				} else {
+					collect(e)
+				}
+			}
+		case []any:
+			for _, e := range x {
+				collect(e)
+			}
+		}
+	}
+	collect(sample)
+	if len(own) == 0 {
+		t.Fatalf("sample of %s has no name or ID to look for", p.Code)
+	}
+	upper := strings.ToUpper(text)
+	for _, w := range own {
+		if !strings.Contains(upper, strings.ToUpper(w)) {
+			t.Errorf("result does not name %q from the form:\n%s", w, text)
+		}
+	}
+	if strings.Contains(text, string(d.Code)) {
+		t.Errorf("result prints the internal dossier code %s", d.Code)
+	}
+	var number string
+	for _, doc := range d.Documents {
+		if doc.ID == id {
+			number = doc.Number
+		}
+	}
+	// pdftotext puts a space between the number's field and the printed symbol.
+	if !numberRE.MatchString(number) || !strings.Contains(strings.ReplaceAll(text, " /", "/"), "Số: "+number) {
+		t.Errorf("result number %q: want %s, printed on the document", number, numberRE)
+	}
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "result.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fonts, err := exec.Command(stacktest.Tool(t, "pdffonts"), path).Output()
+	// The body's subsets, and the date filled at issue drawn with the italic one (the
+	// date line is wholly italic), the number with the regular one; nothing else.
+	if err != nil || strings.Count(string(fonts), "LiberationSerif-Italic") < 2 || strings.Count(string(fonts), "LiberationSerif ") < 2 ||
+		strings.Contains(string(fonts), "DejaVu") {
+		t.Errorf("pdffonts: %v\n%s", err, fonts)
+	}
+
+	// MOTCUA_RESULT_SCREENSHOTS=DIR writes page 1 of each issued result as a small PNG
+	// (the README's gallery: docs/screenshots).
+	if shots := os.Getenv("MOTCUA_RESULT_SCREENSHOTS"); shots != "" {
+		out := filepath.Join(shots, "ket-qua-"+p.Result.Template)
+		if b, err := exec.Command(stacktest.Tool(t, "pdftoppm"), "-png", "-f", "1", "-l", "1", "-scale-to", "600", "-singlefile", path, out).CombinedOutput(); err != nil {
+			t.Errorf("pdftoppm: %v %s", err, b)
+		}
+	}
+
+	link, err := url.Parse(stacktest.QRLink(t, pdf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified, _, err := s.Store.DocumentByVerifyID(t.Context(), link.Query().Get("ma"))
+	if err != nil || verified.ID != id || verified.Kind != motcua.DocResult {
+		t.Errorf("QR code %s names %s %s (%v), want the issued result %s", link, verified.Kind, verified.ID, err, id)
+	}
+	if strings.Contains(text, "DỰ THẢO") {
+		t.Errorf("the issued result carries DỰ THẢO")
+	}
+	var staff dossierJSON
+	s.As("lanhdao1").MustDo(200, "GET", "/api/v1/dossiers/"+string(d.Code), nil, &staff)
+	draft := staff.latest("draft_result")
+	if draft == "" {
+		t.Fatalf("no draft among %+v", staff.Documents)
+	}
+	leader := s.As("lanhdao1").Get("/api/v1/dossiers/" + string(d.Code) + "/documents/" + draft)
+	if leader.Status != 200 || !strings.Contains(stacktest.PDFText(t, leader.Body), "DỰ THẢO") {
+		t.Errorf("the draft the leader previews: %d, no DỰ THẢO", leader.Status)
 	}
 }

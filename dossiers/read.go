@@ -3,9 +3,11 @@ package dossiers
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"motcua"
+	"motcua/internal/render"
 	"motcua/internal/store"
 	"motcua/workflows"
 )
@@ -181,6 +183,15 @@ func (s *Service) Document(ctx context.Context, a motcua.Actor, code motcua.Doss
 	}
 	if acc.ApplicantID == a.UserID && !IsStaff(a) && !applicantMaySee(doc.Kind, acc.Status) {
 		return store.Document{}, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản.")
+	}
+	if doc.Kind == motcua.DocDraftResult {
+		// The draft as the leader and the staff preview it carries "DỰ THẢO"; the stored
+		// draft, which the leader signs and the office issues, does not.
+		marked, err := render.MarkDraft(doc.Data)
+		if err != nil {
+			return store.Document{}, fmt.Errorf("preview the draft of %s: %w", code, err)
+		}
+		doc.Data = marked
 	}
 	return doc, nil
 }

@@ -43,6 +43,7 @@ type config struct {
 	SignerToken       string // MOTCUA_SIGNER_TOKEN: its bearer token
 	SealCredential    string // MOTCUA_SEAL_CREDENTIAL: credential of the organization's seal
 	SealPIN           string // MOTCUA_SEAL_PIN: its PIN
+	FontDir           string // MOTCUA_FONT_DIR: the agency's licensed Times New Roman files; empty uses Liberation Serif
 	SMTPAddr          string // MOTCUA_SMTP_ADDR: host:port of the SMTP server; empty keeps notifications on the pages only
 	SMTPFrom          string // MOTCUA_SMTP_FROM: the sender's address
 	SMTPUsername      string // MOTCUA_SMTP_USERNAME
@@ -96,6 +97,7 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	c.SignerURL, c.SignerToken = env.Getenv("MOTCUA_SIGNER_URL"), env.Getenv("MOTCUA_SIGNER_TOKEN")
 	// Empty, the seal and the sender are the organization's (app.HomeAffairs).
 	c.SealCredential, c.SealPIN = env.Getenv("MOTCUA_SEAL_CREDENTIAL"), env.Getenv("MOTCUA_SEAL_PIN")
+	c.FontDir = env.Getenv("MOTCUA_FONT_DIR")
 	c.SMTPAddr, c.SMTPFrom = env.Getenv("MOTCUA_SMTP_ADDR"), env.Getenv("MOTCUA_SMTP_FROM")
 	c.SMTPUsername, c.SMTPPassword = env.Getenv("MOTCUA_SMTP_USERNAME"), env.Getenv("MOTCUA_SMTP_PASSWORD")
 	c.TrustedProxies = env.Getenv("MOTCUA_TRUSTED_PROXIES")

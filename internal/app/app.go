@@ -85,6 +85,9 @@ type Config struct {
 	// service (default Org.SealCredential), and SealPIN its PIN (default
 	// DevelopmentSealPIN, the development signature service's).
 	SealCredential, SealPIN string
+	// FontDir is a directory of the agency's licensed Times New Roman files to set
+	// documents in (MOTCUA_FONT_DIR); empty uses the embedded Liberation Serif.
+	FontDir string
 	// Mail sends the notifications by e-mail; none when Addr is empty (they stay on the
 	// pages). From defaults to Org.MailFrom.
 	Mail mail.Config

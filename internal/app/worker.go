@@ -24,7 +24,7 @@ func (a *App) Activities() (*activities.Activities, error) {
 		return a.acts, nil
 	}
 	cfg := a.Config
-	r, err := render.New(render.Options{})
+	r, err := render.New(render.Options{FontDir: cfg.FontDir})
 	if err != nil {
 		return nil, fmt.Errorf("load the document templates: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -75,13 +76,23 @@ func FillFields(pdf []byte, values map[string]string) ([]byte, error) {
 		text += norm.NFC.String(values[n])
 	}
 
-	fnt, err := formFont(f, u, last, text)
-	if err != nil {
-		return nil, fmt.Errorf("fill fields: %w", err)
-	}
+	// Each field is drawn with the font its DA names when the form's /DR has it with
+	// every glyph (a date line set in italics gets an italic date), else with any /DR
+	// font that has them, else with DejaVu Serif.
+	byFont := map[string]*fillFont{}
+	var used []*fillFont
 	for _, n := range names {
 		fl := byName[n]
 		value := norm.NFC.String(values[n])
+		want := daFont(fl.dict)
+		fnt := byFont[want]
+		if fnt == nil || !hasRunes(fnt.sf, text) {
+			if fnt, err = formFont(f, u, last, text, want); err != nil {
+				return nil, fmt.Errorf("fill fields: %w", err)
+			}
+			byFont[want] = fnt
+			used = append(used, fnt)
+		}
 		nd := fl.dict.clone()
 		nd["V"] = textString(value)
 		widgets := []Ref{fl.ref}
@@ -113,7 +124,9 @@ func FillFields(pdf []byte, values map[string]string) ([]byte, error) {
 		}
 		u.set(fl.ref, nd)
 	}
-	fnt.finish(u)
+	for _, fnt := range used {
+		fnt.finish(u)
+	}
 	out, _, err := u.write()
 	if err != nil {
 		return nil, fmt.Errorf("fill fields: %w", err)
@@ -130,11 +143,24 @@ type fillFont struct {
 	newFD   Dict
 	used    map[sfnt.GlyphIndex]rune
 	unitsEm float64
+	base    string // the BaseFont: the program's own name ("LiberationSerif-Italic")
+}
+
+var daFontRE = regexp.MustCompile(`/([^\s/]+)\s+[0-9.]+\s+Tf`)
+
+// daFont is the font resource name a field's DA names ("LiberationSerif-Italic"), or "".
+func daFont(d Dict) string {
+	da, _ := d["DA"].(String)
+	if m := daFontRE.FindSubmatch(da.B); m != nil {
+		return string(m[1])
+	}
+	return ""
 }
 
 // formFont looks for an embedded TrueType program in the AcroForm's /DR fonts that has
-// every rune of text, and otherwise prepares DejaVu Serif for embedding.
-func formFont(f *File, u *incremental, rev int, text string) (*fillFont, error) {
+// every rune of text, the font named prefer first, and otherwise prepares DejaVu Serif
+// for embedding.
+func formFont(f *File, u *incremental, rev int, text, prefer string) (*fillFont, error) {
 	cat, _, _ := f.catalog(rev)
 	acro, _ := f.resolveAt(cat["AcroForm"], rev).(Dict)
 	dr, _ := f.resolveAt(acro["DR"], rev).(Dict)
@@ -144,6 +170,9 @@ func formFont(f *File, u *incremental, rev int, text string) (*fillFont, error) 
 		keys = append(keys, string(k))
 	}
 	sort.Strings(keys)
+	if i := slices.Index(keys, prefer); i > 0 {
+		keys = append([]string{prefer}, slices.Delete(keys, i, i+1)...)
+	}
 	for _, k := range keys {
 		fd, _ := f.resolveAt(fontsDict[Name(k)], rev).(Dict)
 		if fd == nil {
@@ -171,7 +200,11 @@ func formFont(f *File, u *incremental, rev int, text string) (*fillFont, error) 
 		if err != nil || !hasRunes(sf, text) {
 			continue
 		}
-		return newFillFont(sf, descRef, nil), nil
+		ff := newFillFont(sf, descRef, nil)
+		if n, ok := desc["FontName"].(Name); ok && n != "" {
+			ff.base = string(n)
+		}
+		return ff, nil
 	}
 	sf, err := sfnt.Parse(fonts.Serif)
 	if err != nil {
@@ -188,7 +221,7 @@ func formFont(f *File, u *incremental, rev int, text string) (*fillFont, error) 
 }
 
 func newFillFont(sf *sfnt.Font, fd Ref, newFD Dict) *fillFont {
-	return &fillFont{sf: sf, fd: fd, newFD: newFD, used: map[sfnt.GlyphIndex]rune{}, unitsEm: float64(sf.UnitsPerEm())}
+	return &fillFont{sf: sf, fd: fd, newFD: newFD, used: map[sfnt.GlyphIndex]rune{}, unitsEm: float64(sf.UnitsPerEm()), base: "DejaVuSerif"}
 }
 
 func hasRunes(sf *sfnt.Font, text string) bool {
@@ -319,12 +352,12 @@ func (ff *fillFont) finish(u *incremental) {
 	cmap.WriteString("endbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end\n")
 	toUni := u.add(&Stream{Dict: Dict{}, Data: cmap.Bytes()})
 	cid := u.add(Dict{
-		"Type": Name("Font"), "Subtype": Name("CIDFontType2"), "BaseFont": Name("DejaVuSerif"),
+		"Type": Name("Font"), "Subtype": Name("CIDFontType2"), "BaseFont": Name(ff.base),
 		"CIDSystemInfo":  Dict{"Registry": textString("Adobe"), "Ordering": textString("Identity"), "Supplement": int64(0)},
 		"FontDescriptor": ff.fd, "CIDToGIDMap": Name("Identity"), "DW": int64(1000), "W": widths,
 	})
 	u.set(ff.ref, Dict{
-		"Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": Name("DejaVuSerif"),
+		"Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": Name(ff.base),
 		"Encoding": Name("Identity-H"), "DescendantFonts": Array{cid}, "ToUnicode": toUni,
 	})
 }

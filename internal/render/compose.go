@@ -174,7 +174,7 @@ func (lo *layouter) heading(h *Header, result bool, symbol string) error {
 		x := cxL - total/2
 		lo.b.drawText(lo.page, textSpan{f: regular, size: sizeNumber, x: x, y: pageHeight - base, text: label})
 		x += reg.width(label, sizeNumber)
-		lo.addField(FieldNumber, fieldRect(x, fw), sizeNumber, 2)
+		lo.addField(FieldNumber, fieldRect(x, fw), sizeNumber, 2, regular)
 		x += fw
 		lo.b.drawText(lo.page, textSpan{f: regular, size: sizeNumber, x: x, y: pageHeight - base, text: suffix})
 	case h.Number != "":
@@ -195,7 +195,7 @@ func (lo *layouter) heading(h *Header, result bool, symbol string) error {
 		}
 		x := cxR - total/2
 		lo.b.drawText(lo.page, textSpan{f: italic, size: sizeDate, x: x, y: pageHeight - base, text: label})
-		lo.addField(FieldDate, fieldRect(x+it.width(label, sizeDate), fw), sizeDate, 0)
+		lo.addField(FieldDate, fieldRect(x+it.width(label, sizeDate), fw), sizeDate, 0, italic) // the date line is wholly italic
 	} else {
 		s := h.Place + ", " + longDate(h.Date)
 		w := it.width(s, sizeDate)
@@ -208,8 +208,8 @@ func (lo *layouter) heading(h *Header, result bool, symbol string) error {
 	return nil
 }
 
-func (lo *layouter) addField(name string, r Rect, size float64, align int) {
-	lo.page.fields = append(lo.page.fields, fieldSpec{name: name, rect: r, size: size, align: align})
+func (lo *layouter) addField(name string, r Rect, size float64, align int, f face) {
+	lo.page.fields = append(lo.page.fields, fieldSpec{name: name, rect: r, size: size, align: align, face: f})
 	lo.out.Fields = append(lo.out.Fields, FieldBox{Name: name, Page: lo.pageNo, Rect: r, FontSize: size,
 		Align: [...]string{"left", "center", "right"}[align]})
 }

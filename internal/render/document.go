@@ -219,8 +219,10 @@ type Licence struct {
 	Authority   string       // "BỘ TRƯỞNG BỘ NỘI VỤ"
 	Bases       []string     // "Căn cứ ...;" lines
 	Proposal    string       // optional
+	Intro       []string     `render:"multiline"` // paragraphs before Grant (a submission's request); optional
 	Grant       string       // the operative line: "CHO PHÉP:", "CHỨNG NHẬN:"
 	Particulars []Particular // "Tên quỹ: ...", "Trụ sở: ..."
+	Paragraphs  []string     `render:"multiline"` // paragraphs after the particulars (a list of nominees); optional
 	Articles    []string     `render:"multiline"` // Điều 1, Điều 2, ...
 }
 
@@ -271,7 +273,7 @@ type Layout struct {
 }
 
 // FieldBox is an empty AcroForm text field: its name, page, rectangle, and the font size
-// of its DA entry (font DejaVuSerif from the AcroForm DR).
+// of its DA entry (the regular document face, from the AcroForm DR).
 type FieldBox struct {
 	Name     string
 	Page     int

@@ -12,7 +12,7 @@ import (
 	"motcua/internal/fonts"
 )
 
-// face is one of the three DejaVu Serif styles a document is set in. pdfcpu knows an
+// face is one of the three Liberation Serif (Times New Roman metrics) styles a document is set in. pdfcpu knows an
 // installed font by its PostScript name, which is what faceName returns.
 type face int
 
@@ -22,9 +22,20 @@ const (
 	italic
 )
 
-var faceNames = [...]string{regular: "DejaVuSerif", bold: "DejaVuSerif-Bold", italic: "DejaVuSerif-Italic"}
+// docFaces are the document faces by face, then the draft mark's face: Liberation
+// Serif (Times New Roman metrics) unless UseFontDir installed an agency's own. They are
+// chosen before the first render and never change afterwards.
+var docFaces = [4]fonts.Face{
+	regular:  {Name: "LiberationSerif", File: "LiberationSerif-Regular.ttf", Data: fonts.DocRegular},
+	bold:     {Name: "LiberationSerif-Bold", File: "LiberationSerif-Bold.ttf", Data: fonts.DocBold},
+	italic:   {Name: "LiberationSerif-Italic", File: "LiberationSerif-Italic.ttf", Data: fonts.DocItalic},
+	markSlot: {Name: "LiberationSerif-BoldItalic", File: "LiberationSerif-BoldItalic.ttf", Data: fonts.DocBoldItalic},
+}
 
-func (f face) name() string { return faceNames[f] }
+// markSlot is docFaces' slot of the draft mark's face (not a face of the documents).
+const markSlot = 3
+
+func (f face) name() string { return docFaces[f].Name }
 
 // metrics is what layout needs from a face: advance widths by glyph id and the
 // character map. It is read once from pdfcpu and never changed, so it is shared by every
@@ -60,7 +71,7 @@ func (m *metrics) width(s string, size float64) float64 {
 }
 
 // pdfcpu keeps its font configuration in package variables (font.UserFontDir, the loaded
-// metrics, model.ConfigPath): it is process-global. fontSetup installs the DejaVu faces
+// metrics, model.ConfigPath): it is process-global. fontSetup installs the document faces
 // once per process into a private config directory under os.TempDir and remembers
 // which directory that was. If another package later points pdfcpu at a different
 // directory (api.EnsureDefaultConfigAt), the next render installs the faces there too, so
@@ -76,7 +87,7 @@ var (
 	setupTempRoot string
 )
 
-// SetupFonts makes the DejaVu faces available to pdfcpu in this process and returns the
+// SetupFonts makes the document faces (Liberation Serif) available to pdfcpu in this process and returns the
 // user font directory in use. It is safe to call from many goroutines and cheap after the
 // first call; Render calls it itself.
 func SetupFonts() (string, error) {
@@ -100,10 +111,7 @@ func SetupFonts() (string, error) {
 		}
 	}
 	dir := font.UserFontDir
-	for _, f := range fonts.All() {
-		if f.Name != regular.name() && f.Name != bold.name() && f.Name != italic.name() {
-			continue
-		}
+	for _, f := range docFaces {
 		if _, err := os.Stat(filepath.Join(dir, f.Name+".gob")); err == nil {
 			continue
 		}

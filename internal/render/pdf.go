@@ -37,6 +37,7 @@ type fieldSpec struct {
 	rect  Rect
 	size  float64
 	align int // 0 left, 1 centre, 2 right (the PDF Q entry)
+	face  face
 }
 
 // pdfBuilder accumulates pages and the glyphs used per face.
@@ -172,11 +173,13 @@ func (b *pdfBuilder) write() ([]byte, error) {
 		}
 	}
 	if hasFields {
-		for _, r := range vietnameseRunes() {
-			if g, ok := b.m[regular].gid(r); ok {
-				b.used[regular][g] = true
-				if _, seen := b.uni[regular][g]; !seen {
-					b.uni[regular][g] = r
+		for _, f := range []face{regular, italic} {
+			for _, r := range vietnameseRunes() {
+				if g, ok := b.m[f].gid(r); ok {
+					b.used[f][g] = true
+					if _, seen := b.uni[f][g]; !seen {
+						b.uni[f][g] = r
+					}
 				}
 			}
 		}
@@ -250,7 +253,7 @@ func (b *pdfBuilder) write() ([]byte, error) {
 		root["AcroForm"] = types.Dict{
 			"Fields": fieldRefs,
 			"DA":     types.StringLiteral("/" + regular.name() + " 0 Tf 0 g"),
-			"DR":     types.Dict{"Font": types.Dict{regular.name(): *fontRefs[regular]}},
+			"DR":     types.Dict{"Font": types.Dict{regular.name(): *fontRefs[regular], italic.name(): *fontRefs[italic]}},
 		}
 	}
 
@@ -305,7 +308,7 @@ func (b *pdfBuilder) field(xt *model.XRefTable, fs fieldSpec, page types.Indirec
 		"F":       types.Integer(model.AnnPrint),
 		"Rect":    types.NewRectangle(fs.rect.X, fs.rect.Y, fs.rect.X+fs.rect.W, fs.rect.Y+fs.rect.H).Array(),
 		"P":       page,
-		"DA":      types.StringLiteral("/" + regular.name() + " " + ff(fs.size) + " Tf 0 g"),
+		"DA":      types.StringLiteral("/" + fs.face.name() + " " + ff(fs.size) + " Tf 0 g"),
 		"Q":       types.Integer(fs.align),
 		"MK":      types.Dict{},
 		"BS":      types.Dict{"W": types.Integer(0)},

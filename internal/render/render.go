@@ -17,6 +17,10 @@ type Options struct {
 	SignatureWidth, SignatureHeight float64
 	// SealSize is the diameter of the seal image at its real size (default 36 mm).
 	SealSize float64
+	// FontDir, when set, is a directory of the agency's licensed Times New Roman (or
+	// another face with Times metrics) to set documents in instead of the embedded
+	// Liberation Serif; see UseFontDir.
+	FontDir string
 }
 
 func (o Options) withDefaults() Options {
@@ -34,9 +38,10 @@ func (o Options) withDefaults() Options {
 
 // Renderer renders documents from its template catalog. It is safe for concurrent use.
 type Renderer struct {
-	cat   catalog
-	opt   Options
-	fonts *sharedFonts
+	cat     catalog
+	results map[string]*resultTemplate
+	opt     Options
+	fonts   *sharedFonts
 }
 
 // New returns a Renderer over the embedded templates.
@@ -47,14 +52,23 @@ func New(opt Options) (*Renderer, error) {
 // NewFromFS returns a Renderer over the templates under "templates/" in fsys, for
 // deployments that ship their own template versions.
 func NewFromFS(fsys fs.FS, opt Options) (*Renderer, error) {
+	if opt.FontDir != "" {
+		if err := UseFontDir(opt.FontDir); err != nil {
+			return nil, err
+		}
+	}
 	cat, err := loadCatalog(fsys)
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{cat: cat, opt: opt.withDefaults(), fonts: &sharedFonts{}}, nil
+	results, err := loadResults(embeddedResults)
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{cat: cat, results: results, opt: opt.withDefaults(), fonts: &sharedFonts{}}, nil
 }
 
-// Render lays out doc as an A4 PDF with embedded DejaVu Serif fonts, the QR code of
+// Render lays out doc as an A4 PDF with embedded Liberation Serif fonts (Times New Roman metrics), the QR code of
 // Header.VerifyURL on page 1, and, for results, the empty fields FieldNumber and
 // FieldDate. Bad input gives a *motcua.Error with code EINVALID naming the field;
 // text that is not in NFC is normalized, not refused. Render does not change doc.

@@ -111,6 +111,10 @@ func longDate(t time.Time) string {
 	return fmt.Sprintf("ngày %02d tháng %s năm %d", t.Day(), month, t.Year())
 }
 
+// DatePhrase is the date of issue as the motcua.date field holds it (Vietnam time):
+// "ngày 05 tháng 02 năm 2026", "ngày 20 tháng 11 năm 2025", "ngày 06 tháng 3 năm 2026".
+func DatePhrase(t time.Time) string { return longDate(t) }
+
 var funcs = template.FuncMap{
 	"b":    func(s string) string { return string(markBoldOn) + s + string(markBoldOff) },
 	"i":    func(s string) string { return string(markItalicOn) + s + string(markItalicOff) },

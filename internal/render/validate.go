@@ -298,6 +298,8 @@ func validate(doc Document) error {
 			c.text(fmt.Sprintf("Particulars[%d].Label", i), p.Label, "tên thông tin", maxShort)
 			c.text(fmt.Sprintf("Particulars[%d].Value", i), p.Value, "nội dung thông tin", maxLine)
 		}
+		c.list("Intro", d.Intro, "nội dung", 0)
+		c.list("Paragraphs", d.Paragraphs, "nội dung", 0)
 		c.list("Articles", d.Articles, "nội dung các điều", 0)
 	}
 	return c.err
