@@ -32,10 +32,13 @@ type Form06Row struct {
 	Stopped         int `json:"stopped"`
 	RefusedAtIntake int `json:"refusedAtIntake"`
 
-	// ResolutionDays is the sum, over the resolved dossiers, of working days from
-	// receipt to resolution; AverageDays() divides it.
-	ResolutionDays int `json:"resolutionDays"`
+	// ResolutionMinutes is the sum, over the resolved dossiers, of the working minutes
+	// from receipt to resolution; AverageDays() divides it (a working day is 480).
+	ResolutionMinutes int64 `json:"resolutionMinutes"`
 }
+
+// WorkingDayMinutes is a working day: eight hours.
+const WorkingDayMinutes = 480
 
 // New is the dossiers received in the period.
 func (r Form06Row) New() int { return r.NewOnline + r.NewDesk }
@@ -55,7 +58,7 @@ func (r Form06Row) AverageDays() float64 {
 	if r.Resolved() == 0 {
 		return 0
 	}
-	return round1(float64(r.ResolutionDays) / float64(r.Resolved()))
+	return round1(float64(r.ResolutionMinutes) / WorkingDayMinutes / float64(r.Resolved()))
 }
 
 // Balanced reports whether every received dossier is accounted for once.
@@ -76,7 +79,7 @@ func (r *Form06Row) Add(o Form06Row) {
 	r.Withdrawn += o.Withdrawn
 	r.Stopped += o.Stopped
 	r.RefusedAtIntake += o.RefusedAtIntake
-	r.ResolutionDays += o.ResolutionDays
+	r.ResolutionMinutes += o.ResolutionMinutes
 }
 
 // Form06 is the report of a unit (and the units under it) for a period.

@@ -131,7 +131,7 @@ func TestIndicators766(t *testing.T) {
 
 func TestForm06RowArithmetic(t *testing.T) {
 	r := reports.Form06Row{Carried: 2, NewOnline: 3, NewDesk: 1, Early: 1, OnTime: 1, Late: 1,
-		OpenInTime: 1, OpenOverdue: 1, Withdrawn: 1, ResolutionDays: 10}
+		OpenInTime: 1, OpenOverdue: 1, Withdrawn: 1, ResolutionMinutes: 10 * 480}
 	if r.Received() != 6 || r.Resolved() != 3 || r.Open() != 2 || !r.Balanced() || r.AverageDays() != 3.3 {
 		t.Errorf("row %+v: received %d resolved %d open %d balanced %v avg %v", r, r.Received(), r.Resolved(), r.Open(),
 			r.Balanced(), r.AverageDays())
