@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -264,5 +267,89 @@ func TestIndicators766OnTheFixture(t *testing.T) {
 			t.Errorf("%s = %d/%d (%v %%), want %d/%d (%v %%)", ind.Code, ind.Numerator, ind.Denominator, ind.Percent,
 				w[0], w[1], wantPct[ind.Code])
 		}
+	}
+}
+
+// readXLSX reads a sheet of a workbook with Python's zipfile and XML parser, a reader
+// that is not the writer: rows of cell texts, by the cells' references.
+const readXLSX = `
+import sys, zipfile, json, re, xml.etree.ElementTree as ET
+ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+z = zipfile.ZipFile(sys.argv[1])
+shared = [ "".join(t.text or "" for t in si.iter("{%(m)s}t" % ns)) for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)] if "xl/sharedStrings.xml" in z.namelist() else []
+rows = []
+for row in ET.fromstring(z.read("xl/worksheets/sheet" + sys.argv[2] + ".xml")).iter("{%(m)s}row" % ns):
+    out = {}
+    for c in row.findall("m:c", ns):
+        col = re.match("[A-Z]+", c.get("r")).group(0)
+        v = c.find("m:v", ns)
+        if c.get("t") == "s":
+            out[col] = shared[int(v.text)]
+        elif c.get("t") == "inlineStr":
+            out[col] = "".join(t.text or "" for t in c.iter("{%(m)s}t" % ns))
+        elif v is not None:
+            out[col] = v.text
+    rows.append(out)
+print(json.dumps(rows))
+`
+
+// TestForm06WorkbookOpensInAnotherReader writes April's workbook and reads it back
+// with Python: the total line equals the hand-counted fixture, column by column.
+func TestForm06WorkbookOpensInAnotherReader(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3 is needed to read the workbook")
+		}
+		t.Skip("python3 not installed: apt-get install python3")
+	}
+	f := newFixture(t)
+	seedForm06Fixture(f)
+	ctx := context.Background()
+	april, _ := reports.ParsePeriod("2025-04")
+	form, err := f.s.Form06(ctx, f.units["G09"].Path, april, vn(4, 22, 10, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := f.s.Inputs766(ctx, f.units["G09"].Path, april, vn(4, 22, 10, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := reports.Workbook(form, reports.Indicators(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "bieu-06.xlsx")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(py, "-c", readXLSX, path, "1").Output()
+	if err != nil {
+		t.Fatalf("python could not read the workbook: %v", err)
+	}
+	var rows []map[string]string
+	if err := json.Unmarshal(out, &rows); err != nil {
+		t.Fatal(err)
+	}
+	// The title, the period, (row 3 is empty: no row element), the heading on row 4,
+	// the three lines, the total.
+	if len(rows) != 7 {
+		t.Fatalf("%d rows, want 7: %v", len(rows), rows)
+	}
+	total := rows[6]
+	// D.. R: received, carried, new online, new desk, resolved, early, on time, late, open,
+	// in time, overdue, withdrawn, stopped, refused, average days (all hand-counted).
+	want := map[string]string{"C": "Tổng cộng", "D": "10", "E": "4", "F": "4", "G": "2", "H": "4", "I": "1", "J": "2", "K": "1",
+		"L": "4", "M": "1", "N": "3", "O": "1", "P": "1", "Q": "1", "R": "10.3"}
+	for col, w := range want {
+		if total[col] != w {
+			t.Errorf("total %s = %q, want %q", col, total[col], w)
+		}
+	}
+	if got := rows[2]["R"]; got != "Thời gian giải quyết trung bình (ngày làm việc)" {
+		t.Errorf("heading R = %q", got)
+	}
+	if got := rows[4]["B"] + " / " + rows[4]["C"]; got != nameVP+" / "+domainFund {
+		t.Errorf("line 2 = %q", got)
 	}
 }
