@@ -9,10 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"motcua"
-	"motcua/internal/store"
+	"motcua/internal/store/storetest"
 	"motcua/reports"
 )
 
@@ -51,61 +49,15 @@ import (
 //	VP     ARCH   0, 2, 0 | 0, 0, 0 | 1, 1 | 0, 0, 1 | 0
 //	total         4, 4, 2 | 1, 2, 1 | 1, 3 | 1, 1, 1 | 19680 (average 10,25 → 10,3 days)
 const (
-	domainFund    = "Quỹ xã hội, quỹ từ thiện"
-	domainArchive = "Văn thư, lưu trữ"
+	domainFund    = storetest.Form06DomainFund
+	domainArchive = storetest.Form06DomainArchive
 )
 
-// submitAt is fixture.submit at any receiving unit, by either channel.
-func (f *fixture) submitAt(unit, procedure string, online bool, at time.Time) *dossier {
-	f.t.Helper()
-	ctx := context.Background()
-	var code motcua.DossierCode
-	err := f.s.Tx(ctx, func(tx pgx.Tx) error {
-		var err error
-		if code, err = store.NextDossierCode(ctx, tx, f.units[unit].Agency, at); err != nil {
-			return err
-		}
-		return store.CreateSubmission(ctx, tx, store.Submission{Code: code, ApplicantID: f.applicant, UnitCode: unit,
-			ProcedureCode: procedure, ProcedureVersion: 1, Online: online, FormData: json.RawMessage(`{}`), SubmittedAt: at})
-	})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	id, err := f.s.RecordSubmission(ctx, code)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	d := &dossier{f: f, id: id, code: code}
-	d.record(motcua.Transition{Action: "assign", Status: motcua.StatusSubmitted, At: at, HolderUnit: unit, Step: stepReceive})
-	return d
-}
-
-// received is a dossier submitted and received at once, due at due.
-func (f *fixture) received(unit, procedure string, online bool, at, due time.Time) *dossier {
-	f.t.Helper()
-	return f.submitAt(unit, procedure, online, at).receive(at, due)
-}
-
+// seedForm06Fixture writes R1–R12 (storetest.SeedForm06, shared with the page and API
+// tests) on the fixture's store.
 func seedForm06Fixture(f *fixture) {
 	f.t.Helper()
-	y := func(month time.Month, day int) time.Time { return vn(month, day, 9, 0) }
-	end := func(month time.Month, day int) time.Time { return vn(month, day, 17, 0) }
-	f.received("VP", procFund, true, y(3, 10), end(3, 20)).returnResult(y(3, 18))                              // R1
-	f.received("VP", procFund, false, y(3, 1), end(3, 12))                                                     // R2
-	f.received("VP", procFund, true, y(3, 20), end(4, 10)).returnResult(vn(4, 10, 16, 0))                      // R3
-	f.received("VP", procFund, false, y(3, 25), end(4, 3)).returnResult(y(4, 8))                               // R4
-	r5 := f.received("VP", procArchive, true, y(4, 1), end(4, 10))                                             // R5
-	f.received("VP", procArchive, true, vn(4, 14, 20, 0), end(4, 28))                                          // R6
-	f.submitAt("VP", procArchive, false, y(4, 5)).finish(vn(4, 5, 10, 0), "refuse", motcua.StatusRefused)      // R7
-	f.received("VP", procFund, true, y(3, 16), end(3, 31)).withdraw(y(4, 2))                                   // R8
-	f.received("CVTLT", procArchive, false, y(3, 17), end(3, 31)).returnResult(y(3, 31))                       // R9
-	f.received("CVTLT", procArchive, true, y(3, 5), end(3, 19)).finish(y(3, 20), "stop", motcua.StatusStopped) // R10
-	f.received("CVTLT", procArchive, true, vn(4, 15, 0, 30), end(4, 29))                                       // R11
-	f.received("VP", procFund, true, vn(3, 14, 23, 0), end(3, 28)).returnResult(y(4, 16))                      // R12
-	// After the period: an apology gives R5 a new appointment.
-	moved := end(4, 30)
-	r5.record(r5.acting(motcua.Transition{Action: "apologize", Status: motcua.StatusReceived, At: y(4, 18),
-		DueAt: &moved, ApologyGiven: true}))
+	storetest.SeedForm06(f.t, f.s)
 }
 
 // form06Want is the hand-counted April 2025.
