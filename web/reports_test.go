@@ -62,7 +62,9 @@ func TestReportPageShowsForm06OfTheFixture(t *testing.T) {
 			t.Errorf("a chart that does not follow the period: %v", titles)
 		}
 	}
-	rows := find(p.Doc, func(n *html.Node) bool { return n.Data == "tr" && strings.Contains(text(n), "trước hạn, đúng hạn") })
+	rows := find(p.Doc, func(n *html.Node) bool {
+		return n.Data == "tr" && strings.Contains(text(n), "trước hạn, đúng hạn")
+	})
 	if len(rows) != 1 || !strings.Contains(text(rows[0]), "75%") {
 		t.Errorf("the on-time indicator is not 75%%")
 	}
