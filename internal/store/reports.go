@@ -14,7 +14,7 @@ import (
 )
 
 // The reports of issue 16 read two things the transitions keep in their own transaction
-// (migration 0012): report_daily, the rollup of form 06's flows per day, and
+// (migration 0012): report_monthly, the rollup of form 06's flows per reporting month, and
 // dossier_due_history, every due date a dossier had and since when. A closed period's
 // figures are therefore computed as of its end, and kept in report_snapshots the first
 // time they are read.
@@ -115,35 +115,46 @@ func timeliness(end time.Time, due *time.Time) string {
 	return "on_time"
 }
 
-// flowColumns are report_daily's counters by flow name; only these reach SQL.
+// flowColumns are report_monthly's counters by flow name; only these reach SQL.
 var flowColumns = map[string]string{
 	"early": "early", "on_time": "on_time", "late": "late",
 	"withdrawn": "withdrawn", "stopped": "stopped", "refused_intake": "refused_intake",
 }
 
-// addFlow adds one to the day's counter of the flow for the dossier's unit, field and
+// reportMonth is the first day (the 15th) of the reporting month of Decree 09 that
+// contains t in Vietnam time.
+func reportMonth(t time.Time) time.Time {
+	l := t.In(motcua.Vietnam)
+	m := time.Date(l.Year(), l.Month(), 15, 0, 0, 0, 0, time.UTC)
+	if l.Day() < 15 {
+		m = m.AddDate(0, -1, 0)
+	}
+	return m
+}
+
+// addFlow adds one to the month's counter of the flow for the dossier's unit, field and
 // procedure; "received" goes to the online or desk counter by the dossier's channel.
 func addFlow(ctx context.Context, tx pgx.Tx, dossierID int64, at time.Time, flow string, minutes int64) error {
 	col := flowColumns[flow]
 	var q string
 	switch {
 	case flow == "received":
-		q = `INSERT INTO report_daily AS r (unit_id, domain, procedure_code, day, received_online, received_desk)
+		q = `INSERT INTO report_monthly AS r (unit_id, domain, procedure_code, month, received_online, received_desk)
 			SELECT d.unit_id, p.domain, d.procedure_code, $2, CASE WHEN ` + dossierChannelOnline + ` THEN 1 ELSE 0 END,
 				CASE WHEN ` + dossierChannelOnline + ` THEN 0 ELSE 1 END
 			FROM dossiers d JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version WHERE d.id = $1
-			ON CONFLICT (unit_id, domain, procedure_code, day) DO UPDATE SET
+			ON CONFLICT (unit_id, domain, procedure_code, month) DO UPDATE SET
 				received_online = r.received_online + EXCLUDED.received_online, received_desk = r.received_desk + EXCLUDED.received_desk`
 	case col != "":
-		q = `INSERT INTO report_daily AS r (unit_id, domain, procedure_code, day, ` + col + `, resolution_minutes)
+		q = `INSERT INTO report_monthly AS r (unit_id, domain, procedure_code, month, ` + col + `, resolution_minutes)
 			SELECT d.unit_id, p.domain, d.procedure_code, $2, 1, $3
 			FROM dossiers d JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version WHERE d.id = $1
-			ON CONFLICT (unit_id, domain, procedure_code, day) DO UPDATE SET
+			ON CONFLICT (unit_id, domain, procedure_code, month) DO UPDATE SET
 				` + col + ` = r.` + col + ` + 1, resolution_minutes = r.resolution_minutes + EXCLUDED.resolution_minutes`
 	default:
 		return fmt.Errorf("report flow %q unknown", flow)
 	}
-	args := []any{dossierID, vnDay(at), minutes}
+	args := []any{dossierID, reportMonth(at), minutes}
 	if flow == "received" {
 		args = args[:2]
 	}
@@ -200,18 +211,18 @@ func (s *Store) Form06(ctx context.Context, unitPath string, p reports.Period, n
 // (received before it, minus ended before it) and at its end ($3: min(To, now)).
 const form06Flows = `
 	SELECT un.code, un.name, r.domain,
-		sum(r.received_online + r.received_desk - r.early - r.on_time - r.late - r.withdrawn - r.stopped) FILTER (WHERE r.day < $2),
-		coalesce(sum(r.received_online) FILTER (WHERE r.day >= $2), 0),
-		coalesce(sum(r.received_desk) FILTER (WHERE r.day >= $2), 0),
-		coalesce(sum(r.early) FILTER (WHERE r.day >= $2), 0),
-		coalesce(sum(r.on_time) FILTER (WHERE r.day >= $2), 0),
-		coalesce(sum(r.late) FILTER (WHERE r.day >= $2), 0),
-		coalesce(sum(r.withdrawn) FILTER (WHERE r.day >= $2), 0),
-		coalesce(sum(r.stopped) FILTER (WHERE r.day >= $2), 0),
-		coalesce(sum(r.refused_intake) FILTER (WHERE r.day >= $2), 0),
-		coalesce(sum(r.resolution_minutes) FILTER (WHERE r.day >= $2), 0)
-	FROM report_daily r JOIN units un ON un.id = r.unit_id
-	WHERE un.path LIKE $1 || '%' AND r.day < $3
+		sum(r.received_online + r.received_desk - r.early - r.on_time - r.late - r.withdrawn - r.stopped) FILTER (WHERE r.month < $2),
+		coalesce(sum(r.received_online) FILTER (WHERE r.month >= $2), 0),
+		coalesce(sum(r.received_desk) FILTER (WHERE r.month >= $2), 0),
+		coalesce(sum(r.early) FILTER (WHERE r.month >= $2), 0),
+		coalesce(sum(r.on_time) FILTER (WHERE r.month >= $2), 0),
+		coalesce(sum(r.late) FILTER (WHERE r.month >= $2), 0),
+		coalesce(sum(r.withdrawn) FILTER (WHERE r.month >= $2), 0),
+		coalesce(sum(r.stopped) FILTER (WHERE r.month >= $2), 0),
+		coalesce(sum(r.refused_intake) FILTER (WHERE r.month >= $2), 0),
+		coalesce(sum(r.resolution_minutes) FILTER (WHERE r.month >= $2), 0)
+	FROM report_monthly r JOIN units un ON un.id = r.unit_id
+	WHERE un.path LIKE $1 || '%' AND r.month < $3
 	GROUP BY 1, 2, 3
 	ORDER BY 1, 3`
 
@@ -232,6 +243,18 @@ const form06Overdue = `
 	WHERE un.path LIKE $1 || '%'
 		AND (SELECT h.due_at FROM dossier_due_history h WHERE h.dossier_id = o.id AND h.since < $2
 			ORDER BY h.since DESC, h.seq DESC LIMIT 1) < $2
+	GROUP BY 1, 2`
+
+// form06OverdueNow is form06Overdue for a period still running, judged at $2 = now:
+// the due date in force now is the dossier's own, read from dossiers_open_overdue_idx.
+const form06OverdueNow = `
+	SELECT un.code, p.domain, sum(o.n)::int
+	FROM (SELECT unit_id, procedure_code, procedure_version, count(*) AS n FROM dossiers
+		WHERE finished_at IS NULL AND received_at IS NOT NULL AND due_at < $2
+		GROUP BY 1, 2, 3) o
+	JOIN units un ON un.id = o.unit_id
+	JOIN procedures p ON p.code = o.procedure_code AND p.version = o.procedure_version
+	WHERE un.path LIKE $1 || '%'
 	GROUP BY 1, 2`
 
 func (s *Store) computeForm06(ctx context.Context, unitPath string, p reports.Period, now time.Time) (reports.Form06, error) {
@@ -274,7 +297,11 @@ func (s *Store) computeForm06(ctx context.Context, unitPath string, p reports.Pe
 	if err := rows.Err(); err != nil {
 		return f, fmt.Errorf("form 06: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, form06Overdue, unitPath, end)
+	overdue := form06Overdue
+	if !p.Closed(now) {
+		overdue = form06OverdueNow
+	}
+	rows, err = s.pool.Query(ctx, overdue, unitPath, end)
 	if err != nil {
 		return f, fmt.Errorf("form 06 overdue: %w", err)
 	}

@@ -25,18 +25,20 @@ INSERT INTO dossier_due_history (dossier_id, seq, since, due_at)
 SELECT id, last_seq, updated_at, due_at
 FROM dossiers WHERE due_at IS NOT NULL AND due_original IS NOT NULL AND due_at <> due_original AND last_seq > 0;
 
--- 2. report_daily is the rollup of form 06's flows per Vietnam day, receiving unit, field
---    of activity and procedure, kept by the transaction that records each transition
+-- 2. report_monthly is the rollup of form 06's flows per reporting month of Decree 09
+--    (from the 15th to the 14th, Vietnam time; every period of the decree is a run of
+--    such months), receiving unit, field of activity and procedure, kept by the transaction that records each transition
 --    (store.recordTransition): received (online / at the desk or by post), resolved
 --    early / on time / late against the due date in force when resolved, withdrawn and
 --    stopped after receipt, refused at intake, and the working minutes from receipt to
---    resolution. A report sums days, never scans dossiers; the dossiers open at a
+--    resolution. A report sums months (a year: 12 × units × procedures rows), never scans
+--    dossiers; the dossiers open at a
 --    period's start are the received minus the ended before it.
-CREATE TABLE report_daily (
+CREATE TABLE report_monthly (
     unit_id            bigint NOT NULL REFERENCES units(id),
     domain             text NOT NULL,
     procedure_code     text NOT NULL,
-    day                date NOT NULL,
+    month              date NOT NULL,         -- the 15th that starts the reporting month
     received_online    integer NOT NULL DEFAULT 0,
     received_desk      integer NOT NULL DEFAULT 0,
     early              integer NOT NULL DEFAULT 0,
@@ -46,21 +48,22 @@ CREATE TABLE report_daily (
     stopped            integer NOT NULL DEFAULT 0,
     refused_intake     integer NOT NULL DEFAULT 0,
     resolution_minutes bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (unit_id, domain, procedure_code, day)
+    PRIMARY KEY (unit_id, domain, procedure_code, month)
 );
-CREATE INDEX report_daily_day_idx ON report_daily (day);
+CREATE INDEX report_monthly_month_idx ON report_monthly (month);
 
 -- Dossiers recorded before this migration (the working minutes are counted Monday to
 -- Friday, 480 a day, as store.weekdayMinutes does; later ones use the calendar).
-INSERT INTO report_daily (unit_id, domain, procedure_code, day, received_online, received_desk)
-SELECT d.unit_id, p.domain, d.procedure_code, (d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+INSERT INTO report_monthly (unit_id, domain, procedure_code, month, received_online, received_desk)
+SELECT d.unit_id, p.domain, d.procedure_code, (date_trunc('month', (d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 14) + interval '14 days')::date,
     count(*) FILTER (WHERE d.online), count(*) FILTER (WHERE NOT d.online)
 FROM dossiers d JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 WHERE d.received_at IS NOT NULL
 GROUP BY 1, 2, 3, 4;
-INSERT INTO report_daily AS r (unit_id, domain, procedure_code, day, early, on_time, late, withdrawn, stopped, refused_intake,
+INSERT INTO report_monthly AS r (unit_id, domain, procedure_code, month, early, on_time, late, withdrawn, stopped, refused_intake,
     resolution_minutes)
-SELECT d.unit_id, p.domain, d.procedure_code, (d.finished_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+SELECT d.unit_id, p.domain, d.procedure_code,
+    (date_trunc('month', (d.finished_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 14) + interval '14 days')::date,
     count(*) FILTER (WHERE d.received_at IS NOT NULL AND d.status IN ('returned', 'archived', 'rejected') AND d.due_at IS NOT NULL
         AND d.finished_at <= d.due_at
         AND (d.finished_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date < (d.due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date),
@@ -79,7 +82,7 @@ SELECT d.unit_id, p.domain, d.procedure_code, (d.finished_at AT TIME ZONE 'Asia/
 FROM dossiers d JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 WHERE d.finished_at IS NOT NULL
 GROUP BY 1, 2, 3, 4
-ON CONFLICT (unit_id, domain, procedure_code, day) DO UPDATE SET
+ON CONFLICT (unit_id, domain, procedure_code, month) DO UPDATE SET
     early = r.early + EXCLUDED.early, on_time = r.on_time + EXCLUDED.on_time, late = r.late + EXCLUDED.late,
     withdrawn = r.withdrawn + EXCLUDED.withdrawn, stopped = r.stopped + EXCLUDED.stopped,
     refused_intake = r.refused_intake + EXCLUDED.refused_intake,
@@ -96,5 +99,7 @@ CREATE TABLE report_snapshots (
     PRIMARY KEY (report, period, unit_path)
 );
 
--- The dossiers open at a period's end whose due date was in force then.
-CREATE INDEX dossiers_received_unfinished_idx ON dossiers (received_at) WHERE finished_at IS NULL;
+-- The period still running judges open work now, by the due date in force now: the
+-- overdue dossiers per unit and procedure come from this index alone.
+CREATE INDEX dossiers_open_overdue_idx ON dossiers (due_at, unit_id, procedure_code, procedure_version)
+    WHERE finished_at IS NULL AND received_at IS NOT NULL;
