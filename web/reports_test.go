@@ -8,9 +8,11 @@ import (
 
 	"golang.org/x/net/html"
 
+	"motcua/api"
 	"motcua/dossiers"
 	"motcua/forms"
 	"motcua/internal/auth"
+	"motcua/internal/browsertest"
 	"motcua/internal/httpx"
 	"motcua/internal/store/storetest"
 	"motcua/web"
@@ -70,5 +72,52 @@ func TestReportPageShowsForm06OfTheFixture(t *testing.T) {
 	}
 	if bad := leader.get("/bao-cao?period=2025-13"); bad.Status != 422 {
 		t.Errorf("a period that does not exist: %d", bad.Status)
+	}
+}
+
+// TestReportPageInABrowser opens /bao-cao for April 2025 over the reports' fixture in
+// chromium: the page passes the accessibility checks, fits a 360 px phone (the wide
+// form scrolls inside its frame), shows the hand-counted total, and its workbook link
+// answers the XLSX through the reader's session.
+func TestReportPageInABrowser(t *testing.T) {
+	if _, err := browsertest.ExecPath(); err != nil {
+		t.Skip(err)
+	}
+	st := storetest.NewSeeded(t)
+	storetest.SeedForm06(t, st)
+	cat, err := forms.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return storetest.Form06Now }
+	sessions := &auth.Sessions{Store: st}
+	kit := httpx.New(httpx.Deps{Sessions: st, Auth: auth.Chain{sessions}})
+	svc := dossiers.New(dossiers.Deps{Store: st, Catalog: cat, Now: now})
+	srv := httptest.NewServer(kit.Handler(nil, api.New(api.Deps{HTTP: kit, Dossiers: svc, Sessions: sessions, DevLogin: true}),
+		web.New(web.Deps{HTTP: kit, Dossiers: svc, Store: st, Catalog: cat, Sessions: sessions, DevLogin: true, Now: now})))
+	t.Cleanup(srv.Close)
+
+	tab := browsertest.Start(t, srv.URL).NewTab(t)
+	tab.Go("/dang-nhap")
+	tab.Type("#username", "lanhdao1")
+	tab.Type("#password", "demo")
+	tab.Submit("form.card button[type=submit]")
+	tab.Go("/bao-cao?period=2025-04")
+	if tab.Status() != 200 {
+		t.Fatalf("report page: %d", tab.Status())
+	}
+	if got := strings.Join(strings.Fields(tab.Text("#bieu-06 tfoot")), " "); got != "Tổng cộng 10 4 4 2 4 1 2 1 4 1 3 1 1 1 10,3" {
+		t.Errorf("form 06's total in the browser: %q", got)
+	}
+	for _, p := range tab.Accessibility() {
+		t.Errorf("/bao-cao: %s", p)
+	}
+	if over := tab.OverflowAt(360); over > 0 {
+		t.Errorf("/bao-cao is %d px too wide for a 360 px phone", over)
+	}
+	tab.Screenshot("reports")
+	status, body := tab.Fetch(tab.Attr("a[download]", "href"))
+	if status != 200 || !strings.HasPrefix(string(body), "PK") {
+		t.Errorf("the workbook link: %d, %d bytes", status, len(body))
 	}
 }
