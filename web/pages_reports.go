@@ -98,7 +98,7 @@ func (s *Site) pageReports() http.HandlerFunc {
 		var flows [][]int
 		for _, row := range form.Rows {
 			rv.Lines = append(rv.Lines, lineOf(row))
-			labels = append(labels, shorten(row.Domain, 18))
+			labels = append(labels, row.UnitCode+": "+shorten(row.Domain, 14))
 			flows = append(flows, []int{row.Received(), row.Resolved(), row.OpenOverdue})
 		}
 		rv.Total = lineOf(form.Total)
