@@ -83,6 +83,31 @@ func layeringViolations(pkgs []pkgImports) []string {
 			}
 		}
 	}
+	return append(out, pureViolations(pkgs)...)
+}
+
+// pure are the packages that compute without I/O, and what they may import besides the
+// standard library and the domain: the reports' formulas are tested on plain inputs and
+// must not reach PostgreSQL or Temporal.
+var pure = map[string][]string{
+	module + "/reports": {"github.com/xuri/excelize/v2"}, // the workbook is written to memory
+}
+
+func pureViolations(pkgs []pkgImports) []string {
+	var out []string
+	for _, p := range pkgs {
+		allowed, ok := pure[p.Path]
+		if !ok {
+			continue
+		}
+		for _, imp := range p.Imports {
+			std := !strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") && !within(imp, module)
+			if std || imp == module || slices.Contains(allowed, imp) {
+				continue
+			}
+			out = append(out, p.Path+" imports "+imp+": it computes on plain inputs, without I/O")
+		}
+	}
 	return out
 }
 
@@ -108,6 +133,8 @@ func TestLayeringRulesBite(t *testing.T) {
 		{"internal imports workflows", []pkgImports{{"motcua/internal/render", []string{"motcua/workflows"}}}, 1},
 		{"internal imports api", []pkgImports{{"motcua/internal/httpx", []string{"motcua/api"}}}, 2},
 		{"the exempt harness", []pkgImports{{"motcua/internal/stacktest", []string{"motcua/api", "motcua/web", "motcua/workflows"}}}, 0},
+		{"the reports import the store", []pkgImports{{"motcua/reports", []string{"motcua/internal/store", "github.com/jackc/pgx/v5"}}}, 2},
+		{"the reports import the domain and excelize", []pkgImports{{"motcua/reports", []string{"motcua", "time", "github.com/xuri/excelize/v2"}}}, 0},
 		{"a name that only starts like api", []pkgImports{{"motcua/worker", []string{"motcua/apidocs", "motcua/webhooks"}}}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -36,6 +36,9 @@ func (s *API) Routes(r chi.Router) {
 			r.With(h.Require(motcua.PermReadUnitWork)).Post("/inbox/{task}/claim", s.handleClaim())
 			r.With(h.Require(motcua.PermSign)).Get("/signing-queue", s.handleSigningQueue())
 			r.With(h.Require(motcua.PermReadStats)).Get("/stats", s.handleStats())
+			r.With(h.Require(motcua.PermReadStats)).Get("/reports/form06", s.handleForm06())          // form 06/VPCP/KSTT
+			r.With(h.Require(motcua.PermReadStats)).Get("/reports/form06.xlsx", s.handleReportXLSX()) // the same, and the 766 index, as XLSX
+			r.With(h.Require(motcua.PermReadStats)).Get("/reports/indicators-766", s.handleIndicators766())
 		})
 	})
 	r.Get("/api/openapi.json", s.handleOpenAPI()) // OpenAPI 3.1 of /api/v1

@@ -113,6 +113,7 @@ func navFor(a *motcua.Actor, current string) []navLink {
 		}
 		if motcua.Authorize(*a, motcua.PermReadStats, motcua.Scope{}) == nil {
 			links = append(links, navLink{Href: "/thong-ke", Label: "Thống kê"})
+			links = append(links, navLink{Href: "/bao-cao", Label: "Báo cáo"})
 		}
 		if a.Has(motcua.RoleAdmin) {
 			links = append(links, navLink{Href: "/quan-tri", Label: "Quản trị"})

@@ -143,6 +143,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, fmt.Errorf("working-time calendar: %w", err)
 	}
 	a.Time = activityTime{a.Calendar}
+	// The reports' average resolution time counts working time by the same calendar.
+	a.Store.SetWorkingTime(func(from, to time.Time) int64 { return int64(a.Calendar.Elapsed(from, to)) })
 	if cfg.TemporalAddress != "" {
 		if err := a.connectTemporal(ctx); err != nil {
 			return nil, err

@@ -37,6 +37,12 @@ func (w *WorkingTime) Due(start time.Time, d Duration, paused []Interval) time.T
 	return w.plain.Due(start, d, paused)
 }
 
+// Elapsed is the working time used on something received at received and ended at end:
+// counted from Start(received), with no pause.
+func (w *WorkingTime) Elapsed(received, end time.Time) Duration {
+	return w.plain.Elapsed(w.receipt.Start(received), end, nil)
+}
+
 // Refresh is how often a Live calendar reads the administrator's overrides again: a
 // holiday added on the admin page counts in every API and worker process within this
 // time.
@@ -101,6 +107,9 @@ func (l *Live) Current() *WorkingTime {
 
 // Start is Current().Start.
 func (l *Live) Start(t time.Time) time.Time { return l.Current().Start(t) }
+
+// Elapsed is Current().Elapsed.
+func (l *Live) Elapsed(received, end time.Time) Duration { return l.Current().Elapsed(received, end) }
 
 // Due is Current().Due.
 func (l *Live) Due(start time.Time, d Duration, paused []Interval) time.Time {

@@ -217,7 +217,7 @@ func (s *Store) RecordTransitions(ctx context.Context, ts []motcua.Transition) (
 	err = s.Tx(ctx, func(tx pgx.Tx) error {
 		applied = 0
 		for _, t := range ts {
-			ok, err := recordTransition(ctx, tx, t)
+			ok, err := recordTransition(ctx, tx, t, s.workingMinutes)
 			if err != nil {
 				return fmt.Errorf("record transition %s: %w", t, err)
 			}
@@ -231,10 +231,12 @@ func (s *Store) RecordTransitions(ctx context.Context, ts []motcua.Transition) (
 }
 
 // recordTransition writes one transition inside tx.
-func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition) (applied bool, err error) {
+func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minutes func(from, to time.Time) int64) (applied bool, err error) {
 	var last int
 	var dossierID int64
-	if err := tx.QueryRow(ctx, `SELECT id, last_seq FROM dossiers WHERE code = $1 FOR UPDATE`, t.Code).Scan(&dossierID, &last); err != nil {
+	var before reportState
+	if err := tx.QueryRow(ctx, `SELECT id, last_seq, received_at, finished_at, due_at FROM dossiers WHERE code = $1 FOR UPDATE`, t.Code).
+		Scan(&dossierID, &last, &before.received, &before.finished, &before.due); err != nil {
 		return false, notFound(err, "Không tìm thấy hồ sơ.")
 	}
 	code := string(t.Code)
@@ -273,6 +275,9 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition) (appl
 		t.ReceivedAt, t.FinishedAt, t.ApologyGiven, t.SupplementCount)
 	if err != nil {
 		return false, fmt.Errorf("update dossier: %w", err)
+	}
+	if err := recordReportFlows(ctx, tx, dossierID, t, before, minutes); err != nil {
+		return false, err
 	}
 	data, err := json.Marshal(orEmpty(t.Data))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -24,6 +25,9 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
+	// workingMinutes counts the working time from a receipt to a resolution for the
+	// reports' average (SetWorkingTime); weekdayMinutes until the calendar is set.
+	workingMinutes func(from, to time.Time) int64
 }
 
 // Open connects to the database at url. It does not migrate: call Migrate.
@@ -48,7 +52,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{pool: pool, log: log}, nil
+	return &Store{pool: pool, log: log, workingMinutes: weekdayMinutes}, nil
 }
 
 // Close closes every connection.
