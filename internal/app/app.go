@@ -30,6 +30,7 @@ import (
 	"motcua/activities"
 	"motcua/forms"
 	"motcua/internal/auth"
+	"motcua/internal/axis"
 	"motcua/internal/calendar"
 	"motcua/internal/devstack"
 	"motcua/internal/mail"
@@ -85,6 +86,9 @@ type Config struct {
 	// service (default Org.SealCredential), and SealPIN its PIN (default
 	// DevelopmentSealPIN, the development signature service's).
 	SealCredential, SealPIN string
+	// Axis is how this agency reaches the document axis (VDXP or the ministry's LGSP);
+	// none when URL is empty. `motcua run` sets it to its development axis (SetAxis).
+	Axis axis.ClientConfig
 	// Mail sends the notifications by e-mail; none when Addr is empty (they stay on the
 	// pages). From defaults to Org.MailFrom.
 	Mail mail.Config
@@ -116,6 +120,8 @@ type App struct {
 	Codec    *payload.Codec
 	Temporal client.Client
 	Roots    *x509.CertPool
+	// Axis is the document axis, nil without Config.Axis.URL.
+	Axis axis.Transport
 
 	acts    *activities.Activities
 	metrics *prometheus.Registry // what the HTTP layer counts; see MetricsHandler
@@ -140,6 +146,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, fmt.Errorf("working-time calendar: %w", err)
 	}
 	a.Time = activityTime{a.Calendar}
+	if cfg.Axis.URL != "" {
+		if err := a.SetAxis(cfg.Axis); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.TemporalAddress != "" {
 		if err := a.connectTemporal(ctx); err != nil {
 			return nil, err
