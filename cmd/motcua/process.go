@@ -94,6 +94,15 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 		SignerURL: p.signerURL(), SignerToken: p.signerToken(), SealCredential: p.cfg.SealCredential, SealPIN: p.cfg.SealPIN,
 		Mail: mail.Config{Addr: p.cfg.SMTPAddr, From: p.cfg.SMTPFrom, Username: p.cfg.SMTPUsername, Password: p.cfg.SMTPPassword},
 		Log:  p.log}
+	if devMode && ac.Axis.URL != "" {
+		// run against another development axis: the demo agency and secret by default.
+		if ac.Axis.AgencyID == "" {
+			ac.Axis.AgencyID = server.DemoAgencies()[0].ID
+		}
+		if ac.Axis.Secret == "" {
+			ac.Axis.Secret = server.DemoSecret
+		}
+	}
 	if n := p.cfg.UploadsPerMinute; n > 0 {
 		ac.Uploads = dossiers.DefaultUploadLimits
 		ac.Uploads.PerWindow = n
@@ -253,8 +262,13 @@ func (p *process) payloadKeys(devMode bool) ([][]byte, error) {
 // startAxis runs the development document axis in this process (run only), on a
 // database of its own beside motcua's (axisDatabase), with the demo agencies and their
 // secret (MOTCUA_AXIS_SECRET, else server.DemoSecret); motcua talks to it as the
-// Ministry of Home Affairs unless MOTCUA_AXIS_URL names another axis.
+// Ministry of Home Affairs (MOTCUA_AXIS_AGENCY). When MOTCUA_AXIS_URL names an axis
+// (another run's, or `motcua axis`), run starts none and uses that one: two runs on one
+// laptop are two agencies on one axis.
 func (p *process) startAxis(ctx context.Context) error {
+	if p.cfg.AxisURL != "" {
+		return nil // app.New built the client from Config.Axis
+	}
 	if err := devstack.EnsureDatabase(ctx, p.pg.URL, axisDatabase); err != nil {
 		return fmt.Errorf("create the development axis's database: %w", err)
 	}
@@ -273,9 +287,6 @@ func (p *process) startAxis(ctx context.Context) error {
 	}
 	p.onStop(stop)
 	p.axis = "http://" + l.Addr().String()
-	if p.cfg.AxisURL != "" {
-		return nil // motcua itself talks to the axis MOTCUA_AXIS_URL names
-	}
 	agency := p.cfg.AxisAgency
 	if agency == "" {
 		agency = server.DemoAgencies()[0].ID

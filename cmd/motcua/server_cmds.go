@@ -206,6 +206,8 @@ func printBanner(w io.Writer, p *process) {
 		}
 		fmt.Fprintf(tw, "  Axis\t%s%s (development; agencies %s; secret %s)\n", p.axis, axis.PathPrefix,
 			strings.Join(demoAgencyIDs(), ", "), secret)
+	} else if c := p.app.Config.Axis; c.URL != "" {
+		fmt.Fprintf(tw, "  Axis\t%s%s (as agency %s)\n", c.URL, axis.PathPrefix, c.AgencyID)
 	}
 	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(p.pg.URL), p.pg.Source)
 	abs, _ := filepath.Abs(p.cfg.DataDir)
