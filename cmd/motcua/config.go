@@ -37,6 +37,10 @@ type config struct {
 	LogFormat         string // MOTCUA_LOG_FORMAT: text, json or auto
 	SeedDemo          bool   // -seed-demo
 	SignerAddr        string // -signer-addr, MOTCUA_SIGNER_ADDR: run's in-process signature service
+	AxisAddr          string // -axis-addr, MOTCUA_AXIS_ADDR: run's in-process development axis
+	AxisURL           string // MOTCUA_AXIS_URL: root URL of the document axis (api, worker)
+	AxisAgency        string // MOTCUA_AXIS_AGENCY: this agency's OrganId on the axis
+	AxisSecret        string // MOTCUA_AXIS_SECRET: its secret
 	TrustRoots        string // MOTCUA_TRUST_ROOTS: PEM file of the CAs whose signatures are trusted
 	PayloadKeys       string // MOTCUA_PAYLOAD_KEYS: base64 AES-256 keys of the payload codec, first encrypts
 	SignerURL         string // MOTCUA_SIGNER_URL: root URL of the signature service (worker)
@@ -92,6 +96,8 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	fs.StringVar(&c.LogLevel, "log-level", get("MOTCUA_LOG_LEVEL", "info"), "log `level`: debug, info, warn, error (env MOTCUA_LOG_LEVEL)")
 	c.LogFormat = get("MOTCUA_LOG_FORMAT", "auto")
 	fs.StringVar(&c.SignerAddr, "signer-addr", get("MOTCUA_SIGNER_ADDR", "127.0.0.1:8090"), "listen address of run's development signature service (env MOTCUA_SIGNER_ADDR)")
+	fs.StringVar(&c.AxisAddr, "axis-addr", get("MOTCUA_AXIS_ADDR", "127.0.0.1:8091"), "listen address of run's development document axis (env MOTCUA_AXIS_ADDR)")
+	c.AxisURL, c.AxisAgency, c.AxisSecret = env.Getenv("MOTCUA_AXIS_URL"), env.Getenv("MOTCUA_AXIS_AGENCY"), env.Getenv("MOTCUA_AXIS_SECRET")
 	fs.StringVar(&c.TrustRoots, "trust-roots", env.Getenv("MOTCUA_TRUST_ROOTS"), "PEM `file` of the root CAs whose signatures verify as trusted (env MOTCUA_TRUST_ROOTS; run adds its development CA)")
 	c.PayloadKeys = env.Getenv("MOTCUA_PAYLOAD_KEYS")
 	c.SignerURL, c.SignerToken = env.Getenv("MOTCUA_SIGNER_URL"), env.Getenv("MOTCUA_SIGNER_TOKEN")

@@ -75,6 +75,7 @@ func commands() map[string]command {
 		"api":      {"serve the JSON API and the pages", apiCmd},
 		"worker":   {"run the Temporal worker", workerCmd},
 		"migrate":  {"apply the database migrations", migrateCmd},
+		"axis":     {"run the development document axis (agencies, queues, edXML envelopes and statuses)", axisCmd},
 		"signer":   {"run the development signature service (CSC API v2 subset and RFC 3161 TSA)", signerCmd},
 		"sign":     {"add a PAdES signature to a PDF with a local PKCS#12 key", signCmd},
 		"verify":   {"verify the signatures of a PDF", verifyCmd},

@@ -18,6 +18,8 @@ import (
 	"motcua/dossiers"
 	"motcua/internal/app"
 	"motcua/internal/auth"
+	"motcua/internal/axis"
+	"motcua/internal/axis/server"
 	"motcua/internal/devstack"
 	"motcua/internal/mail"
 	"motcua/internal/payload"
@@ -38,6 +40,7 @@ type process struct {
 	metrics   string // URL of /metrics on the internal listener, when there is one
 	signer    string // base URL of run's development signature service
 	signerTok string // its bearer token
+	axis      string // root URL of run's development axis
 	app       *app.App
 	stops     []func()
 }
@@ -87,10 +90,20 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 		DevLogin: p.cfg.DevLogin, SecureCookies: p.cfg.SecureCookies, TrustedProxies: p.proxies, Roots: p.roots,
 		OIDC: auth.OIDCConfig{Issuer: p.cfg.OIDCIssuer, ClientID: p.cfg.OIDCClientID, ClientSecret: p.cfg.OIDCClientSecret,
 			ProvisionCitizens: true},
+		Axis:      axis.ClientConfig{URL: p.cfg.AxisURL, AgencyID: p.cfg.AxisAgency, Secret: p.cfg.AxisSecret},
 		SignerURL: p.signerURL(), SignerToken: p.signerToken(), SealCredential: p.cfg.SealCredential, SealPIN: p.cfg.SealPIN,
 		FontDir: p.cfg.FontDir,
 		Mail:    mail.Config{Addr: p.cfg.SMTPAddr, From: p.cfg.SMTPFrom, Username: p.cfg.SMTPUsername, Password: p.cfg.SMTPPassword},
 		Log:     p.log}
+	if devMode && ac.Axis.URL != "" {
+		// run against another development axis: the demo agency and secret by default.
+		if ac.Axis.AgencyID == "" {
+			ac.Axis.AgencyID = server.DemoAgencies()[0].ID
+		}
+		if ac.Axis.Secret == "" {
+			ac.Axis.Secret = server.DemoSecret
+		}
+	}
 	if n := p.cfg.UploadsPerMinute; n > 0 {
 		ac.Uploads = dossiers.DefaultUploadLimits
 		ac.Uploads.PerWindow = n
@@ -245,4 +258,39 @@ func (p *process) payloadKeys(devMode bool) ([][]byte, error) {
 	default:
 		return nil, &exitError{code: 1, msg: "MOTCUA_PAYLOAD_KEYS is unset: give the API and the worker the same key (openssl rand -base64 32)"}
 	}
+}
+
+// startAxis runs the development document axis in this process (run only), on a
+// database of its own beside motcua's (axisDatabase), with the demo agencies and their
+// secret (MOTCUA_AXIS_SECRET, else server.DemoSecret); motcua talks to it as the
+// Ministry of Home Affairs (MOTCUA_AXIS_AGENCY). When MOTCUA_AXIS_URL names an axis
+// (another run's, or `motcua axis`), run starts none and uses that one: two runs on one
+// laptop are two agencies on one axis.
+func (p *process) startAxis(ctx context.Context) error {
+	if p.cfg.AxisURL != "" {
+		return nil // app.New built the client from Config.Axis
+	}
+	if err := devstack.EnsureDatabase(ctx, p.pg.URL, axisDatabase); err != nil {
+		return fmt.Errorf("create the development axis's database: %w", err)
+	}
+	l, err := net.Listen("tcp", p.cfg.AxisAddr)
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("the development axis cannot listen on %s: %v; choose another with -axis-addr", p.cfg.AxisAddr, app.RootCause(err))}
+	}
+	secret := p.cfg.AxisSecret
+	if secret == "" {
+		secret = server.DemoSecret
+	}
+	stop, err := serveAxis(ctx, l, p.pg.DatabaseURL(axisDatabase), server.DemoAgencies(), secret, p.log.With("component", "axis"))
+	if err != nil {
+		l.Close()
+		return err
+	}
+	p.onStop(stop)
+	p.axis = "http://" + l.Addr().String()
+	agency := p.cfg.AxisAgency
+	if agency == "" {
+		agency = server.DemoAgencies()[0].ID
+	}
+	return p.app.SetAxis(axis.ClientConfig{URL: p.axis, AgencyID: agency, Secret: secret})
 }

@@ -132,12 +132,12 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 	vars := map[string]string{"MOTCUA_LOCAL_DATABASE_URL": fmt.Sprintf("postgres://nobody@127.0.0.1:%d/postgres?connect_timeout=2", freePort(t))}
 	signerAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	args := []string{"-addr", fmt.Sprintf("127.0.0.1:%d", httpPort), "-data", data, "-temporal-port", fmt.Sprint(temporalPort),
-		"-signer-addr", signerAddr, "-log-level", "warn"}
+		"-signer-addr", signerAddr, "-axis-addr", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "-log-level", "warn"}
 
 	first := startRun(t, vars, args...)
 	waitReady(t, first, url)
 	out := first.stdout.String()
-	for _, want := range []string{url + "/", url + "/readyz", "(private)", "/csc/v2", "congdan1", "lanhdao1", "vanthu1", `password "demo"`} {
+	for _, want := range []string{url + "/", url + "/readyz", "(private)", "/csc/v2", "/axis/v1", "congdan1", "lanhdao1", "vanthu1", `password "demo"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("banner lacks %q:\n%s", want, out)
 		}

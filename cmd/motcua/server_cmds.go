@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 
 	"motcua/internal/app"
+	"motcua/internal/axis"
+	"motcua/internal/axis/server"
 	"motcua/internal/devstack"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
@@ -54,6 +56,9 @@ func runCmd(ctx context.Context, args []string, env *Env) error {
 			return err
 		}
 		if err := p.app.SetSigner(p.signer, p.signerTok); err != nil {
+			return err
+		}
+		if err := p.startAxis(ctx); err != nil {
 			return err
 		}
 		if err := p.app.StartWorker(ctx); err != nil {
@@ -194,6 +199,16 @@ func printBanner(w io.Writer, p *process) {
 	if p.signer != "" {
 		fmt.Fprintf(tw, "  Signer\t%s%s (development CA; PIN %s)\n", p.signer, service.CSCPath, service.DefaultPIN)
 	}
+	if p.axis != "" {
+		secret := p.cfg.AxisSecret
+		if secret == "" {
+			secret = server.DemoSecret
+		}
+		fmt.Fprintf(tw, "  Axis\t%s%s (development; agencies %s; secret %s)\n", p.axis, axis.PathPrefix,
+			strings.Join(demoAgencyIDs(), ", "), secret)
+	} else if c := p.app.Config.Axis; c.URL != "" {
+		fmt.Fprintf(tw, "  Axis\t%s%s (as agency %s)\n", c.URL, axis.PathPrefix, c.AgencyID)
+	}
 	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(p.pg.URL), p.pg.Source)
 	abs, _ := filepath.Abs(p.cfg.DataDir)
 	fmt.Fprintf(tw, "  Data\t%s\n", abs)
@@ -225,4 +240,12 @@ func internalHandler(metrics http.Handler, pprof bool) http.Handler {
 	mux.HandleFunc("/debug/pprof/symbol", httppprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", httppprof.Trace)
 	return mux
+}
+
+func demoAgencyIDs() []string {
+	var ids []string
+	for _, a := range server.DemoAgencies() {
+		ids = append(ids, a.ID)
+	}
+	return ids
 }

@@ -30,6 +30,7 @@ import (
 	"motcua/activities"
 	"motcua/forms"
 	"motcua/internal/auth"
+	"motcua/internal/axis"
 	"motcua/internal/calendar"
 	"motcua/internal/devstack"
 	"motcua/internal/mail"
@@ -88,6 +89,10 @@ type Config struct {
 	// FontDir is a directory of the agency's licensed Times New Roman files to set
 	// documents in (MOTCUA_FONT_DIR); empty uses the embedded Liberation Serif.
 	FontDir string
+
+	// Axis is how this agency reaches the document axis (VDXP or the ministry's LGSP);
+	// none when URL is empty. `motcua run` sets it to its development axis (SetAxis).
+	Axis axis.ClientConfig
 	// Mail sends the notifications by e-mail; none when Addr is empty (they stay on the
 	// pages). From defaults to Org.MailFrom.
 	Mail mail.Config
@@ -119,6 +124,8 @@ type App struct {
 	Codec    *payload.Codec
 	Temporal client.Client
 	Roots    *x509.CertPool
+	// Axis is the document axis, nil without Config.Axis.URL.
+	Axis axis.Transport
 
 	acts    *activities.Activities
 	metrics *prometheus.Registry // what the HTTP layer counts; see MetricsHandler
@@ -145,6 +152,12 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.Time = activityTime{a.Calendar}
 	// The reports' average resolution time counts working time by the same calendar.
 	a.Store.SetWorkingTime(func(from, to time.Time) int64 { return int64(a.Calendar.Elapsed(from, to)) })
+
+	if cfg.Axis.URL != "" {
+		if err := a.SetAxis(cfg.Axis); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.TemporalAddress != "" {
 		if err := a.connectTemporal(ctx); err != nil {
 			return nil, err

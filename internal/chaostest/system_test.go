@@ -113,7 +113,7 @@ func startSystem(ctx context.Context, dir, bin string, log *slog.Logger) (*syste
 	)
 	s.temporal = fmt.Sprintf("127.0.0.1:%d", temporalPort)
 	s.runArgs = []string{"run", "-data", filepath.Join(dir, "run"), "-addr", fmt.Sprintf("127.0.0.1:%d", httpPort),
-		"-temporal-port", fmt.Sprint(temporalPort), "-signer-addr", fmt.Sprintf("127.0.0.1:%d", signerPort)}
+		"-temporal-port", fmt.Sprint(temporalPort), "-signer-addr", fmt.Sprintf("127.0.0.1:%d", signerPort), "-axis-addr", "127.0.0.1:0"}
 	if err := s.startRun(ctx); err != nil {
 		return s, err
 	}
