@@ -46,7 +46,8 @@ func (a *Activities) LoadPlan(ctx context.Context, in PlanInput) (Plan, error) {
 		}
 		return int(math.Round(v * MinutesPerDay))
 	}
-	plan := Plan{ProcedureName: p.Name, TimeLimitMinutes: minutes(p.TimeLimit.For(in.Online), p.TimeLimit.Unit),
+	channel := motcua.ChannelOf(in.Channel, in.Online)
+	plan := Plan{ProcedureName: p.Name, TimeLimitMinutes: minutes(p.TimeLimit.ForChannel(channel), p.TimeLimit.Unit),
 		SupplementPolicy: motcua.SupplementPause}
 	if p.Supplement.Policy == motcua.SupplementRestart {
 		plan.SupplementPolicy = motcua.SupplementRestart
@@ -77,7 +78,7 @@ func (a *Activities) LoadPlan(ctx context.Context, in PlanInput) (Plan, error) {
 			return Plan{}, err
 		}
 		ps := PlanStep{ID: s.ID, Name: s.Name, Unit: u, Role: s.Role, Action: s.Action,
-			BudgetMinutes: minutes(s.BudgetFor(in.Online), p.TimeLimit.Unit)}
+			BudgetMinutes: minutes(s.BudgetForChannel(channel), p.TimeLimit.Unit)}
 		for _, c := range s.Consult {
 			cu, err := unit(c)
 			if err != nil {

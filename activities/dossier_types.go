@@ -14,6 +14,9 @@ type PlanInput struct {
 	ProcedureCode    string
 	ProcedureVersion int
 	Online           bool
+	// Channel chooses the channel's time limit and step budgets; "" (inputs recorded
+	// before channels) means online or desk by Online.
+	Channel motcua.Channel
 }
 
 // Plan is what the workflow needs of a procedure version: units, steps and their

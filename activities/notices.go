@@ -42,8 +42,9 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 		for _, c := range p.Components {
 			comps = append(comps, render.Component{Name: c.Name, Count: max(c.Count, 1)})
 		}
+		channel := motcua.ChannelOf(v.Channel, v.Online)
 		return &render.Receipt{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
-			Components: comps, TimeLimit: timeLimit(p.TimeLimit.For(v.Online), string(p.TimeLimit.Unit)),
+			Channel: channel.Label(), Components: comps, TimeLimit: timeLimit(p.TimeLimit.ForChannel(channel), string(p.TimeLimit.Unit)),
 			ReceivedAt: received.In(motcua.Vietnam), DueAt: in.DueAt.In(motcua.Vietnam), ResultDelivery: "Trực tuyến trên Cổng Dịch vụ công và tại Bộ phận Một cửa"}, nil
 	case motcua.DocSupplementRequest:
 		var items []render.Missing

@@ -14,6 +14,7 @@ import (
 	"motcua"
 	"motcua/dossiers"
 	"motcua/internal/httpx"
+	"motcua/internal/store"
 )
 
 // The handlers of the dossiers: each decodes, calls the dossier service, encodes.
@@ -332,5 +333,31 @@ func (s *API) handleNotifications() http.HandlerFunc {
 			return
 		}
 		httpx.Encode(w, http.StatusOK, map[string]any{"items": items})
+	}
+}
+
+// handlePortalDossier takes a dossier filed on the national portal: 201 with the
+// dossier the first time, 200 with the same dossier when the portal sends it again.
+func (s *API) handlePortalDossier() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		sys, _ := httpx.SystemFrom(r.Context())
+		r.Body = http.MaxBytesReader(w, r.Body, dossiers.MaxPortalBody+1)
+		d, err := dossiers.DecodePortalDossier(r.Body)
+		if err != nil {
+			s.HTTP.WriteError(w, r, err)
+			return
+		}
+		res, replayed, err := s.Dossiers.SubmitFromPortal(r.Context(), store.IntakeSystem{ID: sys.ID, Name: sys.Name, UserID: sys.UserID}, d)
+		if err != nil {
+			s.HTTP.WriteError(w, r, err)
+			return
+		}
+		w.Header().Set("Location", res.Links["self"])
+		status := http.StatusCreated
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+			status = http.StatusOK
+		}
+		httpx.Encode(w, status, res)
 	}
 }

@@ -108,8 +108,10 @@ func servedRoutes(t *testing.T, h http.Handler) map[string]route {
 		}
 		rt := route{method: strings.ToLower(method), path: path}
 		for _, mw := range mws {
-			// httpx.Kit.RequireActor is the one middleware that answers 401 without credentials.
-			rt.authenticated = rt.authenticated || strings.HasSuffix(funcName(mw), "httpx.(*Kit).RequireActor-fm")
+			// httpx.Kit.RequireActor (people) and RequireSystem (calling systems) are the
+			// middlewares that answer 401 without credentials.
+			rt.authenticated = rt.authenticated || strings.HasSuffix(funcName(mw), "httpx.(*Kit).RequireActor-fm") ||
+				strings.HasSuffix(funcName(mw), "httpx.(*Kit).RequireSystem-fm")
 		}
 		out[rt.String()] = rt
 		return nil

@@ -41,6 +41,10 @@ func (s *API) Routes(r chi.Router) {
 			r.With(h.Require(motcua.PermReadStats)).Get("/reports/indicators-766", s.handleIndicators766())
 		})
 	})
+	// Dossiers filed on the national portal: the calling system's own credential, a
+	// body bounded by the service (inline files, base64).
+	r.With(middleware.AllowContentType("application/json"), h.RequireSystem).
+		Post("/api/v1/portal/dossiers", s.handlePortalDossier())
 	r.Get("/api/openapi.json", s.handleOpenAPI()) // OpenAPI 3.1 of /api/v1
 	// Uploads have their own size limit (20 MB), above the JSON API's 1 MB.
 	r.With(h.RequireActor).Post("/api/v1/files", s.handleUpload())

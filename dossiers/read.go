@@ -22,6 +22,8 @@ type DossierDetail struct {
 	StatusLabel      string               `json:"statusLabel"`
 	PortalStatus     int                  `json:"portalStatus"`
 	SubmittedAt      time.Time            `json:"submittedAt"`
+	Channel          motcua.Channel       `json:"channel"`
+	ChannelLabel     string               `json:"channelLabel"`
 	ReceivedAt       *time.Time           `json:"receivedAt,omitempty"`
 	DueAt            *time.Time           `json:"dueAt,omitempty"`
 	FinishedAt       *time.Time           `json:"finishedAt,omitempty"`
@@ -116,6 +118,8 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 		ReceivedAt: v.ReceivedAt, DueAt: v.DueAt, WorkDue: v.WorkDue, FinishedAt: v.FinishedAt, HolderUnit: v.HolderUnitName, Step: v.Step,
 		History: v.Events, Documents: v.Documents, Files: v.Files, FormData: v.FormData, Applicant: v.ApplicantName,
 		ID: v.ID, ApplicantID: v.ApplicantID, HolderUnitPath: v.HolderUnitPath}
+	d.Channel = motcua.ChannelOf(v.Channel, v.Online)
+	d.ChannelLabel = d.Channel.Label()
 	if d.History == nil {
 		d.History = []store.Event{}
 	}

@@ -25,6 +25,7 @@ type SubmitRequest struct {
 // SubmitResult answers a submission.
 type SubmitResult struct {
 	Code        motcua.DossierCode `json:"code"`
+	Channel     motcua.Channel     `json:"channel"`
 	Status      motcua.Status      `json:"status"`
 	StatusLabel string             `json:"statusLabel"`
 	Procedure   string             `json:"procedure"`
@@ -167,14 +168,15 @@ func (s *Service) started(ctx context.Context, a motcua.Actor, key string, code 
 	if err != nil {
 		return SubmitResult{}, false, err
 	}
+	channel := motcua.ChannelOf(sub.Channel, sub.Online)
 	in := workflows.DossierInput{Code: code, ProcedureCode: sub.ProcedureCode, ProcedureVersion: sub.ProcedureVersion,
-		ApplicantID: a.UserID, Online: sub.Online, SubmittedAt: sub.SubmittedAt}
+		ApplicantID: sub.ApplicantID, Online: channel.Electronic(), Channel: channel, SubmittedAt: sub.SubmittedAt}
 	out, err := s.startDossier(ctx, in)
 	if err != nil {
 		return SubmitResult{}, false, err
 	}
-	res := SubmitResult{Code: code, Status: out.State.Status, StatusLabel: out.State.Status.Label(), Procedure: in.ProcedureCode,
-		Version: in.ProcedureVersion, SubmittedAt: in.SubmittedAt, DueAt: s.expectedDue(p, in.Online, in.SubmittedAt),
+	res := SubmitResult{Code: code, Channel: channel, Status: out.State.Status, StatusLabel: out.State.Status.Label(), Procedure: in.ProcedureCode,
+		Version: in.ProcedureVersion, SubmittedAt: in.SubmittedAt, DueAt: s.expectedDue(p, channel, in.SubmittedAt),
 		Receipt: "/api/v1/dossiers/" + string(code) + "/receipt",
 		Links:   Links{"self": "/api/v1/dossiers/" + string(code), "page": "/ho-so/" + string(code)}}
 	if key != "" {
@@ -206,11 +208,11 @@ func (s *Service) startDossier(ctx context.Context, in workflows.DossierInput) (
 }
 
 // expectedDue is the appointment if the dossier is received complete at t.
-func (s *Service) expectedDue(p *forms.Procedure, online bool, t time.Time) time.Time {
+func (s *Service) expectedDue(p *forms.Procedure, channel motcua.Channel, t time.Time) time.Time {
 	if s.WorkingTime == nil {
 		return time.Time{}
 	}
-	v := p.TimeLimit.For(online)
+	v := p.TimeLimit.ForChannel(channel)
 	minutes := int(v * 8 * 60)
 	if p.TimeLimit.Unit == forms.WorkingHours {
 		minutes = int(v * 60)

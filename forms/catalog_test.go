@@ -88,9 +88,11 @@ func TestBrokenCatalogFilesFailLoudlyWithEveryProblem(t *testing.T) {
 		want           []string
 	}{
 		{"budgets do not add up", `"budget": 4, "budgetOnline": 3`, `"budget": 3, "budgetOnline": 3`,
-			[]string{"budgets add up to 4, the in-person time limit is 5"}},
+			[]string{"budgets (desk) add up to 4, the time limit of that channel is 5", "budgets (post) add up to 4"}},
 		{"online budgets do not add up", `"budget": 4, "budgetOnline": 3`, `"budget": 4, "budgetOnline": 2`,
-			[]string{"online budgets add up to 3, the online time limit is 4"}},
+			[]string{"budgets (online) add up to 3, the time limit of that channel is 4", "budgets (portal) add up to 3"}},
+		{"a post limit without the steps' post budgets", `"inPerson": 5, "online": 4`, `"inPerson": 5, "online": 4, "post": 7`,
+			[]string{"budgets (post) add up to 5, the time limit of that channel is 7"}},
 		{"unknown unit and prefix", `"decidingUnit": "G09"`, `"decidingUnit": "XYZ"`, []string{`decidingUnit "XYZ"`}},
 		{"mandatory component without file field", `"required": true, "component": "don"`, `"component": "don"`,
 			[]string{`mandatory component "don" has no required file field`}},
@@ -235,6 +237,29 @@ func TestSamplesTravelWithTheBinary(t *testing.T) {
 			if err != nil || !bytes.Equal(got, want) {
 				t.Errorf("%s: embedded sample differs from the file (%v)", p.Key(), err)
 			}
+		}
+	}
+}
+
+func TestTimeLimitPerChannel(t *testing.T) {
+	three, two := 3.0, 2.0
+	tl := TimeLimit{Unit: WorkingDays, InPerson: 10, Online: 8, Post: 12}
+	st := Step{Budget: 5, BudgetOnline: &three, BudgetPortal: &two}
+	tests := []struct {
+		c             motcua.Channel
+		limit, budget float64
+	}{
+		{motcua.ChannelDesk, 10, 5},
+		{motcua.ChannelPost, 12, 5},
+		{motcua.ChannelOnline, 8, 3},
+		{motcua.ChannelPortal, 8, 2}, // no portal limit: the online one
+	}
+	for _, tt := range tests {
+		if got := tl.ForChannel(tt.c); got != tt.limit {
+			t.Errorf("limit %s = %v, want %v", tt.c, got, tt.limit)
+		}
+		if got := st.BudgetForChannel(tt.c); got != tt.budget {
+			t.Errorf("budget %s = %v, want %v", tt.c, got, tt.budget)
 		}
 	}
 }

@@ -117,6 +117,11 @@ type TimeLimit struct {
 	InPerson float64  `json:"inPerson"`
 	// Online is the limit for online submissions; 0 means the same as InPerson.
 	Online float64 `json:"online,omitempty"`
+	// Post is the limit for dossiers sent by post; 0 means the same as InPerson.
+	Post float64 `json:"post,omitempty"`
+	// Portal is the limit for dossiers filed on the national public-service portal; 0
+	// means the same as Online.
+	Portal float64 `json:"portal,omitempty"`
 	// CountFrom says in words when the clock starts.
 	CountFrom string `json:"countFrom,omitempty"`
 }
@@ -127,6 +132,19 @@ func (t TimeLimit) For(online bool) float64 {
 		return t.Online
 	}
 	return t.InPerson
+}
+
+// ForChannel returns the time limit for a dossier received by channel c: desk and post
+// count from the in-person limit, online and portal from the online one, unless the
+// catalog gives the channel its own.
+func (t TimeLimit) ForChannel(c motcua.Channel) float64 {
+	switch {
+	case c == motcua.ChannelPost && t.Post > 0:
+		return t.Post
+	case c == motcua.ChannelPortal && t.Portal > 0:
+		return t.Portal
+	}
+	return t.For(c.Electronic())
 }
 
 // Step is one step of the review process with its share of the time limit. Steps run in
@@ -142,6 +160,10 @@ type Step struct {
 	Budget float64 `json:"budget"`
 	// BudgetOnline is the share of the online limit; nil means the same as Budget.
 	BudgetOnline *float64 `json:"budgetOnline,omitempty"`
+	// BudgetPost and BudgetPortal are the shares of the post and portal limits; nil
+	// means the same as Budget (post) or BudgetOnline (portal).
+	BudgetPost   *float64 `json:"budgetPost,omitempty"`
+	BudgetPortal *float64 `json:"budgetPortal,omitempty"`
 	// Consult lists the ministry's units the step asks for an opinion, within the
 	// step's budget. Agencies outside the ministry are consulted outside the system
 	// (Notes say so): there is no document exchange to ask them through yet.
@@ -154,6 +176,17 @@ func (s Step) BudgetFor(online bool) float64 {
 		return *s.BudgetOnline
 	}
 	return s.Budget
+}
+
+// BudgetForChannel returns the step's budget for a dossier received by channel c.
+func (s Step) BudgetForChannel(c motcua.Channel) float64 {
+	switch {
+	case c == motcua.ChannelPost && s.BudgetPost != nil:
+		return *s.BudgetPost
+	case c == motcua.ChannelPortal && s.BudgetPortal != nil:
+		return *s.BudgetPortal
+	}
+	return s.BudgetFor(c.Electronic())
 }
 
 // Supplement is the procedure's supplement policy and the applicant's deadline to supply.
@@ -423,15 +456,18 @@ func (p *Procedure) checkTime(bad func(string, ...any)) {
 	if !slices.Contains([]TimeUnit{WorkingDays, WorkingHours, CalendarDays}, t.Unit) {
 		bad("timeLimit.unit %q: unknown", t.Unit)
 	}
-	inPerson, ok1 := halves(t.InPerson)
-	online, ok2 := halves(t.For(true))
-	if !ok1 || !ok2 || inPerson == 0 || online == 0 {
-		bad("timeLimit: in person %v, online %v: want positive multiples of ½", t.InPerson, t.Online)
+	limits := map[motcua.Channel]int64{}
+	for _, c := range motcua.Channels() {
+		v, ok := halves(t.ForChannel(c))
+		if !ok || v == 0 {
+			bad("timeLimit %s: %v: want a positive multiple of ½", c, t.ForChannel(c))
+		}
+		limits[c] = v
 	}
 	if len(p.Steps) == 0 {
 		bad("steps: at least one")
 	}
-	var sumInPerson, sumOnline int64
+	sums := map[motcua.Channel]int64{}
 	ids := map[string]bool{}
 	for i, s := range p.Steps {
 		if s.ID == "" || ids[s.ID] {
@@ -444,13 +480,13 @@ func (p *Procedure) checkTime(bad func(string, ...any)) {
 		if !s.Action.Valid() {
 			bad("steps[%d] %s: action %q unknown", i, s.ID, s.Action)
 		}
-		a, ok := halves(s.Budget)
-		b, okb := halves(s.BudgetFor(true))
-		if !ok || !okb {
-			bad("steps[%d] %s: budget must be a multiple of ½", i, s.ID)
+		for _, c := range motcua.Channels() {
+			b, ok := halves(s.BudgetForChannel(c))
+			if !ok {
+				bad("steps[%d] %s: budget (%s) must be a multiple of ½", i, s.ID, c)
+			}
+			sums[c] += b
 		}
-		sumInPerson += a
-		sumOnline += b
 		for _, u := range s.Consult {
 			if !slices.Contains(knownUnits, u) || u == s.Unit {
 				bad("steps[%d] %s: consulted unit %q unknown or the step's own", i, s.ID, u)
@@ -460,13 +496,11 @@ func (p *Procedure) checkTime(bad func(string, ...any)) {
 	if len(p.Steps) > 0 && p.Steps[0].Action != motcua.StepReceive {
 		bad("steps: the first step must receive the dossier")
 	}
-	if sumInPerson != inPerson {
-		bad("steps: budgets add up to %v, the in-person time limit is %v %s",
-			float64(sumInPerson)/2, t.InPerson, t.Unit)
-	}
-	if sumOnline != online {
-		bad("steps: online budgets add up to %v, the online time limit is %v %s",
-			float64(sumOnline)/2, t.For(true), t.Unit)
+	for _, c := range motcua.Channels() {
+		if sums[c] != limits[c] {
+			bad("steps: budgets (%s) add up to %v, the time limit of that channel is %v %s",
+				c, float64(sums[c])/2, t.ForChannel(c), t.Unit)
+		}
 	}
 	s := p.Supplement
 	if !s.Policy.Valid() {

@@ -105,6 +105,9 @@ func navFor(a *motcua.Actor, current string) []navLink {
 		if a.Has(motcua.RoleCitizen) {
 			links = append(links, navLink{Href: "/ho-so", Label: "Hồ sơ của tôi"})
 		}
+		if a.Has(motcua.RoleClerk) {
+			links = append(links, navLink{Href: "/can-bo/tiep-nhan", Label: "Tiếp nhận hồ sơ"})
+		}
 		if a.Has(motcua.RoleClerk) || a.Has(motcua.RoleClerical) || a.Has(motcua.RoleLeader) {
 			links = append(links, navLink{Href: "/can-bo/viec", Label: "Hồ sơ cần xử lý"})
 		}
@@ -137,6 +140,7 @@ var noticeText = map[string]string{
 	"supplement": "Đã gửi giấy tờ bổ sung.",
 	"withdrawn":  "Đã rút hồ sơ.",
 	"claimed":    "Đã nhận xử lý hồ sơ.",
+	"registered": "Đã đăng ký hồ sơ. Hãy kiểm tra rồi tiếp nhận để in Giấy tiếp nhận hồ sơ và hẹn trả kết quả.",
 	"done":       "Đã ghi nhận thao tác.",
 	"signed":     "Đã ký số.",
 	"saved":      "Đã lưu.",

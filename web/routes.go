@@ -48,6 +48,15 @@ func (s *Site) Routes(r chi.Router) {
 		r.Post("/ho-so/{code}/rut", s.pageWithdraw())
 	})
 
+	// The one-stop desk registers walk-in and postal dossiers: the scanned papers make
+	// the request as large as the citizens' e-form.
+	r.Group(func(r chi.Router) {
+		r.Use(httpx.LimitBody(maxFormPost), s.pageAuth, s.pageRequire(motcua.PermActOnDossier))
+		r.Get("/can-bo/tiep-nhan", s.pageDeskList())
+		r.Get("/can-bo/tiep-nhan/{code}", s.pageDesk())
+		r.Post("/can-bo/tiep-nhan/{code}", s.pageDesk())
+	})
+
 	// Clerks, leaders and administrators: inbox, dossier decisions, signing queue,
 	// statistics, administration. The workflow, not the page, decides whether a
 	// decision is allowed.

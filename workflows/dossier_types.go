@@ -51,7 +51,10 @@ type DossierInput struct {
 	ProcedureVersion int
 	ApplicantID      int64
 	Online           bool
-	SubmittedAt      time.Time
+	// Channel is how the dossier arrived; it chooses the time limit. Histories started
+	// before it existed carry "" and fall back to Online (motcua.ChannelOf).
+	Channel     motcua.Channel
+	SubmittedAt time.Time
 }
 
 // DossierResult is what a dossier's workflow ends with.

@@ -61,7 +61,7 @@ func DossierWorkflow(ctx workflow.Context, in DossierInput) (DossierResult, erro
 		return DossierResult{}, err
 	}
 	if err := workflow.ExecuteActivity(ctx, acts.LoadPlan, activities.PlanInput{
-		ProcedureCode: in.ProcedureCode, ProcedureVersion: in.ProcedureVersion, Online: in.Online,
+		ProcedureCode: in.ProcedureCode, ProcedureVersion: in.ProcedureVersion, Online: in.Online, Channel: in.Channel,
 	}).Get(ctx, &d.plan); err != nil {
 		d.failed = err
 		return DossierResult{}, err

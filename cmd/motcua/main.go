@@ -82,6 +82,7 @@ func commands() map[string]command {
 		"temporal": {"run the Temporal server for production (mutual TLS, per-identity authorizer)", temporalCmd},
 		"calendar": {"working-time calendar: holidays YEAR, due START DURATION", calendarCmd},
 		"audit":    {"audit log: verify walks its hash chain and names the first broken row", auditCmd},
+		"intake":   {"portal intake: add-system -id ID -name NAME registers a calling system and prints its secret once", intakeCmd},
 		"load":     {"take dossiers through their whole path over HTTP and print dossiers/s and p50/p99 per call", loadCmd},
 		"version": {"print the version", func(ctx context.Context, args []string, env *Env) error {
 			_, err := fmt.Fprintln(env.Stdout, "motcua", version)

@@ -79,7 +79,11 @@ func (a *App) httpHandler(sh httpShared) http.Handler {
 		ready[name] = httpx.PingFunc(f)
 	}
 	kit := httpx.New(httpx.Deps{Sessions: a.Store, Auth: sh.auth, SecureCookies: a.Config.SecureCookies,
-		TrustedProxies: a.Config.TrustedProxies, Metrics: sh.metrics, Log: a.Log, Now: a.Config.Now})
+		TrustedProxies: a.Config.TrustedProxies, Metrics: sh.metrics, Log: a.Log, Now: a.Config.Now,
+		Systems: func(ctx context.Context, id, secret string) (httpx.System, error) {
+			sys, err := a.Store.AuthenticateIntakeSystem(ctx, id, secret)
+			return httpx.System{ID: sys.ID, Name: sys.Name, UserID: sys.UserID}, err
+		}})
 	svc := dossiers.New(dossiers.Deps{Store: a.Store, Catalog: a.Catalog, Engine: dossiers.Temporal(a.Temporal),
 		WorkingTime: a.Time, VerifyRoots: a.Roots, UpdateTimeout: a.Config.UpdateTimeout, Uploads: a.Config.Uploads,
 		Now: a.Config.Now, Log: a.Log})

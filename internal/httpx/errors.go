@@ -43,7 +43,7 @@ const ETOOLARGE = dossiers.ETOOLARGE
 // StatusOf maps a motcua error code to an HTTP status, in one place.
 func StatusOf(code string) int {
 	switch code {
-	case motcua.EINVALID:
+	case motcua.EINVALID, dossiers.EREFUSED:
 		return http.StatusUnprocessableEntity
 	case motcua.ENOTFOUND:
 		return http.StatusNotFound

@@ -48,6 +48,9 @@ type Deps struct {
 	Sessions SessionStore
 	// Auth checks bearer tokens: sessions, then OIDC when configured.
 	Auth auth.Authenticator
+	// Systems checks the credentials of calling systems (RequireSystem); nil refuses
+	// every system-to-system call.
+	Systems SystemAuthenticator
 	// SecureCookies marks cookies Secure (behind HTTPS). Off only for local HTTP.
 	SecureCookies bool
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For / X-Real-IP name the

@@ -87,8 +87,10 @@ type Receipt struct {
 	DossierCode string
 	Applicant   Applicant
 	Procedure   string
-	Components  []Component
-	// TimeLimit is the statutory time limit as printed ("30 ngày làm việc").
+	// Channel is how the dossier was received, in words ("trực tiếp", "bưu chính").
+	Channel    string
+	Components []Component
+	// TimeLimit is the statutory time limit of that channel as printed ("30 ngày làm việc").
 	TimeLimit  string
 	ReceivedAt time.Time
 	DueAt      time.Time // the appointment to return the result

@@ -43,6 +43,7 @@ func sampleReceipt() *Receipt {
 		DossierCode: fundCode,
 		Applicant:   citizen,
 		Procedure:   fundProcedure,
+		Channel:     "trực tiếp",
 		Components: []Component{
 			{Name: "Đơn đề nghị cấp giấy phép thành lập và công nhận điều lệ quỹ", Form: "Bản chính", Count: 1},
 			{Name: "Dự thảo điều lệ quỹ", Form: "Bản chính", Count: 1},

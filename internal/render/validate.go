@@ -219,6 +219,7 @@ func validate(doc Document) error {
 			}
 		}
 		c.text("TimeLimit", d.TimeLimit, "thời hạn giải quyết theo quy định", 100)
+		c.optional("Channel", d.Channel, "hình thức tiếp nhận", 60)
 		c.time("ReceivedAt", d.ReceivedAt, "thời gian nhận hồ sơ")
 		c.time("DueAt", d.DueAt, "thời gian hẹn trả kết quả")
 		if !d.DueAt.IsZero() && !d.DueAt.After(d.ReceivedAt) {

@@ -36,6 +36,9 @@ type File struct {
 	DossierID   *int64    `json:"-"`
 	Component   string    `json:"component,omitempty"`
 	CreatedAt   time.Time `json:"createdAt"`
+	// Digitized: scanned from paper at intake (số hóa); FromCopy: from a copy, not the original.
+	Digitized bool `json:"digitized,omitempty"`
+	FromCopy  bool `json:"fromCopy,omitempty"`
 }
 
 // CreateFile stores an uploaded file of its owner (content type already decided from
@@ -80,7 +83,7 @@ func (s *Store) FileWithData(ctx context.Context, id string) (File, []byte, erro
 // Files returns a dossier's attachments.
 func (s *Store) Files(ctx context.Context, dossierID int64) ([]File, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id::text, name, content_type, size, encode(sha256, 'hex'), owner_id, dossier_id,
-			coalesce(component, ''), created_at
+			coalesce(component, ''), created_at, digitized, from_copy
 		FROM files WHERE dossier_id = $1 ORDER BY created_at, id`, dossierID)
 	if err != nil {
 		return nil, fmt.Errorf("files of dossier %d: %w", dossierID, err)

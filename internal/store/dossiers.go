@@ -21,15 +21,45 @@ type Submission struct {
 	ProcedureCode    string
 	ProcedureVersion int
 	Online           bool
-	FormData         json.RawMessage
-	Files            []SubmittedFile
-	SubmittedAt      time.Time
+	// Channel is how the dossier arrived; "" is online (or desk, when Online is false).
+	Channel motcua.Channel
+	// RegisteredBy is the desk clerk who registered a desk or postal dossier for its
+	// applicant (0 otherwise); files they uploaded may be attached.
+	RegisteredBy int64
+	// PortalCode is the dossier's code on the national portal, for portal dossiers.
+	PortalCode string
+	// Uploader owns the files of a portal dossier (the calling system's account); 0
+	// means the applicant or RegisteredBy.
+	Uploader    int64
+	FormData    json.RawMessage
+	Files       []SubmittedFile
+	SubmittedAt time.Time
+	// NewApplicant, when ApplicantID is 0, is found by ID number or created, in the
+	// transaction that stores the submission.
+	NewApplicant *Applicant
+	// NewFiles are stored (owned by Uploader) in the transaction that stores the
+	// submission: a portal dossier's inline files.
+	NewFiles []NewFile
+}
+
+// NewFile is a file delivered with a submission, stored with it.
+type NewFile struct {
+	ID          string
+	Name        string
+	ContentType string
+	Data        []byte
+	Digitized   bool
+	Copy        bool
 }
 
 // SubmittedFile is an uploaded file attached to a component of the dossier.
 type SubmittedFile struct {
 	ID        string `json:"id"`
 	Component string `json:"component"`
+	// Digitized marks a scan of a paper component made at intake; Copy that the paper
+	// was a copy (bản sao), not the original.
+	Digitized bool `json:"digitized,omitempty"`
+	Copy      bool `json:"copy,omitempty"`
 }
 
 // ProcedureRecord is a published procedure version, as the procedures table keeps it.
@@ -79,11 +109,32 @@ func NextDossierCode(ctx context.Context, tx pgx.Tx, agency string, at time.Time
 // CreateSubmission stores a numbered submission inside tx and checks that every file
 // belongs to the applicant and is not attached elsewhere.
 func CreateSubmission(ctx context.Context, tx pgx.Tx, sub Submission) error {
+	if sub.ApplicantID == 0 && sub.NewApplicant != nil {
+		id, err := applicantInTx(ctx, tx, *sub.NewApplicant)
+		if err != nil {
+			return err
+		}
+		sub.ApplicantID = id
+	}
+	channel := motcua.ChannelOf(sub.Channel, sub.Online)
+	for _, f := range sub.NewFiles {
+		sum, err := putBlob(ctx, tx, f.Data)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO files (id, sha256, size, content_type, name, owner_id, storage_key)
+			VALUES ($1, $2, $3, $4, $5, $6, 'pg:' || encode($2, 'hex'))`, f.ID, sum, len(f.Data), f.ContentType, f.Name, sub.Uploader)
+		if err != nil {
+			return fmt.Errorf("store file %q: %w", f.Name, err)
+		}
+	}
 	for _, f := range sub.Files {
 		var owner int64
 		var dossier *int64
 		err := tx.QueryRow(ctx, `SELECT owner_id, dossier_id FROM files WHERE id = $1`, f.ID).Scan(&owner, &dossier)
-		if err != nil || owner != sub.ApplicantID {
+		mine := owner == sub.ApplicantID || (sub.RegisteredBy != 0 && owner == sub.RegisteredBy) ||
+			(sub.Uploader != 0 && owner == sub.Uploader)
+		if err != nil || !mine {
 			return &motcua.Error{Code: motcua.EINVALID, Field: "files",
 				Message: "Tệp đính kèm không tồn tại hoặc không thuộc về bạn.", Err: err}
 		}
@@ -100,10 +151,10 @@ func CreateSubmission(ctx context.Context, tx pgx.Tx, sub Submission) error {
 		files = []byte("[]")
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO submissions (code, applicant_id, unit_id, procedure_code, procedure_version, online,
-			form_data, files, submitted_at)
-		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9 FROM units u WHERE u.code = $3`,
-		sub.Code, sub.ApplicantID, sub.UnitCode, sub.ProcedureCode, sub.ProcedureVersion, sub.Online,
-		sub.FormData, files, sub.SubmittedAt)
+			form_data, files, submitted_at, channel, registered_by, portal_code)
+		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, 0), NULLIF($12, '') FROM units u WHERE u.code = $3`,
+		sub.Code, sub.ApplicantID, sub.UnitCode, sub.ProcedureCode, sub.ProcedureVersion, channel.Electronic(),
+		sub.FormData, files, sub.SubmittedAt, channel, sub.RegisteredBy, sub.PortalCode)
 	if err != nil {
 		return fmt.Errorf("store submission %s: %w", sub.Code, err)
 	}
@@ -115,10 +166,10 @@ func (s *Store) Submission(ctx context.Context, code motcua.DossierCode) (Submis
 	var sub Submission
 	var files []byte
 	err := s.pool.QueryRow(ctx, `SELECT s.code, s.applicant_id, u.code, s.procedure_code, s.procedure_version, s.online,
-			s.form_data, s.files, s.submitted_at
+			s.form_data, s.files, s.submitted_at, s.channel, coalesce(s.registered_by, 0), coalesce(s.portal_code, '')
 		FROM submissions s JOIN units u ON u.id = s.unit_id WHERE s.code = $1`, code).
 		Scan(&sub.Code, &sub.ApplicantID, &sub.UnitCode, &sub.ProcedureCode, &sub.ProcedureVersion, &sub.Online,
-			&sub.FormData, &files, &sub.SubmittedAt)
+			&sub.FormData, &files, &sub.SubmittedAt, &sub.Channel, &sub.RegisteredBy, &sub.PortalCode)
 	if err != nil {
 		return Submission{}, notFound(err, "Không tìm thấy hồ sơ đã nộp "+string(code)+".")
 	}
@@ -145,15 +196,17 @@ func (s *Store) RecordSubmission(ctx context.Context, code motcua.DossierCode) (
 			return tx.QueryRow(ctx, `SELECT id FROM dossiers WHERE code = $1`, code).Scan(&id)
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, applicant_id, unit_id, status,
-				form_data, submitted_at, online, holder_unit_id)
-			SELECT code, procedure_code, procedure_version, applicant_id, unit_id, $2, form_data, submitted_at, online, unit_id
+				form_data, submitted_at, online, holder_unit_id, channel, registered_by, portal_code)
+			SELECT code, procedure_code, procedure_version, applicant_id, unit_id, $2, form_data, submitted_at, online, unit_id,
+				channel, registered_by, portal_code
 			FROM submissions WHERE code = $1
 			RETURNING id`, code, motcua.StatusSubmitted).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("insert dossier: %w", err)
 		}
-		_, err = tx.Exec(ctx, `UPDATE files f SET dossier_id = $2, component = x.component
-			FROM submissions s, jsonb_to_recordset(s.files) AS x(id uuid, component text)
+		_, err = tx.Exec(ctx, `UPDATE files f SET dossier_id = $2, component = x.component,
+				digitized = coalesce(x.digitized, false), from_copy = coalesce(x.copy, false)
+			FROM submissions s, jsonb_to_recordset(s.files) AS x(id uuid, component text, digitized boolean, copy boolean)
 			WHERE s.code = $1 AND f.id = x.id`, code, id)
 		if err != nil {
 			return fmt.Errorf("attach files: %w", err)

@@ -88,9 +88,15 @@ func (s *Store) KeepIdempotentAnswer(ctx context.Context, userID int64, key stri
 // caller to replay or refuse. Nothing inside the transaction takes a second connection
 // from the pool: requests waiting on the same key hold theirs.
 func (s *Store) SubmitOnce(ctx context.Context, key string, hash []byte, agency string, sub Submission) (code motcua.DossierCode, prev *IdempotencyKey, err error) {
+	return s.SubmitOnceAs(ctx, sub.ApplicantID, key, hash, agency, sub)
+}
+
+// SubmitOnceAs is SubmitOnce with the idempotency key of user (a desk clerk who
+// registers a dossier for an applicant) rather than the applicant's.
+func (s *Store) SubmitOnceAs(ctx context.Context, user int64, key string, hash []byte, agency string, sub Submission) (code motcua.DossierCode, prev *IdempotencyKey, err error) {
 	err = s.Tx(ctx, func(tx pgx.Tx) error {
 		if key != "" {
-			claimed, p, err := ClaimIdempotencyKey(ctx, tx, sub.ApplicantID, key, hash)
+			claimed, p, err := ClaimIdempotencyKey(ctx, tx, user, key, hash)
 			if err != nil {
 				return err
 			}
@@ -108,7 +114,7 @@ func (s *Store) SubmitOnce(ctx context.Context, key string, hash []byte, agency 
 			return err
 		}
 		if key != "" {
-			return BindIdempotencyKey(ctx, tx, sub.ApplicantID, key, code)
+			return BindIdempotencyKey(ctx, tx, user, key, code)
 		}
 		return nil
 	})

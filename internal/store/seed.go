@@ -63,5 +63,13 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 			return fmt.Errorf("seed user %s: %w", u.Username, err)
 		}
 	}
+	// The demo citizen's personal ID number, by which the desk finds them.
+	if _, err := s.pool.Exec(ctx, `UPDATE users SET id_number = $1 WHERE username = 'congdan1' AND id_number IS NULL
+		AND NOT EXISTS (SELECT 1 FROM users WHERE id_number = $1)`, DemoCitizenIDNumber); err != nil {
+		return fmt.Errorf("seed the demo citizen's ID number: %w", err)
+	}
 	return nil
 }
+
+// DemoCitizenIDNumber is congdan1's personal ID number (a made-up one).
+const DemoCitizenIDNumber = "001090012345"

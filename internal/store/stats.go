@@ -52,6 +52,12 @@ type StatsRow struct {
 	NotYetDue int    `json:"notYetDue"`
 	Overdue   int    `json:"overdue"`
 	Paused    int    `json:"paused"`
+	// Received by channel (per procedure and month; 0 per unit): online on motcua, at
+	// the desk, by post, from the national portal. They add up to Received.
+	ReceivedOnline int `json:"receivedOnline"`
+	ReceivedDesk   int `json:"receivedDesk"`
+	ReceivedPost   int `json:"receivedPost"`
+	ReceivedPortal int `json:"receivedPortal"`
 }
 
 // Add adds o's counts to r.
@@ -68,6 +74,10 @@ func (r *StatsRow) Add(o StatsRow) {
 	r.NotYetDue += o.NotYetDue
 	r.Overdue += o.Overdue
 	r.Paused += o.Paused
+	r.ReceivedOnline += o.ReceivedOnline
+	r.ReceivedDesk += o.ReceivedDesk
+	r.ReceivedPost += o.ReceivedPost
+	r.ReceivedPortal += o.ReceivedPortal
 }
 
 // Stats is the statistics of a period.
@@ -113,7 +123,11 @@ const dossierStats = `
 		-- Waiting for the applicant at the end of the period, not now: the status its
 		-- history had then.
 		count(*) FILTER (WHERE open_at_end AND (SELECT e.status FROM dossier_events e
-			WHERE e.dossier_id = d.id AND e.at < $3 ORDER BY e.seq DESC LIMIT 1) = 'supplement_requested')
+			WHERE e.dossier_id = d.id AND e.at < $3 ORDER BY e.seq DESC LIMIT 1) = 'supplement_requested'),
+		count(*) FILTER (WHERE received_at >= $2 AND received_at < $3 AND channel = 'online'),
+		count(*) FILTER (WHERE received_at >= $2 AND received_at < $3 AND channel = 'desk'),
+		count(*) FILTER (WHERE received_at >= $2 AND received_at < $3 AND channel = 'post'),
+		count(*) FILTER (WHERE received_at >= $2 AND received_at < $3 AND channel = 'portal')
 	FROM d GROUP BY 1, 2 ORDER BY 1`
 
 // unitStats aggregates the control sheet's hand-overs per unit in scope.
@@ -129,7 +143,7 @@ const unitStats = `
 		count(*) FILTER (WHERE h.handed_at < $3 AND (h.finished_at IS NULL OR h.finished_at >= $3)
 			AND (h.due_at IS NULL OR h.due_at >= least($3, $4))),
 		count(*) FILTER (WHERE h.handed_at < $3 AND (h.finished_at IS NULL OR h.finished_at >= $3) AND h.due_at < least($3, $4)),
-		0
+		0, 0, 0, 0, 0
 	FROM handovers h
 	JOIN units un ON un.id = h.to_unit_id
 	JOIN dossiers d ON d.id = h.dossier_id

@@ -47,6 +47,7 @@ type DossierView struct {
 	ProcedureName    string
 	ProcedureVersion int
 	Online           bool
+	Channel          motcua.Channel
 	Status           motcua.Status
 	UnitPath         string // receiving unit
 	HolderUnitCode   string
@@ -81,7 +82,7 @@ func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (Dossi
 	err := s.pool.QueryRow(ctx, `SELECT d.id, d.code, d.applicant_id, a.name, d.procedure_code, p.name, d.procedure_version,
 			d.online, d.status, ru.path, hu.code, hu.name, hu.path, d.current_step, d.form_data, d.submitted_at, d.received_at,
 			d.due_at, (SELECT min(t.inbox_due) FROM tasks t WHERE t.dossier_id = d.id AND t.state = 'open'),
-			d.due_original, d.finished_at, d.apology_given, d.supplement_count
+			d.due_original, d.finished_at, d.apology_given, d.supplement_count, d.channel
 		FROM dossiers d
 		JOIN users a ON a.id = d.applicant_id
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
@@ -90,7 +91,7 @@ func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (Dossi
 		WHERE d.code = $1`, code).
 		Scan(&v.ID, &v.Code, &v.ApplicantID, &v.ApplicantName, &v.ProcedureCode, &v.ProcedureName, &v.ProcedureVersion,
 			&v.Online, &v.Status, &v.UnitPath, &holderCode, &holderName, &holderPath, &step, &v.FormData, &v.SubmittedAt,
-			&v.ReceivedAt, &v.DueAt, &v.WorkDue, &v.DueOriginal, &v.FinishedAt, &v.ApologyGiven, &v.SupplementCount)
+			&v.ReceivedAt, &v.DueAt, &v.WorkDue, &v.DueOriginal, &v.FinishedAt, &v.ApologyGiven, &v.SupplementCount, &v.Channel)
 	if err != nil {
 		return DossierView{}, notFound(err, "Không tìm thấy hồ sơ "+string(code)+".")
 	}

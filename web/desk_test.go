@@ -1,0 +1,76 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"motcua"
+	"motcua/forms"
+	"motcua/internal/stacktest"
+)
+
+// TestDeskClerkRegistersAWalkInDossierWithScannedPapers: the one-stop clerk finds no
+// account for the applicant's ID number, creates it with the name given, fills the
+// e-form on their behalf with scans of the papers (one marked a copy), registers the
+// dossier "trực tiếp", and receives it; the receipt says "trực tiếp" and the time
+// limit of that channel.
+func TestDeskClerkRegistersAWalkInDossierWithScannedPapers(t *testing.T) {
+	s := startSite(t)
+	p := procedure(t, s.Stack, "G09.CVTLT.02")
+	clerk := s.login(t, "canbo1")
+	clerk.Go("/can-bo/tiep-nhan")
+	if tab := clerk; tab.Status() != 200 || !tab.Has(fmt.Sprintf(`a[href="/can-bo/tiep-nhan/%s"]`, p.Code)) {
+		t.Fatalf("the desk's procedure list: %d %s", tab.Status(), tab.Body())
+	}
+	clerk.Submit(fmt.Sprintf(`a[href="/can-bo/tiep-nhan/%s"]`, p.Code))
+	checkPage(t, clerk, "desk-form")
+
+	// An unknown ID number without a name is refused on its field, and nothing is made.
+	clerk.Type("#id_number", "001199004321")
+	clerk.Submit(`button[value=register]`)
+	if !clerk.Has(".error-summary") || !strings.Contains(clerk.Text(".error-summary"), "họ và tên") {
+		t.Fatalf("an unknown applicant without a name was not refused: %s", clerk.Body())
+	}
+
+	clerk.Type("#applicant_name", "Phan Thị Thu")
+	clerk.Click("#channel-desk")
+	copyOf := p.Components[len(p.Components)-1]
+	clerk.Click("#copy-" + copyOf.ID)
+	fillForm(t, clerk, p, p.Form.Sections, sample(t, s.Stack, p))
+	clerk.Submit(`button[value=register]`)
+	if clerk.Has(".error-summary") {
+		t.Fatalf("registration refused: %s", clerk.Text(".error-summary"))
+	}
+	if !strings.Contains(clerk.URL(), "/can-bo/ho-so/") || clerk.Text("#kenh") != "trực tiếp" {
+		t.Fatalf("after registration: %s, channel %q", clerk.URL(), clerk.Text("#kenh"))
+	}
+	code := motcua.DossierCode(strings.TrimPrefix(strings.Split(clerk.URL(), "?")[0][len(s.URL):], "/can-bo/ho-so/"))
+	if !strings.Contains(clerk.Body(), "số hóa từ bản chính") || !strings.Contains(clerk.Body(), "số hóa từ bản sao") {
+		t.Errorf("the scans are not shown as digitized originals and copies: %s", clerk.Body())
+	}
+
+	var channel, idNumber string
+	var registeredBy, digitized int
+	err := s.Store.Pool().QueryRow(context.Background(), `SELECT d.channel, u.id_number, coalesce(d.registered_by, 0),
+			(SELECT count(*) FROM files f WHERE f.dossier_id = d.id AND f.digitized)
+		FROM dossiers d JOIN users u ON u.id = d.applicant_id WHERE d.code = $1`, code).Scan(&channel, &idNumber, &registeredBy, &digitized)
+	if err != nil || channel != "desk" || idNumber != "001199004321" || registeredBy == 0 || digitized == 0 {
+		t.Fatalf("stored: channel %q, applicant's ID %q, registered by %d, %d digitized files, %v", channel, idNumber, registeredBy, digitized, err)
+	}
+
+	decide(t, clerk, code, "receive", "Hồ sơ đủ thành phần.")
+	status, pdf := clerk.Fetch("/api/v1/dossiers/" + string(code) + "/receipt")
+	if status != 200 {
+		t.Fatalf("receipt: %d", status)
+	}
+	text := strings.Join(strings.Fields(stacktest.PDFText(t, pdf)), " ")
+	limit := fmt.Sprintf("%g %s", p.TimeLimit.ForChannel(motcua.ChannelDesk), map[forms.TimeUnit]string{
+		forms.WorkingHours: "giờ làm việc", forms.WorkingDays: "ngày làm việc"}[p.TimeLimit.Unit])
+	for _, want := range []string{"Hình thức tiếp nhận: trực tiếp", "theo quy định là: " + limit, "Phan Thị Thu"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the receipt does not say %q:\n%s", want, text)
+		}
+	}
+}
