@@ -41,6 +41,10 @@ type config struct {
 	PayloadKeys       string // MOTCUA_PAYLOAD_KEYS: base64 AES-256 keys of the payload codec, first encrypts
 	SignerURL         string // MOTCUA_SIGNER_URL: root URL of the signature service (worker)
 	SignerToken       string // MOTCUA_SIGNER_TOKEN: its bearer token
+	PortalURL         string // PORTAL_URL: the national portal's sync API (worker); run: its development portal when empty
+	PortalToken       string // PORTAL_TOKEN: its bearer token
+	PortalTimeout     string // PORTAL_TIMEOUT: bound of each call to the portal (Go duration, default 10s)
+	PortalAddr        string // -portal-addr, MOTCUA_PORTAL_ADDR: run's in-process development portal
 	SealCredential    string // MOTCUA_SEAL_CREDENTIAL: credential of the organization's seal
 	SealPIN           string // MOTCUA_SEAL_PIN: its PIN
 	SMTPAddr          string // MOTCUA_SMTP_ADDR: host:port of the SMTP server; empty keeps notifications on the pages only
@@ -93,6 +97,8 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	fs.StringVar(&c.SignerAddr, "signer-addr", get("MOTCUA_SIGNER_ADDR", "127.0.0.1:8090"), "listen address of run's development signature service (env MOTCUA_SIGNER_ADDR)")
 	fs.StringVar(&c.TrustRoots, "trust-roots", env.Getenv("MOTCUA_TRUST_ROOTS"), "PEM `file` of the root CAs whose signatures verify as trusted (env MOTCUA_TRUST_ROOTS; run adds its development CA)")
 	c.PayloadKeys = env.Getenv("MOTCUA_PAYLOAD_KEYS")
+	c.PortalURL, c.PortalToken, c.PortalTimeout = env.Getenv("PORTAL_URL"), env.Getenv("PORTAL_TOKEN"), env.Getenv("PORTAL_TIMEOUT")
+	fs.StringVar(&c.PortalAddr, "portal-addr", get("MOTCUA_PORTAL_ADDR", "127.0.0.1:0"), "listen address of run's development national portal, when PORTAL_URL is unset (env MOTCUA_PORTAL_ADDR; default: any free loopback port, shown in the banner)")
 	c.SignerURL, c.SignerToken = env.Getenv("MOTCUA_SIGNER_URL"), env.Getenv("MOTCUA_SIGNER_TOKEN")
 	// Empty, the seal and the sender are the organization's (app.HomeAffairs).
 	c.SealCredential, c.SealPIN = env.Getenv("MOTCUA_SEAL_CREDENTIAL"), env.Getenv("MOTCUA_SEAL_PIN")

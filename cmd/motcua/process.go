@@ -38,6 +38,7 @@ type process struct {
 	metrics   string // URL of /metrics on the internal listener, when there is one
 	signer    string // base URL of run's development signature service
 	signerTok string // its bearer token
+	portal    string // base URL of run's development portal
 	app       *app.App
 	stops     []func()
 }
@@ -90,6 +91,9 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 		SignerURL: p.signerURL(), SignerToken: p.signerToken(), SealCredential: p.cfg.SealCredential, SealPIN: p.cfg.SealPIN,
 		Mail: mail.Config{Addr: p.cfg.SMTPAddr, From: p.cfg.SMTPFrom, Username: p.cfg.SMTPUsername, Password: p.cfg.SMTPPassword},
 		Log:  p.log}
+	if ac.Portal, err = p.portalConfig(); err != nil {
+		return err
+	}
 	if n := p.cfg.UploadsPerMinute; n > 0 {
 		ac.Uploads = dossiers.DefaultUploadLimits
 		ac.Uploads.PerWindow = n

@@ -40,7 +40,8 @@ func newProcess(name, summary string, args []string, env *Env, devDefaults bool)
 
 // runCmd runs everything in one process, for a laptop or a demo: PostgreSQL (found or
 // private), the embedded Temporal server (unless TEMPORAL_ADDRESS), the development
-// signature service, migrations, demo data, the worker, the API and the pages.
+// signature service and national portal, migrations, demo data, the worker (with the
+// portal's status sync), the API and the pages.
 func runCmd(ctx context.Context, args []string, env *Env) error {
 	p, err := newProcess("run", "Run everything in one process: PostgreSQL, embedded Temporal, worker, API and pages.", args, env, true)
 	if err != nil {
@@ -54,6 +55,9 @@ func runCmd(ctx context.Context, args []string, env *Env) error {
 			return err
 		}
 		if err := p.app.SetSigner(p.signer, p.signerTok); err != nil {
+			return err
+		}
+		if err := p.startPortal(); err != nil {
 			return err
 		}
 		if err := p.app.StartWorker(ctx); err != nil {
@@ -193,6 +197,9 @@ func printBanner(w io.Writer, p *process) {
 	}
 	if p.signer != "" {
 		fmt.Fprintf(tw, "  Signer\t%s%s (development CA; PIN %s)\n", p.signer, service.CSCPath, service.DefaultPIN)
+	}
+	if p.portal != "" {
+		fmt.Fprintf(tw, "  Portal\t%s (development national portal; calls at %s/dev/calls)\n", p.portal, p.portal)
 	}
 	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(p.pg.URL), p.pg.Source)
 	abs, _ := filepath.Abs(p.cfg.DataDir)

@@ -89,6 +89,10 @@ type Config struct {
 	// pages). From defaults to Org.MailFrom.
 	Mail mail.Config
 
+	// Portal is the national public-service portal the worker drains the status outbox
+	// to; no sync when its URL is empty (the changes wait in the outbox).
+	Portal PortalConfig
+
 	// UpdateTimeout is how long a submission or a decision waits for its workflow's
 	// answer before answering that its outcome is unknown (default
 	// dossiers.DefaultUpdateTimeout).
@@ -118,6 +122,7 @@ type App struct {
 	Roots    *x509.CertPool
 
 	acts    *activities.Activities
+	syncing bool                 // the portal's status sync runs
 	metrics *prometheus.Registry // what the HTTP layer counts; see MetricsHandler
 	stops   []func()
 }

@@ -213,6 +213,16 @@ func (s *Store) ParkedOutbox(ctx context.Context, limit int) ([]ParkedOutboxRow,
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[ParkedOutboxRow])
 }
 
+// ParkedOutboxCount counts the parked rows.
+func (s *Store) ParkedOutboxCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM status_outbox WHERE parked_at IS NOT NULL AND sent_at IS NULL`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count parked outbox rows: %w", err)
+	}
+	return n, nil
+}
+
 // RetryParkedOutbox sends parked row id again at the next drain, and audits who asked.
 func (s *Store) RetryParkedOutbox(ctx context.Context, by, id int64) error {
 	return s.Tx(ctx, func(tx pgx.Tx) error {
