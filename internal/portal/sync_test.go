@@ -39,7 +39,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // fixture is a seeded database, the development portal over real HTTP and a clock.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	db    string
 	st    *store.Store
 	dev   *portal.DevServer
@@ -50,7 +50,7 @@ type fixture struct {
 
 const devToken = "dev-portal-token"
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	db := storetest.NewDatabase(t)
 	st := openStore(t, db)
@@ -76,7 +76,7 @@ func newFixture(t *testing.T) *fixture {
 	return &fixture{t: t, db: db, st: st, dev: dev, url: srv.URL, clock: &clock{t: t0}, seqs: map[motcua.DossierCode]int{}}
 }
 
-func openStore(t *testing.T, url string) *store.Store {
+func openStore(t testing.TB, url string) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), url, nil)
 	if err != nil {
@@ -179,7 +179,7 @@ func (f *fixture) count(q string, args ...any) int {
 }
 
 // waitFor polls cond (real time, bounded) — a wait, not a timing assertion.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
