@@ -140,8 +140,10 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 		if e.Components, err = pgx.CollectRows(files, pgx.RowToStructByPos[OutboxFile]); err != nil {
 			return nil, fmt.Errorf("read components of %s: %w", e.Code, err)
 		}
+		// A result is rewritten as it goes (signed, then numbered and sealed): each version
+		// is a row of its own; the portal gets the latest, the one the applicant receives.
 		docs, err := tx.Query(ctx, `SELECT id::text, name, coalesce(number, ''), kind FROM documents
-			WHERE dossier_id = $1 AND kind = $2 ORDER BY seq`, e.DossierID, motcua.DocResult)
+			WHERE dossier_id = $1 AND kind = $2 ORDER BY seq DESC LIMIT 1`, e.DossierID, motcua.DocResult)
 		if err != nil {
 			return nil, fmt.Errorf("read results of %s: %w", e.Code, err)
 		}
