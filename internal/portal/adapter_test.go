@@ -264,3 +264,53 @@ func devPortal(t *testing.T) *fixture {
 	t.Cleanup(func() { _ = dev.Close() })
 	return &fixture{t: t, dev: dev, url: newServer(t, dev)}
 }
+
+// TestOnlyTheOldestUndeliveredChangeOfADossierIsClaimed: the claim that keeps each
+// dossier's changes in order, whatever the number of drainers: one row per dossier, the
+// oldest undelivered; a leased row is not claimed again until its lease ends.
+func TestOnlyTheOldestUndeliveredChangeOfADossierIsClaimed(t *testing.T) {
+	f := newFixture(t)
+	a, b := f.dossier(), f.dossier()
+	for _, s := range []motcua.Status{motcua.StatusReceived, motcua.StatusInReview, motcua.StatusSupplementRequested} {
+		f.step(a, s, nil)
+	}
+	f.step(b, motcua.StatusReceived, nil)
+	ctx := context.Background()
+	claim := func() map[motcua.DossierCode]int {
+		t.Helper()
+		ev, err := f.st.ClaimOutbox(ctx, f.clock.Now(), time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[motcua.DossierCode]int{}
+		for _, e := range ev {
+			if _, dup := got[e.Code]; dup {
+				t.Fatalf("two changes of %s claimed at once", e.Code)
+			}
+			got[e.Code] = e.Seq
+		}
+		return got
+	}
+	first := claim()
+	if len(first) != 2 || first[a] != 1 || first[b] != 1 {
+		t.Fatalf("first claim %v, want seq 1 of both", first)
+	}
+	if again := claim(); len(again) != 0 {
+		t.Fatalf("leased rows claimed again: %v", again)
+	}
+	var id int64
+	if err := f.st.Pool().QueryRow(ctx, `SELECT o.id FROM status_outbox o JOIN dossiers d ON d.id = o.dossier_id
+		WHERE d.code = $1 AND o.seq = 1`, a).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.MarkOutboxDelivered(ctx, id, f.clock.Now(), "add"); err != nil {
+		t.Fatal(err)
+	}
+	if next := claim(); len(next) != 1 || next[a] != 2 {
+		t.Fatalf("after delivering a's first change: %v, want a's second only (b's is leased)", next)
+	}
+	f.clock.Advance(2 * time.Minute) // the leases end: a crashed drainer's rows come back
+	if back := claim(); len(back) != 2 || back[a] != 2 || back[b] != 1 {
+		t.Fatalf("after the leases ended: %v", back)
+	}
+}
