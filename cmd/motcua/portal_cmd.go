@@ -134,6 +134,6 @@ func (p *process) startPortal() error {
 	srv := &http.Server{Handler: dev.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(l) }()
 	p.onStop(func() { dev.Close(); _ = srv.Close() })
-	p.portal = "http://" + l.Addr().String()
+	p.portal, p.portalTok = "http://"+l.Addr().String(), token
 	return p.app.SetPortal(p.portal, token)
 }

@@ -39,6 +39,7 @@ type process struct {
 	signer    string // base URL of run's development signature service
 	signerTok string // its bearer token
 	portal    string // base URL of run's development portal
+	portalTok string // its bearer token
 	app       *app.App
 	stops     []func()
 }

@@ -199,7 +199,7 @@ func printBanner(w io.Writer, p *process) {
 		fmt.Fprintf(tw, "  Signer\t%s%s (development CA; PIN %s)\n", p.signer, service.CSCPath, service.DefaultPIN)
 	}
 	if p.portal != "" {
-		fmt.Fprintf(tw, "  Portal\t%s (development national portal; calls at %s/dev/calls)\n", p.portal, p.portal)
+		fmt.Fprintf(tw, "  Portal\t%s (development national portal; calls at %s/dev/calls; token %s)\n", p.portal, p.portal, p.portalTok)
 	}
 	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(p.pg.URL), p.pg.Source)
 	abs, _ := filepath.Abs(p.cfg.DataDir)
