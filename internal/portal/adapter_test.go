@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http/httptest"
@@ -313,4 +314,28 @@ func TestOnlyTheOldestUndeliveredChangeOfADossierIsClaimed(t *testing.T) {
 	if back := claim(); len(back) != 2 || back[a] != 2 || back[b] != 1 {
 		t.Fatalf("after the leases ended: %v", back)
 	}
+}
+
+// FuzzDevServerSync: the development portal reads its callers' bodies; whatever they
+// send, it answers with a JSON error code and never panics.
+func FuzzDevServerSync(f *testing.F) {
+	for _, s := range []string{`{"MaHoSo":"A","TrangThaiHoSo":2}`, `{"MaHoSo":"A","TrangThai":4}`, `{"MaHoSo":""}`,
+		`{"MaHoSo":"A","TrangThaiHoSo":11}`, `[`, `null`, `{"TaiLieuNop":[{"DuocTaiSuDung":"x"}]}`} {
+		f.Add([]byte(s), uint8(0))
+		f.Add([]byte(s), uint8(2))
+	}
+	dev, err := portal.NewDevServer(portal.DevOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := dev.Handler()
+	paths := []string{portal.DefaultPaths.Add, portal.DefaultPaths.Update, portal.DefaultPaths.Progress}
+	f.Fuzz(func(t *testing.T, body []byte, which uint8) {
+		req := httptest.NewRequest("POST", paths[int(which)%len(paths)], bytes.NewReader(body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if _, err := portal.DecodeAnswer(rec.Body.Bytes()); err != nil {
+			t.Fatalf("HTTP %d answer %q: %v", rec.Code, rec.Body.Bytes(), err)
+		}
+	})
 }
