@@ -144,6 +144,7 @@ var noticeText = map[string]string{
 	"done":       "Đã ghi nhận thao tác.",
 	"signed":     "Đã ký số.",
 	"saved":      "Đã lưu.",
+	"resent":     "Đã đưa thay đổi vào hàng gửi lại lên Cổng Dịch vụ công quốc gia.",
 }
 
 // show renders page name with data d.

@@ -25,6 +25,7 @@ import (
 // adminIndex is the administration's home: what there is, with counts.
 type adminIndex struct {
 	Units, Staff, Overrides, Procedures int
+	Parked                              int // status changes the national portal refused
 	// Audit is the audit log's check, when asked for (?kiem-tra-nhat-ky=1): it walks
 	// the whole log, so it does not run on every visit.
 	Audit *auditResult
@@ -55,7 +56,13 @@ func (s *Site) pageAdmin() http.HandlerFunc {
 			s.showError(w, r, err)
 			return
 		}
-		idx := adminIndex{Units: len(units), Staff: len(staff), Overrides: len(overrides), Procedures: len(s.Catalog.Codes())}
+		parked, err := s.Store.ParkedOutboxCount(ctx)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		idx := adminIndex{Units: len(units), Staff: len(staff), Overrides: len(overrides), Procedures: len(s.Catalog.Codes()),
+			Parked: parked}
 		if r.URL.Query().Get("kiem-tra-nhat-ky") != "" {
 			c, err := s.Store.CheckAudit(ctx)
 			if err != nil {

@@ -77,7 +77,8 @@ func (s *Site) Routes(r chi.Router) {
 		r.With(s.pageRequire(motcua.PermReadStats)).Get("/thong-ke", s.pageStats())
 		r.With(s.pageRequire(motcua.PermReadStats)).Get("/bao-cao", s.pageReports()) // form 06 and the 766 index
 		// Administration: units, staff accounts and their roles, the working-day
-		// calendar's overrides, and a read-only list of the catalog's versions.
+		// calendar's overrides, a read-only list of the catalog's versions, and the
+		// portal sync's parked status changes.
 		r.Group(func(r chi.Router) {
 			r.Use(s.pageRequire(motcua.PermAdminister))
 			r.Get("/quan-tri", s.pageAdmin())
@@ -90,6 +91,8 @@ func (s *Site) Routes(r chi.Router) {
 			r.Post("/quan-tri/lich", s.pageAdminCalendar())
 			r.Post("/quan-tri/lich/{day}/xoa", s.pageAdminCalendarRemove())
 			r.Get("/quan-tri/thu-tuc", s.pageAdminProcedures())
+			r.Get("/quan-tri/dong-bo-cong-dvc", s.pageAdminPortal())
+			r.Post("/quan-tri/dong-bo-cong-dvc/{id}/gui-lai", s.pageAdminPortalRetry())
 		})
 	})
 }

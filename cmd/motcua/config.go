@@ -45,6 +45,10 @@ type config struct {
 	PayloadKeys       string // MOTCUA_PAYLOAD_KEYS: base64 AES-256 keys of the payload codec, first encrypts
 	SignerURL         string // MOTCUA_SIGNER_URL: root URL of the signature service (worker)
 	SignerToken       string // MOTCUA_SIGNER_TOKEN: its bearer token
+	PortalURL         string // PORTAL_URL: the national portal's sync API (worker); run: its development portal when empty
+	PortalToken       string // PORTAL_TOKEN: its bearer token
+	PortalTimeout     string // PORTAL_TIMEOUT: bound of each call to the portal (Go duration, default 10s)
+	PortalAddr        string // -portal-addr, MOTCUA_PORTAL_ADDR: run's in-process development portal
 	SealCredential    string // MOTCUA_SEAL_CREDENTIAL: credential of the organization's seal
 	SealPIN           string // MOTCUA_SEAL_PIN: its PIN
 	FontDir           string // MOTCUA_FONT_DIR: the agency's licensed Times New Roman files; empty uses Liberation Serif
@@ -100,6 +104,8 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	c.AxisURL, c.AxisAgency, c.AxisSecret = env.Getenv("MOTCUA_AXIS_URL"), env.Getenv("MOTCUA_AXIS_AGENCY"), env.Getenv("MOTCUA_AXIS_SECRET")
 	fs.StringVar(&c.TrustRoots, "trust-roots", env.Getenv("MOTCUA_TRUST_ROOTS"), "PEM `file` of the root CAs whose signatures verify as trusted (env MOTCUA_TRUST_ROOTS; run adds its development CA)")
 	c.PayloadKeys = env.Getenv("MOTCUA_PAYLOAD_KEYS")
+	c.PortalURL, c.PortalToken, c.PortalTimeout = env.Getenv("PORTAL_URL"), env.Getenv("PORTAL_TOKEN"), env.Getenv("PORTAL_TIMEOUT")
+	fs.StringVar(&c.PortalAddr, "portal-addr", get("MOTCUA_PORTAL_ADDR", "127.0.0.1:0"), "listen address of run's development national portal, when PORTAL_URL is unset (env MOTCUA_PORTAL_ADDR; default: any free loopback port, shown in the banner)")
 	c.SignerURL, c.SignerToken = env.Getenv("MOTCUA_SIGNER_URL"), env.Getenv("MOTCUA_SIGNER_TOKEN")
 	// Empty, the seal and the sender are the organization's (app.HomeAffairs).
 	c.SealCredential, c.SealPIN = env.Getenv("MOTCUA_SEAL_CREDENTIAL"), env.Getenv("MOTCUA_SEAL_PIN")

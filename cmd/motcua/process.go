@@ -41,6 +41,8 @@ type process struct {
 	signer    string // base URL of run's development signature service
 	signerTok string // its bearer token
 	axis      string // root URL of run's development axis
+	portal    string // base URL of run's development portal
+	portalTok string // its bearer token
 	app       *app.App
 	stops     []func()
 }
@@ -103,6 +105,9 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 		if ac.Axis.Secret == "" {
 			ac.Axis.Secret = server.DemoSecret
 		}
+	}
+	if ac.Portal, err = p.portalConfig(); err != nil {
+		return err
 	}
 	if n := p.cfg.UploadsPerMinute; n > 0 {
 		ac.Uploads = dossiers.DefaultUploadLimits

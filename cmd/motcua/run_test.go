@@ -185,6 +185,12 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 	if r := site.Login("congdan1").Get(sub.Receipt); r.Status != 200 || !strings.HasPrefix(string(r.Body), "%PDF-") {
 		t.Fatalf("receipt: %d", r.Status)
 	}
+	// run's worker tells its development portal (named in the banner) of the receipt.
+	if m := regexp.MustCompile(`Portal\s+(http://\S+) .*token (\S+)\)`).FindStringSubmatch(out); m == nil {
+		t.Errorf("banner names no development portal:\n%s", out)
+	} else {
+		waitPortalCall(t, m[1], m[2], string(sub.Code))
+	}
 
 	hostPort := fmt.Sprintf("127.0.0.1:%d", temporalPort)
 	quiet := sdklog.NewStructuredLogger(devnull())
@@ -459,5 +465,27 @@ func TestAStartingProcessAnswersAtOnce(t *testing.T) {
 	case <-done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("api did not stop")
+	}
+}
+
+// waitPortalCall waits until the development portal at base accepted a processing step
+// of the dossier.
+func waitPortalCall(t *testing.T, base, token, code string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		req, _ := http.NewRequest("GET", base+"/dev/calls?code="+code, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(b), `"op":"progress"`) && strings.Contains(string(b), `"outcome":"applied"`) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the development portal never heard of %s", code)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -42,7 +42,8 @@ func newProcess(name, summary string, args []string, env *Env, devDefaults bool)
 
 // runCmd runs everything in one process, for a laptop or a demo: PostgreSQL (found or
 // private), the embedded Temporal server (unless TEMPORAL_ADDRESS), the development
-// signature service, migrations, demo data, the worker, the API and the pages.
+// signature service and national portal, migrations, demo data, the worker (with the
+// portal's status sync), the API and the pages.
 func runCmd(ctx context.Context, args []string, env *Env) error {
 	p, err := newProcess("run", "Run everything in one process: PostgreSQL, embedded Temporal, worker, API and pages.", args, env, true)
 	if err != nil {
@@ -59,6 +60,9 @@ func runCmd(ctx context.Context, args []string, env *Env) error {
 			return err
 		}
 		if err := p.startAxis(ctx); err != nil {
+			return err
+		}
+		if err := p.startPortal(); err != nil {
 			return err
 		}
 		if err := p.app.StartWorker(ctx); err != nil {
@@ -208,6 +212,9 @@ func printBanner(w io.Writer, p *process) {
 			strings.Join(demoAgencyIDs(), ", "), secret)
 	} else if c := p.app.Config.Axis; c.URL != "" {
 		fmt.Fprintf(tw, "  Axis\t%s%s (as agency %s)\n", c.URL, axis.PathPrefix, c.AgencyID)
+	}
+	if p.portal != "" {
+		fmt.Fprintf(tw, "  Portal\t%s (development national portal; calls at %s/dev/calls; token %s)\n", p.portal, p.portal, p.portalTok)
 	}
 	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(p.pg.URL), p.pg.Source)
 	abs, _ := filepath.Abs(p.cfg.DataDir)

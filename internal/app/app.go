@@ -97,6 +97,10 @@ type Config struct {
 	// pages). From defaults to Org.MailFrom.
 	Mail mail.Config
 
+	// Portal is the national public-service portal the worker drains the status outbox
+	// to; no sync when its URL is empty (the changes wait in the outbox).
+	Portal PortalConfig
+
 	// UpdateTimeout is how long a submission or a decision waits for its workflow's
 	// answer before answering that its outcome is unknown (default
 	// dossiers.DefaultUpdateTimeout).
@@ -128,6 +132,7 @@ type App struct {
 	Axis axis.Transport
 
 	acts    *activities.Activities
+	syncing bool                 // the portal's status sync runs
 	metrics *prometheus.Registry // what the HTTP layer counts; see MetricsHandler
 	stops   []func()
 }

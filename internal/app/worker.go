@@ -82,5 +82,8 @@ func (a *App) StartWorker(ctx context.Context) error {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	a.onStop(w.Stop)
+	if err := a.StartPortalSync(); err != nil {
+		return err
+	}
 	return worker.StartHousekeeping(ctx, a.Temporal)
 }

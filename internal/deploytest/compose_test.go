@@ -27,6 +27,8 @@ var deploymentEnv = map[string]string{
 	"TEMPORAL_UI_OIDC_CLIENT_SECRET": "ui-secret",
 	"MOTCUA_HOST":                    "motcua.example.gov.vn",
 	"MOTCUA_TLS_DIR":                 "/etc/motcua/tls",
+	"PORTAL_URL":                     "https://portal.example.gov.vn/api",
+	"PORTAL_TOKEN":                   "portal-token",
 }
 
 func loadCompose(t *testing.T) *types.Project {

@@ -1,0 +1,87 @@
+package portal_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"motcua/internal/portal"
+	"motcua/internal/stacktest"
+)
+
+// TestADossiersWholePathReachesThePortal: the whole system (API, real workflow, worker,
+// PostgreSQL) takes a dossier from submission to the returned result; the status sync
+// that internal/app builds tells the development portal every change, in order, and the
+// result's link on the portal downloads the signed result.
+func TestADossiersWholePathReachesThePortal(t *testing.T) {
+	s := stacktest.Start(t)
+	dev, err := portal.NewDevServer(portal.DevOptions{Token: devToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(dev.Handler())
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { _ = dev.Close() })
+	if err := s.App.SetPortal(srv.URL, devToken); err != nil {
+		t.Fatal(err)
+	}
+	sync, err := s.App.NewPortalSync()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := run(sync)
+	t.Cleanup(stop)
+
+	p, err := s.Catalog.Procedure("G09.CVTLT.02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	citizen := s.As("congdan1")
+	code := stacktest.Submit(citizen, p).Code
+	s.Drive(code, p)
+
+	ctx := context.Background()
+	var want []int
+	waitFor(t, "every change on the portal", func() bool {
+		rows, err := s.Store.Pool().Query(ctx, `SELECT o.portal_status FROM status_outbox o JOIN dossiers d ON d.id = o.dossier_id
+			WHERE d.code = $1 AND o.sent_at IS NOT NULL ORDER BY o.seq`, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = want[:0]
+		for rows.Next() {
+			var st int
+			_ = rows.Scan(&st)
+			want = append(want, st)
+		}
+		var pending int
+		_ = s.Store.Pool().QueryRow(ctx, `SELECT count(*) FROM status_outbox o JOIN dossiers d ON d.id = o.dossier_id
+			WHERE d.code = $1 AND o.sent_at IS NULL`, code).Scan(&pending)
+		return pending == 0 && len(want) > 0 && want[len(want)-1] == 10
+	})
+	d, ok := dev.Dossier(string(code))
+	if !ok {
+		t.Fatalf("the portal does not know %s", code)
+	}
+	if len(d.Steps) != len(want) {
+		t.Fatalf("%d steps on the portal, %d changes recorded", len(d.Steps), len(want))
+	}
+	for i, st := range d.Steps {
+		if st.Status != want[i] || st.Content == "" || st.Unit == "" || st.At == "" {
+			t.Fatalf("step %d: %+v, want status %d", i+1, st, want[i])
+		}
+	}
+	r := d.Record
+	if r.ProcedureCode != p.Code || r.ProcedureName == "" || r.Channel != portal.ChannelOnline || r.Applicant == "" ||
+		r.ReceivedAt == "" || r.DueAt == "" || r.ReturnedAt == "" || r.Status != 10 || len(r.Components) == 0 {
+		t.Fatalf("record %+v", r)
+	}
+	if len(r.Results) != 1 || r.Results[0].Number == "" || !strings.HasPrefix(r.Results[0].Link, s.URL+"/api/v1/dossiers/"+string(code)+"/documents/") {
+		t.Fatalf("results %+v", r.Results)
+	}
+	res := citizen.Get(strings.TrimPrefix(r.Results[0].Link, s.URL))
+	if res.Status != 200 || !strings.HasPrefix(string(res.Body), "%PDF") {
+		t.Fatalf("the result's link: %d", res.Status)
+	}
+}
