@@ -278,9 +278,23 @@ type componentFacts struct {
 // not filed online was filed at the desk); no component is known to be digitized or
 // reused, no login to be VNeID, no fee to be paid online, until their columns exist.
 func factsOf(e store.OutboxEvent) facts {
-	f := facts{Channel: ChannelDesk, Components: map[string]componentFacts{}}
-	if e.Online {
-		f.Channel = ChannelOnline
-	}
+	f := facts{Channel: channelOf(e), Components: map[string]componentFacts{}}
 	return f
+}
+
+// channelOf numbers the dossier's intake channel as the portal does; a dossier filed on
+// the portal itself was filed online.
+func channelOf(e store.OutboxEvent) int {
+	switch e.Channel {
+	case motcua.ChannelDesk:
+		return ChannelDesk
+	case motcua.ChannelPost:
+		return ChannelPost
+	case motcua.ChannelOnline, motcua.ChannelPortal:
+		return ChannelOnline
+	}
+	if e.Online {
+		return ChannelOnline
+	}
+	return ChannelDesk
 }

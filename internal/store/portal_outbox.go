@@ -42,6 +42,7 @@ type OutboxEvent struct {
 	ProcedureCode, ProcedureName, Domain string
 	AgencyName                           string // the unit that received the dossier
 	Online                               bool
+	Channel                              motcua.Channel
 	SubmittedAt                          time.Time
 	ReceivedAt, FinishedAt               *time.Time
 	ApplicantName                        string
@@ -102,7 +103,7 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 			o.due_at, prev.due_at, o.attempts,
 			EXISTS (SELECT 1 FROM status_outbox k WHERE k.dossier_id = o.dossier_id AND k.sent_at IS NOT NULL),
 			coalesce(h.name, ''), coalesce(h.title, ''), coalesce(u.name, ''),
-			d.procedure_code, coalesce(p.name, ''), coalesce(p.domain, ''), du.name, d.online, d.submitted_at,
+			d.procedure_code, coalesce(p.name, ''), coalesce(p.domain, ''), du.name, d.online, d.channel, d.submitted_at,
 			d.received_at, d.finished_at, a.name, coalesce(a.email, ''), coalesce(a.phone, '')
 		FROM status_outbox o
 		JOIN dossiers d ON d.id = o.dossier_id
@@ -122,7 +123,7 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 		err := r.Scan(&e.ID, &e.DossierID, &e.Code, &e.Seq, &ps, &e.Status, &e.Content, &e.At,
 			&e.DueAt, &e.PrevDueAt, &e.Attempts, &e.Known,
 			&e.HandlerName, &e.HandlerTitle, &e.UnitName,
-			&e.ProcedureCode, &e.ProcedureName, &e.Domain, &e.AgencyName, &e.Online, &e.SubmittedAt,
+			&e.ProcedureCode, &e.ProcedureName, &e.Domain, &e.AgencyName, &e.Online, &e.Channel, &e.SubmittedAt,
 			&e.ReceivedAt, &e.FinishedAt, &e.ApplicantName, &e.ApplicantEmail, &e.ApplicantPhone)
 		e.PortalStatus = motcua.PortalStatus(ps)
 		return e, err
