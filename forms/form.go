@@ -72,6 +72,10 @@ type Field struct {
 	Min     *float64 `json:"min,omitempty"`
 	Max     *float64 `json:"max,omitempty"`
 	Integer bool     `json:"integer,omitempty"`
+	// Year marks a number that is a calendar year (a graduation year): it is written
+	// without a thousands dot ("2026", not "2.026") and may not be after the current
+	// year, so no file has to say which year that is.
+	Year bool `json:"year,omitempty"`
 
 	Options []Choice `json:"options,omitempty"` // choice
 
@@ -221,6 +225,12 @@ func (f *Form) check(components []Component) error {
 		if c.Mandatory && (!ok || !fd.Required) {
 			bad("mandatory component %q has no required file field", c.ID)
 		}
+		// A photo is one file: a component asking for N photos (count 2 of 2x3 cm
+		// portraits) asks the form for at least N files. A document of N copies is one
+		// file of N copies' content, so only image-only components are counted so.
+		if ok && c.Mandatory && c.ImagesOnly() && fd.MinItems < c.Count {
+			bad("file field %q accepts %d file(s) for component %q, which asks for %d photos", fd.Key, fd.MinItems, c.ID, c.Count)
+		}
 		if ok && fd.MaxItems > c.Count*defaultFileMax {
 			bad("file field %q allows %d files for component %q of %d", fd.Key, fd.MaxItems, c.ID, c.Count)
 		}
@@ -288,6 +298,9 @@ func checkFields(fs []Field, keys map[string]bool, fileFor map[string]Field, dep
 					bad("%s: sex field %q needs options nam and nu", at, s.Key)
 				}
 			}
+		}
+		if fd.Year && (fd.Kind != KindNumber || !fd.Integer) {
+			bad("%s: year on a field that is not a whole number", at)
 		}
 		if (fd.Past || fd.MaxAgeDays != 0) && fd.Kind != KindDate || fd.MaxAgeDays < 0 {
 			bad("%s: past or maxAgeDays on a %s field", at, fd.Kind)

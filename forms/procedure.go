@@ -195,6 +195,16 @@ type Component struct {
 	Note      string   `json:"note,omitempty"`
 }
 
+// ImagesOnly reports whether the component takes only pictures (photos), each one a file.
+func (c Component) ImagesOnly() bool {
+	for _, m := range c.MimeTypes {
+		if !strings.HasPrefix(m, "image/") {
+			return false
+		}
+	}
+	return len(c.MimeTypes) > 0
+}
+
 // Accepts reports whether a file of the given MIME type and size may be attached to the
 // component, with a Vietnamese message when it may not. The API calls it on upload, after
 // sniffing the type from the content.
@@ -227,8 +237,12 @@ type Fee struct {
 	Amount int64 `json:"amount,omitempty"`
 	// UnitName names the unit for per_unit fees (e.g. "trang").
 	UnitName    string `json:"unitName,omitempty"`
-	Basis       string `json:"basis,omitempty"`
+	Basis string `json:"basis,omitempty"`
+	// Description is the fee line citizens read on the procedure's page.
 	Description string `json:"description"`
+	// InternalNote is the catalog keepers' remark on the fee (a source not yet checked
+	// against the rule in force); staff see it, citizens never do.
+	InternalNote string `json:"internalNote,omitempty"`
 }
 
 // Compute returns the fee in VND for a dossier with the given number of units (pages,
