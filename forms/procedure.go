@@ -236,8 +236,8 @@ type Fee struct {
 	// Amount is in VND: per dossier (fixed) or per unit (per_unit).
 	Amount int64 `json:"amount,omitempty"`
 	// UnitName names the unit for per_unit fees (e.g. "trang").
-	UnitName    string `json:"unitName,omitempty"`
-	Basis string `json:"basis,omitempty"`
+	UnitName string `json:"unitName,omitempty"`
+	Basis    string `json:"basis,omitempty"`
 	// Description is the fee line citizens read on the procedure's page.
 	Description string `json:"description"`
 	// InternalNote is the catalog keepers' remark on the fee (a source not yet checked
