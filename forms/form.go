@@ -98,6 +98,10 @@ type Field struct {
 	// ItemLabel names one item of a group ("thành viên"), for messages.
 	ItemLabel string `json:"itemLabel,omitempty"`
 
+	// Prefill names what of the applicant's account fills the field before they type
+	// ("accountName": the name on their account); they may change it.
+	Prefill string `json:"prefill,omitempty"`
+
 	// Component is the dossier component a file field holds.
 	Component string `json:"component,omitempty"`
 
@@ -110,6 +114,9 @@ type Choice struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
 }
+
+// PrefillAccountName fills a field with the name on the applicant's account.
+const PrefillAccountName = "accountName"
 
 // Hard caps: no form may allow more than these, whatever its file says.
 const (
@@ -298,6 +305,9 @@ func checkFields(fs []Field, keys map[string]bool, fileFor map[string]Field, dep
 					bad("%s: sex field %q needs options nam and nu", at, s.Key)
 				}
 			}
+		}
+		if fd.Prefill != "" && (fd.Prefill != PrefillAccountName || fd.Kind != KindText || depth > 0) {
+			bad("%s: prefill %q: only %q, on a text field outside groups", at, fd.Prefill, PrefillAccountName)
 		}
 		if fd.Year && (fd.Kind != KindNumber || !fd.Integer) {
 			bad("%s: year on a field that is not a whole number", at)

@@ -181,6 +181,18 @@ const (
 
 var copyKinds = []CopyKind{Original, Copy, CertifiedCopy, OriginalOrCopy, CertifiedOrCheck}
 
+var copyKindLabels = map[CopyKind]string{
+	Original:         "Bản chính",
+	Copy:             "Bản sao",
+	CertifiedCopy:    "Bản sao chứng thực",
+	OriginalOrCopy:   "Bản chính hoặc bản sao",
+	CertifiedOrCheck: "Bản sao kèm bản chính để đối chiếu",
+}
+
+// Label is the form of the document in Vietnamese, as the receipt's "Hình thức" column
+// writes it.
+func (k CopyKind) Label() string { return copyKindLabels[k] }
+
 // Component is a required document of the dossier (thành phần hồ sơ).
 type Component struct {
 	ID        string   `json:"id"`
@@ -193,6 +205,25 @@ type Component struct {
 	MimeTypes []string `json:"mimeTypes"`
 	MaxBytes  int64    `json:"maxBytes"`
 	Note      string   `json:"note,omitempty"`
+}
+
+// Limits says, for the citizen, which files the component takes and how big each may
+// be ("PDF, JPEG hoặc PNG; mỗi tệp tối đa 10 MB."), from the same fields Accepts checks.
+func (c Component) Limits() string {
+	names := map[string]string{"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+	var kinds []string
+	for _, m := range c.MimeTypes {
+		if n, ok := names[m]; ok {
+			kinds = append(kinds, n)
+		} else {
+			kinds = append(kinds, m)
+		}
+	}
+	list := strings.Join(kinds, ", ")
+	if n := len(kinds); n > 1 {
+		list = strings.Join(kinds[:n-1], ", ") + " hoặc " + kinds[n-1]
+	}
+	return fmt.Sprintf("%s; mỗi tệp tối đa %s.", list, byteSize(c.MaxBytes))
 }
 
 // ImagesOnly reports whether the component takes only pictures (photos), each one a file.
