@@ -209,8 +209,8 @@ func applicantMaySee(kind motcua.DocumentKind, number string, status motcua.Stat
 	case motcua.DocDraftResult:
 		return false
 	case motcua.DocResult:
-		return number != "" && status == motcua.StatusIssued || status == motcua.StatusResultReady || status == motcua.StatusReturned ||
-			status == motcua.StatusArchived
+		return number != "" && (status == motcua.StatusIssued || status == motcua.StatusResultReady ||
+			status == motcua.StatusReturned || status == motcua.StatusArchived)
 	}
 	return true
 }
