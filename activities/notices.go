@@ -115,7 +115,7 @@ func timeLimit(v float64, unit string) string {
 
 // receivedComponents are the receipt's rows: each component of p of which files were
 // received, in the procedure's order, with the number of files and the component's form
-// (original, certified copy…).
+// (original, certified copy…); the e-form alone when no file was received.
 func receivedComponents(p *forms.Procedure, files []store.File) []render.Component {
 	n := map[string]int{}
 	for _, f := range files {
@@ -126,6 +126,11 @@ func receivedComponents(p *forms.Procedure, files []store.File) []render.Compone
 		if n[c.ID] > 0 {
 			out = append(out, render.Component{Name: c.Name, Form: c.Kind.Label(), Count: n[c.ID]})
 		}
+	}
+	if len(out) == 0 {
+		// No file was asked for and none came (a request made wholly in the e-form):
+		// what was received is the e-form itself.
+		out = []render.Component{{Name: "Biểu mẫu điện tử: " + p.Form.Title, Form: "Bản điện tử", Count: 1}}
 	}
 	return out
 }
