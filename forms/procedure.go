@@ -272,7 +272,8 @@ type Fee struct {
 	// Description is the fee line citizens read on the procedure's page.
 	Description string `json:"description"`
 	// InternalNote is the catalog keepers' remark on the fee (a source not yet checked
-	// against the rule in force); staff see it, citizens never do.
+	// against the rule in force). It stays in the catalog's files: no page shows it and
+	// the public API leaves it out.
 	InternalNote string `json:"internalNote,omitempty"`
 }
 
