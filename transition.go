@@ -190,13 +190,17 @@ func (r DecisionRule) NextStatus(current Status, received bool) Status {
 // builds it and the store writes it; it travels in workflow histories, so its fields
 // keep their names.
 type Transition struct {
-	Code            DossierCode
-	Seq             int
-	Action          EventKind
-	Status          Status
-	ActorID         int64
-	UnitCode        string // acting unit
-	Note            string
+	Code     DossierCode
+	Seq      int
+	Action   EventKind
+	Status   Status
+	ActorID  int64
+	UnitCode string // acting unit
+	Note     string
+	// NotePublic: the note's author marked it for the applicant to read. Other notes are
+	// internal between units, unless the event's kind addresses its note to the applicant
+	// (EventKind.NoteForApplicant).
+	NotePublic      bool
 	At              time.Time
 	HolderUnit      string // unit that must act next ("" = unchanged)
 	Step            string

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"motcua"
+	"motcua/forms"
 	"motcua/internal/render"
 	"motcua/internal/store"
 )
@@ -38,13 +39,14 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 		if err != nil {
 			return nil, err
 		}
-		var comps []render.Component
-		for _, c := range p.Components {
-			comps = append(comps, render.Component{Name: c.Name, Count: max(c.Count, 1)})
-		}
+		// The receipt states what the desk received and when: the files attached to each
+		// component (not the count the procedure asks for), in the form the component
+		// takes, and the time of receipt, which is this decision's (the dossier's record
+		// of it is written after the receipt is made).
+		received = in.At
 		channel := motcua.ChannelOf(v.Channel, v.Online)
 		return &render.Receipt{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
-			Channel: channel.Label(), Components: comps, TimeLimit: timeLimit(p.TimeLimit.ForChannel(channel), string(p.TimeLimit.Unit)),
+			Channel: channel.Label(), Components: receivedComponents(p, v.Files), TimeLimit: timeLimit(p.TimeLimit.ForChannel(channel), string(p.TimeLimit.Unit)),
 			ReceivedAt: received.In(motcua.Vietnam), DueAt: in.DueAt.In(motcua.Vietnam), ResultDelivery: "Trực tuyến trên Cổng Dịch vụ công và tại Bộ phận Một cửa"}, nil
 	case motcua.DocSupplementRequest:
 		var items []render.Missing
@@ -119,4 +121,26 @@ func issuer(symbol string) string {
 		return after
 	}
 	return symbol
+}
+
+// receivedComponents are the receipt's rows: each component of p of which files were
+// received, in the procedure's order, with the number of files and the component's form
+// (original, certified copy…); the e-form alone when no file was received.
+func receivedComponents(p *forms.Procedure, files []store.File) []render.Component {
+	n := map[string]int{}
+	for _, f := range files {
+		n[f.Component]++
+	}
+	var out []render.Component
+	for _, c := range p.Components {
+		if n[c.ID] > 0 {
+			out = append(out, render.Component{Name: c.Name, Form: c.Kind.Label(), Count: n[c.ID]})
+		}
+	}
+	if len(out) == 0 {
+		// No file was asked for and none came (a request made wholly in the e-form):
+		// what was received is the e-form itself.
+		out = []render.Component{{Name: "Biểu mẫu điện tử: " + p.Form.Title, Form: "Bản điện tử", Count: 1}}
+	}
+	return out
 }

@@ -33,7 +33,9 @@ type procedureDetail struct {
 }
 
 func summary(p *forms.Procedure) procedureSummary {
-	return procedureSummary{Code: p.Code, Version: p.Version, Name: p.Name, Domain: p.Domain, TimeLimit: p.TimeLimit, Fee: p.Fee}
+	fee := p.Fee
+	fee.InternalNote = "" // the catalog keepers' remark is not for the public
+	return procedureSummary{Code: p.Code, Version: p.Version, Name: p.Name, Domain: p.Domain, TimeLimit: p.TimeLimit, Fee: fee}
 }
 
 // handleProcedures lists the procedures in force, optionally filtered by a search in

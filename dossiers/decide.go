@@ -14,13 +14,17 @@ import (
 
 // Decision is a staff decision on a dossier.
 type Decision struct {
-	Action  string    `json:"action"`
-	Note    string    `json:"note,omitempty"`
-	Missing []string  `json:"missing,omitempty"`
-	Units   []string  `json:"units,omitempty"`
-	Answer  string    `json:"answer,omitempty"`
-	PIN     string    `json:"pin,omitempty"`
-	NewDue  time.Time `json:"newDue,omitzero"`
+	Action string `json:"action"`
+	Note   string `json:"note,omitempty"`
+	// NotePublic marks the note for the applicant to read; unmarked, a comment between
+	// units stays internal (a refusal's, supplement request's, stop's or apology's reason
+	// is addressed to the applicant anyway).
+	NotePublic bool      `json:"notePublic,omitempty"`
+	Missing    []string  `json:"missing,omitempty"`
+	Units      []string  `json:"units,omitempty"`
+	Answer     string    `json:"answer,omitempty"`
+	PIN        string    `json:"pin,omitempty"`
+	NewDue     time.Time `json:"newDue,omitzero"`
 	// RequestID makes a retried request the same decision (the Update's ID).
 	RequestID string `json:"requestId,omitempty"`
 }
@@ -72,7 +76,7 @@ func (d Decision) check() error {
 // updateArg is the argument of the update that carries decision d of a: the one place
 // that turns a request into what the workflow receives.
 func updateArg(a motcua.Actor, d Decision) any {
-	return workflows.DecisionArg(d.Action, workflows.Decision{Actor: workflows.ActorOf(a), Note: strings.TrimSpace(d.Note),
+	return workflows.DecisionArg(d.Action, workflows.Decision{Actor: workflows.ActorOf(a), Note: strings.TrimSpace(d.Note), NotePublic: d.NotePublic,
 		Missing: d.Missing, Units: d.Units, Answer: strings.TrimSpace(d.Answer), PIN: d.PIN, NewDue: d.NewDue})
 }
 

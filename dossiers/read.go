@@ -124,9 +124,10 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 		d.History = []store.Event{}
 	}
 	if v.ApplicantID == a.UserID && !IsStaff(a) {
+		d.History = forApplicant(d.History)
 		shown := d.Documents[:0:0]
 		for _, doc := range d.Documents {
-			if applicantMaySee(doc.Kind, v.Status) {
+			if applicantMaySee(doc.Kind, doc.Number, v.Status) {
 				shown = append(shown, doc)
 			}
 		}
@@ -172,6 +173,20 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 	return d, nil
 }
 
+// forApplicant is the history as the applicant reads it: internal notes between units
+// left out (motcua.NoteVisibleToApplicant), and the staff's IDs with them.
+func forApplicant(events []store.Event) []store.Event {
+	out := make([]store.Event, len(events))
+	for i, e := range events {
+		if !motcua.NoteVisibleToApplicant(e.Action, e.NotePublic) {
+			e.Note = ""
+		}
+		e.NotePublic = false
+		out[i] = e
+	}
+	return out
+}
+
 // Document returns a dossier's document for a reader of the dossier.
 func (s *Service) Document(ctx context.Context, a motcua.Actor, code motcua.DossierCode, id string) (store.Document, error) {
 	acc, err := s.readable(ctx, a, code)
@@ -185,7 +200,7 @@ func (s *Service) Document(ctx context.Context, a motcua.Actor, code motcua.Doss
 	if doc.DossierID != acc.ID {
 		return store.Document{}, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản.")
 	}
-	if acc.ApplicantID == a.UserID && !IsStaff(a) && !applicantMaySee(doc.Kind, acc.Status) {
+	if acc.ApplicantID == a.UserID && !IsStaff(a) && !applicantMaySee(doc.Kind, doc.Number, acc.Status) {
 		return store.Document{}, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản.")
 	}
 	if doc.Kind == motcua.DocDraftResult {
@@ -200,16 +215,17 @@ func (s *Service) Document(ctx context.Context, a motcua.Actor, code motcua.Doss
 	return doc, nil
 }
 
-// applicantMaySee says whether the applicant sees a document of kind while the dossier
-// is in status: never the draft, and the result only once it is issued (numbered and
-// sealed), not while it carries the leader's signature alone.
-func applicantMaySee(kind motcua.DocumentKind, status motcua.Status) bool {
+// applicantMaySee says whether the applicant sees a document of kind (numbered number)
+// while the dossier is in status: never the draft, and of the result only the issued
+// copy (numbered and sealed), never the copy carrying the leader's signature alone,
+// which the result's record keeps beside it.
+func applicantMaySee(kind motcua.DocumentKind, number string, status motcua.Status) bool {
 	switch kind {
 	case motcua.DocDraftResult:
 		return false
 	case motcua.DocResult:
-		return status == motcua.StatusIssued || status == motcua.StatusResultReady || status == motcua.StatusReturned ||
-			status == motcua.StatusArchived
+		return number != "" && (status == motcua.StatusIssued || status == motcua.StatusResultReady ||
+			status == motcua.StatusReturned || status == motcua.StatusArchived)
 	}
 	return true
 }

@@ -72,6 +72,10 @@ type Field struct {
 	Min     *float64 `json:"min,omitempty"`
 	Max     *float64 `json:"max,omitempty"`
 	Integer bool     `json:"integer,omitempty"`
+	// Year marks a number that is a calendar year (a graduation year): it is written
+	// without a thousands dot ("2026", not "2.026") and may not be after the current
+	// year, so no file has to say which year that is.
+	Year bool `json:"year,omitempty"`
 
 	Options []Choice `json:"options,omitempty"` // choice
 
@@ -94,6 +98,10 @@ type Field struct {
 	// ItemLabel names one item of a group ("thành viên"), for messages.
 	ItemLabel string `json:"itemLabel,omitempty"`
 
+	// Prefill names what of the applicant's account fills the field before they type
+	// ("accountName": the name on their account); they may change it.
+	Prefill string `json:"prefill,omitempty"`
+
 	// Component is the dossier component a file field holds.
 	Component string `json:"component,omitempty"`
 
@@ -106,6 +114,9 @@ type Choice struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
 }
+
+// PrefillAccountName fills a field with the name on the applicant's account.
+const PrefillAccountName = "accountName"
 
 // Hard caps: no form may allow more than these, whatever its file says.
 const (
@@ -221,6 +232,12 @@ func (f *Form) check(components []Component) error {
 		if c.Mandatory && (!ok || !fd.Required) {
 			bad("mandatory component %q has no required file field", c.ID)
 		}
+		// A photo is one file: a component asking for N photos (count 2 of 2x3 cm
+		// portraits) asks the form for at least N files. A document of N copies is one
+		// file of N copies' content, so only image-only components are counted so.
+		if ok && c.Mandatory && c.ImagesOnly() && fd.MinItems < c.Count {
+			bad("file field %q accepts %d file(s) for component %q, which asks for %d photos", fd.Key, fd.MinItems, c.ID, c.Count)
+		}
 		if ok && fd.MaxItems > c.Count*defaultFileMax {
 			bad("file field %q allows %d files for component %q of %d", fd.Key, fd.MaxItems, c.ID, c.Count)
 		}
@@ -288,6 +305,12 @@ func checkFields(fs []Field, keys map[string]bool, fileFor map[string]Field, dep
 					bad("%s: sex field %q needs options nam and nu", at, s.Key)
 				}
 			}
+		}
+		if fd.Prefill != "" && (fd.Prefill != PrefillAccountName || fd.Kind != KindText || depth > 0) {
+			bad("%s: prefill %q: only %q, on a text field outside groups", at, fd.Prefill, PrefillAccountName)
+		}
+		if fd.Year && (fd.Kind != KindNumber || !fd.Integer) {
+			bad("%s: year on a field that is not a whole number", at)
 		}
 		if (fd.Past || fd.MaxAgeDays != 0) && fd.Kind != KindDate || fd.MaxAgeDays < 0 {
 			bad("%s: past or maxAgeDays on a %s field", at, fd.Kind)

@@ -214,6 +214,18 @@ const (
 
 var copyKinds = []CopyKind{Original, Copy, CertifiedCopy, OriginalOrCopy, CertifiedOrCheck}
 
+var copyKindLabels = map[CopyKind]string{
+	Original:         "Bản chính",
+	Copy:             "Bản sao",
+	CertifiedCopy:    "Bản sao chứng thực",
+	OriginalOrCopy:   "Bản chính hoặc bản sao",
+	CertifiedOrCheck: "Bản sao kèm bản chính để đối chiếu",
+}
+
+// Label is the form of the document in Vietnamese, as the receipt's "Hình thức" column
+// writes it.
+func (k CopyKind) Label() string { return copyKindLabels[k] }
+
 // Component is a required document of the dossier (thành phần hồ sơ).
 type Component struct {
 	ID        string   `json:"id"`
@@ -226,6 +238,35 @@ type Component struct {
 	MimeTypes []string `json:"mimeTypes"`
 	MaxBytes  int64    `json:"maxBytes"`
 	Note      string   `json:"note,omitempty"`
+}
+
+// Limits says, for the citizen, which files the component takes and how big each may
+// be ("PDF, JPEG hoặc PNG; mỗi tệp tối đa 10 MB."), from the same fields Accepts checks.
+func (c Component) Limits() string {
+	names := map[string]string{"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+	var kinds []string
+	for _, m := range c.MimeTypes {
+		if n, ok := names[m]; ok {
+			kinds = append(kinds, n)
+		} else {
+			kinds = append(kinds, m)
+		}
+	}
+	list := strings.Join(kinds, ", ")
+	if n := len(kinds); n > 1 {
+		list = strings.Join(kinds[:n-1], ", ") + " hoặc " + kinds[n-1]
+	}
+	return fmt.Sprintf("%s; mỗi tệp tối đa %s.", list, byteSize(c.MaxBytes))
+}
+
+// ImagesOnly reports whether the component takes only pictures (photos), each one a file.
+func (c Component) ImagesOnly() bool {
+	for _, m := range c.MimeTypes {
+		if !strings.HasPrefix(m, "image/") {
+			return false
+		}
+	}
+	return len(c.MimeTypes) > 0
 }
 
 // Accepts reports whether a file of the given MIME type and size may be attached to the
@@ -259,9 +300,14 @@ type Fee struct {
 	// Amount is in VND: per dossier (fixed) or per unit (per_unit).
 	Amount int64 `json:"amount,omitempty"`
 	// UnitName names the unit for per_unit fees (e.g. "trang").
-	UnitName    string `json:"unitName,omitempty"`
-	Basis       string `json:"basis,omitempty"`
+	UnitName string `json:"unitName,omitempty"`
+	Basis    string `json:"basis,omitempty"`
+	// Description is the fee line citizens read on the procedure's page.
 	Description string `json:"description"`
+	// InternalNote is the catalog keepers' remark on the fee (a source not yet checked
+	// against the rule in force). It stays in the catalog's files: no page shows it and
+	// the public API leaves it out.
+	InternalNote string `json:"internalNote,omitempty"`
 }
 
 // Compute returns the fee in VND for a dossier with the given number of units (pages,

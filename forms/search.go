@@ -7,21 +7,48 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Search lists the procedures in force whose name or code contains q, ignoring case and
-// Vietnamese diacritics ("cap phep" finds "cấp phép"), in domain if one is given.
+// Search lists the procedures in force that match every word of q, in any order,
+// ignoring case and Vietnamese diacritics ("chung chi luu tru" finds "Cấp Chứng chỉ
+// hành nghề lưu trữ"), in domain if one is given. A word matches the start of a word of
+// the procedure's name, or any part of its code.
 func (c *Catalog) Search(q, domain string) []*Procedure {
-	q = fold(strings.TrimSpace(q))
+	words := searchWords(q)
 	var out []*Procedure
 	for _, p := range c.Procedures() {
 		if domain != "" && p.Domain != domain {
 			continue
 		}
-		if q != "" && !strings.Contains(fold(p.Name), q) && !strings.Contains(fold(p.Code), q) {
+		if !matches(words, searchWords(p.Name), fold(p.Code)) {
 			continue
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// matches reports whether every query word starts a word of the name or lies in the code.
+func matches(query, name []string, code string) bool {
+	for _, w := range query {
+		found := strings.Contains(code, w)
+		for _, n := range name {
+			if found {
+				break
+			}
+			found = strings.HasPrefix(n, w)
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// searchWords folds s and splits it into words at anything but letters, digits and the
+// dots of a code ("1.014936").
+func searchWords(s string) []string {
+	return strings.FieldsFunc(fold(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.'
+	})
 }
 
 // fold lowercases s and strips its diacritics (đ becomes d).

@@ -259,6 +259,13 @@ func (c *collector) crossCheck(fields []Field, obj map[string]any, tokens []stri
 					c.add(at(fd.Key), "date.too_old", map[string]any{"days": fd.MaxAgeDays, "oldest": ShowDate(oldest)})
 				}
 			}
+		case KindNumber:
+			if !fd.Year {
+				continue
+			}
+			if y, ok := v.(int64); ok && y > int64(now.In(motcua.Vietnam).Year()) {
+				c.add(at(fd.Key), "year.future", map[string]any{"year": now.In(motcua.Vietnam).Year()})
+			}
 		case KindCCCD:
 			s, _ := v.(string)
 			id, err := ParseCCCD(s, now)
@@ -380,6 +387,8 @@ func message(code string, tokens []string, loc located, args map[string]any) str
 		return fmt.Sprintf("%s có một tệp được đính kèm hai lần.", name)
 	case "date.future":
 		return fmt.Sprintf("%s không được sau ngày hôm nay.", name)
+	case "year.future":
+		return fmt.Sprintf("%s không được sau năm nay (%d).", name, args["year"])
 	case "date.too_old":
 		return fmt.Sprintf("%s đã quá %d ngày: phải từ ngày %s trở về sau.", name, args["days"], args["oldest"])
 	case "cccd.birth_year":
@@ -409,6 +418,9 @@ func showNumber(fd *Field, v any) string {
 	}
 	if !r.IsInt() {
 		return strings.Replace(r.FloatString(2), ".", ",", 1)
+	}
+	if fd.Year {
+		return r.Num().String()
 	}
 	s := groupThousands(r.Num().String())
 	if fd.Kind == KindMoney {

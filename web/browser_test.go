@@ -252,11 +252,16 @@ func TestAFileRefusedAtSubmissionIsShownOnItsField(t *testing.T) {
 		}
 	}
 	untickAll()
-	pdf := filepath.Join(t.TempDir(), "anh.pdf")
-	if err := os.WriteFile(pdf, stacktest.SamplePDF("not a photo"), 0o644); err != nil {
-		t.Fatal(err)
+	// Two files, as the component asks for two photos: the form's pages take them, the
+	// submission refuses their type.
+	dir := t.TempDir()
+	pdfs := []string{filepath.Join(dir, "anh-1.pdf"), filepath.Join(dir, "anh-2.pdf")}
+	for i, f := range pdfs {
+		if err := os.WriteFile(f, stacktest.SamplePDF(fmt.Sprintf("not a photo %d", i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	tab.Upload("#f-fileAnh", pdf)
+	tab.Upload("#f-fileAnh", pdfs...)
 	tab.Submit(`button[name=action][value=continue]`)
 	tab.Submit("form button[type=submit]:not(.link)") // "Nộp hồ sơ"
 	if tab.Status() != 422 || !tab.Has(`.error-summary a[href="#f-fileAnh"]`) || !tab.Has("#f-fileAnh-error") {
@@ -270,11 +275,13 @@ func TestAFileRefusedAtSubmissionIsShownOnItsField(t *testing.T) {
 		t.Errorf("%d submissions stored by the refused attempt (%v)", n, err)
 	}
 	untickAll()
-	png := filepath.Join(t.TempDir(), "anh.png")
-	if err := os.WriteFile(png, stacktest.SamplePNG(), 0o644); err != nil {
-		t.Fatal(err)
+	pngs := []string{filepath.Join(dir, "anh-1.png"), filepath.Join(dir, "anh-2.png")}
+	for _, f := range pngs {
+		if err := os.WriteFile(f, stacktest.SamplePNG(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	tab.Upload("#f-fileAnh", png)
+	tab.Upload("#f-fileAnh", pngs...)
 	tab.Submit(`button[name=action][value=continue]`)
 	tab.Submit("form button[type=submit]:not(.link)")
 	if !tab.Has("#ma-ho-so") {

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -168,10 +169,14 @@ func (s *Site) pageForm() http.HandlerFunc {
 		data := map[string]any{}
 		if hasDraft {
 			data = draft.Data
+		} else {
+			prefill(p.Form, data, a)
 		}
 		d := s.page(r, p.Name)
-		fp := formPage{Procedure: p, Draft: hasDraft && r.Method == http.MethodGet, Part: part, Parts: len(all),
-			Action: formURL(p, part, "")}
+		// "This is the draft you saved" only where this page holds saved answers: a part
+		// reached by "Tiếp tục" for the first time was never saved.
+		fp := formPage{Procedure: p, Draft: hasDraft && r.Method == http.MethodGet && holdsAnswers(shown, data),
+			Part: part, Parts: len(all), Action: formURL(p, part, "")}
 		if part > 1 {
 			fp.Back = formURL(p, part-1, "")
 		}
@@ -229,11 +234,34 @@ func (s *Site) pageForm() http.HandlerFunc {
 				errs, status = pf.UploadErrors, http.StatusUnprocessableEntity
 			}
 		}
-		fp.Sections = formView(shown, data, errs, s.Dossiers.FilesOf(r.Context(), a, p.Form, data), extra)
+		fp.Sections = withLimits(p, formView(shown, data, errs, s.Dossiers.FilesOf(r.Context(), a, p.Form, data), extra))
 		d.Errors = pageErrors(errs)
 		d.Data = fp
 		s.show(w, status, "form", d)
 	}
+}
+
+// prefill fills the fields the catalog marks with what the applicant's account says.
+func prefill(f forms.Form, data map[string]any, a motcua.Actor) {
+	for _, sec := range f.Sections {
+		for _, fd := range sec.Fields {
+			if fd.Prefill == forms.PrefillAccountName && a.Name != "" {
+				data[fd.Key] = a.Name
+			}
+		}
+	}
+}
+
+// holdsAnswers reports whether data has a value for a field of f.
+func holdsAnswers(f forms.Form, data map[string]any) bool {
+	for _, sec := range f.Sections {
+		for _, fd := range sec.Fields {
+			if _, ok := data[fd.Key]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // answer is one line of the check-your-answers page.
@@ -343,7 +371,7 @@ func (s *Site) showFormErrors(w http.ResponseWriter, r *http.Request, a motcua.A
 	d := s.page(r, p.Name)
 	d.Errors = pe
 	d.Data = formPage{Procedure: p, Part: part, Parts: len(all), Action: formURL(p, part, ""),
-		Sections: formView(shown, data, errs, s.Dossiers.FilesOf(r.Context(), a, p.Form, data), nil)}
+		Sections: withLimits(p, formView(shown, data, errs, s.Dossiers.FilesOf(r.Context(), a, p.Form, data), nil))}
 	s.show(w, http.StatusUnprocessableEntity, "form", d)
 }
 
@@ -498,6 +526,16 @@ type myDossierPage struct {
 	Notifications []store.Notification
 	// RequestID names the supplement form's answer, so a double click sends it once.
 	RequestID string
+	// Answers are what the applicant submitted in the e-form, in the form's order;
+	// Files every file attached to the dossier, by component.
+	Answers []answer
+	Files   []dossierFile
+}
+
+// dossierFile is an attachment as the applicant sees it on their dossier.
+type dossierFile struct {
+	store.File
+	ComponentName string
 }
 
 func (s *Site) myDossierData(r *http.Request, a motcua.Actor, code motcua.DossierCode) (myDossierPage, error) {
@@ -515,8 +553,28 @@ func (s *Site) myDossierData(r *http.Request, a motcua.Actor, code motcua.Dossie
 			return myDossierPage{}, err
 		}
 	}
+	if mp.Owner && mp.Procedure != nil {
+		var data map[string]any
+		if len(dd.FormData) > 0 {
+			if err := json.Unmarshal(dd.FormData, &data); err != nil {
+				return myDossierPage{}, fmt.Errorf("form data of %s: %w", code, err)
+			}
+		}
+		files := map[string]store.File{}
+		for _, f := range dd.Files {
+			files[f.ID] = f
+		}
+		mp.Answers = answers(mp.Procedure.Form, data, files, func(string) string { return "" })
+		for _, f := range dd.Files {
+			df := dossierFile{File: f, ComponentName: f.Component}
+			if c, ok := mp.Procedure.Component(f.Component); ok {
+				df.ComponentName = c.Name
+			}
+			mp.Files = append(mp.Files, df)
+		}
+	}
 	for i := range dd.Documents {
-		if dd.Documents[i].Kind == motcua.DocResult && dd.Documents[i].Signed {
+		if dd.Documents[i].Kind == motcua.DocResult && dd.Documents[i].Signed && dd.Documents[i].Number != "" {
 			mp.Result = &dd.Documents[i]
 		}
 	}
@@ -581,10 +639,33 @@ func (s *Site) pageSupplement() http.HandlerFunc {
 	}
 }
 
+// withdrawPage asks the applicant to confirm a withdrawal, which cannot be undone.
+type withdrawPage struct {
+	Dossier dossiers.DossierDetail
+	Note    string
+}
+
+// pageWithdraw withdraws the dossier once the applicant confirmed it: the dossier page's
+// button leads to a page that says what withdrawing means and asks again.
 func (s *Site) pageWithdraw() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := httpx.ActorFrom(r.Context())
 		code := motcua.DossierCode(chi.URLParam(r, "code"))
+		if r.PostFormValue("confirm") != "yes" {
+			mp, err := s.myDossierData(r, a, code)
+			if err != nil {
+				s.showError(w, r, err)
+				return
+			}
+			if !mp.CanWithdraw {
+				s.showError(w, r, motcua.Errorf(motcua.ECONFLICT, "Hồ sơ %s không rút được ở trạng thái hiện tại.", code))
+				return
+			}
+			d := s.page(r, "Xác nhận rút hồ sơ")
+			d.Data = withdrawPage{Dossier: mp.Dossier, Note: strings.TrimSpace(r.PostFormValue("note"))}
+			s.show(w, http.StatusOK, "withdraw", d)
+			return
+		}
 		if _, err := s.Dossiers.Withdraw(r.Context(), a, code, r.PostFormValue("note")); err != nil {
 			mp, rerr := s.myDossierData(r, a, code)
 			if rerr != nil || motcua.ErrorCode(err) == motcua.EINTERNAL {

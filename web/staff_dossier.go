@@ -97,6 +97,7 @@ type actionForm struct {
 type postedAction struct {
 	Action, Note, Answer, NewDue, Other string
 	Missing, Units                      []string
+	NotePublic                          bool
 }
 
 // staffDossierView is a dossier as a member of staff works on it.
@@ -224,6 +225,16 @@ func (s *Site) staffDossier(r *http.Request, a motcua.Actor, code motcua.Dossier
 			switch fld {
 			case "note":
 				in.Kind, in.Label, in.Required, in.Value = "textarea", spec.NoteLabel, spec.NoteRequired, pa.Note
+				if !motcua.EventKind(name).NoteForApplicant() {
+					// A comment between units stays internal unless its author says so.
+					af.Inputs = append(af.Inputs, in)
+					in = formField{ID: name + "-notePublic", Name: "notePublic", Kind: "public",
+						Label: "Cho người nộp hồ sơ xem ghi chú này",
+						Hint:  "Không chọn: ghi chú chỉ các đơn vị xử lý hồ sơ đọc được."}
+					if pa.NotePublic {
+						in.Value = "true"
+					}
+				}
 			case "answer":
 				in.Kind, in.Label, in.Required, in.Value = "textarea", "Ý kiến của đơn vị", true, pa.Answer
 			case "pin":
@@ -318,8 +329,8 @@ func readActionForm(r *http.Request) (dossiers.Decision, postedAction, []pageErr
 	name := r.PostFormValue("action")
 	pa := postedAction{Action: name, Note: r.PostFormValue("note"), Answer: r.PostFormValue("answer"),
 		NewDue: strings.TrimSpace(r.PostFormValue("newDue")), Other: r.PostFormValue("other"),
-		Missing: r.PostForm["missing"], Units: r.PostForm["units"]}
-	req := dossiers.Decision{Action: name, Note: pa.Note, Answer: pa.Answer, PIN: r.PostFormValue("pin"), Units: pa.Units,
+		Missing: r.PostForm["missing"], Units: r.PostForm["units"], NotePublic: r.PostFormValue("notePublic") == "true"}
+	req := dossiers.Decision{Action: name, Note: pa.Note, NotePublic: pa.NotePublic, Answer: pa.Answer, PIN: r.PostFormValue("pin"), Units: pa.Units,
 		RequestID: r.PostFormValue("requestId")}
 	req.Missing = append(req.Missing, pa.Missing...)
 	for _, line := range strings.Split(pa.Other, "\n") {

@@ -132,6 +132,41 @@ func fieldOf(fd forms.Field, path string, v any, errs map[string]string, files m
 	return fv
 }
 
+// withLimits tells, beside each file input, what its component takes: the types and
+// the size of one file, and how many photos, from the component Accepts checks against.
+// A help text of the catalog that states a size is replaced, so the page cannot say two
+// different limits.
+func withLimits(p *forms.Procedure, secs []sectionView) []sectionView {
+	var fix func(fs []fieldView)
+	fix = func(fs []fieldView) {
+		for i := range fs {
+			fv := &fs[i]
+			fix(fv.Sub)
+			for j := range fv.Items {
+				fix(fv.Items[j].Fields)
+			}
+			c, ok := p.Component(fv.Component)
+			if fv.Kind != forms.KindFile || !ok {
+				continue
+			}
+			limit := c.Limits()
+			if c.ImagesOnly() && c.Count > 1 {
+				limit += fmt.Sprintf(" Cần %d ảnh, mỗi ảnh một tệp.", c.Count)
+			}
+			if fv.Help == "" || strings.Contains(fv.Help, " MB") || strings.Contains(fv.Help, " KB") {
+				fv.Help = limit
+			} else {
+				fv.Help += " " + limit
+			}
+			fv.Accept = strings.Join(c.MimeTypes, ",")
+		}
+	}
+	for i := range secs {
+		fix(secs[i].Fields)
+	}
+	return secs
+}
+
 // display writes a value as the citizen typed it: dates as dd/mm/yyyy.
 func display(k forms.Kind, v any) string {
 	s := str(v)

@@ -95,10 +95,18 @@ func handle[In decisionInput](ctx workflow.Context, d *dossier, name string, fn 
 				if name != UpdateRecall {
 					d.nextHasActed = true
 				}
+				d.notePublic = publicNote(in)
+				defer func() { d.notePublic = false }()
 				return fn(ctx, in)
 			})
 		},
 		workflow.UpdateHandlerOptions{Validator: validate})
+}
+
+// publicNote says whether the author of a decision marked its note for the applicant.
+func publicNote(in any) bool {
+	m, ok := in.(interface{ publicNote() bool })
+	return ok && m.publicNote()
 }
 
 // locked carries out a decision under the lock, once check passes again, and answers

@@ -89,6 +89,9 @@ type Decision struct {
 	// Note is the reason or comment the decision needs (refusal, supplement request, stop,
 	// send back, apology); shown to the applicant where the notice says so.
 	Note string
+	// NotePublic: the author marked the note for the applicant to read; other notes of
+	// decisions that do not address the applicant stay between units.
+	NotePublic bool
 	// Missing lists what the applicant must supply (request-supplement).
 	Missing []string
 	// Units are the unit codes consulted (consult).
@@ -106,33 +109,34 @@ type Decision struct {
 // request: the one place that knows which input each decision takes. A name that is
 // no decision gets d itself, which the workflow refuses.
 func DecisionArg(decision string, d Decision) any {
+	mark := noteMark{NotePublic: d.NotePublic}
 	switch decision {
 	case UpdateReceive:
-		return ReceiveInput{Actor: d.Actor, Note: d.Note}
+		return ReceiveInput{Actor: d.Actor, Note: d.Note, noteMark: mark}
 	case UpdateRefuse:
 		return RefuseInput{Actor: d.Actor, Note: d.Note}
 	case UpdateRequestSupplement:
 		return RequestSupplementInput{Actor: d.Actor, Note: d.Note, Missing: d.Missing}
 	case UpdateCompleteStep:
-		return CompleteStepInput{Actor: d.Actor, Note: d.Note}
+		return CompleteStepInput{Actor: d.Actor, Note: d.Note, noteMark: mark}
 	case UpdateConsult:
-		return ConsultInput{Actor: d.Actor, Note: d.Note, Units: d.Units}
+		return ConsultInput{Actor: d.Actor, Note: d.Note, noteMark: mark, Units: d.Units}
 	case UpdateAnswerConsult:
 		return AnswerConsultInput{Actor: d.Actor, Answer: d.Answer}
 	case UpdateSendBack:
-		return SendBackInput{Actor: d.Actor, Note: d.Note}
+		return SendBackInput{Actor: d.Actor, Note: d.Note, noteMark: mark}
 	case UpdateRecall:
-		return RecallInput{Actor: d.Actor, Note: d.Note}
+		return RecallInput{Actor: d.Actor, Note: d.Note, noteMark: mark}
 	case UpdateSubmitForSigning:
-		return SubmitForSigningInput{Actor: d.Actor, Note: d.Note}
+		return SubmitForSigningInput{Actor: d.Actor, Note: d.Note, noteMark: mark}
 	case UpdateSign:
-		return SignInput{Actor: d.Actor, Note: d.Note, PIN: d.PIN}
+		return SignInput{Actor: d.Actor, Note: d.Note, noteMark: mark, PIN: d.PIN}
 	case UpdateReturnForRework:
-		return ReturnForReworkInput{Actor: d.Actor, Note: d.Note}
+		return ReturnForReworkInput{Actor: d.Actor, Note: d.Note, noteMark: mark}
 	case UpdateIssue:
 		return IssueInput{Actor: d.Actor}
 	case UpdateReturnResult:
-		return ReturnResultInput{Actor: d.Actor, Note: d.Note}
+		return ReturnResultInput{Actor: d.Actor, Note: d.Note, noteMark: mark}
 	case UpdateStop:
 		return StopInput{Actor: d.Actor, Note: d.Note}
 	case UpdateApologize:
@@ -148,6 +152,7 @@ type (
 	ReceiveInput struct {
 		Actor Actor
 		Note  string
+		noteMark
 	}
 	// RefuseInput: the desk refuses to receive, or the reviewing unit refuses to decide.
 	RefuseInput struct {
@@ -164,11 +169,13 @@ type (
 	CompleteStepInput struct {
 		Actor Actor
 		Note  string
+		noteMark
 	}
 	// ConsultInput asks the Units (codes) for an opinion.
 	ConsultInput struct {
 		Actor Actor
 		Note  string
+		noteMark
 		Units []string
 	}
 	// AnswerConsultInput is a consulted unit's opinion.
@@ -180,28 +187,33 @@ type (
 	SendBackInput struct {
 		Actor Actor
 		Note  string
+		noteMark
 	}
 	// RecallInput takes the dossier back from the step it was handed to.
 	RecallInput struct {
 		Actor Actor
 		Note  string
+		noteMark
 	}
 	// SubmitForSigningInput submits the draft result to the leader.
 	SubmitForSigningInput struct {
 		Actor Actor
 		Note  string
+		noteMark
 	}
 	// SignInput: the leader signs; PIN authorizes the signature at the signature
 	// service, travels only through the encrypting payload codec and is never recorded.
 	SignInput struct {
 		Actor Actor
 		Note  string
-		PIN   string
+		noteMark
+		PIN string
 	}
 	// ReturnForReworkInput: the leader returns the draft to the step before.
 	ReturnForReworkInput struct {
 		Actor Actor
 		Note  string
+		noteMark
 	}
 	// IssueInput: the clerical office numbers and seals the result.
 	IssueInput struct {
@@ -211,6 +223,7 @@ type (
 	ReturnResultInput struct {
 		Actor Actor
 		Note  string
+		noteMark
 	}
 	// StopInput stops the dossier (dừng giải quyết).
 	StopInput struct {
@@ -224,6 +237,15 @@ type (
 		NewDue time.Time
 	}
 )
+
+// noteMark is what a decision whose note is internal by default carries: whether its
+// author marked the note public. Embedded, its field travels as "NotePublic" beside the
+// input's own; histories recorded before it decode to false (internal).
+type noteMark struct {
+	NotePublic bool
+}
+
+func (m noteMark) publicNote() bool { return m.NotePublic }
 
 // SupplementInput is the applicant's answer to a supplement request: the uploaded files
 // and the changed form data are already stored by the API; this carries their IDs.

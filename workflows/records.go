@@ -56,6 +56,9 @@ type dossier struct {
 	consulting   []string // unit codes, sorted
 	docs         map[motcua.DocumentKind]string
 	refs         map[motcua.DocumentKind]activities.DocumentRef
+
+	// notePublic: the decision being carried out had its note marked for the applicant.
+	notePublic bool
 }
 
 // pending is what a decision has still to write, and the sequence and status the
@@ -144,6 +147,9 @@ func (d *dossier) call(ctx workflow.Context, activity, in, out any) error {
 // advances only when the write succeeded (or, batched, is undone if it fails).
 func (d *dossier) record(ctx workflow.Context, t motcua.Transition) error {
 	t.Code, t.Seq, t.At = d.in.Code, d.seq+1, workflow.Now(ctx)
+	if t.Note != "" && d.notePublic {
+		t.NotePublic = true
+	}
 	if t.Status == "" {
 		t.Status = d.status
 	}

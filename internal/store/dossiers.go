@@ -336,9 +336,9 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 	if err != nil {
 		return false, err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO dossier_events (dossier_id, seq, action, status, actor_id, unit_id, note, data, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		dossierID, t.Seq, t.Action, t.Status, nullID(t.ActorID), nullID(unitID), nullText(t.Note), data, at)
+	_, err = tx.Exec(ctx, `INSERT INTO dossier_events (dossier_id, seq, action, status, actor_id, unit_id, note, data, at, note_public)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		dossierID, t.Seq, t.Action, t.Status, nullID(t.ActorID), nullID(unitID), nullText(t.Note), data, at, t.NotePublic)
 	if err != nil {
 		return false, fmt.Errorf("insert event: %w", err)
 	}
@@ -394,8 +394,9 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 			return false, fmt.Errorf("open hand-over: %w", err)
 		}
 	}
+	// The portal shows this line to the applicant: an internal note stays out of it.
 	content := t.Status.Label()
-	if t.Note != "" {
+	if t.Note != "" && motcua.NoteVisibleToApplicant(t.Action, t.NotePublic) {
 		content += ": " + t.Note
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO status_outbox (dossier_id, seq, portal_status, status, handler_id, unit_id, content, at, due_at)

@@ -22,6 +22,9 @@ type Event struct {
 	Data      json.RawMessage  `json:"data,omitempty"`
 	At        time.Time        `json:"at"`
 	ActorID   int64            `json:"-"` // 0: the process itself, or nobody recorded
+	// NotePublic: the note's author marked it for the applicant (see
+	// motcua.NoteVisibleToApplicant).
+	NotePublic bool `json:"notePublic,omitempty"`
 }
 
 // HandoverRow is one row of the process control sheet (form 06).
@@ -97,7 +100,7 @@ func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (Dossi
 	}
 	v.HolderUnitCode, v.HolderUnitName, v.HolderUnitPath, v.Step = str(holderCode), str(holderName), str(holderPath), str(step)
 	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.action, e.status, coalesce(u.name, ''), coalesce(un.name, ''),
-			coalesce(e.note, ''), e.data, e.at, coalesce(e.actor_id, 0)
+			coalesce(e.note, ''), e.data, e.at, coalesce(e.actor_id, 0), e.note_public
 		FROM dossier_events e
 		LEFT JOIN users u ON u.id = e.actor_id
 		LEFT JOIN units un ON un.id = e.unit_id
