@@ -24,6 +24,8 @@ type Submission struct {
 	FormData         json.RawMessage
 	Files            []SubmittedFile
 	SubmittedAt      time.Time
+	// Fee is what the dossier owes in VND (0: nothing), paid online at submission.
+	Fee int64
 }
 
 // SubmittedFile is an uploaded file attached to a component of the dossier.
@@ -100,10 +102,10 @@ func CreateSubmission(ctx context.Context, tx pgx.Tx, sub Submission) error {
 		files = []byte("[]")
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO submissions (code, applicant_id, unit_id, procedure_code, procedure_version, online,
-			form_data, files, submitted_at)
-		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9 FROM units u WHERE u.code = $3`,
+			form_data, files, submitted_at, fee)
+		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9, $10 FROM units u WHERE u.code = $3`,
 		sub.Code, sub.ApplicantID, sub.UnitCode, sub.ProcedureCode, sub.ProcedureVersion, sub.Online,
-		sub.FormData, files, sub.SubmittedAt)
+		sub.FormData, files, sub.SubmittedAt, sub.Fee)
 	if err != nil {
 		return fmt.Errorf("store submission %s: %w", sub.Code, err)
 	}
@@ -115,10 +117,10 @@ func (s *Store) Submission(ctx context.Context, code motcua.DossierCode) (Submis
 	var sub Submission
 	var files []byte
 	err := s.pool.QueryRow(ctx, `SELECT s.code, s.applicant_id, u.code, s.procedure_code, s.procedure_version, s.online,
-			s.form_data, s.files, s.submitted_at
+			s.form_data, s.files, s.submitted_at, s.fee
 		FROM submissions s JOIN units u ON u.id = s.unit_id WHERE s.code = $1`, code).
 		Scan(&sub.Code, &sub.ApplicantID, &sub.UnitCode, &sub.ProcedureCode, &sub.ProcedureVersion, &sub.Online,
-			&sub.FormData, &files, &sub.SubmittedAt)
+			&sub.FormData, &files, &sub.SubmittedAt, &sub.Fee)
 	if err != nil {
 		return Submission{}, notFound(err, "Không tìm thấy hồ sơ đã nộp "+string(code)+".")
 	}
