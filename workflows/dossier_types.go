@@ -52,6 +52,9 @@ type DossierInput struct {
 	ApplicantID      int64
 	Online           bool
 	SubmittedAt      time.Time
+	// Fee is what the dossier owes in VND (0: nothing): it waits for the payment before
+	// the desk gets it (payment.go).
+	Fee int64
 }
 
 // DossierResult is what a dossier's workflow ends with.
