@@ -41,6 +41,10 @@ type config struct {
 	PayloadKeys       string // MOTCUA_PAYLOAD_KEYS: base64 AES-256 keys of the payload codec, first encrypts
 	SignerURL         string // MOTCUA_SIGNER_URL: root URL of the signature service (worker)
 	SignerToken       string // MOTCUA_SIGNER_TOKEN: its bearer token
+	PaymentURL        string // PAYMENT_URL: the payment platform; run starts the development gateway when empty
+	PaymentPartner    string // PAYMENT_PARTNER: motcua's partner code at the platform
+	PaymentSecret     string // PAYMENT_SECRET: the secret shared with the platform
+	PaymentAddr       string // MOTCUA_PAYMENT_ADDR: listen address of run's development payment gateway
 	SealCredential    string // MOTCUA_SEAL_CREDENTIAL: credential of the organization's seal
 	SealPIN           string // MOTCUA_SEAL_PIN: its PIN
 	SMTPAddr          string // MOTCUA_SMTP_ADDR: host:port of the SMTP server; empty keeps notifications on the pages only
@@ -94,6 +98,8 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	fs.StringVar(&c.TrustRoots, "trust-roots", env.Getenv("MOTCUA_TRUST_ROOTS"), "PEM `file` of the root CAs whose signatures verify as trusted (env MOTCUA_TRUST_ROOTS; run adds its development CA)")
 	c.PayloadKeys = env.Getenv("MOTCUA_PAYLOAD_KEYS")
 	c.SignerURL, c.SignerToken = env.Getenv("MOTCUA_SIGNER_URL"), env.Getenv("MOTCUA_SIGNER_TOKEN")
+	c.PaymentURL, c.PaymentPartner, c.PaymentSecret = env.Getenv("PAYMENT_URL"), get("PAYMENT_PARTNER", "motcua"), env.Getenv("PAYMENT_SECRET")
+	c.PaymentAddr = get("MOTCUA_PAYMENT_ADDR", "127.0.0.1:8091")
 	// Empty, the seal and the sender are the organization's (app.HomeAffairs).
 	c.SealCredential, c.SealPIN = env.Getenv("MOTCUA_SEAL_CREDENTIAL"), env.Getenv("MOTCUA_SEAL_PIN")
 	c.SMTPAddr, c.SMTPFrom = env.Getenv("MOTCUA_SMTP_ADDR"), env.Getenv("MOTCUA_SMTP_FROM")

@@ -76,6 +76,7 @@ func commands() map[string]command {
 		"worker":   {"run the Temporal worker", workerCmd},
 		"migrate":  {"apply the database migrations", migrateCmd},
 		"signer":   {"run the development signature service (CSC API v2 subset and RFC 3161 TSA)", signerCmd},
+		"payment":  {"run the development payment gateway (pay / cancel page, signed notices)", paymentCmd},
 		"sign":     {"add a PAdES signature to a PDF with a local PKCS#12 key", signCmd},
 		"verify":   {"verify the signatures of a PDF", verifyCmd},
 		"temporal": {"run the Temporal server for production (mutual TLS, per-identity authorizer)", temporalCmd},

@@ -21,6 +21,7 @@ import (
 	"motcua/internal/devstack"
 	"motcua/internal/mail"
 	"motcua/internal/payload"
+	"motcua/internal/payment"
 	"motcua/internal/signing/service"
 )
 
@@ -38,6 +39,7 @@ type process struct {
 	metrics   string // URL of /metrics on the internal listener, when there is one
 	signer    string // base URL of run's development signature service
 	signerTok string // its bearer token
+	payment   string // run's development payment gateway, when started
 	app       *app.App
 	stops     []func()
 }
@@ -90,6 +92,14 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 		SignerURL: p.signerURL(), SignerToken: p.signerToken(), SealCredential: p.cfg.SealCredential, SealPIN: p.cfg.SealPIN,
 		Mail: mail.Config{Addr: p.cfg.SMTPAddr, From: p.cfg.SMTPFrom, Username: p.cfg.SMTPUsername, Password: p.cfg.SMTPPassword},
 		Log:  p.log}
+	if p.cfg.PaymentURL == "" && devMode {
+		if err := p.startPaymentGateway(); err != nil {
+			return err
+		}
+	}
+	if p.cfg.PaymentURL != "" {
+		ac.Payment = payment.Config{URL: p.cfg.PaymentURL, Partner: p.cfg.PaymentPartner, Secret: p.cfg.PaymentSecret}
+	}
 	if n := p.cfg.UploadsPerMinute; n > 0 {
 		ac.Uploads = dossiers.DefaultUploadLimits
 		ac.Uploads.PerWindow = n
@@ -206,6 +216,24 @@ func (p *process) startSigner() error {
 	p.onStop(func() { _ = srv.Close() })
 	p.roots.AddCert(svc.Root())
 	p.signer = "http://" + l.Addr().String()
+	return nil
+}
+
+// startPaymentGateway starts the development payment gateway (run only) and points
+// PAYMENT_URL at it, with a secret made now.
+func (p *process) startPaymentGateway() error {
+	secret := make([]byte, 16)
+	_, _ = rand.Read(secret)
+	l, err := net.Listen("tcp", p.cfg.PaymentAddr)
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("the development payment gateway cannot listen on %s: %v; choose another with MOTCUA_PAYMENT_ADDR", p.cfg.PaymentAddr, app.RootCause(err))}
+	}
+	g := &payment.DevGateway{Partner: p.cfg.PaymentPartner, Secret: hex.EncodeToString(secret),
+		PublicURL: "http://" + l.Addr().String(), Log: p.log.With("component", "payment")}
+	srv := &http.Server{Handler: g.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	p.onStop(func() { _ = srv.Close() })
+	p.cfg.PaymentURL, p.cfg.PaymentSecret, p.payment = g.PublicURL, g.Secret, g.PublicURL
 	return nil
 }
 

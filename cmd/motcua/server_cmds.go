@@ -194,6 +194,9 @@ func printBanner(w io.Writer, p *process) {
 	if p.signer != "" {
 		fmt.Fprintf(tw, "  Signer\t%s%s (development CA; PIN %s)\n", p.signer, service.CSCPath, service.DefaultPIN)
 	}
+	if p.payment != "" {
+		fmt.Fprintf(tw, "  Payment\t%s (development gateway: pay / cancel page)\n", p.payment)
+	}
 	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(p.pg.URL), p.pg.Source)
 	abs, _ := filepath.Abs(p.cfg.DataDir)
 	fmt.Fprintf(tw, "  Data\t%s\n", abs)
