@@ -135,10 +135,15 @@ var noticeText = map[string]string{
 	"draft":      "Đã lưu bản nháp. Bạn có thể quay lại hoàn thiện sau.",
 	"supplement": "Đã gửi giấy tờ bổ sung.",
 	"withdrawn":  "Đã rút hồ sơ.",
-	"claimed":    "Đã nhận xử lý hồ sơ.",
-	"done":       "Đã ghi nhận thao tác.",
-	"signed":     "Đã ký số.",
-	"saved":      "Đã lưu.",
+	// Back from the payment platform (payment-STATUS).
+	"payment-paid":      "Đã thanh toán phí, lệ phí. Biên lai điện tử đã được lưu cùng hồ sơ.",
+	"payment-pending":   "Cổng thanh toán chưa xác nhận giao dịch. Vui lòng tải lại trang sau ít phút.",
+	"payment-cancelled": "Giao dịch thanh toán đã bị hủy. Bạn có thể thanh toán lại.",
+	"payment-mismatch":  "Số tiền đã thanh toán không khớp với phí, lệ phí. Bộ phận Một cửa sẽ liên hệ để xử lý.",
+	"claimed":           "Đã nhận xử lý hồ sơ.",
+	"done":              "Đã ghi nhận thao tác.",
+	"signed":            "Đã ký số.",
+	"saved":             "Đã lưu.",
 }
 
 // show renders page name with data d.
