@@ -419,6 +419,7 @@ var pageFuncs = template.FuncMap{
 		return formatTime(t, "15:04 02/01/2006")
 	},
 	"statusLabel":   func(s motcua.Status) string { return s.Label() },
+	"vnd":           formatVND,
 	"bucketLabel":   func(b any) string { return motcua.SLABucket(fmt.Sprint(b)).Label() },
 	"add":           func(a, b int) int { return a + b },
 	"eventLabel":    func(k any) string { return motcua.EventKind(fmt.Sprint(k)).Label() },

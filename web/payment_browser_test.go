@@ -24,6 +24,11 @@ func TestApplicantPaysOnTheGatewayPage(t *testing.T) {
 		t.Errorf("the dossier page does not say it waits for payment:\n%s", tab.Body())
 	}
 	tab.Submit("#thanh-toan")
+	if got := tab.Text("#so-tien"); got != "90.000 đồng" {
+		t.Errorf("the payment page asks %q, want 90.000 đồng", got)
+	}
+	checkPage(t, tab, "payment")
+	tab.Submit("#den-cong-thanh-toan")
 	if !strings.HasPrefix(tab.URL(), s.Payments.PublicURL+"/pay/") {
 		t.Fatalf("not on the gateway's page: %s", tab.URL())
 	}
