@@ -107,9 +107,30 @@ func Submit(c *Client, p *forms.Procedure) Submitted {
 	out := SubmitUnpaid(c, p)
 	if out.Status == motcua.StatusAwaitingPayment {
 		c.Pay(out.Code, "pay", 0)
+		c.S.waitAtDesk(out.Code)
 		out.Status = motcua.StatusSubmitted
 	}
 	return out
+}
+
+// waitAtDesk waits until a paid dossier has reached the desk's inbox: the workflow goes
+// on to it after the payment's update has answered.
+func (s *Stack) waitAtDesk(code motcua.DossierCode) {
+	s.T.Helper()
+	for range 200 {
+		var at bool
+		err := s.Store.Pool().QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM dossier_events e
+			JOIN dossiers d ON d.id = e.dossier_id WHERE d.code = $1 AND e.action = 'assign' AND e.seq > (
+				SELECT coalesce(max(p.seq), 0) FROM dossier_events p WHERE p.dossier_id = d.id AND p.action = 'pay'))`, code).Scan(&at)
+		if err != nil {
+			s.T.Fatalf("wait for %s at the desk: %v", code, err)
+		}
+		if at {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.T.Fatalf("%s did not reach the desk after its payment", code)
 }
 
 // SubmitUnpaid submits the sample dossier of a procedure as the citizen c.
