@@ -6,6 +6,7 @@ type Status string
 
 const (
 	StatusSubmitted           Status = "submitted"            // nộp, chờ tiếp nhận
+	StatusAwaitingPayment     Status = "awaiting_payment"     // chờ thanh toán phí, lệ phí
 	StatusReceived            Status = "received"             // đã tiếp nhận
 	StatusRefused             Status = "refused"              // từ chối tiếp nhận (at intake)
 	StatusInReview            Status = "in_review"            // đang thẩm định, xử lý
@@ -24,7 +25,7 @@ const (
 
 // Statuses lists every status in lifecycle order.
 var Statuses = []Status{
-	StatusSubmitted, StatusReceived, StatusRefused, StatusInReview, StatusSupplementRequested,
+	StatusSubmitted, StatusAwaitingPayment, StatusReceived, StatusRefused, StatusInReview, StatusSupplementRequested,
 	StatusDraftResult, StatusAwaitingSignature, StatusSigned, StatusIssued, StatusResultReady,
 	StatusReturned, StatusArchived, StatusRejected, StatusWithdrawn, StatusStopped,
 }
@@ -51,6 +52,7 @@ var statusInfo = map[Status]struct {
 	final  bool
 }{
 	StatusSubmitted:           {"Mới nộp, chờ tiếp nhận", PortalNew, false},
+	StatusAwaitingPayment:     {"Chờ thanh toán phí, lệ phí", PortalFinancial, false},
 	StatusReceived:            {"Đã tiếp nhận", PortalReceived, false},
 	StatusRefused:             {"Từ chối tiếp nhận", PortalNotReceived, true},
 	StatusInReview:            {"Đang thẩm định, xử lý", PortalProcessing, false},

@@ -75,6 +75,7 @@ const (
 	DocControlSheet      DocumentKind = "control_sheet"      // mẫu 06
 	DocDraftResult       DocumentKind = "draft_result"
 	DocResult            DocumentKind = "result"
+	DocEReceipt          DocumentKind = "e_receipt" // biên lai điện tử (phí, lệ phí)
 )
 
 var documentKindLabels = map[DocumentKind]string{
@@ -86,12 +87,13 @@ var documentKindLabels = map[DocumentKind]string{
 	DocControlSheet:      "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
 	DocDraftResult:       "Dự thảo kết quả",
 	DocResult:            "Kết quả giải quyết (đã ký số)",
+	DocEReceipt:          "Biên lai thu phí, lệ phí điện tử",
 }
 
 // DocumentKinds lists every document kind.
 func DocumentKinds() []DocumentKind {
 	return []DocumentKind{DocReceipt, DocSupplementRequest, DocRefusal, DocApology, DocStopNotice,
-		DocControlSheet, DocDraftResult, DocResult}
+		DocControlSheet, DocDraftResult, DocResult, DocEReceipt}
 }
 
 // Valid reports whether k is a known document kind.
@@ -131,6 +133,8 @@ const (
 	EventRemind            EventKind = "remind"
 	EventWarnLate          EventKind = "warn-late"
 	EventEscalate          EventKind = "escalate"
+	EventAwaitPayment      EventKind = "await-payment"
+	EventPay               EventKind = "pay"
 )
 
 var eventKindLabels = map[EventKind]string{
@@ -160,6 +164,8 @@ var eventKindLabels = map[EventKind]string{
 	EventRemind:            "Nhắc hạn xử lý",
 	EventWarnLate:          "Cảnh báo sắp quá hạn",
 	EventEscalate:          "Báo cáo lãnh đạo: hồ sơ quá hạn",
+	EventAwaitPayment:      "Chờ công dân thanh toán phí, lệ phí trực tuyến",
+	EventPay:               "Công dân đã thanh toán phí, lệ phí",
 }
 
 // EventKinds lists every event kind.
@@ -168,7 +174,7 @@ func EventKinds() []EventKind {
 		EventRequestSupplement, EventSupplement, EventSupplementExpired, EventWithdraw, EventCompleteStep,
 		EventConsult, EventAnswerConsult, EventSendBack, EventRecall, EventSubmitForSigning, EventSign,
 		EventReturnForRework, EventIssue, EventReady, EventReturnResult, EventStop, EventApologize,
-		EventArchive, EventRemind, EventWarnLate, EventEscalate}
+		EventArchive, EventRemind, EventWarnLate, EventEscalate, EventAwaitPayment, EventPay}
 }
 
 // Valid reports whether k is a known event kind.

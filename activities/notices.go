@@ -58,6 +58,8 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 		}
 		return &render.SupplementRequest{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
 			Items: items, Deadline: in.SupplementDeadline.In(motcua.Vietnam)}, nil
+	case motcua.DocEReceipt:
+		return a.eReceipt(ctx, v, h, who)
 	case motcua.DocRefusal:
 		return &render.Refusal{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName, Reason: in.Reason}, nil
 	case motcua.DocApology:
@@ -143,4 +145,27 @@ func receivedComponents(p *forms.Procedure, files []store.File) []render.Compone
 		out = []render.Component{{Name: "Biểu mẫu điện tử: " + p.Form.Title, Form: "Bản điện tử", Count: 1}}
 	}
 	return out
+}
+
+// eReceipt is the e-receipt of the dossier's paid fee, from the payment the platform
+// confirmed (the one paid payment of the dossier).
+func (a *Activities) eReceipt(ctx context.Context, v store.DossierView, h render.Header, who render.Applicant) (render.Document, error) {
+	ps, err := a.Store.Payments(ctx, v.Code)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if p.Status != store.PaymentPaid || p.PaidAmount == nil || p.ConfirmedAt == nil {
+			continue
+		}
+		fee := "Phí, lệ phí giải quyết thủ tục hành chính"
+		if pr, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion); err == nil && pr.Fee.Description != "" {
+			fee = pr.Fee.Description
+		}
+		h.Signer = render.Signer{Name: h.Office}
+		return &render.EReceipt{Header: h, DossierCode: string(v.Code), Applicant: who, Procedure: v.ProcedureName,
+			FeeName: fee, Amount: *p.PaidAmount, Reference: p.Reference, Transaction: p.Transaction,
+			PaidAt: p.ConfirmedAt.In(motcua.Vietnam)}, nil
+	}
+	return nil, motcua.Errorf(motcua.ECONFLICT, "Hồ sơ chưa có khoản thanh toán đã được xác nhận.")
 }

@@ -65,7 +65,7 @@ func TestEveryProcedureThroughTheWholePath(t *testing.T) {
 			t.Parallel()
 			s := root.For(t)
 			citizen := s.As("congdan1")
-			sub := stacktest.Submit(citizen, p)
+			sub := stacktest.Submit(citizen, p) // pays the fee, if any
 			if sub.Status != motcua.StatusSubmitted {
 				t.Fatalf("status after submission %s", sub.Status)
 			}

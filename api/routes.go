@@ -14,9 +14,10 @@ func (s *API) Routes(r chi.Router) {
 	r.Post("/api/v1/verify", s.handleVerify()) // public PDF signature check, own limits (20 MB, application/pdf)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(middleware.AllowContentType("application/json", "multipart/form-data"), httpx.LimitBody(1<<20))
-		r.Post("/auth/login", s.handleAPILogin())        // development login for programs
-		r.Get("/procedures", s.handleProcedures())       // the catalog
-		r.Get("/procedures/{code}", s.handleProcedure()) // one procedure with its e-form
+		r.Post("/auth/login", s.handleAPILogin())           // development login for programs
+		r.Get("/procedures", s.handleProcedures())          // the catalog
+		r.Get("/procedures/{code}", s.handleProcedure())    // one procedure with its e-form
+		r.Post("/payments/notify", s.handlePaymentNotify()) // the payment platform's notice, authenticated by its hash
 		r.Group(func(r chi.Router) {
 			r.Use(h.RequireActor)
 			r.Post("/auth/logout", s.handleAPILogout())
@@ -24,14 +25,19 @@ func (s *API) Routes(r chi.Router) {
 			r.Get("/notifications", s.handleNotifications())                                // my notifications (the outbox)
 			r.With(h.Require(motcua.PermSubmitDossier)).Post("/dossiers", s.handleSubmit()) // submit (Idempotency-Key)
 			r.With(h.Require(motcua.PermSubmitDossier)).Get("/dossiers", s.handleMyDossiers())
-			r.Get("/dossiers/{code}", s.handleDossier())                 // applicant or staff in scope; others 404
-			r.Post("/dossiers/{code}/supplement", s.handleSupplement())  // the applicant's answer
-			r.Post("/dossiers/{code}/withdraw", s.handleWithdraw())      // the applicant withdraws
-			r.Get("/dossiers/{code}/receipt", s.handleReceipt())         // form 01, once received
-			r.Get("/dossiers/{code}/documents/{id}", s.handleDocument()) // notices and the result
-			r.Get("/dossiers/{code}/files/{id}", s.handleDossierFile())  // attachments
-			r.Post("/dossiers/{code}/actions", s.handleAction())         // staff decisions (the workflow checks who and when)
-			r.Post("/actions", s.handleBatchAction())                    // one decision for several dossiers (sign a batch)
+			r.Get("/dossiers/{code}", s.handleDossier())                      // applicant or staff in scope; others 404
+			r.Post("/dossiers/{code}/supplement", s.handleSupplement())       // the applicant's answer
+			r.Post("/dossiers/{code}/withdraw", s.handleWithdraw())           // the applicant withdraws
+			r.Get("/dossiers/{code}/receipt", s.handleReceipt())              // form 01, once received
+			r.Get("/dossiers/{code}/documents/{id}", s.handleDocument())      // notices and the result
+			r.Get("/dossiers/{code}/files/{id}", s.handleDossierFile())       // attachments
+			r.Post("/dossiers/{code}/actions", s.handleAction())              // staff decisions (the workflow checks who and when)
+			r.Get("/dossiers/{code}/payments", s.handlePayments())            // the fee's payments
+			r.Post("/dossiers/{code}/payments", s.handleStartPayment())       // the applicant pays the fee: where to pay
+			r.Post("/dossiers/{code}/payments/check", s.handleCheckPayment()) // poll the platform
+			r.Get("/dossiers/{code}/rating", s.handleRating())
+			r.Post("/dossiers/{code}/rating", s.handleRate()) // the applicant rates, once, after return
+			r.Post("/actions", s.handleBatchAction())         // one decision for several dossiers (sign a batch)
 			r.With(h.Require(motcua.PermReadUnitWork)).Get("/inbox", s.handleInbox())
 			r.With(h.Require(motcua.PermReadUnitWork)).Post("/inbox/{task}/claim", s.handleClaim())
 			r.With(h.Require(motcua.PermSign)).Get("/signing-queue", s.handleSigningQueue())

@@ -41,6 +41,11 @@ type Deps struct {
 	UpdateTimeout time.Duration
 	// Uploads bound each person's uploads; the zero value means DefaultUploadLimits.
 	Uploads store.UploadLimits
+	// PaymentGateway is the payment platform; nil: fees cannot be paid online.
+	PaymentGateway PaymentGateway
+	// PublicURL is the base URL of the pages and the API, for the platform's return and
+	// notify addresses.
+	PublicURL string
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	Log *slog.Logger

@@ -79,6 +79,11 @@ func (s *Service) Submit(ctx context.Context, a motcua.Actor, key string, req Su
 	if err != nil {
 		return SubmitResult{}, false, err
 	}
+	fee, err := p.FeeFor(data)
+	if err != nil {
+		return SubmitResult{}, false, &motcua.Error{Code: motcua.EINVALID, Field: "formData",
+			Message: "Không tính được phí, lệ phí của hồ sơ từ số trang, số bản đã khai.", Err: err}
+	}
 	online := req.Online == nil || *req.Online
 	hash := sha256.Sum256(append([]byte(fmt.Sprintf("%s\x00%t\x00", p.Code, online)), normalized...))
 	files := fileRefs(p.Form, data)
@@ -99,7 +104,7 @@ func (s *Service) Submit(ctx context.Context, a motcua.Actor, key string, req Su
 	}
 	code, prev, err := s.Store.SubmitOnce(ctx, key, hash[:], agency.Agency, store.Submission{ApplicantID: a.UserID,
 		UnitCode: p.ReceivingUnit, ProcedureCode: p.Code, ProcedureVersion: p.Version, Online: online, FormData: normalized,
-		Files: files, SubmittedAt: now})
+		Files: files, SubmittedAt: now, Fee: fee})
 	if err != nil {
 		return SubmitResult{}, false, err
 	}
@@ -170,7 +175,7 @@ func (s *Service) started(ctx context.Context, a motcua.Actor, key string, code 
 	}
 	channel := motcua.ChannelOf(sub.Channel, sub.Online)
 	in := workflows.DossierInput{Code: code, ProcedureCode: sub.ProcedureCode, ProcedureVersion: sub.ProcedureVersion,
-		ApplicantID: sub.ApplicantID, Online: channel.Electronic(), Channel: channel, SubmittedAt: sub.SubmittedAt}
+		ApplicantID: sub.ApplicantID, Online: channel.Electronic(), Channel: channel, SubmittedAt: sub.SubmittedAt, Fee: sub.Fee}
 	out, err := s.startDossier(ctx, in)
 	if err != nil {
 		return SubmitResult{}, false, err

@@ -1,11 +1,13 @@
 package forms
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -301,13 +303,94 @@ type Fee struct {
 	Amount int64 `json:"amount,omitempty"`
 	// UnitName names the unit for per_unit fees (e.g. "trang").
 	UnitName string `json:"unitName,omitempty"`
-	Basis    string `json:"basis,omitempty"`
+	// UnitsFrom counts a per_unit fee's units in the form data; without it the units
+	// are 1 a dossier.
+	UnitsFrom *FeeUnits `json:"unitsFrom,omitempty"`
+	Basis     string    `json:"basis,omitempty"`
 	// Description is the fee line citizens read on the procedure's page.
 	Description string `json:"description"`
 	// InternalNote is the catalog keepers' remark on the fee (a source not yet checked
 	// against the rule in force). It stays in the catalog's files: no page shows it and
 	// the public API leaves it out.
 	InternalNote string `json:"internalNote,omitempty"`
+}
+
+// FeeUnits counts the units of a per_unit fee in the form data: the sum, over the items
+// of the list field List, of the product of the items' whole-number fields Multiply
+// (pages × copies for each archive document asked for).
+type FeeUnits struct {
+	List     string   `json:"list"`
+	Multiply []string `json:"multiply"`
+}
+
+// maxFeeUnits bounds the units one dossier is charged for, so a product of form
+// numbers can never overflow.
+const maxFeeUnits = 1_000_000
+
+// Units counts the fee's units in validated form data: 1 without UnitsFrom.
+func (f Fee) Units(data map[string]any) (int, error) {
+	if f.UnitsFrom == nil {
+		return 1, nil
+	}
+	items, _ := data[f.UnitsFrom.List].([]any)
+	total := 0
+	for i, it := range items {
+		m, _ := it.(map[string]any)
+		n := 1
+		for _, field := range f.UnitsFrom.Multiply {
+			v, ok := wholeNumber(m[field])
+			if !ok || v < 0 {
+				return 0, fmt.Errorf("fee units: %s[%d].%s is not a whole number", f.UnitsFrom.List, i, field)
+			}
+			if v > maxFeeUnits || n*v > maxFeeUnits {
+				return 0, fmt.Errorf("fee units: more than %d", maxFeeUnits)
+			}
+			n *= v
+		}
+		if total += n; total > maxFeeUnits {
+			return 0, fmt.Errorf("fee units: more than %d", maxFeeUnits)
+		}
+	}
+	return total, nil
+}
+
+func wholeNumber(v any) (int, bool) {
+	var s string
+	switch x := v.(type) {
+	case json.Number:
+		s = string(x)
+	case string:
+		s = strings.TrimSpace(x)
+	case float64:
+		if x != math.Trunc(x) || x > maxFeeUnits {
+			return 0, false
+		}
+		return int(x), true
+	case int:
+		return x, true
+	case int64:
+		if x > maxFeeUnits {
+			return 0, false
+		}
+		return int(x), true
+	default:
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// FeeFor is the fee in VND of a dossier of p with validated form data (0: no fee). A
+// fee set by a regulation not encoded yet cannot be charged online and is 0 here.
+func (p *Procedure) FeeFor(data map[string]any) (int64, error) {
+	if p.Fee.Kind == FeeByRegulation || p.Fee.Kind == FeeNone {
+		return 0, nil
+	}
+	units, err := p.Fee.Units(data)
+	if err != nil {
+		return 0, err
+	}
+	return p.Fee.Compute(units)
 }
 
 // Compute returns the fee in VND for a dossier with the given number of units (pages,
@@ -457,6 +540,9 @@ func (p *Procedure) check() error {
 		}
 		if p.Fee.Kind == FeePerUnit && p.Fee.UnitName == "" {
 			bad("fee: per_unit needs unitName")
+		}
+		if u := p.Fee.UnitsFrom; u != nil && (u.List == "" || len(u.Multiply) == 0) {
+			bad("fee.unitsFrom needs list and multiply")
 		}
 	case FeeByRegulation:
 		if p.Fee.Basis == "" {

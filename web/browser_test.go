@@ -94,7 +94,9 @@ func fillForm(t *testing.T, tab *browsertest.Tab, proc *forms.Procedure, section
 			case forms.KindAddress:
 				fill(fd.Fields, v.(map[string]any), p)
 			case forms.KindYesNo:
-				tab.Click(fmt.Sprintf("%s-%v", id, v))
+				// Samples may write the answer in words ("không"): the page's values are true / false.
+				yes := v == true || v == "true" || v == "có"
+				tab.Click(fmt.Sprintf("%s-%t", id, yes))
 			case forms.KindChoice:
 				tab.Set(id, fmt.Sprint(v))
 			case forms.KindFile:

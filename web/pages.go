@@ -145,6 +145,11 @@ var noticeText = map[string]string{
 	"signed":     "Đã ký số.",
 	"saved":      "Đã lưu.",
 	"resent":     "Đã đưa thay đổi vào hàng gửi lại lên Cổng Dịch vụ công quốc gia.",
+	// Back from the payment platform (payment-STATUS).
+	"payment-paid":      "Đã thanh toán phí, lệ phí. Biên lai điện tử đã được lưu cùng hồ sơ.",
+	"payment-pending":   "Cổng thanh toán chưa xác nhận giao dịch. Vui lòng tải lại trang sau ít phút.",
+	"payment-cancelled": "Giao dịch thanh toán đã bị hủy. Bạn có thể thanh toán lại.",
+	"payment-mismatch":  "Số tiền đã thanh toán không khớp với phí, lệ phí. Bộ phận Một cửa sẽ liên hệ để xử lý.",
 }
 
 // show renders page name with data d.
@@ -420,6 +425,7 @@ var pageFuncs = template.FuncMap{
 		return formatTime(t, "15:04 02/01/2006")
 	},
 	"statusLabel":   func(s motcua.Status) string { return s.Label() },
+	"vnd":           formatVND,
 	"bucketLabel":   func(b any) string { return motcua.SLABucket(fmt.Sprint(b)).Label() },
 	"add":           func(a, b int) int { return a + b },
 	"eventLabel":    func(k any) string { return motcua.EventKind(fmt.Sprint(k)).Label() },

@@ -55,6 +55,9 @@ type DossierInput struct {
 	// before it existed carry "" and fall back to Online (motcua.ChannelOf).
 	Channel     motcua.Channel
 	SubmittedAt time.Time
+	// Fee is what the dossier owes in VND (0: nothing): it waits for the payment before
+	// the desk gets it (payment.go).
+	Fee int64
 }
 
 // DossierResult is what a dossier's workflow ends with.

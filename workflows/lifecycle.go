@@ -66,6 +66,12 @@ func DossierWorkflow(ctx workflow.Context, in DossierInput) (DossierResult, erro
 		d.failed = err
 		return DossierResult{}, err
 	}
+	if in.Fee > 0 {
+		if err := d.awaitPayment(ctx); err != nil {
+			d.failed = err
+			return DossierResult{}, err
+		}
+	}
 	if err := d.awaitReceipt(ctx); err != nil {
 		d.failed = err
 		return DossierResult{}, err

@@ -49,6 +49,10 @@ type config struct {
 	PortalToken       string // PORTAL_TOKEN: its bearer token
 	PortalTimeout     string // PORTAL_TIMEOUT: bound of each call to the portal (Go duration, default 10s)
 	PortalAddr        string // -portal-addr, MOTCUA_PORTAL_ADDR: run's in-process development portal
+	PaymentURL        string // PAYMENT_URL: the payment platform; run starts the development gateway when empty
+	PaymentPartner    string // PAYMENT_PARTNER: motcua's partner code at the platform
+	PaymentSecret     string // PAYMENT_SECRET: the secret shared with the platform
+	PaymentAddr       string // MOTCUA_PAYMENT_ADDR: listen address of run's development payment gateway
 	SealCredential    string // MOTCUA_SEAL_CREDENTIAL: credential of the organization's seal
 	SealPIN           string // MOTCUA_SEAL_PIN: its PIN
 	FontDir           string // MOTCUA_FONT_DIR: the agency's licensed Times New Roman files; empty uses Liberation Serif
@@ -107,6 +111,8 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	c.PortalURL, c.PortalToken, c.PortalTimeout = env.Getenv("PORTAL_URL"), env.Getenv("PORTAL_TOKEN"), env.Getenv("PORTAL_TIMEOUT")
 	fs.StringVar(&c.PortalAddr, "portal-addr", get("MOTCUA_PORTAL_ADDR", "127.0.0.1:0"), "listen address of run's development national portal, when PORTAL_URL is unset (env MOTCUA_PORTAL_ADDR; default: any free loopback port, shown in the banner)")
 	c.SignerURL, c.SignerToken = env.Getenv("MOTCUA_SIGNER_URL"), env.Getenv("MOTCUA_SIGNER_TOKEN")
+	c.PaymentURL, c.PaymentPartner, c.PaymentSecret = env.Getenv("PAYMENT_URL"), get("PAYMENT_PARTNER", "motcua"), env.Getenv("PAYMENT_SECRET")
+	c.PaymentAddr = get("MOTCUA_PAYMENT_ADDR", "127.0.0.1:8093")
 	// Empty, the seal and the sender are the organization's (app.HomeAffairs).
 	c.SealCredential, c.SealPIN = env.Getenv("MOTCUA_SEAL_CREDENTIAL"), env.Getenv("MOTCUA_SEAL_PIN")
 	c.FontDir = env.Getenv("MOTCUA_FONT_DIR")

@@ -78,6 +78,7 @@ func commands() map[string]command {
 		"axis":     {"run the development document axis (agencies, queues, edXML envelopes and statuses)", axisCmd},
 		"signer":   {"run the development signature service (CSC API v2 subset and RFC 3161 TSA)", signerCmd},
 		"portal":   {"run the development national public-service portal (dossier sync API, control endpoint)", portalCmd},
+		"payment":  {"run the development payment gateway (pay / cancel page, signed notices)", paymentCmd},
 		"sign":     {"add a PAdES signature to a PDF with a local PKCS#12 key", signCmd},
 		"verify":   {"verify the signatures of a PDF", verifyCmd},
 		"temporal": {"run the Temporal server for production (mutual TLS, per-identity authorizer)", temporalCmd},

@@ -23,6 +23,7 @@ import (
 	"motcua/internal/devstack"
 	"motcua/internal/mail"
 	"motcua/internal/payload"
+	"motcua/internal/payment"
 	"motcua/internal/signing/service"
 )
 
@@ -43,6 +44,7 @@ type process struct {
 	axis      string // root URL of run's development axis
 	portal    string // base URL of run's development portal
 	portalTok string // its bearer token
+	payment   string // run's development payment gateway, when started
 	app       *app.App
 	stops     []func()
 }
@@ -108,6 +110,14 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 	}
 	if ac.Portal, err = p.portalConfig(); err != nil {
 		return err
+	}
+	if p.cfg.PaymentURL == "" && devMode {
+		if err := p.startPaymentGateway(); err != nil {
+			return err
+		}
+	}
+	if p.cfg.PaymentURL != "" {
+		ac.Payment = payment.Config{URL: p.cfg.PaymentURL, Partner: p.cfg.PaymentPartner, Secret: p.cfg.PaymentSecret}
 	}
 	if n := p.cfg.UploadsPerMinute; n > 0 {
 		ac.Uploads = dossiers.DefaultUploadLimits
@@ -225,6 +235,24 @@ func (p *process) startSigner() error {
 	p.onStop(func() { _ = srv.Close() })
 	p.roots.AddCert(svc.Root())
 	p.signer = "http://" + l.Addr().String()
+	return nil
+}
+
+// startPaymentGateway starts the development payment gateway (run only) and points
+// PAYMENT_URL at it, with a secret made now.
+func (p *process) startPaymentGateway() error {
+	secret := make([]byte, 16)
+	_, _ = rand.Read(secret)
+	l, err := net.Listen("tcp", p.cfg.PaymentAddr)
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("the development payment gateway cannot listen on %s: %v; choose another with MOTCUA_PAYMENT_ADDR", p.cfg.PaymentAddr, app.RootCause(err))}
+	}
+	g := &payment.DevGateway{Partner: p.cfg.PaymentPartner, Secret: hex.EncodeToString(secret),
+		PublicURL: "http://" + l.Addr().String(), Log: p.log.With("component", "payment")}
+	srv := &http.Server{Handler: g.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	p.onStop(func() { _ = srv.Close() })
+	p.cfg.PaymentURL, p.cfg.PaymentSecret, p.payment = g.PublicURL, g.Secret, g.PublicURL
 	return nil
 }
 

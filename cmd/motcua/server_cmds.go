@@ -216,6 +216,9 @@ func printBanner(w io.Writer, p *process) {
 	if p.portal != "" {
 		fmt.Fprintf(tw, "  Portal\t%s (development national portal; calls at %s/dev/calls; token %s)\n", p.portal, p.portal, p.portalTok)
 	}
+	if p.payment != "" {
+		fmt.Fprintf(tw, "  Payment\t%s (development gateway: pay / cancel page)\n", p.payment)
+	}
 	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(p.pg.URL), p.pg.Source)
 	abs, _ := filepath.Abs(p.cfg.DataDir)
 	fmt.Fprintf(tw, "  Data\t%s\n", abs)

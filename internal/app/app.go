@@ -35,6 +35,7 @@ import (
 	"motcua/internal/devstack"
 	"motcua/internal/mail"
 	"motcua/internal/payload"
+	"motcua/internal/payment"
 	"motcua/internal/store"
 )
 
@@ -100,6 +101,9 @@ type Config struct {
 	// Portal is the national public-service portal the worker drains the status outbox
 	// to; no sync when its URL is empty (the changes wait in the outbox).
 	Portal PortalConfig
+	// Payment is the payment platform fees are paid through (PAYMENT_URL, its partner
+	// code and shared secret); none when URL is empty: fees cannot be paid online.
+	Payment payment.Config
 
 	// UpdateTimeout is how long a submission or a decision waits for its workflow's
 	// answer before answering that its outcome is unknown (default
@@ -140,6 +144,11 @@ type App struct {
 // New builds the system from cfg. On error, whatever it had opened is closed again.
 func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	cfg = withDefaults(cfg)
+	if cfg.Payment.URL != "" {
+		if _, err := payment.New(cfg.Payment); err != nil {
+			return nil, fmt.Errorf("payment platform: %w", err)
+		}
+	}
 	a := &App{Config: cfg, Log: cfg.Log, Roots: cfg.Roots}
 	a.registry()
 	defer func() {

@@ -21,6 +21,7 @@ import (
 	"motcua/dossiers"
 	"motcua/internal/auth"
 	"motcua/internal/httpx"
+	"motcua/internal/payment"
 	"motcua/web"
 )
 
@@ -84,9 +85,16 @@ func (a *App) httpHandler(sh httpShared) http.Handler {
 			sys, err := a.Store.AuthenticateIntakeSystem(ctx, id, secret)
 			return httpx.System{ID: sys.ID, Name: sys.Name, UserID: sys.UserID}, err
 		}})
+	var gateway dossiers.PaymentGateway
+	if a.Config.Payment.URL != "" {
+		// New has checked the configuration.
+		if c, err := payment.New(a.Config.Payment); err == nil {
+			gateway = c
+		}
+	}
 	svc := dossiers.New(dossiers.Deps{Store: a.Store, Catalog: a.Catalog, Engine: dossiers.Temporal(a.Temporal),
 		WorkingTime: a.Time, VerifyRoots: a.Roots, UpdateTimeout: a.Config.UpdateTimeout, Uploads: a.Config.Uploads,
-		Now: a.Config.Now, Log: a.Log})
+		PaymentGateway: gateway, PublicURL: a.Config.PublicURL, Now: a.Config.Now, Log: a.Log})
 	return kit.Handler(ready,
 		api.New(api.Deps{HTTP: kit, Dossiers: svc, Catalog: a.Catalog, Sessions: sh.sessions, DevLogin: a.Config.DevLogin}),
 		web.New(web.Deps{HTTP: kit, Dossiers: svc, Catalog: a.Catalog, Store: a.Store, Sessions: sh.sessions, OIDC: sh.oidc,

@@ -15,6 +15,7 @@ const (
 	KindControlSheet      Kind = "control-sheet"      // 06 phiếu kiểm soát quá trình giải quyết hồ sơ
 	KindDecision          Kind = "decision"           // result: quyết định
 	KindLicence           Kind = "licence"            // result: giấy phép, giấy chứng nhận
+	KindEReceipt          Kind = "e-receipt"          // biên lai thu phí, lệ phí điện tử
 )
 
 // Document is one document to render: *Receipt, *SupplementRequest, *Refusal, *Apology,
@@ -205,6 +206,20 @@ type Decision struct {
 	Articles  []string `render:"multiline"` // the text of Điều 1, Điều 2, ... (numbered by the renderer)
 }
 
+// EReceipt is the e-receipt of a fee paid online (biên lai thu phí, lệ phí điện tử):
+// what the payment platform confirmed, kept with the dossier.
+type EReceipt struct {
+	Header
+	DossierCode string
+	Applicant   Applicant
+	Procedure   string
+	FeeName     string // what was paid for, as the catalog names the fee
+	Amount      int64  // VND, as confirmed by the platform (equal to the fee)
+	Reference   string // the platform's reference (mã tham chiếu)
+	Transaction string // the platform's transaction (mã giao dịch)
+	PaidAt      time.Time
+}
+
 // Particular is one "label: value" line of a licence or certificate.
 type Particular struct {
 	Label string
@@ -236,6 +251,7 @@ func (*StopNotice) Kind() Kind        { return KindStopNotice }
 func (*ControlSheet) Kind() Kind      { return KindControlSheet }
 func (*Decision) Kind() Kind          { return KindDecision }
 func (*Licence) Kind() Kind           { return KindLicence }
+func (*EReceipt) Kind() Kind          { return KindEReceipt }
 
 // isResult reports whether k is a procedure result, which is numbered and dated after
 // signing through the motcua.number and motcua.date fields.

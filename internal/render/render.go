@@ -126,6 +126,8 @@ func isNilPointer(doc Document) bool {
 		return d == nil
 	case *Licence:
 		return d == nil
+	case *EReceipt:
+		return d == nil
 	}
 	return false
 }

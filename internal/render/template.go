@@ -132,7 +132,22 @@ var funcs = template.FuncMap{
 	"hours": formatHours,
 	"set":   func(t time.Time) bool { return !t.IsZero() },
 	"upper": strings.ToUpper,
+	"vnd":   formatVND,
 	"lower": strings.ToLower,
+}
+
+// formatVND prints an amount of đồng with dots between thousands: 60.000.
+func formatVND(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
 
 // formatHours prints a working-time budget: whole days of 8 hours as days ("2 ngày",
@@ -194,7 +209,7 @@ func compile(p string, raw []byte) (*compiled, error) {
 	}
 	switch f.Kind {
 	case KindReceipt, KindSupplementRequest, KindRefusal, KindApology, KindStopNotice,
-		KindControlSheet, KindDecision, KindLicence:
+		KindControlSheet, KindDecision, KindLicence, KindEReceipt:
 	default:
 		return nil, fmt.Errorf("unknown kind %q", f.Kind)
 	}

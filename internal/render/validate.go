@@ -239,6 +239,15 @@ func validate(doc Document) error {
 			c.text(fmt.Sprintf("Items[%d].Why", i), it.Why, "lý do cần bổ sung", maxText)
 		}
 		c.optional("Contact", d.Contact, "thông tin liên hệ", maxLine)
+	case *EReceipt:
+		c.dossier(d.DossierCode, d.Applicant, d.Procedure)
+		c.text("FeeName", d.FeeName, "tên phí, lệ phí", maxLine)
+		c.text("Reference", d.Reference, "mã tham chiếu", 64)
+		c.text("Transaction", d.Transaction, "mã giao dịch", 64)
+		c.time("PaidAt", d.PaidAt, "thời gian thanh toán")
+		if d.Amount <= 0 {
+			c.fail("Amount", "Số tiền trên biên lai phải lớn hơn 0.")
+		}
 	case *Refusal:
 		c.dossier(d.DossierCode, d.Applicant, d.Procedure)
 		c.text("Reason", d.Reason, "lý do từ chối", maxText)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -99,12 +100,79 @@ type Submitted struct {
 	SubmittedAt string             `json:"submittedAt"`
 }
 
-// Submit submits the sample dossier of a procedure as the citizen c.
+// Submit submits the sample dossier of a procedure as the citizen c, and pays its fee
+// on the development gateway when it has one: the dossier is then at the desk.
 func Submit(c *Client, p *forms.Procedure) Submitted {
+	c.S.T.Helper()
+	out := SubmitUnpaid(c, p)
+	if out.Status == motcua.StatusAwaitingPayment {
+		c.Pay(out.Code, "pay", 0)
+		c.S.waitAtDesk(out.Code)
+		out.Status = motcua.StatusSubmitted
+	}
+	return out
+}
+
+// waitAtDesk waits until a paid dossier has reached the desk's inbox: the workflow goes
+// on to it after the payment's update has answered.
+func (s *Stack) waitAtDesk(code motcua.DossierCode) {
+	s.T.Helper()
+	for range 200 {
+		var at bool
+		err := s.Store.Pool().QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM dossier_events e
+			JOIN dossiers d ON d.id = e.dossier_id WHERE d.code = $1 AND e.action = 'assign' AND e.seq > (
+				SELECT coalesce(max(p.seq), 0) FROM dossier_events p WHERE p.dossier_id = d.id AND p.action = 'pay'))`, code).Scan(&at)
+		if err != nil {
+			s.T.Fatalf("wait for %s at the desk: %v", code, err)
+		}
+		if at {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.T.Fatalf("%s did not reach the desk after its payment", code)
+}
+
+// SubmitUnpaid submits the sample dossier of a procedure as the citizen c.
+func SubmitUnpaid(c *Client, p *forms.Procedure) Submitted {
 	c.S.T.Helper()
 	var out Submitted
 	c.MustDo(201, "POST", "/api/v1/dossiers", map[string]any{"procedure": p.Code, "formData": SampleForm(c, p)}, &out)
 	return out
+}
+
+// Payment is a payment as the API shows it.
+type Payment struct {
+	Reference  string `json:"reference"`
+	Amount     int64  `json:"amount"`
+	Status     string `json:"status"`
+	PayURL     string `json:"payUrl"`
+	PaidAmount *int64 `json:"paidAmount"`
+}
+
+// Pay starts the payment of the dossier's fee as c and answers it on the development
+// gateway's page as the applicant would: action "pay" (amount 0: the fee; another
+// amount pays that instead) or "cancel". The gateway then posts its notice and the
+// browser would come back; Pay returns the payment as started.
+func (c *Client) Pay(code motcua.DossierCode, action string, amount int64) Payment {
+	c.S.T.Helper()
+	var p Payment
+	c.MustDo(200, "POST", "/api/v1/dossiers/"+string(code)+"/payments", nil, &p)
+	if amount == 0 {
+		amount = p.Amount
+	}
+	form := url.Values{"action": {action}, "amount": {fmt.Sprint(amount)}}
+	noRedirect := &http.Client{Timeout: 2 * time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noRedirect.PostForm(p.PayURL, form)
+	if err != nil {
+		c.S.T.Fatalf("pay %s: %v", code, err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		c.S.T.Fatalf("pay %s: gateway answered %d", code, res.StatusCode)
+	}
+	return p
 }
 
 // State asks the dossier's workflow for its live state.
@@ -173,6 +241,10 @@ func (s *Stack) Drive(code motcua.DossierCode, p *forms.Procedure) workflows.Sta
 	s.T.Helper()
 	for range 40 {
 		st := s.State(code)
+		if st.Status == motcua.StatusAwaitingPayment {
+			s.client(Staff["default/citizen"]).Pay(code, "pay", 0)
+			continue
+		}
 		user, body, done, err := NextDecision(p, st, s.consulted(code))
 		if err != nil {
 			s.T.Fatalf("%s: %v", code, err)

@@ -42,6 +42,7 @@ import (
 	"motcua/internal/mail"
 	"motcua/internal/mail/mailtest"
 	"motcua/internal/payload"
+	"motcua/internal/payment"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
@@ -61,6 +62,11 @@ type Stack struct {
 	Acts     *activities.Activities
 	Codec    *payload.Codec   // what the workflows' payloads are encrypted with
 	Mailbox  *mailtest.Server // the SMTP server notifications are e-mailed to
+	// Payments is the development payment gateway the stack pays fees at, PaymentURL
+	// its address and PaymentSecret the secret it shares with motcua.
+	Payments      *payment.DevGateway
+	PaymentURL    string
+	PaymentSecret string
 	// Now is the stack's clock: the catalog's "today" and the API's. Samples that must be
 	// recent are made relative to it.
 	Now func() time.Time
@@ -96,6 +102,10 @@ type Options struct {
 	// UpdateTimeout is how long a decision waits for the workflow (default
 	// dossiers.DefaultUpdateTimeout); outage tests shorten it.
 	UpdateTimeout time.Duration
+	// PaymentURL replaces the development payment gateway's address (a hung gateway in
+	// timeout tests), and PaymentTimeout bounds each call to it (default 30 s).
+	PaymentURL     string
+	PaymentTimeout time.Duration
 }
 
 // Start starts a stack that stops when the test ends.
@@ -153,11 +163,28 @@ func Start(t testing.TB, opts ...Options) *Stack {
 	t.Cleanup(srv.Close)
 	url := "http://" + srv.Listener.Addr().String()
 
+	paySecret := randomHex(16)
+	payments := &payment.DevGateway{Partner: "motcua-test", Secret: paySecret, Now: o.Now, Log: o.Log}
+	paySrv := httptest.NewUnstartedServer(nil)
+	t.Cleanup(paySrv.Close)
+	payments.PublicURL = "http://" + paySrv.Listener.Addr().String()
+	paySrv.Config.Handler = payments.Handler()
+	paySrv.Start()
+	payTimeout := o.PaymentTimeout
+	if payTimeout == 0 {
+		payTimeout = 30 * time.Second
+	}
+	payURL := payments.PublicURL
+	if o.PaymentURL != "" {
+		payURL = o.PaymentURL
+	}
+
 	a, err := app.New(ctx, app.Config{DatabaseURL: db, SeedDemo: true,
 		TemporalAddress: ts.GetFrontendHostPort(), TemporalNamespace: ts.GetDefaultNamespace(), PayloadKeys: [][]byte{key},
 		PublicURL: url, DevLogin: true, Roots: roots,
 		SignerURL: signer.URL, SignerToken: token, SealPIN: service.DefaultPIN,
-		Mail: mail.Config{Addr: mailbox.Addr}, UpdateTimeout: o.UpdateTimeout, Now: o.Now, Log: o.Log,
+		Payment: payment.Config{URL: payURL, Partner: payments.Partner, Secret: paySecret, Timeout: payTimeout},
+		Mail:    mail.Config{Addr: mailbox.Addr}, UpdateTimeout: o.UpdateTimeout, Now: o.Now, Log: o.Log,
 		// One demo citizen files a dossier of every procedure at once: the per-person
 		// upload limits (tested on their own in api) would refuse the tests' own load.
 		Uploads: store.UploadLimits{PendingBytes: 1 << 40, PerWindow: 1 << 30, Window: time.Minute}})
@@ -178,7 +205,7 @@ func Start(t testing.TB, opts ...Options) *Stack {
 
 	s := &Stack{T: t, URL: url, App: a, Now: o.Now, Codec: a.Codec, shared: &shared{tokens: map[string]string{}}, Store: a.Store,
 		Temporal: a.Temporal, Catalog: a.Catalog, Roots: roots, RootPEM: rootPEM, Time: a.Time, Acts: acts,
-		Mailbox: mailbox, server: ts}
+		Mailbox: mailbox, server: ts, Payments: payments, PaymentURL: payURL, PaymentSecret: paySecret}
 	s.StartWorker()
 	t.Cleanup(s.StopWorker)
 	return s

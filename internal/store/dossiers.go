@@ -40,6 +40,8 @@ type Submission struct {
 	// NewFiles are stored (owned by Uploader) in the transaction that stores the
 	// submission: a portal dossier's inline files.
 	NewFiles []NewFile
+	// Fee is what the dossier owes in VND (0: nothing), paid online at submission.
+	Fee int64
 }
 
 // NewFile is a file delivered with a submission, stored with it.
@@ -151,10 +153,10 @@ func CreateSubmission(ctx context.Context, tx pgx.Tx, sub Submission) error {
 		files = []byte("[]")
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO submissions (code, applicant_id, unit_id, procedure_code, procedure_version, online,
-			form_data, files, submitted_at, channel, registered_by, portal_code)
-		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, 0), NULLIF($12, '') FROM units u WHERE u.code = $3`,
+			form_data, files, submitted_at, channel, registered_by, portal_code, fee)
+		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, 0), NULLIF($12, ''), $13 FROM units u WHERE u.code = $3`,
 		sub.Code, sub.ApplicantID, sub.UnitCode, sub.ProcedureCode, sub.ProcedureVersion, channel.Electronic(),
-		sub.FormData, files, sub.SubmittedAt, channel, sub.RegisteredBy, sub.PortalCode)
+		sub.FormData, files, sub.SubmittedAt, channel, sub.RegisteredBy, sub.PortalCode, sub.Fee)
 	if err != nil {
 		return fmt.Errorf("store submission %s: %w", sub.Code, err)
 	}
@@ -166,10 +168,10 @@ func (s *Store) Submission(ctx context.Context, code motcua.DossierCode) (Submis
 	var sub Submission
 	var files []byte
 	err := s.pool.QueryRow(ctx, `SELECT s.code, s.applicant_id, u.code, s.procedure_code, s.procedure_version, s.online,
-			s.form_data, s.files, s.submitted_at, s.channel, coalesce(s.registered_by, 0), coalesce(s.portal_code, '')
+			s.form_data, s.files, s.submitted_at, s.channel, coalesce(s.registered_by, 0), coalesce(s.portal_code, ''), s.fee
 		FROM submissions s JOIN units u ON u.id = s.unit_id WHERE s.code = $1`, code).
 		Scan(&sub.Code, &sub.ApplicantID, &sub.UnitCode, &sub.ProcedureCode, &sub.ProcedureVersion, &sub.Online,
-			&sub.FormData, &files, &sub.SubmittedAt, &sub.Channel, &sub.RegisteredBy, &sub.PortalCode)
+			&sub.FormData, &files, &sub.SubmittedAt, &sub.Channel, &sub.RegisteredBy, &sub.PortalCode, &sub.Fee)
 	if err != nil {
 		return Submission{}, notFound(err, "Không tìm thấy hồ sơ đã nộp "+string(code)+".")
 	}
