@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"motcua"
+	"motcua/internal/authority"
 	"motcua/internal/stacktest"
 )
 
@@ -123,6 +125,7 @@ func TestEveryProcedureThroughTheWholePath(t *testing.T) {
 				t.Errorf("%d trusted certificates, want 2:\n%s", n, report)
 			}
 			stacktest.QPDFCheck(t, res.Body)
+			checkAuthorityAgrees(t, s, p.Code, p.Version, res.Body, report)
 
 			// One archive package, and the citizen cannot read the draft.
 			var packages int
@@ -136,5 +139,32 @@ func TestEveryProcedureThroughTheWholePath(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkAuthorityAgrees checks that a signed result's authority line and signature block
+// are the catalog's for its deciding unit, and that pdfsig names as its first signer the
+// one person who holds that authority, with the title the block prints.
+func checkAuthorityAgrees(t *testing.T, s *stacktest.Stack, code string, version int, pdf []byte, report string) {
+	t.Helper()
+	b, holders, err := authority.Resolver{Store: s.Store, Catalog: s.Catalog}.Default(context.Background(), code, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(holders) != 1 {
+		t.Fatalf("%d holders of the signing authority of %s, want 1 in the demo", len(holders), code)
+	}
+	text := strings.Join(strings.Fields(stacktest.PDFText(t, pdf)), " ")
+	for _, want := range append([]string{b.Authority}, b.Lines()...) {
+		if !strings.Contains(text, want) {
+			t.Errorf("the result does not print %q:\n%s", want, text)
+		}
+	}
+	first, _, _ := strings.Cut(report, "Signature #2")
+	if !strings.Contains(first, "Signer Certificate Common Name: "+holders[0].Name) {
+		t.Errorf("first signature is not %s's:\n%s", holders[0].Name, first)
+	}
+	if !strings.Contains(first, holders[0].Title) || !motcua.SameTitle(holders[0].Title, b.SignerTitle) {
+		t.Errorf("signer's certificate does not carry the block's title %q (account: %q):\n%s", b.SignerTitle, holders[0].Title, first)
 	}
 }

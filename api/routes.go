@@ -36,6 +36,9 @@ func (s *API) Routes(r chi.Router) {
 			r.With(h.Require(motcua.PermReadUnitWork)).Post("/inbox/{task}/claim", s.handleClaim())
 			r.With(h.Require(motcua.PermSign)).Get("/signing-queue", s.handleSigningQueue())
 			r.With(h.Require(motcua.PermReadStats)).Get("/stats", s.handleStats())
+			r.With(h.Require(motcua.PermAdminister)).Get("/delegations", s.handleDelegations()) // signing delegations (TUQ., TL., Q.)
+			r.With(h.Require(motcua.PermAdminister)).Post("/delegations", s.handleCreateDelegation())
+			r.With(h.Require(motcua.PermAdminister)).Post("/delegations/{id}/revoke", s.handleRevokeDelegation())
 		})
 	})
 	r.Get("/api/openapi.json", s.handleOpenAPI()) // OpenAPI 3.1 of /api/v1

@@ -80,6 +80,9 @@ func (s *Site) Routes(r chi.Router) {
 			r.Post("/quan-tri/lich", s.pageAdminCalendar())
 			r.Post("/quan-tri/lich/{day}/xoa", s.pageAdminCalendarRemove())
 			r.Get("/quan-tri/thu-tuc", s.pageAdminProcedures())
+			r.Get("/quan-tri/uy-quyen", s.pageAdminDelegations())
+			r.Post("/quan-tri/uy-quyen", s.pageAdminDelegations())
+			r.Post("/quan-tri/uy-quyen/{id}/thu-hoi", s.pageAdminDelegationRevoke())
 		})
 	})
 }

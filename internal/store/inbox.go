@@ -168,6 +168,11 @@ type QueueItem struct {
 	DueAt         *time.Time         `json:"dueAt,omitempty"`
 	DraftID       string             `json:"draftId,omitempty"`
 	Since         time.Time          `json:"since"`
+	// ProcedureVersion is the catalog version the result is signed under.
+	ProcedureVersion int `json:"procedureVersion"`
+	// SignAs is the first line of the signature block the reader would sign under
+	// ("TUQ. BỘ TRƯỞNG"); set by the dossier service, not read from the database.
+	SignAs string `json:"signAs,omitempty" db:"-"`
 }
 
 // SigningQueue lists the dossiers awaiting signature held by units in scope, due first.
@@ -177,7 +182,7 @@ func (s *Store) SigningQueue(ctx context.Context, unitPath string, limit int) ([
 	}
 	rows, err := s.pool.Query(ctx, `SELECT d.code, d.procedure_code, p.name, a.name, hu.code, d.submitted_at, d.due_at,
 			coalesce((SELECT id::text FROM documents WHERE dossier_id = d.id AND kind = 'draft_result' ORDER BY seq DESC LIMIT 1), ''),
-			d.updated_at
+			d.updated_at, d.procedure_version
 		FROM dossiers d
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 		JOIN users a ON a.id = d.applicant_id
