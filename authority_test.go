@@ -153,3 +153,33 @@ func TestDelegationCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestOnlyTheSignatureIsTakenByDelegationFromOutsideTheHolderUnit(t *testing.T) {
+	awaiting := Facts{Status: StatusAwaitingSignature, Holder: Holder{UnitPath: "/G09/", StepRole: RoleLeader}}
+	chief := Actor{UserID: 9, Roles: []Role{RoleLeader}, UnitPath: "/G09/VP/"}
+	clerk := Actor{UserID: 8, Roles: []Role{RoleClerk}, UnitPath: "/G09/VP/"}
+	tests := []struct {
+		name     string
+		f        Facts
+		decision string
+		a        Actor
+		code     string
+	}{
+		{"a leader below the holder signs by delegation", awaiting, DecideSign, chief, ""},
+		{"the same leader without one is outside the unit", awaiting, DecideSign, chief, EFORBIDDEN},
+		{"a clerk cannot sign, delegation or not", awaiting, DecideSign, clerk, EFORBIDDEN},
+		{"returning for rework is not delegated", awaiting, DecideReturnForRework, chief, EFORBIDDEN},
+		{"not awaiting a signature", Facts{Status: StatusSigned, Holder: awaiting.Holder}, DecideSign, chief, ECONFLICT},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.f.MayDecideAsDelegate(tt.decision, tt.a)
+			if tt.name == "the same leader without one is outside the unit" {
+				err = tt.f.MayDecide(tt.decision, tt.a)
+			}
+			if got := ErrorCode(err); (err == nil) != (tt.code == "") || (err != nil && got != tt.code) {
+				t.Fatalf("= %v (code %q), want %q", err, got, tt.code)
+			}
+		})
+	}
+}

@@ -61,24 +61,27 @@ func userID(t *testing.T, s *stacktest.Stack, username string) int64 {
 
 // TestTUQDelegationSignsOnlyWithinItsDatesAndProcedures: the Thứ trưởng who signs
 // «KT. BỘ TRƯỞNG» authorizes the Chánh Văn phòng (TUQ.) to sign the fund licences from
-// 1 to 5 March 2027. Within those days the licence is in the delegate's queue and not
+// five days. Within those days the licence is in the delegate's queue and not
 // the delegator's, the delegate may sign it and not a dossier of another procedure; the
 // day after, and the day before, the delegate may not, and the licence is back in the
 // delegator's queue. Signed on the last day, it reads «TUQ. BỘ TRƯỞNG / CHÁNH VĂN
 // PHÒNG» with the delegate's name, and pdfsig names the delegate as its signer. The
 // days are the stack's clock, never today's.
 func TestTUQDelegationSignsOnlyWithinItsDatesAndProcedures(t *testing.T) {
-	day := func(s string, hour int) time.Time {
-		d, err := time.ParseInLocation(time.DateOnly, s, motcua.Vietnam)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d.Add(time.Duration(hour) * time.Hour)
-	}
+	// The dossiers are submitted and reviewed on the stack's clock as it starts (the
+	// workflows run on the Temporal server's); the delegation's days are counted from
+	// it, and the clock is then moved to each day the test looks at.
 	var clock atomic.Int64
+	now := func() time.Time {
+		if v := clock.Load(); v != 0 {
+			return time.Unix(0, v)
+		}
+		return time.Now()
+	}
+	s := stacktest.Start(t, stacktest.Options{Now: now})
+	first := motcua.Day(now()).AddDate(0, 0, 10)
+	last := first.AddDate(0, 0, 4)
 	set := func(t time.Time) { clock.Store(t.UnixNano()) }
-	set(day("2027-03-02", 9))
-	s := stacktest.Start(t, stacktest.Options{Now: func() time.Time { return time.Unix(0, clock.Load()) }})
 
 	licence, err := s.Catalog.Procedure("1.014936")
 	if err != nil {
@@ -94,14 +97,15 @@ func TestTUQDelegationSignsOnlyWithinItsDatesAndProcedures(t *testing.T) {
 	}
 	admin.MustDo(201, "POST", "/api/v1/delegations", map[string]any{
 		"delegatorId": userID(t, s, "lanhdao1"), "delegateId": userID(t, s, "lanhdao3"), "kind": "TUQ.",
-		"procedures": []string{"1.014936"}, "from": "01/03/2027", "until": "2027-03-05",
+		"procedures": []string{"1.014936"}, "from": first.Format("02/01/2006"), "until": last.Format(time.DateOnly),
 		"document": "Quyết định số 15/QĐ-BNV ngày 25/02/2027 của Bộ trưởng Bộ Nội vụ"}, &created)
 
 	// A delegate may not pass the authority on, nor may anyone but an administrator
 	// record one.
 	if r := admin.Request("POST", "/api/v1/delegations", map[string]any{
 		"delegatorId": userID(t, s, "lanhdao3"), "delegateId": userID(t, s, "lanhdao2"), "kind": "TUQ.",
-		"procedures": []string{"1.014936"}, "from": "2027-03-01", "until": "2027-03-05", "document": "x"}, nil); r.Status != 400 ||
+		"procedures": []string{"1.014936"}, "from": first.Format(time.DateOnly), "until": last.Format(time.DateOnly),
+		"document": "x"}, nil); r.Status != 422 ||
 		r.Problem().Field != "delegatorId" {
 		t.Errorf("a delegate passes the authorization on: %d %s", r.Status, r.Body)
 	}
@@ -111,6 +115,7 @@ func TestTUQDelegationSignsOnlyWithinItsDatesAndProcedures(t *testing.T) {
 
 	a := toSigning(t, s, licence)
 	b := toSigning(t, s, other)
+	set(first.Add(36 * time.Hour)) // the second day, at noon
 	sign := func(c *stacktest.Client, code motcua.DossierCode) stacktest.Response {
 		return c.Request("POST", "/api/v1/dossiers/"+string(code)+"/actions",
 			map[string]any{"action": workflows.UpdateSign, "pin": "123456"}, nil)
@@ -128,7 +133,7 @@ func TestTUQDelegationSignsOnlyWithinItsDatesAndProcedures(t *testing.T) {
 	}
 
 	// The day after until (00:00 Vietnam time), and the day before from.
-	for _, at := range []time.Time{day("2027-03-06", 0), day("2027-02-28", 23)} {
+	for _, at := range []time.Time{last.AddDate(0, 0, 1), first.Add(-time.Minute)} {
 		set(at)
 		if q := queueCodes(t, chief); len(q) != 0 {
 			t.Errorf("%s: delegate's queue %v, want empty", at, q)
@@ -145,7 +150,7 @@ func TestTUQDelegationSignsOnlyWithinItsDatesAndProcedures(t *testing.T) {
 	}
 
 	// The last day, late in the evening: the delegate signs under TUQ.
-	set(day("2027-03-05", 23))
+	set(last.Add(23*time.Hour + 30*time.Minute))
 	if r := sign(chief, a); r.Status != 200 {
 		t.Fatalf("the delegate cannot sign on the delegation's last day: %d %s", r.Status, r.Body)
 	}
