@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"motcua"
+	"motcua/activities"
 	"motcua/forms"
+	"motcua/internal/authority"
 	"motcua/internal/stacktest"
 	"motcua/workflows"
 )
@@ -187,5 +189,61 @@ func TestTUQDelegationSignsOnlyWithinItsDatesAndProcedures(t *testing.T) {
 	admin.MustDo(200, "GET", "/api/v1/delegations", nil, &list)
 	if len(list.Items) != 1 || list.Items[0].RevokedAt == nil {
 		t.Errorf("delegations after revoking: %+v", list.Items)
+	}
+}
+
+// TestSigningRefusesACertificateWhoseTitleIsNotTheBlocks is the certificate:
+// the signing activity, asked to sign a Cục's result «KT. CỤC TRƯỞNG / PHÓ CỤC TRƯỞNG»
+// with the Thứ trưởng's key, refuses and stores nothing; the Phó Cục trưởng's key signs.
+func TestSigningRefusesACertificateWhoseTitleIsNotTheBlocks(t *testing.T) {
+	s := stacktest.Start(t)
+	p, err := s.Catalog.Procedure("G09.CVTLT.01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := toSigning(t, s, p)
+	d, err := s.Store.DossierByCode(t.Context(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft, err := s.Store.LatestDocument(t.Context(), d.ID, motcua.DocDraftResult)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := authority.Resolver{Store: s.Store, Catalog: s.Catalog}.For(t.Context(), userID(t, s, "lanhdao2"), p.Code, p.Version, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := activities.SignInput{Code: code, Seq: 99, Document: activities.DocumentRef{ID: draft.ID}, PIN: "123456", At: time.Now()}
+	for _, tc := range []struct {
+		user string
+		ok   bool
+	}{{"lanhdao1", false}, {"lanhdao2", true}} {
+		wrong := block
+		wrong.SignerID = 0 // as a block that names nobody: only the certificate can tell
+		in.LeaderID, in.Signature = userID(t, s, tc.user), &wrong
+		ref, err := s.Acts.SignAsLeader(t.Context(), in)
+		if tc.ok != (err == nil) {
+			t.Fatalf("%s signs «%s»: %v", tc.user, strings.Join(block.Lines(), " / "), err)
+		}
+		if !tc.ok {
+			if !strings.Contains(err.Error(), "Thứ trưởng") {
+				t.Errorf("the refusal does not name the certificate's title: %v", err)
+			}
+			if _, err := s.Store.LatestDocument(t.Context(), d.ID, motcua.DocResult); err == nil {
+				t.Fatal("a refused signature stored a result")
+			}
+			continue
+		}
+		signed, err := s.Store.Document(t.Context(), ref.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := stacktest.PDFText(t, signed.Data)
+		for _, want := range []string{"CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC", "KT. CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "Đặng Minh Tuấn"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the signed result does not print %q:\n%s", want, text)
+			}
+		}
 	}
 }
