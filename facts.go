@@ -102,6 +102,29 @@ func (f Facts) MayDecide(decision string, a Actor) error {
 	return nil
 }
 
+// MayDecideAsDelegate is MayDecide for a person a delegation record names (found and
+// checked for the day and the procedure outside the workflow): the decision must be
+// Delegable and possible now, and a must hold one of its roles, in any unit.
+func (f Facts) MayDecideAsDelegate(decision string, a Actor) error {
+	if err := f.Possible(decision); err != nil {
+		return err
+	}
+	r, _ := RuleOf(decision)
+	if !r.Delegable {
+		return Errorf(EFORBIDDEN, "Thao tác này không được ủy quyền.")
+	}
+	var err error
+	for _, role := range r.Roles {
+		if err = Authorize(a, permission[role], Scope{}); err == nil {
+			return nil
+		}
+	}
+	if err == nil {
+		err = Errorf(EFORBIDDEN, "Tài khoản của bạn không có quyền thực hiện thao tác này.")
+	}
+	return err
+}
+
 // ConsultedUnitOf returns the code of the pending consulted unit a belongs to, or "".
 func (f Facts) ConsultedUnitOf(a Actor) string {
 	i := slices.IndexFunc(f.Consulting, func(u Unit) bool {

@@ -54,6 +54,10 @@ type DecisionRule struct {
 	// AtHolderStepRole, LeaderStep also lets a leader decide when the step is a leader's.
 	Roles      []Role
 	LeaderStep bool
+	// Delegable: a person with one of the roles outside the holder unit may take the
+	// decision when a delegation record names them (the signature by TUQ., TL. or Q.:
+	// the dossier service finds the record, the signing activity checks the block).
+	Delegable bool
 	// Produces is the notice or document the decision makes ("" none): a notice of
 	// Circular 03/2025 (receipt 01, supplement_request 02, refusal 03, apology 04,
 	// stop_notice 05, control_sheet 06), the draft or the result.
@@ -87,7 +91,7 @@ var Decisions = []DecisionRule{
 	{Decision: DecideSubmitForSigning, From: []Status{StatusInReview}, Who: AtHolderStepRole,
 		Produces: DocDraftResult, Next: StatusAwaitingSignature},
 	{Decision: DecideSign, From: []Status{StatusAwaitingSignature}, Who: AtHolder, Roles: []Role{RoleLeader},
-		Produces: DocResult, Next: StatusSigned},
+		Delegable: true, Produces: DocResult, Next: StatusSigned},
 	{Decision: DecideReturnForRework, From: []Status{StatusAwaitingSignature}, Who: AtHolder, Roles: []Role{RoleLeader},
 		Next: StatusInReview},
 	{Decision: DecideIssue, From: []Status{StatusSigned}, Who: AtHolder, Roles: []Role{RoleClerical},

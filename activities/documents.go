@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -93,8 +94,11 @@ func (a *Activities) seal(ctx context.Context, pdf []byte, ref DocumentRef, at t
 	return out, nil
 }
 
-// SignAsLeader signs the draft result with the leader's credential at the signature
-// service, authorized by the PIN the leader typed; the key never leaves the service.
+// SignAsLeader signs the result with the leader's credential at the signature service,
+// authorized by the PIN the leader typed; the key never leaves the service. The result
+// is rendered again under the block the leader signs under (in.Signature: theirs, or a
+// delegate's TUQ.), and the signature is refused, changing nothing, when the leader's
+// certificate does not carry the title that block prints.
 func (a *Activities) SignAsLeader(ctx context.Context, in SignInput) (DocumentRef, error) {
 	draft, err := a.Store.Document(ctx, in.Document.ID)
 	if err != nil {
@@ -107,22 +111,48 @@ func (a *Activities) SignAsLeader(ctx context.Context, in SignInput) (DocumentRe
 	if err != nil {
 		return DocumentRef{}, nonRetryable(err)
 	}
+	v, err := a.Store.DossierView(ctx, in.Code)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	var block motcua.SignatureBlock
+	if in.Signature != nil {
+		block = *in.Signature
+	} else if block, err = a.draftSignature(ctx, v); err != nil { // an update sent before blocks travelled with it
+		return DocumentRef{}, nonRetryable(err)
+	}
+	if block.SignerID != 0 && block.SignerID != leader.UserID {
+		return DocumentRef{}, nonRetryable(motcua.Errorf(motcua.EFORBIDDEN, "Khối chữ ký của kết quả này dành cho %s.", block.SignerName))
+	}
+	block.SignerID, block.SignerName = leader.UserID, leader.Name
 	s, err := a.Signer.Signer(ctx, leader.Username, signing.PIN(in.PIN))
 	if err != nil {
 		return DocumentRef{}, nonRetryable(err)
 	}
 	defer s.Close()
+	if err := block.CheckCertificate(CertificateTitle(s.Certificate())); err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	doc, err := a.result(ctx, v, in.Code, in.At, block, a.PublicURL+"/tra-cuu/xac-thuc?ma="+draft.VerifyID)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	out, err := a.Renderer.Render(ctx, doc)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(fmt.Errorf("render the result of %s: %w", in.Code, err))
+	}
+	ref := DocumentRef{Page: out.Layout.Page, SignerRect: rect(out.Layout.SignerImage), SealRect: rect(out.Layout.Seal)}
 	img, err := a.signatureImage(leader.Name)
 	if err != nil {
 		return DocumentRef{}, err
 	}
 	opts := pades.SignOptions{Kind: pades.Certification, DocMDP: 2, Key: s, Chain: s.Chain(), Time: in.At.In(motcua.Vietnam),
 		Name: leader.Name, Reason: "Phê duyệt", Location: "Hà Nội",
-		Appearance: &pades.Appearance{Page: in.Document.Page, Rect: in.Document.SignerRect, Image: img}}
+		Appearance: &pades.Appearance{Page: ref.Page, Rect: ref.SignerRect, Image: img}}
 	if a.Signing.TSAURL != "" {
 		opts.TSA = &pades.TSA{URL: a.Signing.TSAURL}
 	}
-	signed, err := pades.Sign(ctx, draft.Data, opts)
+	signed, err := pades.Sign(ctx, out.PDF, opts)
 	if err != nil {
 		return DocumentRef{}, nonRetryable(fmt.Errorf("sign %s: %w", in.Code, err))
 	}
@@ -131,9 +161,24 @@ func (a *Activities) SignAsLeader(ctx context.Context, in SignInput) (DocumentRe
 	if err != nil {
 		return DocumentRef{}, err
 	}
-	ref := in.Document
 	ref.ID = id
 	return ref, nil
+}
+
+// CertificateTitle is the title (X.520 title, 2.5.4.12) in a certificate's subject, ""
+// when it has none.
+func CertificateTitle(c *x509.Certificate) string {
+	if c == nil {
+		return ""
+	}
+	for _, n := range c.Subject.Names {
+		if n.Type.Equal(asn1.ObjectIdentifier{2, 5, 4, 12}) {
+			if v, ok := n.Value.(string); ok {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // Issue numbers the signed result, fills the number and date in an incremental update

@@ -141,6 +141,8 @@ type SignInput struct {
 	LeaderID int64
 	PIN      string
 	At       time.Time
+	// Signature is the block the leader signs under (nil: the catalog's signer).
+	Signature *motcua.SignatureBlock
 }
 
 // IssueInput asks the clerical office to number the signed result and apply the seal.

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"motcua"
 	"motcua/forms"
+	"motcua/internal/authority"
 	"motcua/internal/render"
 	"motcua/internal/store"
 )
@@ -81,31 +83,11 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 		return &render.ControlSheet{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
 			ReceivedAt: received.In(motcua.Vietnam), DueAt: in.DueAt.In(motcua.Vietnam), Handovers: rows}, nil
 	case motcua.DocDraftResult:
-		p, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
+		b, err := a.draftSignature(ctx, v)
 		if err != nil {
 			return nil, err
 		}
-		signer := ""
-		for _, st := range p.Steps {
-			if st.Action == motcua.StepDecide {
-				if l, err := a.Store.LeaderOf(ctx, st.Unit); err == nil {
-					signer = l.Name
-				}
-			}
-		}
-		lh := render.Header{Agency: "BỘ NỘI VỤ", Place: "Hà Nội", Date: in.At.In(motcua.Vietnam),
-			Signer:     render.Signer{Prefix: p.Signer.Prefix + " " + p.Signer.AuthorityTitle, Title: p.Signer.Title, Name: signer},
-			Recipients: []string{"Như trên;", "Lưu: VT, " + p.DecidingUnit + "."}, VerifyURL: h.VerifyURL}
-		var bases []string
-		for _, l := range p.LegalBasis {
-			bases = append(bases, "Căn cứ "+l.Title+" số "+l.Number+";")
-		}
-		var data map[string]any
-		if err := json.Unmarshal(v.FormData, &data); err != nil {
-			return nil, fmt.Errorf("form data of %s: %w", in.Code, err)
-		}
-		return a.Renderer.Result(p.Result.Template, render.ResultInput{Header: lh, Issuer: issuer(a.Symbol),
-			F: p.Display(data), Applicant: applicant.Name, Procedure: v.ProcedureName, Result: p.Result.Name, Bases: bases})
+		return a.result(ctx, v, in.Code, in.At, b, h.VerifyURL)
 	}
 	return nil, fmt.Errorf("no template for document kind %q", in.Kind)
 }
@@ -168,4 +150,50 @@ func (a *Activities) eReceipt(ctx context.Context, v store.DossierView, h render
 			PaidAt: p.ConfirmedAt.In(motcua.Vietnam)}, nil
 	}
 	return nil, motcua.Errorf(motcua.ECONFLICT, "Hồ sơ chưa có khoản thanh toán đã được xác nhận.")
+}
+
+// draftSignature is the block the draft result is rendered under: the catalog's signer
+// of the deciding unit, named when the unit has one. Whoever signs it later gets the
+// result rendered again under their own block (SignAsLeader).
+func (a *Activities) draftSignature(ctx context.Context, v store.DossierView) (motcua.SignatureBlock, error) {
+	r := authority.Resolver{Store: a.Store, Catalog: a.Catalog}
+	b, holders, err := r.Default(ctx, v.ProcedureCode, v.ProcedureVersion)
+	if err != nil {
+		return b, err
+	}
+	if len(holders) > 0 {
+		b.SignerID, b.SignerName = holders[0].ID, holders[0].Name
+	}
+	return b, nil
+}
+
+// result is the result document of a dossier signed under block b, from the procedure's
+// own template: the authority line, the issuing agency and the signature block all come
+// from b, so they agree with one another and with the certificate SignAsLeader checks b
+// against; the content comes from the applicant's form data.
+func (a *Activities) result(ctx context.Context, v store.DossierView, code motcua.DossierCode, at time.Time, b motcua.SignatureBlock, verifyURL string) (render.Document, error) {
+	p, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
+	if err != nil {
+		return nil, err
+	}
+	applicant, err := a.Store.Actor(ctx, v.ApplicantID)
+	if err != nil {
+		return nil, err
+	}
+	signer := render.Signer{Prefix: b.Prefix(), Title: b.SignerTitle, Name: b.SignerName}
+	if b.Form == motcua.SignAsHead {
+		signer.Prefix = ""
+	}
+	lh := render.Header{ParentAgency: b.ParentAgency, Agency: b.Agency, Place: "Hà Nội", Date: at.In(motcua.Vietnam),
+		Signer: signer, Recipients: []string{"Như trên;", "Lưu: VT, " + p.DecidingUnit + "."}, VerifyURL: verifyURL}
+	var bases []string
+	for _, l := range p.LegalBasis {
+		bases = append(bases, "Căn cứ "+l.Title+" số "+l.Number+";")
+	}
+	var data map[string]any
+	if err := json.Unmarshal(v.FormData, &data); err != nil {
+		return nil, fmt.Errorf("form data of %s: %w", code, err)
+	}
+	return a.Renderer.Result(p.Result.Template, render.ResultInput{Header: lh, Issuer: issuer(a.Symbol), Authority: b.Authority,
+		F: p.Display(data), Applicant: applicant.Name, Procedure: v.ProcedureName, Result: p.Result.Name, Bases: bases})
 }

@@ -45,7 +45,11 @@ var authzMatrix = map[string][8]int{
 	"GET /api/v1/procedures":                     {200, 200, 200, 200, 200, 200, 200, 200},
 	"GET /api/v1/procedures/{code}":              {200, 200, 200, 200, 200, 200, 200, 200},
 	"GET /api/v1/signing-queue":                  {401, 403, 403, 403, 200, 403, 403, 403},
-	"GET /api/v1/stats":                          {401, 403, 403, 200, 200, 200, 200, 200},
+	"GET /api/v1/delegations":                    {401, 403, 403, 403, 403, 403, 200, 403},
+	// Administrators only: an empty delegation is invalid, {id} here is no delegation's.
+	"POST /api/v1/delegations":             {401, 403, 403, 403, 403, 403, 422, 403},
+	"POST /api/v1/delegations/{id}/revoke": {401, 403, 403, 403, 403, 403, 404, 403},
+	"GET /api/v1/stats":                    {401, 403, 403, 200, 200, 200, 200, 200},
 	// A batch answers 200 with each dossier's refusal inside.
 	"POST /api/v1/actions":     {401, 200, 200, 200, 200, 200, 200, 200},
 	"POST /api/v1/auth/login":  {200, 200, 200, 200, 200, 200, 200, 200},
@@ -68,6 +72,7 @@ var authzMatrix = map[string][8]int{
 // submission, a withdrawal last of all).
 var matrixBodies = map[string]string{
 	"POST /api/v1/auth/login":                    `{"username":"congdan1","password":"demo"}`,
+	"POST /api/v1/delegations":                   `{}`,
 	"POST /api/v1/dossiers":                      `{"procedure":"","formData":{}}`,
 	"POST /api/v1/dossiers/{code}/supplement":    `{"note":"Bổ sung.","files":[]}`,
 	"POST /api/v1/dossiers/{code}/withdraw":      `{"note":"Rút."}`,

@@ -481,7 +481,7 @@ func TestWorkerKilledMidwayEveryDossierFinishesOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = s.Act("lanhdao1", code, map[string]any{"action": "sign", "pin": "123456", "requestId": "sign-" + string(code)}).Status
+			results[i] = s.Act("lanhdao2", code, map[string]any{"action": "sign", "pin": "123456", "requestId": "sign-" + string(code)}).Status
 		}()
 	}
 	time.Sleep(150 * time.Millisecond)
@@ -493,7 +493,7 @@ func TestWorkerKilledMidwayEveryDossierFinishesOnce(t *testing.T) {
 		if results[i] != 200 {
 			// The update may have timed out on the client side; the decision is still
 			// taken once the worker is back: the same request again joins it.
-			r := s.Act("lanhdao1", code, map[string]any{"action": "sign", "pin": "123456", "requestId": "sign-" + string(code)})
+			r := s.Act("lanhdao2", code, map[string]any{"action": "sign", "pin": "123456", "requestId": "sign-" + string(code)})
 			if r.Status != 200 {
 				t.Fatalf("%s: sign after restart: %d %s", code, r.Status, r.Body)
 			}

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"motcua"
 	"motcua/forms"
+	"motcua/internal/authority"
 	"motcua/internal/stacktest"
 )
 
@@ -131,6 +133,7 @@ func TestEveryProcedureThroughTheWholePath(t *testing.T) {
 			}
 			stacktest.QPDFCheck(t, res.Body)
 			checkResultContent(t, s, p, d, id, res.Body)
+			checkAuthorityAgrees(t, s, p.Code, p.Version, res.Body, report)
 
 			// One archive package, and the citizen cannot read the draft.
 			var packages int
@@ -255,5 +258,38 @@ func checkResultContent(t *testing.T, s *stacktest.Stack, p *forms.Procedure, d 
 	leader := s.As("lanhdao1").Get("/api/v1/dossiers/" + string(d.Code) + "/documents/" + draft)
 	if leader.Status != 200 || !strings.Contains(stacktest.PDFText(t, leader.Body), "DỰ THẢO") {
 		t.Errorf("the draft the leader previews: %d, no DỰ THẢO", leader.Status)
+	}
+}
+
+// checkAuthorityAgrees checks that a signed result's authority line and signature block
+// are the catalog's for its deciding unit, and that pdfsig names as its first signer the
+// one person who holds that authority, with the title the block prints.
+func checkAuthorityAgrees(t *testing.T, s *stacktest.Stack, code string, version int, pdf []byte, report string) {
+	t.Helper()
+	b, holders, err := authority.Resolver{Store: s.Store, Catalog: s.Catalog}.Default(context.Background(), code, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(holders) != 1 {
+		t.Fatalf("%d holders of the signing authority of %s, want 1 in the demo", len(holders), code)
+	}
+	text := strings.Join(strings.Fields(stacktest.PDFText(t, pdf)), " ")
+	wants := b.Lines()
+	if !strings.Contains(text, "TỜ TRÌNH") {
+		// A submission (tờ trình) is addressed up to who decides; it has no authority
+		// line of its own, only the block.
+		wants = append([]string{b.Authority}, wants...)
+	}
+	for _, want := range wants {
+		if !strings.Contains(text, want) {
+			t.Errorf("the result does not print %q:\n%s", want, text)
+		}
+	}
+	first, _, _ := strings.Cut(report, "Signature #2")
+	if !strings.Contains(first, "Signer Certificate Common Name: "+holders[0].Name) {
+		t.Errorf("first signature is not %s's:\n%s", holders[0].Name, first)
+	}
+	if !strings.Contains(first, holders[0].Title) || !motcua.SameTitle(holders[0].Title, b.SignerTitle) {
+		t.Errorf("signer's certificate does not carry the block's title %q (account: %q):\n%s", b.SignerTitle, holders[0].Title, first)
 	}
 }

@@ -45,6 +45,9 @@ func (s *API) Routes(r chi.Router) {
 			r.With(h.Require(motcua.PermReadStats)).Get("/reports/form06", s.handleForm06())          // form 06/VPCP/KSTT
 			r.With(h.Require(motcua.PermReadStats)).Get("/reports/form06.xlsx", s.handleReportXLSX()) // the same, and the 766 index, as XLSX
 			r.With(h.Require(motcua.PermReadStats)).Get("/reports/indicators-766", s.handleIndicators766())
+			r.With(h.Require(motcua.PermAdminister)).Get("/delegations", s.handleDelegations()) // signing delegations (TUQ., TL., Q.)
+			r.With(h.Require(motcua.PermAdminister)).Post("/delegations", s.handleCreateDelegation())
+			r.With(h.Require(motcua.PermAdminister)).Post("/delegations/{id}/revoke", s.handleRevokeDelegation())
 		})
 	})
 	// Dossiers filed on the national portal: the calling system's own credential, a

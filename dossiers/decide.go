@@ -27,6 +27,9 @@ type Decision struct {
 	NewDue     time.Time `json:"newDue,omitzero"`
 	// RequestID makes a retried request the same decision (the Update's ID).
 	RequestID string `json:"requestId,omitempty"`
+	// signature is the block the signer signs under, found by the service (never sent
+	// by the client).
+	signature *motcua.SignatureBlock
 }
 
 // Limits of what a person writes into a decision: it goes into the workflow's history,
@@ -77,7 +80,8 @@ func (d Decision) check() error {
 // that turns a request into what the workflow receives.
 func updateArg(a motcua.Actor, d Decision) any {
 	return workflows.DecisionArg(d.Action, workflows.Decision{Actor: workflows.ActorOf(a), Note: strings.TrimSpace(d.Note), NotePublic: d.NotePublic,
-		Missing: d.Missing, Units: d.Units, Answer: strings.TrimSpace(d.Answer), PIN: d.PIN, NewDue: d.NewDue})
+		Missing: d.Missing, Units: d.Units, Answer: strings.TrimSpace(d.Answer), PIN: d.PIN, NewDue: d.NewDue,
+		Signature: d.signature})
 }
 
 // Access says who a decision must first be hidden from.
@@ -127,6 +131,16 @@ func (s *Service) Decide(ctx context.Context, a motcua.Actor, code motcua.Dossie
 		if _, err := s.readable(ctx, a, code); err != nil {
 			return State{}, err
 		}
+	}
+	if d.Action == workflows.UpdateSign {
+		// Who may sign today is read from the catalog and the delegations, which the
+		// workflow cannot read; the signing activity checks the block against the
+		// signer's certificate.
+		b, err := s.signature(ctx, a, code)
+		if err != nil {
+			return State{}, err
+		}
+		d.signature = b
 	}
 	return s.update(ctx, code, Update{Name: d.Action, ID: d.RequestID, Arg: updateArg(a, d)})
 }

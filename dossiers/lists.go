@@ -66,11 +66,6 @@ func (s *Service) Claim(ctx context.Context, a motcua.Actor, task int64) error {
 	return s.Store.ClaimTask(ctx, task, a)
 }
 
-// SigningQueue lists the dossiers awaiting a's signature in a's unit and below.
-func (s *Service) SigningQueue(ctx context.Context, a motcua.Actor) ([]store.QueueItem, error) {
-	return s.Store.SigningQueue(ctx, a.UnitPath, 200)
-}
-
 // Soon is one working day from now: open work due before it is "due soon".
 func (s *Service) Soon(now time.Time) time.Time {
 	if s.WorkingTime == nil {

@@ -55,6 +55,31 @@ func TestEmbeddedCatalogLoadsAndCoversTheMinistrysDomains(t *testing.T) {
 	}
 }
 
+// The issue's certificate: the Director of Cục Văn thư và Lưu trữ nhà nước decides, so
+// the result is issued under the Cục's authority line and signed KT. by a Phó Cục trưởng.
+func TestArchivistCertificateIsSignedForTheDirectorOfTheCuc(t *testing.T) {
+	c, err := Default(WithClock(func() time.Time { return testNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"G09.CVTLT.01", "G09.CVTLT.02"} {
+		p, err := c.Procedure(code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := p.Signature("Cục Văn thư và Lưu trữ nhà nước", "Bộ Nội vụ")
+		if b.Authority != "CỤC TRƯỞNG CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC" || strings.Join(b.Lines(), " / ") != "KT. CỤC TRƯỞNG / PHÓ CỤC TRƯỞNG" {
+			t.Errorf("%s: authority %q, block %q", code, b.Authority, b.Lines())
+		}
+		if err := b.CheckCertificate("Phó Cục trưởng"); err != nil {
+			t.Errorf("%s: a Phó Cục trưởng may not sign: %v", code, err)
+		}
+		if err := b.CheckCertificate("Thứ trưởng"); err == nil {
+			t.Errorf("%s: a Thứ trưởng's certificate signs «KT. CỤC TRƯỞNG»", code)
+		}
+	}
+}
+
 // validProcedure is a small correct procedure file; tests break one thing at a time.
 const validProcedure = `{
   "code": "1.000001", "version": 1, "name": "Thủ tục thử", "domain": "Thử",
@@ -100,6 +125,12 @@ func TestBrokenCatalogFilesFailLoudlyWithEveryProblem(t *testing.T) {
 		{"consultation of the step's own unit", `"consult": ["CCVC"]`, `"consult": ["TCPCP"]`, []string{`consulted unit "TCPCP" unknown or the step's own`}},
 		{"consultation budget, a field that reaches nothing", `"consult": ["CCVC"]`, `"consult": ["CCVC"], "consultBudget": 2`, []string{`unknown field "consultBudget"`}},
 		{"bad MIME type and fee", `"mimeTypes": ["application/pdf"]`, `"mimeTypes": ["PDF"]`, []string{`MIME type "PDF" malformed`}},
+		{"CVTLT result under the minister's authority", `"decidingUnit": "G09"`, `"decidingUnit": "CVTLT"`,
+			[]string{`the deciding unit CVTLT is headed by the CỤC TRƯỞNG`, `does not name the CỤC TRƯỞNG`, `KT. CỤC TRƯỞNG is signed by a PHÓ CỤC TRƯỞNG`}},
+		{"KT. signed by a head's title", `"title": "THỨ TRƯỞNG"`, `"title": "PHÓ CỤC TRƯỞNG"`,
+			[]string{`KT. BỘ TRƯỞNG is signed by a THỨ TRƯỞNG`}},
+		{"TUQ. written in the catalog", `"prefix": "KT."`, `"prefix": "TUQ."`,
+			[]string{`come from delegation records`}},
 		{"several problems at once", `"receivingUnit": "VP"`, `"receivingUnit": "TCPCP", "retention": {"years": 1, "permanent": true}`,
 			[]string{"one-stop desk", "retention"}},
 	}

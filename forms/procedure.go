@@ -103,6 +103,31 @@ func (s Signer) Lines() []string {
 
 var authorityPrefixes = []string{"", "KT.", "TM.", "TL.", "Q.", "TUQ."}
 
+// headTitles are the titles of the heads of the demo organization's deciding units: the
+// authority a result of a unit is signed for. A catalog whose signer names another head
+// than its deciding unit's is refused (the CVTLT certificate: «KT. CỤC TRƯỞNG»
+// under a Bộ trưởng's authority line).
+var headTitles = map[string]string{"G09": "BỘ TRƯỞNG", "CVTLT": "CỤC TRƯỞNG", "TCPCP": "VỤ TRƯỞNG",
+	"CCVC": "VỤ TRƯỞNG", "TDKT": "TRƯỞNG BAN", "VP": "CHÁNH VĂN PHÒNG"}
+
+// deputyTitles are their deputies' titles, who sign KT.
+var deputyTitles = map[string]string{"G09": "THỨ TRƯỞNG", "CVTLT": "PHÓ CỤC TRƯỞNG", "TCPCP": "PHÓ VỤ TRƯỞNG",
+	"CCVC": "PHÓ VỤ TRƯỞNG", "TDKT": "PHÓ TRƯỞNG BAN", "VP": "PHÓ CHÁNH VĂN PHÒNG"}
+
+// Signature is the result's signature block when the catalog's signer signs it (the
+// head, or a deputy KT.), for the deciding unit named unitName, below parentName ("" for
+// the ministry). A delegate's block is derived from it (dossiers.Service.Signature).
+func (p *Procedure) Signature(unitName, parentName string) motcua.SignatureBlock {
+	agency := strings.ToUpper(unitName)
+	b := motcua.SignatureBlock{Form: motcua.SigningForm(p.Signer.Prefix), AuthorityTitle: p.Signer.AuthorityTitle,
+		Authority: p.Signer.AuthorityTitle + " " + agency, Agency: agency, ParentAgency: strings.ToUpper(parentName),
+		SignerTitle: p.Signer.Title}
+	if b.Form == motcua.SignAsHead {
+		b.SignerTitle = p.Signer.AuthorityTitle
+	}
+	return b
+}
+
 // TimeUnit is the unit of a time limit and of step budgets.
 type TimeUnit string
 
@@ -527,6 +552,7 @@ func (p *Procedure) check() error {
 	if p.Signer.AuthorityTitle == "" || (p.Signer.Prefix != "" && p.Signer.Title == "") {
 		bad("signer: authorityTitle, and title when there is a prefix, are required")
 	}
+	p.checkAuthority(bad)
 	p.checkTime(bad)
 	p.checkComponents(bad)
 	switch p.Fee.Kind {
@@ -575,6 +601,30 @@ func (p *Procedure) check() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// checkAuthority holds the deciding unit, the deciding authority in words and the
+// signature block to one another: the block is signed for the deciding unit's head, the
+// words name that head, and a KT. is signed by that head's deputy.
+func (p *Procedure) checkAuthority(bad func(string, ...any)) {
+	head, ok := headTitles[p.DecidingUnit]
+	if !ok {
+		return // reported as an unknown unit
+	}
+	if p.Signer.AuthorityTitle != head {
+		bad("signer.authorityTitle %q: the deciding unit %s is headed by the %s", p.Signer.AuthorityTitle, p.DecidingUnit, head)
+	}
+	if !strings.Contains(strings.ToUpper(p.DecidingAuthority), head) {
+		bad("decidingAuthority %q does not name the %s of the deciding unit %s", p.DecidingAuthority, head, p.DecidingUnit)
+	}
+	switch motcua.SigningForm(p.Signer.Prefix) {
+	case motcua.OnBehalf:
+		if p.Signer.Title != deputyTitles[p.DecidingUnit] {
+			bad("signer.title %q: KT. %s is signed by a %s", p.Signer.Title, head, deputyTitles[p.DecidingUnit])
+		}
+	case motcua.ByAuthorization, motcua.Acting, motcua.ByOrder:
+		bad("signer.prefix %q: TUQ., TL. and Q. come from delegation records, not from the catalog", p.Signer.Prefix)
+	}
 }
 
 // halves converts an amount to whole half-units, so that budgets like ½ day add up exactly.

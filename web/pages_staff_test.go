@@ -521,7 +521,7 @@ func TestLeaderSignsTwoDossiersFromTheQueuePage(t *testing.T) {
 		act(t, s, "chuyenvien2", code, map[string]any{"action": "submit-for-signing", "note": "Kính trình."})
 		codes = append(codes, code)
 	}
-	leader := pageLogin(t, s.URL, "lanhdao1")
+	leader := pageLogin(t, s.URL, "lanhdao2") // KT. CỤC TRƯỞNG: the Cục's results
 	q := leader.get("/lanh-dao/trinh-ky")
 	if q.Status != 200 {
 		t.Fatalf("queue: %d", q.Status)

@@ -23,7 +23,7 @@ func TestLeaderSignsSeveralAtOnce(t *testing.T) {
 		act(t, s, "chuyenvien2", code, map[string]any{"action": "submit-for-signing", "note": "Kính trình."})
 		codes = append(codes, code)
 	}
-	leader := s.As("lanhdao1")
+	leader := s.As("lanhdao2") // the Phó Cục trưởng signs the Cục's results, KT. CỤC TRƯỞNG
 	var queue struct {
 		Items []struct {
 			DossierCode motcua.DossierCode `json:"dossierCode"`

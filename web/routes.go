@@ -95,6 +95,9 @@ func (s *Site) Routes(r chi.Router) {
 			r.Get("/quan-tri/thu-tuc", s.pageAdminProcedures())
 			r.Get("/quan-tri/dong-bo-cong-dvc", s.pageAdminPortal())
 			r.Post("/quan-tri/dong-bo-cong-dvc/{id}/gui-lai", s.pageAdminPortalRetry())
+			r.Get("/quan-tri/uy-quyen", s.pageAdminDelegations())
+			r.Post("/quan-tri/uy-quyen", s.pageAdminDelegations())
+			r.Post("/quan-tri/uy-quyen/{id}/thu-hoi", s.pageAdminDelegationRevoke())
 		})
 	})
 }

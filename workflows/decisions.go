@@ -84,7 +84,12 @@ type decisionInput interface {
 // the dossier while this one waited), then carries the decision out.
 func handle[In decisionInput](ctx workflow.Context, d *dossier, name string, fn func(workflow.Context, In) error) error {
 	validate := func(ctx workflow.Context, in In) error {
-		if err := d.mayDecide(name, in.by()); err != nil {
+		err := d.mayDecide(name, in.by())
+		if dl, ok := any(in).(delegatedInput); err != nil && ok && dl.byDelegation() {
+			// A delegate outside the holder unit: the service found their delegation.
+			err = asRejection(d.facts().MayDecideAsDelegate(name, in.by().DomainActor()))
+		}
+		if err != nil {
 			return err
 		}
 		return in.check(d, workflow.Now(ctx))
@@ -256,6 +261,16 @@ func (in SubmitForSigningInput) by() Actor                       { return in.Act
 func (in SubmitForSigningInput) check(*dossier, time.Time) error { return nil }
 
 func (in SignInput) by() Actor { return in.Actor }
+
+// delegatedInput is a decision a delegate may take by a delegation record.
+type delegatedInput interface{ byDelegation() bool }
+
+// byDelegation: the block the service found names the actor and the delegation they
+// sign by. Updates sent before blocks travelled with them carry none, so their
+// histories replay as they were decided.
+func (in SignInput) byDelegation() bool {
+	return in.Signature != nil && in.Signature.DelegationID != 0 && in.Signature.SignerID == in.Actor.UserID
+}
 func (in SignInput) check(*dossier, time.Time) error {
 	if len(in.PIN) < 4 || len(in.PIN) > 16 {
 		return reject(motcua.EINVALID, "Vui lòng nhập mã PIN chữ ký số.")

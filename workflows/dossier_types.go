@@ -106,6 +106,9 @@ type Decision struct {
 	PIN string
 	// NewDue is the new appointment date (apologize).
 	NewDue time.Time
+	// Signature is the block the leader signs under (sign), found by the dossier
+	// service from the catalog and the delegations in force that day.
+	Signature *motcua.SignatureBlock
 }
 
 // DecisionArg is the argument of the update named decision, built from the API's
@@ -133,7 +136,7 @@ func DecisionArg(decision string, d Decision) any {
 	case UpdateSubmitForSigning:
 		return SubmitForSigningInput{Actor: d.Actor, Note: d.Note, noteMark: mark}
 	case UpdateSign:
-		return SignInput{Actor: d.Actor, Note: d.Note, noteMark: mark, PIN: d.PIN}
+		return SignInput{Actor: d.Actor, Note: d.Note, noteMark: mark, PIN: d.PIN, Signature: d.Signature}
 	case UpdateReturnForRework:
 		return ReturnForReworkInput{Actor: d.Actor, Note: d.Note, noteMark: mark}
 	case UpdateIssue:
@@ -211,6 +214,9 @@ type (
 		Note  string
 		noteMark
 		PIN string
+		// Signature is the block to sign under; nil in updates sent before it was
+		// (the activity then uses the catalog's own signer).
+		Signature *motcua.SignatureBlock
 	}
 	// ReturnForReworkInput: the leader returns the draft to the step before.
 	ReturnForReworkInput struct {

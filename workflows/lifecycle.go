@@ -171,7 +171,8 @@ func (d *dossier) submitForSigning(ctx workflow.Context, in SubmitForSigningInpu
 func (d *dossier) sign(ctx workflow.Context, in SignInput) error {
 	var ref activities.DocumentRef
 	if err := d.call(ctx, acts.SignAsLeader, activities.SignInput{Code: d.in.Code, Seq: d.seq + 1,
-		Document: d.refs[motcua.DocDraftResult], LeaderID: in.Actor.UserID, PIN: in.PIN, At: workflow.Now(ctx)}, &ref); err != nil {
+		Document: d.refs[motcua.DocDraftResult], LeaderID: in.Actor.UserID, PIN: in.PIN, At: workflow.Now(ctx),
+		Signature: in.Signature}, &ref); err != nil {
 		return err
 	}
 	d.docs[motcua.DocResult], d.refs[motcua.DocResult] = ref.ID, ref

@@ -246,7 +246,7 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 	}
 
 	decide("chuyenvien2", "submit-for-signing")
-	decide("lanhdao1", "sign", "pin", "123456")
+	decide("lanhdao2", "sign", "pin", "123456") // the Phó Cục trưởng: KT. CỤC TRƯỞNG
 	decide("vanthu1", "issue")
 	decide("canbo1", "return-result")
 	var d struct {

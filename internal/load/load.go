@@ -40,7 +40,7 @@ var DefaultStaff = map[string]string{
 	"VP/clerk": "canbo1", "VP/clerical": "vanthu1", "VP/leader": "lanhdao1",
 	"G09/clerk": "canbo1", "G09/clerical": "vanthu1", "G09/leader": "lanhdao1",
 	"TCPCP/clerk": "chuyenvien1", "TCPCP/clerical": "vanthu1", "TCPCP/leader": "lanhdao1",
-	"CVTLT/clerk": "chuyenvien2", "CVTLT/clerical": "vanthu2", "CVTLT/leader": "lanhdao1",
+	"CVTLT/clerk": "chuyenvien2", "CVTLT/clerical": "vanthu2", "CVTLT/leader": "lanhdao2",
 	"CCVC/clerk": "chuyenvien3", "CCVC/clerical": "vanthu1", "CCVC/leader": "lanhdao1",
 	"TDKT/clerk": "chuyenvien4", "TDKT/clerical": "vanthu1", "TDKT/leader": "lanhdao1",
 	"consult/VP": "canbo1", "consult/G09": "canbo1", "consult/TCPCP": "chuyenvien1",

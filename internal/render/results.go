@@ -42,6 +42,12 @@ type ResultInput struct {
 	// Bases are the "Căn cứ ...;" lines of the procedure's legal basis, used when the
 	// template gives none of its own.
 	Bases []string
+	// Authority is the authority line of the signature block the result is signed
+	// under ("CỤC TRƯỞNG CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC"). When set, it and the
+	// Header's agencies (the block's) replace the template's own, so that the authority
+	// line, the agency and the signature agree; a submission's addressee ("Kính gửi:
+	// ...") stays the template's.
+	Authority string
 }
 
 // resultFile is the JSON form of a result template. Every string is a text/template over
@@ -242,7 +248,7 @@ func (r *Renderer) Result(name string, in ResultInput) (Document, error) {
 		l, err = rt.lines(name, &in)
 		return l
 	}
-	if f.Agency != "" {
+	if f.Agency != "" && in.Authority == "" {
 		h.Agency, h.ParentAgency = str("agency"), str("parentAgency")
 	}
 	if len(f.Recipients) > 0 {
@@ -256,16 +262,20 @@ func (r *Renderer) Result(name string, in ResultInput) (Document, error) {
 		bases = list("bases")
 	}
 	symbol := f.Type + "-" + in.Issuer
+	authority := str("authority")
+	if in.Authority != "" && !strings.HasPrefix(authority, "Kính gửi") {
+		authority = in.Authority
+	}
 	switch f.Kind {
 	case KindDecision:
-		d := &Decision{Header: h, Symbol: symbol, Subject: str("subject"), Authority: str("authority"), Bases: bases,
+		d := &Decision{Header: h, Symbol: symbol, Subject: str("subject"), Authority: authority, Bases: bases,
 			Proposal: str("proposal"), Articles: list("articles")}
 		if err != nil {
 			return nil, err
 		}
 		return d, nil
 	default:
-		l := &Licence{Header: h, Symbol: symbol, Title: str("title"), Subject: str("subject"), Authority: str("authority"),
+		l := &Licence{Header: h, Symbol: symbol, Title: str("title"), Subject: str("subject"), Authority: authority,
 			Bases: bases, Proposal: str("proposal"), Intro: list("intro"), Grant: str("grant"),
 			Paragraphs: list("paragraphs"), Articles: list("articles")}
 		for i, p := range f.Particulars {

@@ -29,7 +29,7 @@ var Staff = map[string]string{
 	"TDKT/clerk":      "chuyenvien4",
 	"G09/leader":      "lanhdao1",
 	"TCPCP/leader":    "lanhdao1", // the ministry's leader is above every unit
-	"CVTLT/leader":    "lanhdao1",
+	"CVTLT/leader":    "lanhdao2", // Phó Cục trưởng: KT. CỤC TRƯỞNG
 	"CCVC/leader":     "lanhdao1",
 	"TDKT/leader":     "lanhdao1",
 	"G09/clerk":       "canbo1",

@@ -168,31 +168,9 @@ type QueueItem struct {
 	DueAt         *time.Time         `json:"dueAt,omitempty"`
 	DraftID       string             `json:"draftId,omitempty"`
 	Since         time.Time          `json:"since"`
-}
-
-// SigningQueue lists the dossiers awaiting signature held by units in scope, due first.
-func (s *Store) SigningQueue(ctx context.Context, unitPath string, limit int) ([]QueueItem, error) {
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
-	rows, err := s.pool.Query(ctx, `SELECT d.code, d.procedure_code, p.name, a.name, hu.code, d.submitted_at, d.due_at,
-			coalesce((SELECT id::text FROM documents WHERE dossier_id = d.id AND kind = 'draft_result' ORDER BY seq DESC LIMIT 1), ''),
-			d.updated_at
-		FROM dossiers d
-		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
-		JOIN users a ON a.id = d.applicant_id
-		JOIN units hu ON hu.id = d.holder_unit_id
-		WHERE d.status = 'awaiting_signature' AND d.holder_unit_id = ANY (SELECT id FROM units WHERE path LIKE $1 || '%')
-		ORDER BY d.due_at NULLS LAST, d.id LIMIT $2`, unitPath, limit)
-	if err != nil {
-		return nil, fmt.Errorf("signing queue of %s: %w", unitPath, err)
-	}
-	items, err := pgx.CollectRows(rows, pgx.RowToStructByPos[QueueItem])
-	if err != nil {
-		return nil, fmt.Errorf("signing queue of %s: %w", unitPath, err)
-	}
-	if items == nil {
-		items = []QueueItem{}
-	}
-	return items, nil
+	// ProcedureVersion is the catalog version the result is signed under.
+	ProcedureVersion int `json:"procedureVersion"`
+	// SignAs is the first line of the signature block the reader would sign under
+	// ("TUQ. BỘ TRƯỞNG"); set by the dossier service, not read from the database.
+	SignAs string `json:"signAs,omitempty" db:"-"`
 }

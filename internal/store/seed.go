@@ -41,6 +41,8 @@ var DemoAccounts = []DemoAccount{
 	{User{Username: "chuyenvien4", Name: "Ngô Thị Lan", Title: "Chuyên viên", Roles: []motcua.Role{motcua.RoleClerk}}, "TDKT", "chuyên viên: thẩm định hồ sơ khen thưởng"},
 	{User{Username: "vanthu2", Name: "Bùi Văn Khoa", Title: "Văn thư", Roles: []motcua.Role{motcua.RoleClerical}}, "CVTLT", "văn thư của Cục Văn thư và Lưu trữ nhà nước"},
 	{User{Username: "lanhdao1", Name: "Nguyễn Thị Bích Lĩnh", Title: "Thứ trưởng", Roles: []motcua.Role{motcua.RoleLeader}}, "G09", "lãnh đạo: ký số kết quả"},
+	{User{Username: "lanhdao2", Name: "Đặng Minh Tuấn", Title: "Phó Cục trưởng", Roles: []motcua.Role{motcua.RoleLeader}}, "CVTLT", "lãnh đạo Cục: ký kết quả về lưu trữ (KT. Cục trưởng)"},
+	{User{Username: "lanhdao3", Name: "Phan Thị Thu Hà", Title: "Chánh Văn phòng", Roles: []motcua.Role{motcua.RoleLeader}}, "VP", "Chánh Văn phòng Bộ: ký khi được ủy quyền (TUQ. Bộ trưởng)"},
 	{User{Username: "vanthu1", Name: "Đỗ Thu Trang", Title: "Văn thư", Roles: []motcua.Role{motcua.RoleClerical}}, "VP", "văn thư: cấp số, đóng dấu"},
 	{User{Username: "admin", Name: "Quản trị hệ thống", Roles: []motcua.Role{motcua.RoleAdmin}}, "G09", "quản trị: đơn vị, tài khoản, lịch nghỉ"},
 }

@@ -85,9 +85,12 @@ type CredentialSpec struct {
 	Subject Subject
 }
 
-// DevCredentials returns the credentials of the demo organization: the leader lanhdao1
-// (Thứ trưởng Nguyễn Thị Bích Lĩnh) and the seal of Bộ Nội vụ (G09), which the clerical
-// officer applies after numbering.
+// DevCredentials returns the credentials of the demo organization: the leaders lanhdao1
+// (Thứ trưởng Nguyễn Thị Bích Lĩnh), lanhdao2 (Phó Cục trưởng of Cục Văn thư và Lưu trữ
+// nhà nước) and lanhdao3 (Chánh Văn phòng, who signs TUQ. when a delegation says so),
+// each certificate carrying the title the demo account has (store.DemoAccounts: the
+// signing activity refuses a certificate whose title is not the signature block's), and
+// the seal of Bộ Nội vụ (G09), which the clerical officer applies after numbering.
 func DevCredentials() []CredentialSpec {
 	return []CredentialSpec{
 		{
@@ -100,6 +103,32 @@ func DevCredentials() []CredentialSpec {
 				Organization: "Bộ Nội vụ",
 				Title:        "Thứ trưởng",
 				CommonName:   "Nguyễn Thị Bích Lĩnh",
+			},
+		},
+		{
+			ID:          "lanhdao2",
+			UserID:      "lanhdao2",
+			Description: "Chữ ký số của Phó Cục trưởng Đặng Minh Tuấn",
+			Subject: Subject{
+				Country:            "VN",
+				Locality:           "Hà Nội",
+				Organization:       "Bộ Nội vụ",
+				OrganizationalUnit: "Cục Văn thư và Lưu trữ nhà nước",
+				Title:              "Phó Cục trưởng",
+				CommonName:         "Đặng Minh Tuấn",
+			},
+		},
+		{
+			ID:          "lanhdao3",
+			UserID:      "lanhdao3",
+			Description: "Chữ ký số của Chánh Văn phòng Phan Thị Thu Hà",
+			Subject: Subject{
+				Country:            "VN",
+				Locality:           "Hà Nội",
+				Organization:       "Bộ Nội vụ",
+				OrganizationalUnit: "Văn phòng Bộ",
+				Title:              "Chánh Văn phòng",
+				CommonName:         "Phan Thị Thu Hà",
 			},
 		},
 		{
