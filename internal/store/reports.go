@@ -164,11 +164,9 @@ func addFlow(ctx context.Context, tx pgx.Tx, dossierID int64, at time.Time, flow
 	return nil
 }
 
-// dossierChannelOnline is the SQL that says a dossier of d came online. Today the
-// dossier's online flag; when the channel column arrives (online / desk / post /
-// portal) it becomes d.channel IN ('online', 'portal'): desk and post share form 06's
-// column.
-const dossierChannelOnline = `d.online`
+// dossierChannelOnline is the SQL that says a dossier of d came online: on motcua's
+// pages or API, or through the national portal; desk and post share form 06's column.
+const dossierChannelOnline = `d.channel IN ('online', 'portal')`
 
 // Form06 computes form 06/VPCP/KSTT for the units under unitPath over p, with open
 // work judged at min(p.To, now). A closed period is computed once and then read back
@@ -388,14 +386,30 @@ func (s *Store) Inputs766(ctx context.Context, unitPath string, p reports.Period
 	return in, nil
 }
 
-// The counts below wait for columns other work adds (issue 16's channel, digitization,
-// reuse, payment and rating records). Each answers zero until the integrator writes its
-// query; the report shows the indicator with its zero numerator.
+// The counts below read the records other work adds: channels (migration 0009),
+// payments and ratings (0011). Digitized and reused components wait for the reuse work.
 
-// fullOnlineDossiers: dossiers received in [from, to) through the full-process online
-// service (waits for dossiers.channel and the procedure's service level).
-func (s *Store) fullOnlineDossiers(context.Context, string, time.Time, time.Time) (int, error) {
-	return 0, nil
+// inScope is the SQL condition that dossier d belongs to the units under $1 and was
+// received in [$2, $3).
+const inScope = `d.unit_id IN (SELECT u.id FROM units u WHERE u.path LIKE $1 || '%')
+	AND d.received_at >= $2 AND d.received_at < $3`
+
+func (s *Store) countIn(ctx context.Context, q, unitPath string, from, to time.Time) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, q, unitPath, from, to).Scan(&n); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// fullOnlineDossiers: dossiers received in [from, to) that were filed online (on
+// motcua's pages or the national portal) and owed no fee or paid it online: the whole
+// process online (the result is always issued electronically).
+func (s *Store) fullOnlineDossiers(ctx context.Context, unitPath string, from, to time.Time) (int, error) {
+	return s.countIn(ctx, `SELECT count(*) FROM dossiers d JOIN submissions sub ON sub.code = d.code
+		WHERE `+inScope+` AND `+dossierChannelOnline+`
+			AND (sub.fee = 0 OR EXISTS (SELECT 1 FROM payments pay WHERE pay.dossier_code = d.code AND pay.status = 'paid'))`,
+		unitPath, from, to)
 }
 
 // digitizedComponentDossiers: dossiers received in [from, to) with a digitized
@@ -410,16 +424,22 @@ func (s *Store) reusedComponentDossiers(context.Context, string, time.Time, time
 	return 0, nil
 }
 
-// proceduresPaidOnline: procedures with a fee that had a fee paid online in [from, to)
-// (waits for the payment records).
-func (s *Store) proceduresPaidOnline(context.Context, string, time.Time, time.Time) (int, error) {
-	return 0, nil
+// proceduresPaidOnline: procedures of which a dossier received in [from, to) had its
+// fee paid online.
+func (s *Store) proceduresPaidOnline(ctx context.Context, unitPath string, from, to time.Time) (int, error) {
+	return s.countIn(ctx, `SELECT count(DISTINCT d.procedure_code) FROM dossiers d
+		WHERE `+inScope+` AND EXISTS (SELECT 1 FROM payments pay WHERE pay.dossier_code = d.code AND pay.status = 'paid')`,
+		unitPath, from, to)
 }
 
-// ratings and satisfiedRatings: satisfaction ratings given in [from, to), and those
-// satisfied or very satisfied (wait for the rating records).
-func (s *Store) ratings(context.Context, string, time.Time, time.Time) (int, error) { return 0, nil }
+// ratings and satisfiedRatings: the ratings of dossiers received in [from, to), and
+// those satisfied or very satisfied (score 4 or 5, docs/ratings.md).
+func (s *Store) ratings(ctx context.Context, unitPath string, from, to time.Time) (int, error) {
+	return s.countIn(ctx, `SELECT count(*) FROM ratings r JOIN dossiers d ON d.id = r.dossier_id WHERE `+inScope,
+		unitPath, from, to)
+}
 
-func (s *Store) satisfiedRatings(context.Context, string, time.Time, time.Time) (int, error) {
-	return 0, nil
+func (s *Store) satisfiedRatings(ctx context.Context, unitPath string, from, to time.Time) (int, error) {
+	return s.countIn(ctx, `SELECT count(*) FROM ratings r JOIN dossiers d ON d.id = r.dossier_id
+		WHERE `+inScope+` AND r.score >= 4`, unitPath, from, to)
 }

@@ -164,12 +164,14 @@ func TestForm06OpenPeriodIsJudgedNow(t *testing.T) {
 
 // TestIndicators766OnTheFixture computes Decision 766's indicators for April 2025 over
 // the form 06 fixture, with a signed result stored for R3 and R9, the portal's
-// acknowledgement for R1, R3, R4 and R5, and a fee on the fund procedure. By hand:
+// acknowledgement for R1, R3, R4 and R5, a fee on the fund procedure, then a fee paid
+// online by R3 and ratings of R3 (5), R4 (2) and R9 (4). By hand:
 // resolved R1 R3 R4 R9, on time R1 R3 R9: 3/4 = 75 %; new R3 R4 R5 R6 R8 R9, online R3
 // R5 R6 R8: 4/6 = 66,67 %; electronic results 2/4 = 50 %; synced R3 R4 R5 (R1 was
 // received before April): 3/6 = 50 %; procedures with a fee and dossiers in April: FUND,
-// none paid online: 0/1; full-process online, digitized and reused components: 0/6 (not
-// recorded yet); no rating: undefined.
+// paid online by R3: 1/1; satisfied 2/3; full-process online (filed online, no fee owed at submission):
+// R3 R5 R6 R8, 4/6; digitized and reused components: 0/6 (not recorded yet); no rating:
+// undefined.
 func TestIndicators766OnTheFixture(t *testing.T) {
 	f := newFixture(t)
 	seedForm06Fixture(f)
@@ -207,12 +209,37 @@ func TestIndicators766OnTheFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][2]int{
-		"on-time": {3, 4}, "online": {4, 6}, "full-online": {0, 6}, "fees-paid-online": {0, 1},
-		"components-digitized": {0, 6}, "components-reused": {0, 6}, "results-digitized": {2, 4},
-		"synced": {3, 6}, "satisfaction": {0, 0},
+	// Before the payment and the ratings below: no fee paid online, no rating.
+	if in.ProceduresPaidOnline != 0 || in.Ratings != 0 {
+		t.Fatalf("paid online %d, ratings %d before any", in.ProceduresPaidOnline, in.Ratings)
 	}
-	wantPct := map[string]float64{"on-time": 75, "online": 66.67, "results-digitized": 50, "synced": 50}
+	// R3 (the fund, owing its fee) paid it online; R3 rated 5, R4 rated 2, R9 (received
+	// 17/3, in April's period) rated 4: 3 ratings, 2 satisfied. R3 still counts as full
+	// online: it owed a fee and paid it online.
+	if _, err := pool.Exec(ctx, `UPDATE submissions SET fee = 100000 WHERE code = (SELECT code FROM dossiers WHERE id = $1)`, r3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO payments (reference, dossier_code, amount, status, paid_amount, created_at, confirmed_at)
+		SELECT 'REF-R3', code, 100000, 'paid', 100000, now(), now() FROM dossiers WHERE id = $1`, r3); err != nil {
+		t.Fatal(err)
+	}
+	for id, score := range map[int64]int{r3: 5, r4: 2, r9: 4} {
+		if _, err := pool.Exec(ctx, `INSERT INTO ratings (dossier_id, applicant_id, score, rated_at)
+			SELECT id, applicant_id, $2, now() FROM dossiers WHERE id = $1`, id, score); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in, err = f.s.Inputs766(ctx, f.units["G09"].Path, april, vn(4, 22, 10, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]int{
+		"on-time": {3, 4}, "online": {4, 6}, "full-online": {4, 6}, "fees-paid-online": {1, 1},
+		"components-digitized": {0, 6}, "components-reused": {0, 6}, "results-digitized": {2, 4},
+		"synced": {3, 6}, "satisfaction": {2, 3},
+	}
+	wantPct := map[string]float64{"on-time": 75, "online": 66.67, "full-online": 66.67, "fees-paid-online": 100,
+		"results-digitized": 50, "synced": 50, "satisfaction": 66.67}
 	for _, ind := range reports.Indicators(in) {
 		w := want[ind.Code]
 		if ind.Numerator != w[0] || ind.Denominator != w[1] || ind.Percent != wantPct[ind.Code] {
