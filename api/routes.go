@@ -39,6 +39,8 @@ func (s *API) Routes(r chi.Router) {
 			r.With(h.Require(motcua.PermReadStats)).Get("/reports/form06", s.handleForm06())          // form 06/VPCP/KSTT
 			r.With(h.Require(motcua.PermReadStats)).Get("/reports/form06.xlsx", s.handleReportXLSX()) // the same, and the 766 index, as XLSX
 			r.With(h.Require(motcua.PermReadStats)).Get("/reports/indicators-766", s.handleIndicators766())
+			r.With(h.Require(motcua.PermReadStats)).Get("/reports/form06.pdf", s.handleForm06PDF())      // the signed report
+			r.With(h.Require(motcua.PermReadStats)).Post("/reports/form06.pdf", s.handleSignForm06PDF()) // the unit's leader signs it
 		})
 	})
 	r.Get("/api/openapi.json", s.handleOpenAPI()) // OpenAPI 3.1 of /api/v1

@@ -41,6 +41,10 @@ type Deps struct {
 	UpdateTimeout time.Duration
 	// Uploads bound each person's uploads; the zero value means DefaultUploadLimits.
 	Uploads store.UploadLimits
+	// ReportSigning gives what signing a report needs (the renderer, the signature
+	// service); called at the first signature, as `motcua run` starts its signature
+	// service after the HTTP layer is built. Nil: reports cannot be signed (503).
+	ReportSigning func() (ReportSigning, error)
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	Log *slog.Logger
