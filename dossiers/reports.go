@@ -286,3 +286,9 @@ func periodName(p reports.Period) string {
 	name, _, _ := strings.Cut(p.Label(), " (")
 	return name
 }
+
+// MaySignReport reports whether the actor may sign the reports of unit u (the pages
+// offer the button only then; SignForm06 decides).
+func (s *Service) MaySignReport(a motcua.Actor, u motcua.Unit) bool {
+	return mayReadReport(a, u) == nil && maySignReport(a, u) == nil
+}
