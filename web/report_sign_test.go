@@ -85,4 +85,7 @@ func TestReportPageSignsForm06AsTheLeader(t *testing.T) {
 	if err := st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM signed_reports`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("%d signed reports after the clerk's try (%v)", n, err)
 	}
+	if err := st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'report.sign'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d audit entries of a signed report (%v)", n, err)
+	}
 }

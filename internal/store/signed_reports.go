@@ -52,10 +52,19 @@ func (s *Store) AddSignedReport(ctx context.Context, r SignedReport) (out Signed
 	}
 	sum := sha256.Sum256(r.Data)
 	var id string
-	err = s.pool.QueryRow(ctx, `INSERT INTO signed_reports (report, period, unit_id, issue, signer_id, signed_at, name, sha256, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (report, period, unit_id, issue) DO NOTHING RETURNING id::text`,
-		r.Report, r.Period, r.UnitID, r.Issue, r.SignerID, r.SignedAt.UTC(), r.Name, sum[:], r.Data).Scan(&id)
+	err = s.Tx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO signed_reports (report, period, unit_id, issue, signer_id, signed_at, name, sha256, data)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (report, period, unit_id, issue) DO NOTHING RETURNING id::text`,
+			r.Report, r.Period, r.UnitID, r.Issue, r.SignerID, r.SignedAt.UTC(), r.Name, sum[:], r.Data).Scan(&id)
+		if err != nil {
+			return err
+		}
+		// Signing a report is an official act: the audit log keeps who signed which.
+		return Audit(ctx, tx, AuditEntry{ActorID: r.SignerID, Action: "report.sign", ObjectType: "signed_report", ObjectID: id,
+			Detail: map[string]any{"report": r.Report, "period": r.Period, "unit_id": r.UnitID, "issue": r.Issue,
+				"sha256": hex.EncodeToString(sum[:])}})
+	})
 	switch {
 	case err == nil:
 		r.ID, r.SHA256 = id, hex.EncodeToString(sum[:])
