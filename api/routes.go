@@ -48,6 +48,8 @@ func (s *API) Routes(r chi.Router) {
 			r.With(h.Require(motcua.PermAdminister)).Get("/delegations", s.handleDelegations()) // signing delegations (TUQ., TL., Q.)
 			r.With(h.Require(motcua.PermAdminister)).Post("/delegations", s.handleCreateDelegation())
 			r.With(h.Require(motcua.PermAdminister)).Post("/delegations/{id}/revoke", s.handleRevokeDelegation())
+			r.With(h.Require(motcua.PermReadStats)).Get("/reports/form06.pdf", s.handleForm06PDF())      // the signed report
+			r.With(h.Require(motcua.PermReadStats)).Post("/reports/form06.pdf", s.handleSignForm06PDF()) // the unit's leader signs it
 		})
 	})
 	// Dossiers filed on the national portal: the calling system's own credential, a

@@ -46,6 +46,10 @@ type Deps struct {
 	// PublicURL is the base URL of the pages and the API, for the platform's return and
 	// notify addresses.
 	PublicURL string
+	// ReportSigning gives what signing a report needs (the renderer, the signature
+	// service); called at the first signature, as `motcua run` starts its signature
+	// service after the HTTP layer is built. Nil: reports cannot be signed (503).
+	ReportSigning func() (ReportSigning, error)
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	Log *slog.Logger

@@ -77,7 +77,8 @@ func (s *Site) Routes(r chi.Router) {
 			r.Post("/lanh-dao/trinh-ky", s.pageSigningQueue())
 		})
 		r.With(s.pageRequire(motcua.PermReadStats)).Get("/thong-ke", s.pageStats())
-		r.With(s.pageRequire(motcua.PermReadStats)).Get("/bao-cao", s.pageReports()) // form 06 and the 766 index
+		r.With(s.pageRequire(motcua.PermReadStats)).Get("/bao-cao", s.pageReports())        // form 06 and the 766 index
+		r.With(s.pageRequire(motcua.PermReadStats)).Post("/bao-cao/ky", s.pageSignReport()) // the unit's leader signs form 06
 		// Administration: units, staff accounts and their roles, the working-day
 		// calendar's overrides, a read-only list of the catalog's versions, and the
 		// portal sync's parked status changes.

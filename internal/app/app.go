@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -135,6 +136,7 @@ type App struct {
 	// Axis is the document axis, nil without Config.Axis.URL.
 	Axis axis.Transport
 
+	actsMu  sync.Mutex // the HTTP layer builds the activities too (reports are signed there)
 	acts    *activities.Activities
 	syncing bool                 // the portal's status sync runs
 	metrics *prometheus.Registry // what the HTTP layer counts; see MetricsHandler

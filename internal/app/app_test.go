@@ -61,6 +61,11 @@ func TestNewMigratesOnceAndSignsAsTheOrganization(t *testing.T) {
 		t.Errorf("second New: %d migrations, seal %q, signer %v, TSA %q", b.Migrated, acts.Signing.SealCredential,
 			acts.Signer != nil, acts.Signing.TSAURL)
 	}
+	// The HTTP layer signs reports with the same renderer and signature service.
+	rs, err := b.reportSigning()
+	if err != nil || rs.Signer != acts.Signer || rs.Renderer != acts.Renderer || rs.TSAURL != acts.Signing.TSAURL || rs.Place == "" {
+		t.Errorf("report signing: %+v %v", rs, err)
+	}
 }
 
 // TestAnUnreachableDatabaseIsOneLineWithoutThePassword.

@@ -10,6 +10,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"motcua/activities"
+	"motcua/dossiers"
 	"motcua/internal/mail"
 	"motcua/internal/render"
 	"motcua/internal/signing"
@@ -20,6 +21,8 @@ import (
 // Activities returns the activities' dependencies, built on first use: a process that
 // only serves HTTP never builds them.
 func (a *App) Activities() (*activities.Activities, error) {
+	a.actsMu.Lock()
+	defer a.actsMu.Unlock()
 	if a.acts != nil {
 		return a.acts, nil
 	}
@@ -46,10 +49,23 @@ func (a *App) Activities() (*activities.Activities, error) {
 	return acts, nil
 }
 
+// reportSigning is what the dossier service signs reports with: the activities'
+// renderer and signature-service client, built on first use (so after SetSigner in
+// `motcua run`). An API process signs reports itself, so it needs MOTCUA_SIGNER_URL too.
+func (a *App) reportSigning() (dossiers.ReportSigning, error) {
+	acts, err := a.Activities()
+	if err != nil {
+		return dossiers.ReportSigning{}, err
+	}
+	return dossiers.ReportSigning{Renderer: acts.Renderer, Signer: acts.Signer, TSAURL: acts.Signing.TSAURL, Place: "Hà Nội"}, nil
+}
+
 // SetSigner points the activities at a signature service started after New (`motcua
 // run` starts its development service once everything else is up). It must come
 // before the activities are built.
 func (a *App) SetSigner(url, token string) error {
+	a.actsMu.Lock()
+	defer a.actsMu.Unlock()
 	if a.acts != nil {
 		return errors.New("SetSigner: the activities are built already")
 	}

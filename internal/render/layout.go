@@ -239,7 +239,7 @@ func (lo *layouter) drawLine(c *canvas, p paragraph, l textLine, base float64) {
 			extra = (avail - nat) / float64(len(l.words)-1)
 		}
 	}
-	y := pageHeight - base
+	y := lo.b.height - base
 	var cur *textSpan
 	flush := func() {
 		if cur != nil && cur.text != "" {

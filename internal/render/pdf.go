@@ -48,6 +48,9 @@ type pdfBuilder struct {
 	used   [3]map[uint16]bool // glyph id -> used, per face
 	uni    [3]map[uint16]rune // glyph id -> the character it was drawn for
 	info   docInfo
+	// width and height are the page size in points: A4 portrait unless a document asks
+	// for landscape (the reports' tables).
+	width, height float64
 }
 
 type docInfo struct {
@@ -55,7 +58,7 @@ type docInfo struct {
 }
 
 func newPDFBuilder(m [3]*metrics) *pdfBuilder {
-	b := &pdfBuilder{m: m}
+	b := &pdfBuilder{m: m, width: pageWidth, height: pageHeight}
 	for i := range b.used {
 		b.used[i] = map[uint16]bool{}
 		b.uni[i] = map[uint16]rune{}
@@ -160,7 +163,7 @@ func vietnameseRunes() []rune {
 func (b *pdfBuilder) write() ([]byte, error) {
 	conf := model.NewDefaultConfiguration()
 	conf.Cmd = model.CREATE
-	ctx, err := pdfcpu.CreateContextWithXRefTable(conf, &types.Dim{Width: pageWidth, Height: pageHeight})
+	ctx, err := pdfcpu.CreateContextWithXRefTable(conf, &types.Dim{Width: b.width, Height: b.height})
 	if err != nil {
 		return nil, fmt.Errorf("create pdf context: %w", err)
 	}
@@ -223,7 +226,7 @@ func (b *pdfBuilder) write() ([]byte, error) {
 		pd := types.Dict{
 			"Type":      types.Name("Page"),
 			"Parent":    *pagesRef,
-			"MediaBox":  types.RectForDim(pageWidth, pageHeight).Array(),
+			"MediaBox":  types.RectForDim(b.width, b.height).Array(),
 			"Resources": types.Dict{"Font": fontRes},
 			"Contents":  *contents,
 		}
