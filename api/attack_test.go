@@ -65,6 +65,26 @@ var authzMatrix = map[string][8]int{
 	// clerical officer are out of scope (409, the one answer for "not yours").
 	"POST /api/v1/inbox/{task}/claim": {401, 403, 403, 409, 403, 409, 403, 204},
 	"POST /api/v1/verify":             {200, 200, 200, 200, 200, 200, 200, 200},
+	// Fees: the dossier owes none, so the owner's payment is refused (409); staff see the
+	// payments, never pay. No payment exists to check (404).
+	"GET /api/v1/dossiers/{code}/payments":        {401, 200, 404, 404, 200, 200, 200, 200},
+	"POST /api/v1/dossiers/{code}/payments":       {401, 409, 404, 404, 403, 403, 403, 403},
+	"POST /api/v1/dossiers/{code}/payments/check": {401, 404, 404, 404, 404, 404, 404, 404},
+	// The platform's notice is authenticated by its hash, not a session: an empty one is
+	// invalid for everyone.
+	"POST /api/v1/payments/notify": {422, 422, 422, 422, 422, 422, 422, 422},
+	// A rating only by the owner, only after return (409 now); none given yet (404).
+	"GET /api/v1/dossiers/{code}/rating":  {401, 404, 404, 404, 404, 404, 404, 404},
+	"POST /api/v1/dossiers/{code}/rating": {401, 409, 404, 404, 403, 403, 403, 403},
+	// The national portal's intake authenticates calling systems, never people.
+	"POST /api/v1/portal/dossiers": {401, 401, 401, 401, 401, 401, 401, 401},
+	// Reports: staff; the signed PDF only by a leader of the report's unit (the ministry's
+	// leader; the running period cannot be signed: 409); none signed yet (404).
+	"GET /api/v1/reports/form06":         {401, 403, 403, 200, 200, 200, 200, 200},
+	"GET /api/v1/reports/form06.xlsx":    {401, 403, 403, 200, 200, 200, 200, 200},
+	"GET /api/v1/reports/indicators-766": {401, 403, 403, 200, 200, 200, 200, 200},
+	"GET /api/v1/reports/form06.pdf":     {401, 403, 403, 404, 404, 404, 404, 404},
+	"POST /api/v1/reports/form06.pdf":    {401, 403, 403, 403, 409, 403, 403, 403},
 }
 
 // matrixBodies are the request bodies: valid JSON that reaches authorization and does
@@ -83,6 +103,8 @@ var matrixBodies = map[string]string{
 	"POST /api/v1/verify":                        `%PDF-1.7`,
 	"POST /api/v1/files":                         `file`,
 	"GET /api/v1/dossiers/{code}/documents/{id}": ``,
+	"POST /api/v1/dossiers/{code}/rating":        `{"score":5}`,
+	"POST /api/v1/reports/form06.pdf":            `{"pin":"000000"}`,
 }
 
 // apiRoutes lists every operation the API registers, walked from its router, so that

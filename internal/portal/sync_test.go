@@ -120,7 +120,7 @@ func (f *fixture) step(code motcua.DossierCode, status motcua.Status, due *time.
 	f.t.Helper()
 	f.seqs[code]++
 	tr := motcua.Transition{Code: code, Seq: f.seqs[code], At: f.clock.Now(), Action: "act", Status: status,
-		UnitCode: "VP", DueAt: due, Note: fmt.Sprintf("bước %d", f.seqs[code])}
+		UnitCode: "VP", DueAt: due, Note: fmt.Sprintf("bước %d", f.seqs[code]), NotePublic: true}
 	if _, err := f.st.RecordTransition(context.Background(), tr); err != nil {
 		f.t.Fatal(err)
 	}
