@@ -443,7 +443,6 @@ func (a *Activities) ChangeIncoming(ctx context.Context, in ChangeIncomingInput)
 	return a.Store.ChangeIncoming(ctx, in.IncomingID, in.Change)
 }
 
-
 // sealPlain applies the organization's seal signature without a drawn stamp: an
 // outgoing document composed elsewhere has no seal box motcua laid out.
 func (a *Activities) sealPlain(ctx context.Context, pdf []byte, at time.Time) ([]byte, error) {

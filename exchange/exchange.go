@@ -411,7 +411,11 @@ func parseTimestamp(s string) (time.Time, bool) {
 }
 
 // ListOutgoing and ListIncoming list the clerical office's documents, newest first.
-func (s *Service) ListOutgoing(ctx context.Context) ([]store.Outgoing, error) { return s.Store.ListOutgoing(ctx, 200) }
+func (s *Service) ListOutgoing(ctx context.Context) ([]store.Outgoing, error) {
+	return s.Store.ListOutgoing(ctx, 200)
+}
 
 // ListIncoming lists incoming documents, newest first.
-func (s *Service) ListIncoming(ctx context.Context) ([]store.Incoming, error) { return s.Store.ListIncoming(ctx, 200) }
+func (s *Service) ListIncoming(ctx context.Context) ([]store.Incoming, error) {
+	return s.Store.ListIncoming(ctx, 200)
+}

@@ -94,6 +94,7 @@ func OutgoingDocumentWorkflow(ctx workflow.Context, in OutgoingInput) (OutgoingR
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSignOutgoing,
 		func(ctx workflow.Context, d SignOutgoingDecision) (ExchangeState, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
 			o.state = "signing"
 			err := workflow.ExecuteActivity(ctx, acts.SignOutgoing, activities.SignOutgoingInput{OutgoingID: in.OutgoingID,
 				LeaderID: d.LeaderID, PIN: d.PIN, At: workflow.Now(ctx)}).Get(ctx, nil)
@@ -117,6 +118,7 @@ func OutgoingDocumentWorkflow(ctx workflow.Context, in OutgoingInput) (OutgoingR
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecallOutgoing,
 		func(ctx workflow.Context, d RecallDecision) (ExchangeState, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
 			o.state = "recalling"
 			err := workflow.ExecuteActivity(ctx, acts.RecallOutgoing, activities.RecallOutgoingInput{OutgoingID: in.OutgoingID,
 				Reason: d.Reason, Key: workflow.GetInfo(ctx).WorkflowExecution.ID + "/recall", At: workflow.Now(ctx)}).Get(ctx, nil)
@@ -387,6 +389,7 @@ func (d *incoming) handlers(ctx workflow.Context, acts *activities.Activities, s
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRegisterIncoming,
 		func(ctx workflow.Context, x RegisterIncomingDecision) (IncomingRegistered, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
 			var out IncomingRegistered
 			err := run(ctx, func(ctx workflow.Context) error {
 				var r activities.RegisterIncomingResult
@@ -407,6 +410,7 @@ func (d *incoming) handlers(ctx workflow.Context, acts *activities.Activities, s
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateDirectIncoming,
 		func(ctx workflow.Context, x DirectIncomingDecision) (ExchangeState, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
 			err := run(ctx, func(ctx workflow.Context) error {
 				if err := workflow.ExecuteActivity(ctx, acts.ChangeIncoming, activities.ChangeIncomingInput{IncomingID: d.id,
 					Change: activities.IncomingChange{State: activities.IncomingAssigned, At: workflow.Now(ctx), LeadUnit: x.LeadUnit,
@@ -428,6 +432,7 @@ func (d *incoming) handlers(ctx workflow.Context, acts *activities.Activities, s
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateProgressIncoming,
 		func(ctx workflow.Context, x RegisterIncomingDecision) (ExchangeState, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
 			err := run(ctx, func(ctx workflow.Context) error {
 				if err := workflow.ExecuteActivity(ctx, acts.ChangeIncoming, activities.ChangeIncomingInput{IncomingID: d.id,
 					Change: activities.IncomingChange{State: activities.IncomingProcessing, At: workflow.Now(ctx)}}).Get(ctx, nil); err != nil {
@@ -445,6 +450,7 @@ func (d *incoming) handlers(ctx workflow.Context, acts *activities.Activities, s
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateFinishIncoming,
 		func(ctx workflow.Context, x FinishIncomingDecision) (ExchangeState, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
 			err := run(ctx, func(ctx workflow.Context) error {
 				if err := workflow.ExecuteActivity(ctx, acts.ChangeIncoming, activities.ChangeIncomingInput{IncomingID: d.id,
 					Change: activities.IncomingChange{State: activities.IncomingDone, At: workflow.Now(ctx),
