@@ -24,7 +24,9 @@ func TestLeaderDueFollowsWeekendsAndTet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vn := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, motcua.Vietnam) }
+	vn := func(y int, m time.Month, d, h, min int) time.Time {
+		return time.Date(y, m, d, h, min, 0, 0, motcua.Vietnam)
+	}
 	for _, tc := range []struct {
 		name     string
 		at       time.Time

@@ -79,8 +79,11 @@ type Deps struct {
 	Axis axis.Transport
 	// OrganID is this agency's identifier on the axis.
 	OrganID string
-	Now     func() time.Time
-	Log     *slog.Logger
+	// UpdateTimeout bounds how long a decision waits for its workflow (default
+	// dossiers.DefaultUpdateTimeout); past it the answer is EUNKNOWNOUTCOME.
+	UpdateTimeout time.Duration
+	Now           func() time.Time
+	Log           *slog.Logger
 }
 
 // Service is the document-exchange service.
@@ -93,6 +96,9 @@ func New(d Deps) *Service {
 	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.UpdateTimeout <= 0 {
+		d.UpdateTimeout = dossiers.DefaultUpdateTimeout
 	}
 	return &Service{Deps: d}
 }
@@ -213,6 +219,8 @@ func (s *Service) update(ctx context.Context, workflowID, name string, arg, out 
 	if s.Engine == nil {
 		return errNoEngine
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.UpdateTimeout)
+	defer cancel()
 	return s.Engine.Update(ctx, workflowID, dossiers.Update{Name: name, ID: fmt.Sprintf("%s/%d", name, s.Now().UnixNano()), Arg: arg}, out)
 }
 

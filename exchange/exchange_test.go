@@ -272,7 +272,11 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 			t.Fatalf("the sent copy should carry the leader's signature and the seal, both valid:\n%s", rep)
 		}
 		in := p.incomingOf(t, first.DocumentID, store.IncomingArrived)
-		v, err := p.bx.Incoming(ctx, in.ID)
+		var v exchange.IncomingView
+		eventually(t, "B answers 01", func() bool {
+			v, err = p.bx.Incoming(ctx, in.ID)
+			return err != nil || len(v.History) > 0
+		})
 		if err != nil || historyCodes(v.History) != "01" {
 			t.Fatalf("before registration B sent %q (%v), want 01 only", historyCodes(v.History), err)
 		}

@@ -265,15 +265,23 @@ func IncomingDocumentWorkflow(ctx workflow.Context, in IncomingInput) (IncomingR
 	}); err != nil {
 		return IncomingResult{}, err
 	}
+	status := func(ctx workflow.Context, code, desc string) error {
+		return workflow.ExecuteActivity(ctx, acts.SendIncomingStatus, activities.IncomingStatusInput{IncomingID: d.id,
+			Code: code, Description: desc, Key: id + "/status-" + code, At: workflow.Now(ctx)}).Get(ctx, nil)
+	}
+	// The handlers are set first: a decision sent before the document is checked is
+	// refused with a reason, not left waiting.
+	if err := d.handlers(ctx, acts, status); err != nil {
+		return IncomingResult{}, err
+	}
 	var r activities.ReceiveIncomingResult
 	if err := workflow.ExecuteActivity(ctx, acts.ReceiveIncoming, activities.ReceiveIncomingInput{AxisMessageID: in.AxisMessageID,
 		WorkflowID: id, At: workflow.Now(ctx)}).Get(ctx, &r); err != nil {
 		return IncomingResult{}, err
 	}
-	d.id, d.state = r.IncomingID, r.State
-	status := func(ctx workflow.Context, code, desc string) error {
-		return workflow.ExecuteActivity(ctx, acts.SendIncomingStatus, activities.IncomingStatusInput{IncomingID: d.id,
-			Code: code, Description: desc, Key: id + "/status-" + code, At: workflow.Now(ctx)}).Get(ctx, nil)
+	d.id = r.IncomingID
+	if r.State != activities.IncomingArrived {
+		d.state = r.State
 	}
 	ack := func() error {
 		return workflow.ExecuteActivity(ctx, acts.AckIncoming, in.AxisMessageID).Get(ctx, nil)
@@ -300,9 +308,7 @@ func IncomingDocumentWorkflow(ctx workflow.Context, in IncomingInput) (IncomingR
 	if err := ack(); err != nil {
 		return IncomingResult{}, err
 	}
-	if err := d.handlers(ctx, acts, status); err != nil {
-		return IncomingResult{}, err
-	}
+	d.state = activities.IncomingArrived
 	revokes := workflow.GetSignalChannel(ctx, SignalRevokeIncoming)
 	for d.state != activities.IncomingDone && d.state != activities.IncomingRevoked {
 		sel := workflow.NewSelector(ctx)
@@ -311,7 +317,7 @@ func IncomingDocumentWorkflow(ctx workflow.Context, in IncomingInput) (IncomingR
 			c.Receive(ctx, &rv)
 			d.revokes = append(d.revokes, rv)
 		})
-		sel.AddReceive(d.changed(ctx), func(workflow.ReceiveChannel, bool) {})
+		sel.AddReceive(d.changed(ctx), func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
 		sel.Select(ctx)
 		for len(d.revokes) > 0 {
 			rv := d.revokes[0]
