@@ -231,7 +231,9 @@ func (a *Activities) RecallOutgoing(ctx context.Context, in RecallOutgoingInput)
 	}
 	for _, r := range o.Recipients {
 		if _, err := a.Store.RecordOutgoingStatus(ctx, o.DocumentID, store.StatusEvent{OrganID: r.OrganID,
-			Status: string(edxml.StatusTakeBack), Description: in.Reason, At: in.At}); err != nil {
+			// Peers stamp statuses to the second: the recall is stamped so too, so that an
+			// answer in the same second still counts as later.
+			Status: string(edxml.StatusTakeBack), Description: in.Reason, At: in.At.Truncate(time.Second)}); err != nil {
 			return err
 		}
 	}

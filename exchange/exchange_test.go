@@ -174,6 +174,11 @@ func (p *pair) incomingOf(t *testing.T, documentID string, state string) store.I
 		list, _ := p.b.Store.ListIncoming(context.Background(), 1000)
 		for _, in := range list {
 			if in.DocumentID == documentID && in.State == state && in.State != store.IncomingRecall {
+				if state == store.IncomingArrived { // arrived means 01 went back
+					if h, _ := p.b.Store.IncomingHistory(context.Background(), in.ID); len(h) == 0 {
+						return false
+					}
+				}
 				found = in
 				return true
 			}
@@ -186,6 +191,9 @@ func (p *pair) incomingOf(t *testing.T, documentID string, state string) store.I
 func (p *pair) recipientStatus(t *testing.T, outgoingID int64, organ, want string) {
 	t.Helper()
 	eventually(t, organ+" reaches "+want, func() bool {
+		if _, err := p.bx.Poll(context.Background()); err != nil { // B takes what A sent (a recall)
+			t.Fatal(err)
+		}
 		if _, err := p.ax.Poll(context.Background()); err != nil {
 			t.Fatal(err)
 		}
