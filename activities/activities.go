@@ -37,6 +37,8 @@ type Activities struct {
 	PublicURL string
 	// Mail sends notifications by e-mail; nil keeps them in the outbox the pages show.
 	Mail *mail.Sender
+	// Exchange reaches the document axis (outgoing and incoming documents).
+	Exchange ExchangeConfig
 
 	looks appearances // drawn seal and signature images
 }

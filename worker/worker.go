@@ -52,6 +52,8 @@ func RegisterWorkflows(r interface {
 }) {
 	r.RegisterWorkflow(workflows.Housekeeping)
 	r.RegisterWorkflowWithOptions(workflows.DossierWorkflow, sdkworkflow.RegisterOptions{Name: workflows.DossierWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.OutgoingDocumentWorkflow, sdkworkflow.RegisterOptions{Name: workflows.OutgoingWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.IncomingDocumentWorkflow, sdkworkflow.RegisterOptions{Name: workflows.IncomingWorkflowName})
 }
 
 // StartHousekeeping starts the housekeeping workflow unless it already runs.

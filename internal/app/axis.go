@@ -1,7 +1,11 @@
 package app
 
 import (
+	"context"
 	"fmt"
+	"time"
+
+	"motcua/exchange"
 
 	"motcua/internal/axis"
 )
@@ -15,5 +19,34 @@ func (a *App) SetAxis(cfg axis.ClientConfig) error {
 	}
 	a.Config.Axis = cfg
 	a.Axis = c
+	if a.acts != nil {
+		a.acts.Exchange.Axis, a.acts.Exchange.OrganID = c, cfg.AgencyID
+	}
 	return nil
+}
+
+// Exchange returns the document-exchange service over the system's store, Temporal and
+// axis.
+func (a *App) Exchange() *exchange.Service {
+	now := a.Config.Now
+	return exchange.New(exchange.Deps{Store: a.Store, Engine: exchange.Temporal(a.Temporal), Axis: a.Axis,
+		OrganID: a.Config.Axis.AgencyID, Now: now, Log: a.Log})
+}
+
+// PollAxis takes what the axis delivered every interval until ctx ends: documents start
+// their workflows, statuses are recorded. `motcua run` and `motcua worker` run it.
+func (a *App) PollAxis(ctx context.Context, every time.Duration) {
+	svc := a.Exchange()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := svc.Poll(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("poll the document axis", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -45,6 +45,7 @@ func (a *App) Activities() (*activities.Activities, error) {
 		acts.Signer = signing.NewClient(cfg.SignerURL+service.CSCPath, cfg.SignerToken, &http.Client{Timeout: 30 * time.Second})
 		acts.Signing.TSAURL = cfg.SignerURL + service.TSAPath
 	}
+	acts.Exchange = activities.ExchangeConfig{Axis: a.Axis, OrganID: cfg.Axis.AgencyID, Roots: a.Roots}
 	a.acts = acts
 	return acts, nil
 }
@@ -87,6 +88,9 @@ func (a *App) NewWorker() (sdkworker.Worker, error) {
 	return worker.New(a.Temporal, acts, worker.Options{Sealer: a.Codec}), nil
 }
 
+// AxisPollInterval is how often a running worker takes what the axis delivered.
+const AxisPollInterval = 5 * time.Second
+
 // StartWorker starts a worker, stopped by Close, and the housekeeping workflow unless
 // it already runs.
 func (a *App) StartWorker(ctx context.Context) error {
@@ -100,6 +104,12 @@ func (a *App) StartWorker(ctx context.Context) error {
 	a.onStop(w.Stop)
 	if err := a.StartPortalSync(); err != nil {
 		return err
+	}
+	if a.Axis != nil {
+		pctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); a.PollAxis(pctx, AxisPollInterval) }()
+		a.onStop(func() { cancel(); <-done })
 	}
 	return worker.StartHousekeeping(ctx, a.Temporal)
 }

@@ -39,6 +39,7 @@ import (
 	"motcua/activities"
 	"motcua/forms"
 	"motcua/internal/app"
+	"motcua/internal/axis"
 	"motcua/internal/mail"
 	"motcua/internal/mail/mailtest"
 	"motcua/internal/payload"
@@ -106,6 +107,11 @@ type Options struct {
 	// timeout tests), and PaymentTimeout bounds each call to it (default 30 s).
 	PaymentURL     string
 	PaymentTimeout time.Duration
+	// Axis connects the stack to a document axis as one agency (none when URL is empty).
+	Axis axis.ClientConfig
+	// AfterAxisSend is the activities' fault hook between an outgoing document's send
+	// and its record (activities.ExchangeConfig.AfterAxisSend).
+	AfterAxisSend func(ctx context.Context, key string) error
 }
 
 // Start starts a stack that stops when the test ends.
@@ -184,7 +190,7 @@ func Start(t testing.TB, opts ...Options) *Stack {
 		PublicURL: url, DevLogin: true, Roots: roots,
 		SignerURL: signer.URL, SignerToken: token, SealPIN: service.DefaultPIN,
 		Payment: payment.Config{URL: payURL, Partner: payments.Partner, Secret: paySecret, Timeout: payTimeout},
-		Mail:    mail.Config{Addr: mailbox.Addr}, UpdateTimeout: o.UpdateTimeout, Now: o.Now, Log: o.Log,
+		Mail:    mail.Config{Addr: mailbox.Addr}, Axis: o.Axis, UpdateTimeout: o.UpdateTimeout, Now: o.Now, Log: o.Log,
 		// One demo citizen files a dossier of every procedure at once: the per-person
 		// upload limits (tested on their own in api) would refuse the tests' own load.
 		Uploads: store.UploadLimits{PendingBytes: 1 << 40, PerWindow: 1 << 30, Window: time.Minute}})
@@ -196,6 +202,7 @@ func Start(t testing.TB, opts ...Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	acts.Exchange.AfterAxisSend = o.AfterAxisSend
 	h, err := a.Handler(ctx)
 	if err != nil {
 		t.Fatal(err)

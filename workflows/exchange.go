@@ -1,0 +1,492 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"motcua"
+	"motcua/activities"
+)
+
+// Names of the document-exchange workflows, their updates, signals and query.
+const (
+	OutgoingWorkflowName = "OutgoingDocumentWorkflow"
+	IncomingWorkflowName = "IncomingDocumentWorkflow"
+
+	UpdateSignOutgoing   = "sign-outgoing"
+	UpdateRecallOutgoing = "recall-outgoing"
+	SignalOutgoingStatus = "outgoing-status"
+
+	UpdateRegisterIncoming = "register-incoming"
+	UpdateDirectIncoming   = "direct-incoming"
+	UpdateProgressIncoming = "progress-incoming"
+	UpdateFinishIncoming   = "finish-incoming"
+	SignalRevokeIncoming   = "revoke-incoming"
+
+	QueryExchangeState = "exchange-state"
+)
+
+// OutgoingWorkflowID and IncomingWorkflowID name the workflow of a document.
+func OutgoingWorkflowID(key string) string           { return "outgoing/" + key }
+func IncomingWorkflowID(axisMessageID string) string { return "incoming/" + axisMessageID }
+
+// OutgoingInput starts an outgoing document's workflow; the document is recorded already.
+type OutgoingInput struct{ OutgoingID int64 }
+
+// OutgoingResult is how it ended.
+type OutgoingResult struct {
+	State    string
+	Statuses map[string]string // recipient OrganId → last status code
+}
+
+// SignOutgoingDecision is the leader's signature (the PIN unlocks the credential at the
+// signature service).
+type SignOutgoingDecision struct {
+	LeaderID int64
+	PIN      string
+}
+
+// RecallDecision recalls a sent document.
+type RecallDecision struct {
+	Reason string
+}
+
+// OutgoingStatus is a status a recipient reported, signalled after it was recorded.
+type OutgoingStatus struct {
+	OrganID string
+	Code    string
+}
+
+// ExchangeState is what the exchange workflows report to their query.
+type ExchangeState struct {
+	State    string
+	Statuses map[string]string `json:",omitempty"`
+}
+
+var exchangeActivityOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: time.Minute,
+	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+}
+
+// outgoingMaxWait bounds how long a sent document waits for its recipients' final
+// statuses before its workflow ends (the records stay; late statuses are still recorded).
+const outgoingMaxWait = 180 * 24 * time.Hour
+
+// terminal statuses: refused, done, recall agreed.
+func terminalStatus(code string) bool { return code == "02" || code == "06" || code == "15" }
+
+// OutgoingDocumentWorkflow carries an outgoing document (văn bản đi) from its draft to
+// its recipients: the leader signs (update), the clerical office's register gives it its
+// number and the seal, it is sent through the axis at once, then it follows each
+// recipient's status until every one is final (02, 06, or 15 after a recall).
+func OutgoingDocumentWorkflow(ctx workflow.Context, in OutgoingInput) (OutgoingResult, error) {
+	var acts *activities.Activities
+	ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
+	o := &outgoing{state: "draft", statuses: map[string]string{}}
+	if err := workflow.SetQueryHandler(ctx, QueryExchangeState, func() (ExchangeState, error) {
+		return ExchangeState{State: o.state, Statuses: o.statuses}, nil
+	}); err != nil {
+		return OutgoingResult{}, err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSignOutgoing,
+		func(ctx workflow.Context, d SignOutgoingDecision) (ExchangeState, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
+			o.state = "signing"
+			err := workflow.ExecuteActivity(ctx, acts.SignOutgoing, activities.SignOutgoingInput{OutgoingID: in.OutgoingID,
+				LeaderID: d.LeaderID, PIN: d.PIN, At: workflow.Now(ctx)}).Get(ctx, nil)
+			if err != nil {
+				o.state = "draft"
+				return ExchangeState{}, err
+			}
+			o.state = "signed"
+			return ExchangeState{State: o.state}, nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, d SignOutgoingDecision) error {
+			if o.state != "draft" {
+				return reject(motcua.ECONFLICT, "Văn bản đã được ký hoặc đang được ký.")
+			}
+			if d.LeaderID == 0 || d.PIN == "" {
+				return reject(motcua.EINVALID, "Cần người ký và mã PIN.")
+			}
+			return nil
+		}}); err != nil {
+		return OutgoingResult{}, err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecallOutgoing,
+		func(ctx workflow.Context, d RecallDecision) (ExchangeState, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
+			o.state = "recalling"
+			err := workflow.ExecuteActivity(ctx, acts.RecallOutgoing, activities.RecallOutgoingInput{OutgoingID: in.OutgoingID,
+				Reason: d.Reason, Key: workflow.GetInfo(ctx).WorkflowExecution.ID + "/recall", At: workflow.Now(ctx)}).Get(ctx, nil)
+			if err != nil {
+				o.state = "sent"
+				return ExchangeState{}, err
+			}
+			o.state = "recalled"
+			return ExchangeState{State: o.state}, nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, d RecallDecision) error {
+			if o.state != "sent" {
+				return reject(motcua.ECONFLICT, "Chỉ thu hồi được văn bản đã gửi và chưa thu hồi.")
+			}
+			if d.Reason == "" {
+				return reject(motcua.EINVALID, "Cần nêu lý do thu hồi.")
+			}
+			return nil
+		}}); err != nil {
+		return OutgoingResult{}, err
+	}
+	statusCh := workflow.GetSignalChannel(ctx, SignalOutgoingStatus)
+
+	if err := workflow.Await(ctx, func() bool { return o.state == "signed" }); err != nil {
+		return OutgoingResult{}, err
+	}
+	id := workflow.GetInfo(ctx).WorkflowExecution.ID
+	var reg activities.RegisterOutgoingResult
+	if err := workflow.ExecuteActivity(ctx, acts.RegisterOutgoing, activities.RegisterOutgoingInput{OutgoingID: in.OutgoingID,
+		Key: id + "/register", At: workflow.Now(ctx)}).Get(ctx, &reg); err != nil {
+		return OutgoingResult{}, err
+	}
+	o.state = "registered"
+	var sent activities.SendOutgoingResult
+	if err := workflow.ExecuteActivity(ctx, acts.SendOutgoing, activities.SendOutgoingInput{OutgoingID: in.OutgoingID,
+		Key: id + "/send", At: workflow.Now(ctx)}).Get(ctx, &sent); err != nil {
+		return OutgoingResult{}, err
+	}
+	o.state = "sent"
+
+	deadline := workflow.Now(ctx).Add(outgoingMaxWait)
+	for {
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(statusCh, func(c workflow.ReceiveChannel, _ bool) {
+			var s OutgoingStatus
+			c.Receive(ctx, &s)
+			o.statuses[s.OrganID] = s.Code
+		})
+		timer := workflow.NewTimer(ctx, deadline.Sub(workflow.Now(ctx)))
+		timedOut := false
+		sel.AddFuture(timer, func(workflow.Future) { timedOut = true })
+		sel.Select(ctx)
+		if timedOut || o.allFinal() {
+			break
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return o.state != "recalling" && workflow.AllHandlersFinished(ctx) }); err != nil {
+		return OutgoingResult{}, err
+	}
+	return OutgoingResult{State: o.state, Statuses: o.statuses}, nil
+}
+
+type outgoing struct {
+	state    string
+	statuses map[string]string
+}
+
+// allFinal: every recipient that reported has a final status. Recipients are known to
+// the record; the workflow counts those it heard from, and the service signals every
+// recipient's status, so an empty map is never final.
+func (o *outgoing) allFinal() bool {
+	if len(o.statuses) == 0 {
+		return false
+	}
+	for _, c := range o.statuses {
+		if !terminalStatus(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// IncomingInput starts the workflow of a document that arrived through the axis.
+type IncomingInput struct {
+	AxisMessageID string
+}
+
+// IncomingResult is how it ended.
+type IncomingResult struct {
+	IncomingID int64
+	State      string
+	Reason     string
+}
+
+// RegisterIncomingDecision is the clerical office's registration.
+type RegisterIncomingDecision struct {
+	ActorID int64
+}
+
+// DirectIncomingDecision is the leader's direction (bút phê): the lead unit, the
+// supporting units and the deadline.
+type DirectIncomingDecision struct {
+	ActorID         int64
+	LeadUnit        string
+	SupportingUnits []string
+	Deadline        time.Time
+	Note            string
+}
+
+// FinishIncomingDecision ends the handling: a reply was issued (its DocumentId, whose
+// ResponseFor links the two) or the document is filed.
+type FinishIncomingDecision struct {
+	ActorID         int64
+	ReplyDocumentID string
+	Filed           bool
+}
+
+// RevokeIncoming is the issuer's recall of this document (signalled by the workflow of
+// the recall message).
+type RevokeIncoming struct {
+	Reason string
+}
+
+// IncomingRegistered is the answer to a registration.
+type IncomingRegistered struct {
+	Number    int
+	Year      int
+	LeaderDue time.Time
+}
+
+// IncomingDocumentWorkflow carries a document that arrived through the axis: it is
+// fetched and checked (envelope, addressee, each attachment's signature, duplicates);
+// 01 goes back at once, or 02 with the reason, with no person involved; the clerical
+// office registers it (03), the leader directs it (04), the lead unit works on it (05)
+// and finishes it (06). A recall before the direction removes it (15); after, it is
+// refused (16).
+func IncomingDocumentWorkflow(ctx workflow.Context, in IncomingInput) (IncomingResult, error) {
+	var acts *activities.Activities
+	ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
+	id := workflow.GetInfo(ctx).WorkflowExecution.ID
+	d := &incoming{state: "fetching"}
+	if err := workflow.SetQueryHandler(ctx, QueryExchangeState, func() (ExchangeState, error) {
+		return ExchangeState{State: d.state}, nil
+	}); err != nil {
+		return IncomingResult{}, err
+	}
+	status := func(ctx workflow.Context, code, desc string) error {
+		return workflow.ExecuteActivity(ctx, acts.SendIncomingStatus, activities.IncomingStatusInput{IncomingID: d.id,
+			Code: code, Description: desc, Key: id + "/status-" + code, At: workflow.Now(ctx)}).Get(ctx, nil)
+	}
+	// The handlers are set first: a decision sent before the document is checked is
+	// refused with a reason, not left waiting.
+	if err := d.handlers(ctx, acts, status); err != nil {
+		return IncomingResult{}, err
+	}
+	var r activities.ReceiveIncomingResult
+	if err := workflow.ExecuteActivity(ctx, acts.ReceiveIncoming, activities.ReceiveIncomingInput{AxisMessageID: in.AxisMessageID,
+		WorkflowID: id, At: workflow.Now(ctx)}).Get(ctx, &r); err != nil {
+		return IncomingResult{}, err
+	}
+	d.id = r.IncomingID
+	if r.State != activities.IncomingArrived {
+		d.state = r.State
+	}
+	ack := func() error {
+		return workflow.ExecuteActivity(ctx, acts.AckIncoming, in.AxisMessageID).Get(ctx, nil)
+	}
+	switch r.State {
+	case activities.IncomingRecall:
+		if r.RecalledWorkflowID != "" {
+			// The document may have finished its workflow; a recall of it then changes nothing.
+			_ = workflow.SignalExternalWorkflow(ctx, r.RecalledWorkflowID, "", SignalRevokeIncoming,
+				RevokeIncoming{Reason: r.RecallReason}).Get(ctx, nil)
+		}
+		return IncomingResult{IncomingID: d.id, State: d.state}, ack()
+	case activities.IncomingRefused:
+		if err := status(ctx, "02", r.Reason); err != nil {
+			return IncomingResult{}, err
+		}
+		return IncomingResult{IncomingID: d.id, State: d.state, Reason: r.Reason}, ack()
+	case activities.IncomingDuplicate:
+		return IncomingResult{IncomingID: d.id, State: d.state, Reason: r.Reason}, ack()
+	}
+	if err := status(ctx, "01", ""); err != nil {
+		return IncomingResult{}, err
+	}
+	if err := ack(); err != nil {
+		return IncomingResult{}, err
+	}
+	d.state = activities.IncomingArrived
+	revokes := workflow.GetSignalChannel(ctx, SignalRevokeIncoming)
+	for d.state != activities.IncomingDone && d.state != activities.IncomingRevoked {
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(revokes, func(c workflow.ReceiveChannel, _ bool) {
+			var rv RevokeIncoming
+			c.Receive(ctx, &rv)
+			d.revokes = append(d.revokes, rv)
+		})
+		sel.AddReceive(d.changed(ctx), func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
+		sel.Select(ctx)
+		for len(d.revokes) > 0 {
+			rv := d.revokes[0]
+			d.revokes = d.revokes[1:]
+			if err := workflow.Await(ctx, func() bool { return !d.busy }); err != nil {
+				return IncomingResult{}, err
+			}
+			if err := d.revoke(ctx, acts, rv, status); err != nil {
+				return IncomingResult{}, err
+			}
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return IncomingResult{}, err
+	}
+	return IncomingResult{IncomingID: d.id, State: d.state}, nil
+}
+
+type incoming struct {
+	id      int64
+	state   string
+	busy    bool
+	revokes []RevokeIncoming
+	wake    workflow.Channel
+}
+
+// changed is a channel the handlers post to when the state changed, so the main loop
+// looks again.
+func (d *incoming) changed(ctx workflow.Context) workflow.Channel {
+	if d.wake == nil {
+		d.wake = workflow.NewBufferedChannel(ctx, 16)
+	}
+	return d.wake
+}
+
+func (d *incoming) notify(ctx workflow.Context) {
+	d.changed(ctx).SendAsync(true)
+}
+
+// revoke answers the issuer's recall: before the leader directed the document, it is
+// removed (its metadata and the recall's kept) and 15 goes back; after, 16.
+func (d *incoming) revoke(ctx workflow.Context, acts *activities.Activities, rv RevokeIncoming,
+	status func(workflow.Context, string, string) error) error {
+	if d.state == activities.IncomingArrived || d.state == activities.IncomingRegistered {
+		if err := workflow.ExecuteActivity(ctx, acts.ChangeIncoming, activities.ChangeIncomingInput{IncomingID: d.id,
+			Change: activities.IncomingChange{State: activities.IncomingRevoked, At: workflow.Now(ctx), RecallReason: nonEmpty(rv.Reason, "Thu hồi"),
+				RemoveFiles: true}}).Get(ctx, nil); err != nil {
+			return err
+		}
+		d.state = activities.IncomingRevoked
+		return status(ctx, "15", "Đồng ý thu hồi: văn bản chưa được xử lý.")
+	}
+	return status(ctx, "16", "Từ chối thu hồi: văn bản đã được giao xử lý.")
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func (d *incoming) handlers(ctx workflow.Context, acts *activities.Activities, status func(workflow.Context, string, string) error) error {
+	id := workflow.GetInfo(ctx).WorkflowExecution.ID
+	in := func(states ...string) error {
+		if d.busy || !slices.Contains(states, d.state) {
+			return reject(motcua.ECONFLICT, fmt.Sprintf("Văn bản đang ở trạng thái %q, không thực hiện được thao tác này.", d.state))
+		}
+		return nil
+	}
+	run := func(ctx workflow.Context, f func(ctx workflow.Context) error) error {
+		d.busy = true
+		defer func() { d.busy = false; d.notify(ctx) }()
+		return f(ctx)
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRegisterIncoming,
+		func(ctx workflow.Context, x RegisterIncomingDecision) (IncomingRegistered, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
+			var out IncomingRegistered
+			err := run(ctx, func(ctx workflow.Context) error {
+				var r activities.RegisterIncomingResult
+				if err := workflow.ExecuteActivity(ctx, acts.RegisterIncoming, activities.RegisterIncomingInput{IncomingID: d.id,
+					Key: id + "/register", At: workflow.Now(ctx)}).Get(ctx, &r); err != nil {
+					return err
+				}
+				d.state = activities.IncomingRegistered
+				out = IncomingRegistered{Number: r.Number, Year: r.Year, LeaderDue: r.LeaderDue}
+				return status(ctx, "03", "")
+			})
+			return out, err
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, x RegisterIncomingDecision) error {
+			return in(activities.IncomingArrived)
+		}}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateDirectIncoming,
+		func(ctx workflow.Context, x DirectIncomingDecision) (ExchangeState, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
+			err := run(ctx, func(ctx workflow.Context) error {
+				if err := workflow.ExecuteActivity(ctx, acts.ChangeIncoming, activities.ChangeIncomingInput{IncomingID: d.id,
+					Change: activities.IncomingChange{State: activities.IncomingAssigned, At: workflow.Now(ctx), LeadUnit: x.LeadUnit,
+						SupportingUnits: joinUnits(x.SupportingUnits), Deadline: x.Deadline}}).Get(ctx, nil); err != nil {
+					return err
+				}
+				d.state = activities.IncomingAssigned
+				return status(ctx, "04", "Giao "+x.LeadUnit+" chủ trì.")
+			})
+			return ExchangeState{State: d.state}, err
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, x DirectIncomingDecision) error {
+			if x.LeadUnit == "" {
+				return reject(motcua.EINVALID, "Cần chọn đơn vị chủ trì.")
+			}
+			return in(activities.IncomingRegistered)
+		}}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateProgressIncoming,
+		func(ctx workflow.Context, x RegisterIncomingDecision) (ExchangeState, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
+			err := run(ctx, func(ctx workflow.Context) error {
+				if err := workflow.ExecuteActivity(ctx, acts.ChangeIncoming, activities.ChangeIncomingInput{IncomingID: d.id,
+					Change: activities.IncomingChange{State: activities.IncomingProcessing, At: workflow.Now(ctx)}}).Get(ctx, nil); err != nil {
+					return err
+				}
+				d.state = activities.IncomingProcessing
+				return status(ctx, "05", "")
+			})
+			return ExchangeState{State: d.state}, err
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, x RegisterIncomingDecision) error {
+			return in(activities.IncomingAssigned)
+		}}); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateFinishIncoming,
+		func(ctx workflow.Context, x FinishIncomingDecision) (ExchangeState, error) {
+			ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
+			err := run(ctx, func(ctx workflow.Context) error {
+				if err := workflow.ExecuteActivity(ctx, acts.ChangeIncoming, activities.ChangeIncomingInput{IncomingID: d.id,
+					Change: activities.IncomingChange{State: activities.IncomingDone, At: workflow.Now(ctx),
+						ReplyDocumentID: x.ReplyDocumentID}}).Get(ctx, nil); err != nil {
+					return err
+				}
+				d.state = activities.IncomingDone
+				desc := "Đã lưu hồ sơ."
+				if x.ReplyDocumentID != "" {
+					desc = "Đã ban hành văn bản trả lời " + x.ReplyDocumentID + "."
+				}
+				return status(ctx, "06", desc)
+			})
+			return ExchangeState{State: d.state}, err
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, x FinishIncomingDecision) error {
+			if x.ReplyDocumentID == "" && !x.Filed {
+				return reject(motcua.EINVALID, "Cần văn bản trả lời hoặc xác nhận lưu hồ sơ.")
+			}
+			return in(activities.IncomingAssigned, activities.IncomingProcessing)
+		}})
+}
+
+func joinUnits(us []string) string {
+	out := ""
+	for i, u := range us {
+		if i > 0 {
+			out += "; "
+		}
+		out += u
+	}
+	return out
+}
