@@ -327,10 +327,10 @@ func checkAuthorityAgrees(t *testing.T, s *stacktest.Stack, code string, version
 	}
 }
 
-// pdfsigField is the value of the first line "name: value" of a pdfsig report.
+// pdfsigField is the value of the first line "  - name: value" of a pdfsig report.
 func pdfsigField(report, name string) string {
 	for line := range strings.Lines(report) {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+":"); ok {
+		if v, ok := strings.CutPrefix(strings.TrimLeft(line, " -"), name+":"); ok {
 			return strings.TrimSpace(v)
 		}
 	}
