@@ -9,6 +9,7 @@ import (
 
 	"motcua"
 	"motcua/activities"
+	"motcua/forms"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
@@ -93,9 +94,10 @@ func TestAnUnreachableDatabaseIsOneLineWithoutThePassword(t *testing.T) {
 	}
 }
 
-// Every issuer of the organization has a seal at the development signature service
-// whose certificate names the unit the demo data seeds under that code: otherwise the
-// issuing activity refuses to seal its results.
+// Every deciding unit of the catalog is an issuer of the organization, and every issuer
+// has a seal at the development signature service whose certificate names the unit the
+// demo data seeds under that code: otherwise the issuing activity refuses to seal its
+// results.
 func TestEveryIssuerHasItsOwnSealInTheDemo(t *testing.T) {
 	units := map[string]string{}
 	for _, u := range store.DemoUnits {
@@ -109,6 +111,18 @@ func TestEveryIssuerHasItsOwnSealInTheDemo(t *testing.T) {
 	}
 	if len(HomeAffairs.Issuers) < 2 {
 		t.Fatalf("issuers %v: want the ministry and the Cục", HomeAffairs.Issuers)
+	}
+	// Every deciding unit of the catalog, in every version, issues its results.
+	cat, err := forms.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range cat.Codes() {
+		for _, p := range cat.Versions(code) {
+			if _, ok := HomeAffairs.Issuers[p.DecidingUnit]; !ok {
+				t.Errorf("%s: the deciding unit %s has no abbreviation or seal", p.Key(), p.DecidingUnit)
+			}
+		}
 	}
 	abbreviations := map[string]string{}
 	for code, iss := range HomeAffairs.Issuers {
