@@ -127,6 +127,23 @@ func (b SignatureBlock) CheckCertificate(certTitle string) error {
 	return nil
 }
 
+// CheckSeal refuses to seal a result with a seal that is not its issuing agency's
+// (Decree 30/2020: the seal on a document is that of the agency named in its agency
+// line, b.Agency): sealOrg is the organization the seal's certificate names. A Cục's
+// decision under the ministry's seal, or the ministry's under a Cục's, is refused.
+func (b SignatureBlock) CheckSeal(sealOrg string) error {
+	if strings.TrimSpace(b.Agency) == "" {
+		return Errorf(EINVALID, "Kết quả không ghi cơ quan ban hành, không thể đóng dấu.")
+	}
+	if !SameTitle(sealOrg, b.Agency) {
+		if strings.TrimSpace(sealOrg) == "" {
+			sealOrg = "(không ghi tổ chức)"
+		}
+		return Errorf(EFORBIDDEN, "Con dấu của «%s» không phải của cơ quan ban hành văn bản «%s».", sealOrg, b.Agency)
+	}
+	return nil
+}
+
 // SameTitle compares two titles as people write them: case and spacing aside
 // ("Phó Cục trưởng" is "PHÓ CỤC TRƯỞNG").
 func SameTitle(a, b string) bool {

@@ -45,6 +45,35 @@ func TestSignatureBlockAgreesWithCertificate(t *testing.T) {
 	}
 }
 
+func TestSealMustBeTheIssuingAgencys(t *testing.T) {
+	cuc := SignatureBlock{Form: OnBehalf, AuthorityTitle: "CỤC TRƯỞNG", Authority: "CỤC TRƯỞNG CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC",
+		Agency: "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC", ParentAgency: "BỘ NỘI VỤ", SignerTitle: "PHÓ CỤC TRƯỞNG"}
+	bo := SignatureBlock{Form: OnBehalf, AuthorityTitle: "BỘ TRƯỞNG", Authority: "BỘ TRƯỞNG BỘ NỘI VỤ",
+		Agency: "BỘ NỘI VỤ", SignerTitle: "THỨ TRƯỞNG"}
+	tests := []struct {
+		name    string
+		block   SignatureBlock
+		sealOrg string
+		code    string
+	}{
+		{"the Cục's seal on the Cục's result", cuc, "Cục Văn thư và Lưu trữ nhà nước", ""},
+		{"spacing and case aside", cuc, "  CỤC VĂN THƯ VÀ  LƯU TRỮ NHÀ NƯỚC ", ""},
+		{"the ministry's seal on the Cục's result", cuc, "Bộ Nội vụ", EFORBIDDEN},
+		{"the ministry's seal on the ministry's result", bo, "Bộ Nội vụ", ""},
+		{"the Cục's seal on the ministry's result", bo, "Cục Văn thư và Lưu trữ nhà nước", EFORBIDDEN},
+		{"a seal naming no organization", bo, "", EFORBIDDEN},
+		{"a result naming no issuing agency", SignatureBlock{}, "Bộ Nội vụ", EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.block.CheckSeal(tt.sealOrg)
+			if got := ErrorCode(err); (err == nil) != (tt.code == "") || (err != nil && got != tt.code) {
+				t.Fatalf("CheckSeal(%q) = %v (code %q), want code %q", tt.sealOrg, err, got, tt.code)
+			}
+		})
+	}
+}
+
 func TestSignatureBlockLines(t *testing.T) {
 	b := SignatureBlock{Form: OnBehalf, AuthorityTitle: "CỤC TRƯỞNG", SignerTitle: "PHÓ CỤC TRƯỞNG"}
 	if got := b.Lines(); len(got) != 2 || got[0] != "KT. CỤC TRƯỞNG" || got[1] != "PHÓ CỤC TRƯỞNG" {

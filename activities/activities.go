@@ -29,10 +29,12 @@ type Activities struct {
 	// Signer reaches the signature service; Signing says which credentials to use.
 	Signer  *signing.Client
 	Signing SigningConfig
-	// OrgName is the organization whose seal results carry ("Bộ Nội vụ"), and Symbol
-	// the symbol of its results' numbers ("QĐ-BNV").
+	// OrgName is the organization whose seal notices and archive packages carry ("Bộ
+	// Nội vụ"; its seal is Signing.SealCredential).
 	OrgName string
-	Symbol  string
+	// Issuers are the units that issue results in their own name, by unit code: a
+	// result is numbered with its deciding unit's abbreviation and sealed with its seal.
+	Issuers map[string]Issuer
 	// PublicURL is the base of the public pages (verification links in QR codes).
 	PublicURL string
 	// Mail sends notifications by e-mail; nil keeps them in the outbox the pages show.
@@ -41,6 +43,16 @@ type Activities struct {
 	Exchange ExchangeConfig
 
 	looks appearances // drawn seal and signature images
+}
+
+// Issuer is a unit that issues documents in its own name (the agency of a result's
+// agency line, Decree 30/2020 art. 8 and Appendix I): the abbreviation of its name in
+// its documents' symbols ("BNV" in 12/QĐ-BNV, "VTLTNN" in 12/QĐ-VTLTNN) and the
+// credential of its seal at the signature service, whose certificate names the unit as
+// its organization. The PIN is Signing.SealPIN.
+type Issuer struct {
+	Abbreviation   string
+	SealCredential string
 }
 
 // PurgeInput says what to purge.

@@ -39,9 +39,9 @@ func (c *appearances) get(k appearanceKey, draw func() ([]byte, error)) ([]byte,
 	return img, nil
 }
 
-// sealImage is the organization's seal, 36 mm across.
-func (a *Activities) sealImage() ([]byte, error) {
-	return a.looks.get(appearanceKey{"seal", a.OrgName}, func() ([]byte, error) { return pades.SealImage(a.OrgName, "", 36) })
+// sealImage is the seal of the organization named org, 36 mm across.
+func (a *Activities) sealImage(org string) ([]byte, error) {
+	return a.looks.get(appearanceKey{"seal", org}, func() ([]byte, error) { return pades.SealImage(org, "", 36) })
 }
 
 // signatureImage is the drawn signature of the person named.

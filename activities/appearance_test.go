@@ -35,11 +35,11 @@ func TestAppearancesAreDrawnOncePerKeyAndBounded(t *testing.T) {
 	}
 	// The real drawings are cached as they are.
 	a := &Activities{OrgName: "Bộ Nội vụ"}
-	one, err := a.sealImage()
+	one, err := a.sealImage(a.OrgName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	two, _ := a.sealImage()
+	two, _ := a.sealImage(a.OrgName)
 	if !bytes.Equal(one, two) || !bytes.HasPrefix(one, []byte("\x89PNG")) {
 		t.Error("the seal image is not a stable PNG")
 	}

@@ -9,12 +9,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/digitorus/pkcs7"
 	"go.temporal.io/sdk/activity"
 
 	"motcua"
+	"motcua/internal/authority"
 	"motcua/internal/mail"
 	"motcua/internal/pades"
 	"motcua/internal/render"
@@ -61,28 +63,34 @@ func (a *Activities) RenderNotice(ctx context.Context, in NoticeInput) (Document
 
 func rect(r render.Rect) [4]float64 { return [4]float64{r.X, r.Y, r.X + r.W, r.Y + r.H} }
 
-// sealSigner opens the organization's seal credential.
-func (a *Activities) sealSigner(ctx context.Context) (*signing.Signer, error) {
-	s, err := a.Signer.Signer(ctx, a.Signing.SealCredential, signing.PIN(a.Signing.SealPIN))
+// sealSigner opens a seal's credential with the seals' PIN.
+func (a *Activities) sealSigner(ctx context.Context, credential string) (*signing.Signer, error) {
+	s, err := a.Signer.Signer(ctx, credential, signing.PIN(a.Signing.SealPIN))
 	if err != nil {
-		return nil, fmt.Errorf("open the seal credential: %w", err)
+		return nil, fmt.Errorf("open the seal credential %s: %w", credential, err)
 	}
 	return s, nil
 }
 
-// seal applies the organization's seal signature (approval, fields locked).
+// seal applies the organization's seal (notices).
 func (a *Activities) seal(ctx context.Context, pdf []byte, ref DocumentRef, at time.Time) ([]byte, error) {
-	s, err := a.sealSigner(ctx)
+	s, err := a.sealSigner(ctx, a.Signing.SealCredential)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	img, err := a.sealImage()
+	return a.sealWith(ctx, s, a.OrgName, pdf, ref, at)
+}
+
+// sealWith applies the seal s of the organization named org (approval, fields locked),
+// drawn with org's name.
+func (a *Activities) sealWith(ctx context.Context, s *signing.Signer, org string, pdf []byte, ref DocumentRef, at time.Time) ([]byte, error) {
+	img, err := a.sealImage(org)
 	if err != nil {
 		return nil, err
 	}
 	opts := pades.SignOptions{Kind: pades.Approval, LockFields: true, Key: s, Chain: s.Chain(), Time: at.In(motcua.Vietnam),
-		Name: a.OrgName, Reason: "Đóng dấu", Location: "Hà Nội",
+		Name: org, Reason: "Đóng dấu", Location: "Hà Nội",
 		Appearance: &pades.Appearance{Page: ref.Page, Rect: ref.SealRect, Image: img}}
 	if a.Signing.TSAURL != "" {
 		opts.TSA = &pades.TSA{URL: a.Signing.TSAURL}
@@ -181,8 +189,20 @@ func CertificateTitle(c *x509.Certificate) string {
 	return ""
 }
 
-// Issue numbers the signed result, fills the number and date in an incremental update
-// (the leader's signature permits form filling) and applies the organization's seal.
+// CertificateOrganization is the organization (X.520 O) in a certificate's subject, ""
+// when it has none: whose seal a seal certificate is.
+func CertificateOrganization(c *x509.Certificate) string {
+	if c == nil || len(c.Subject.Organization) == 0 {
+		return ""
+	}
+	return c.Subject.Organization[0]
+}
+
+// Issue numbers the signed result with its issuing agency's symbol, fills the number and
+// date in an incremental update (the leader's signature permits form filling) and applies
+// that agency's seal. It refuses, before taking a number and changing nothing, when the
+// seal's certificate names another organization than the agency the result's header
+// names (motcua.SignatureBlock.CheckSeal).
 func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, error) {
 	signed, err := a.Store.Document(ctx, in.Document.ID)
 	if err != nil {
@@ -191,8 +211,21 @@ func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, err
 	if signed.Seq == in.Seq {
 		return in.Document, nil // already issued by an earlier attempt
 	}
-	symbol, err := a.resultSymbol(ctx, in.Code)
+	v, err := a.Store.DossierView(ctx, in.Code)
 	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	block, iss, symbol, err := a.resultIssuer(ctx, v)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
+	s, err := a.sealSigner(ctx, iss.SealCredential)
+	if err != nil {
+		return DocumentRef{}, err
+	}
+	defer s.Close()
+	org := CertificateOrganization(s.Certificate())
+	if err := block.CheckSeal(org); err != nil {
 		return DocumentRef{}, nonRetryable(err)
 	}
 	// The register numbers each symbol (document type and issuer) from 1 every year,
@@ -209,7 +242,7 @@ func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, err
 	if err != nil {
 		return DocumentRef{}, nonRetryable(fmt.Errorf("fill number of %s: %w", in.Code, err))
 	}
-	sealed, err := a.seal(ctx, filled, in.Document, in.At)
+	sealed, err := a.sealWith(ctx, s, org, filled, in.Document, in.At)
 	if err != nil {
 		return DocumentRef{}, err
 	}
@@ -224,18 +257,36 @@ func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, err
 	return ref, nil
 }
 
-// resultSymbol is the symbol printed after the number of the dossier's result: its
-// result template's document type and the issuer ("QĐ-BNV", "TTr-BNV", "CCHN-BNV").
-func (a *Activities) resultSymbol(ctx context.Context, code motcua.DossierCode) (string, error) {
-	v, err := a.Store.DossierView(ctx, code)
-	if err != nil {
-		return "", err
-	}
+// resultIssuer is who issues the dossier's result: the block of its deciding unit (whose
+// Agency the header prints), that unit as an issuer (abbreviation and seal), and the
+// symbol printed after the result's number: the result template's document type and the
+// issuer's abbreviation ("QĐ-BNV", "CCHN-VTLTNN").
+func (a *Activities) resultIssuer(ctx context.Context, v store.DossierView) (motcua.SignatureBlock, Issuer, string, error) {
 	p, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
 	if err != nil {
-		return "", err
+		return motcua.SignatureBlock{}, Issuer{}, "", err
 	}
-	return a.Renderer.ResultSymbol(p.Result.Template, issuer(a.Symbol))
+	block, _, err := authority.Resolver{Store: a.Store, Catalog: a.Catalog}.Default(ctx, v.ProcedureCode, v.ProcedureVersion)
+	if err != nil {
+		return block, Issuer{}, "", err
+	}
+	iss, err := a.issuer(p.DecidingUnit, block.Agency)
+	if err != nil {
+		return block, iss, "", err
+	}
+	symbol, err := a.Renderer.ResultSymbol(p.Result.Template, iss.Abbreviation)
+	return block, iss, symbol, err
+}
+
+// issuer is the configured issuer of the unit with code unit (named agency), or an
+// error saying that the unit has no symbol or seal of its own.
+func (a *Activities) issuer(unit, agency string) (Issuer, error) {
+	iss, ok := a.Issuers[unit]
+	if !ok || strings.TrimSpace(iss.Abbreviation) == "" || strings.TrimSpace(iss.SealCredential) == "" {
+		return Issuer{}, motcua.Errorf(motcua.ECONFLICT,
+			"%s chưa được cấu hình chữ viết tắt và con dấu để ban hành văn bản (đơn vị %s).", agency, unit)
+	}
+	return iss, nil
 }
 
 // Notify queues a notification (to a person, or to the members of a unit with a role);
@@ -339,7 +390,7 @@ func (a *Activities) Archive(ctx context.Context, in ArchiveInput) error {
 	if err != nil {
 		return err
 	}
-	s, err := a.sealSigner(ctx)
+	s, err := a.sealSigner(ctx, a.Signing.SealCredential)
 	if err != nil {
 		return err
 	}

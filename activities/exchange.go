@@ -448,7 +448,7 @@ func (a *Activities) ChangeIncoming(ctx context.Context, in ChangeIncomingInput)
 // sealPlain applies the organization's seal signature without a drawn stamp: an
 // outgoing document composed elsewhere has no seal box motcua laid out.
 func (a *Activities) sealPlain(ctx context.Context, pdf []byte, at time.Time) ([]byte, error) {
-	s, err := a.sealSigner(ctx)
+	s, err := a.sealSigner(ctx, a.Signing.SealCredential)
 	if err != nil {
 		return nil, err
 	}

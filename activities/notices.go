@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"motcua"
@@ -99,14 +98,6 @@ func timeLimit(v float64, unit string) string {
 	return fmt.Sprintf("%g ngày làm việc", v)
 }
 
-// issuer is the issuing agency's part of the configured symbol: "BNV" of "QĐ-BNV".
-func issuer(symbol string) string {
-	if _, after, ok := strings.Cut(symbol, "-"); ok {
-		return after
-	}
-	return symbol
-}
-
 // receivedComponents are the receipt's rows: each component of p of which files were
 // received, in the procedure's order, with the number of files and the component's form
 // (original, certified copy…); the e-form alone when no file was received.
@@ -194,6 +185,12 @@ func (a *Activities) result(ctx context.Context, v store.DossierView, code motcu
 	if err := json.Unmarshal(v.FormData, &data); err != nil {
 		return nil, fmt.Errorf("form data of %s: %w", code, err)
 	}
-	return a.Renderer.Result(p.Result.Template, render.ResultInput{Header: lh, Issuer: issuer(a.Symbol), Authority: b.Authority,
+	// The number's symbol is the issuing agency's, the agency the header prints: the
+	// deciding unit's (b.Agency).
+	iss, err := a.issuer(p.DecidingUnit, b.Agency)
+	if err != nil {
+		return nil, err
+	}
+	return a.Renderer.Result(p.Result.Template, render.ResultInput{Header: lh, Issuer: iss.Abbreviation, Authority: b.Authority,
 		F: p.Display(data), Applicant: applicant.Name, Procedure: v.ProcedureName, Result: p.Result.Name, Bases: bases})
 }

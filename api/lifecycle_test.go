@@ -55,6 +55,16 @@ func (d dossierJSON) latest(kind string) string {
 	return id
 }
 
+// number is the number and symbol of the document id ("" when it has none).
+func (d dossierJSON) number(id string) string {
+	for _, doc := range d.Documents {
+		if doc.ID == id {
+			return doc.Number
+		}
+	}
+	return ""
+}
+
 // TestEveryProcedureThroughTheWholePath submits one dossier of every procedure in force
 // over HTTP and takes it through receipt, review (with consultation where the procedure
 // asks), the leader's signature, numbering and sealing, return and archiving; the
@@ -133,7 +143,7 @@ func TestEveryProcedureThroughTheWholePath(t *testing.T) {
 			}
 			stacktest.QPDFCheck(t, res.Body)
 			checkResultContent(t, s, p, d, id, res.Body)
-			checkAuthorityAgrees(t, s, p.Code, p.Version, res.Body, report)
+			checkAuthorityAgrees(t, s, p.Code, p.Version, res.Body, report, d.number(id))
 
 			// One archive package, and the citizen cannot read the draft.
 			var packages int
@@ -151,8 +161,13 @@ func TestEveryProcedureThroughTheWholePath(t *testing.T) {
 }
 
 // numberRE is a result's number and symbol as Decree 30/2020 writes it: a leading zero
-// under 10 ("01/QĐ-BNV", "12/TTr-BNV").
-var numberRE = regexp.MustCompile(`^(0[1-9]|[1-9][0-9]+)/[^/ ]+-BNV$`)
+// under 10 ("01/QĐ-BNV", "12/TTr-BNV", "03/CCHN-VTLTNN").
+var numberRE = regexp.MustCompile(`^(0[1-9]|[1-9][0-9]+)/[^/ ]+-[A-ZĐ]+$`)
+
+// issuerAbbreviations are the abbreviations of the issuing agencies' names in their
+// symbols, by deciding unit: the ministry's, and the Cục Văn thư và Lưu trữ nhà nước's
+// (VTLTNN, as in its Công văn 425/VTLTNN-NVTW).
+var issuerAbbreviations = map[string]string{"G09": "BNV", "CVTLT": "VTLTNN"}
 
 // checkResultContent checks the issued result of procedure p: it prints the kind of
 // document the catalog declares and the applicant's own data from the form, its number
@@ -205,12 +220,7 @@ func checkResultContent(t *testing.T, s *stacktest.Stack, p *forms.Procedure, d 
 	if strings.Contains(text, string(d.Code)) {
 		t.Errorf("result prints the internal dossier code %s", d.Code)
 	}
-	var number string
-	for _, doc := range d.Documents {
-		if doc.ID == id {
-			number = doc.Number
-		}
-	}
+	number := d.number(id)
 	// pdftotext puts a space between the number's field and the printed symbol.
 	if !numberRE.MatchString(number) || !strings.Contains(strings.ReplaceAll(text, " /", "/"), "Số: "+number) {
 		t.Errorf("result number %q: want %s, printed on the document", number, numberRE)
@@ -262,11 +272,17 @@ func checkResultContent(t *testing.T, s *stacktest.Stack, p *forms.Procedure, d 
 }
 
 // checkAuthorityAgrees checks that a signed result's authority line and signature block
-// are the catalog's for its deciding unit, and that pdfsig names as its first signer the
-// one person who holds that authority, with the title the block prints.
-func checkAuthorityAgrees(t *testing.T, s *stacktest.Stack, code string, version int, pdf []byte, report string) {
+// are the catalog's for its deciding unit, that pdfsig names as its first signer the
+// one person who holds that authority, with the title the block prints, and as its
+// second (the seal) the issuing agency the header names, and that the number's symbol
+// is that agency's.
+func checkAuthorityAgrees(t *testing.T, s *stacktest.Stack, code string, version int, pdf []byte, report, number string) {
 	t.Helper()
 	b, holders, err := authority.Resolver{Store: s.Store, Catalog: s.Catalog}.Default(context.Background(), code, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Catalog.Version(code, version)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,4 +308,31 @@ func checkAuthorityAgrees(t *testing.T, s *stacktest.Stack, code string, version
 	if !strings.Contains(first, holders[0].Title) || !motcua.SameTitle(holders[0].Title, b.SignerTitle) {
 		t.Errorf("signer's certificate does not carry the block's title %q (account: %q):\n%s", b.SignerTitle, holders[0].Title, first)
 	}
+
+	// The seal is the issuing agency's: the agency line of the header (b.Agency, printed
+	// above) is the organization the seal's certificate names.
+	_, seal, _ := strings.Cut(report, "Signature #2")
+	if !strings.Contains(text, b.Agency) || !motcua.SameTitle(pdfsigField(seal, "Signer Certificate Common Name"), b.Agency) {
+		t.Errorf("the seal is not the issuing agency %q's:\n%s", b.Agency, seal)
+	}
+	if dn := pdfsigField(seal, "Signer full Distinguished Name"); !strings.Contains(strings.ToUpper(dn), "O="+b.Agency) {
+		t.Errorf("the seal's certificate names another organization than %q: %s", b.Agency, dn)
+	}
+	abbr, ok := issuerAbbreviations[p.DecidingUnit]
+	if !ok {
+		t.Fatalf("no abbreviation known for the deciding unit %s", p.DecidingUnit)
+	}
+	if !strings.HasSuffix(number, "-"+abbr) {
+		t.Errorf("number %q: the symbol is not the issuing agency's (%s, %s)", number, b.Agency, abbr)
+	}
+}
+
+// pdfsigField is the value of the first line "  - name: value" of a pdfsig report.
+func pdfsigField(report, name string) string {
+	for line := range strings.Lines(report) {
+		if v, ok := strings.CutPrefix(strings.TrimLeft(line, " -"), name+":"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }

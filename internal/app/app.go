@@ -186,7 +186,7 @@ func withDefaults(cfg Config) Config {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Org == (Organization{}) {
+	if cfg.Org.Name == "" {
 		cfg.Org = HomeAffairs
 	}
 	if cfg.TemporalNamespace == "" {

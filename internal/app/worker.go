@@ -32,7 +32,7 @@ func (a *App) Activities() (*activities.Activities, error) {
 		return nil, fmt.Errorf("load the document templates: %w", err)
 	}
 	acts := &activities.Activities{Store: a.Store, Catalog: a.Catalog, Time: a.Time, Renderer: r,
-		OrgName: cfg.Org.Name, Symbol: cfg.Org.ResultSymbol, PublicURL: cfg.PublicURL,
+		OrgName: cfg.Org.Name, Issuers: cfg.Org.issuers(cfg.SealCredential), PublicURL: cfg.PublicURL,
 		Signing: activities.SigningConfig{SealCredential: cfg.SealCredential, SealPIN: cfg.SealPIN}}
 	if cfg.Mail.Addr != "" {
 		m, err := mail.New(cfg.Mail)

@@ -456,6 +456,7 @@ func TestCredentialsAreListedByUserAndDescribedForExplicitPINAuthorization(t *te
 	}{
 		{"lanhdao1", []string{"lanhdao1"}},
 		{"G09", []string{"G09-seal"}},
+		{"CVTLT", []string{"CVTLT-seal"}},
 		{"congdan1", []string{}},
 	}
 	for _, c := range cases {

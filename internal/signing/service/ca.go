@@ -90,7 +90,10 @@ type CredentialSpec struct {
 // nhà nước) and lanhdao3 (Chánh Văn phòng, who signs TUQ. when a delegation says so),
 // each certificate carrying the title the demo account has (store.DemoAccounts: the
 // signing activity refuses a certificate whose title is not the signature block's), and
-// the seal of Bộ Nội vụ (G09), which the clerical officer applies after numbering.
+// the seals of the units that issue results in their own name, which the clerical officer
+// applies after numbering: Bộ Nội vụ (G09) and Cục Văn thư và Lưu trữ nhà nước (CVTLT),
+// each certificate naming its unit as the organization (the issuing activity refuses a
+// seal whose organization is not the result's issuing agency).
 func DevCredentials() []CredentialSpec {
 	return []CredentialSpec{
 		{
@@ -141,6 +144,18 @@ func DevCredentials() []CredentialSpec {
 				Locality:     "Hà Nội",
 				Organization: "Bộ Nội vụ",
 				CommonName:   "Bộ Nội vụ",
+			},
+		},
+		{
+			ID:          "CVTLT-seal",
+			UserID:      "CVTLT",
+			Description: "Con dấu số của Cục Văn thư và Lưu trữ nhà nước (mã định danh 000.00.03.G09)",
+			Seal:        true,
+			Subject: Subject{
+				Country:      "VN",
+				Locality:     "Hà Nội",
+				Organization: "Cục Văn thư và Lưu trữ nhà nước",
+				CommonName:   "Cục Văn thư và Lưu trữ nhà nước",
 			},
 		},
 	}

@@ -111,9 +111,10 @@ func TestFirstStartMakesTheCAWith0600FilesAndTheSecondReusesIt(t *testing.T) {
 	}
 	wantFiles := []string{"root-ca.key", "root-ca.crt", "intermediate-ca.key", "intermediate-ca.crt", "tsa.key", "tsa.crt",
 		"credentials/lanhdao1.key", "credentials/lanhdao1.crt", "credentials/lanhdao2.key", "credentials/lanhdao2.crt",
-		"credentials/lanhdao3.key", "credentials/lanhdao3.crt", "credentials/G09-seal.key", "credentials/G09-seal.crt"}
-	if got := len(first.Created()); got != 7 {
-		t.Errorf("first start created %d keys (%v), want 7", got, first.Created())
+		"credentials/lanhdao3.key", "credentials/lanhdao3.crt", "credentials/G09-seal.key", "credentials/G09-seal.crt",
+		"credentials/CVTLT-seal.key", "credentials/CVTLT-seal.crt"}
+	if got := len(first.Created()); got != 8 {
+		t.Errorf("first start created %d keys (%v), want 8", got, first.Created())
 	}
 	for _, f := range wantFiles {
 		fi, err := os.Stat(filepath.Join(dir, f))
