@@ -137,6 +137,7 @@ var noticeText = map[string]string{
 	"supplement": "Đã gửi giấy tờ bổ sung.",
 	"withdrawn":  "Đã rút hồ sơ.",
 	"claimed":    "Đã nhận xử lý hồ sơ.",
+	"released":   "Đã trả lại việc cho đơn vị.",
 	"done":       "Đã ghi nhận thao tác.",
 	"signed":     "Đã ký số.",
 	"saved":      "Đã lưu.",

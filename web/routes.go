@@ -57,6 +57,7 @@ func (s *Site) Routes(r chi.Router) {
 			r.Use(s.pageRequire(motcua.PermReadUnitWork))
 			r.Get("/can-bo/viec", s.pageInbox())
 			r.Post("/can-bo/viec/{task}/nhan", s.pageClaim())
+			r.Post("/can-bo/viec/{task}/tra-lai", s.pageRelease())
 			r.Get("/can-bo/ho-so/{code}", s.pageStaffDossier())
 			r.Post("/can-bo/ho-so/{code}/xu-ly", s.pageStaffAction())
 		})

@@ -283,8 +283,11 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 	if err != nil {
 		return false, err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO dossier_events (dossier_id, seq, action, status, actor_id, unit_id, note, data, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+	// holder_id: who held the work the actor acted on, when someone else (a substitute
+	// acting for a colleague on leave): the history names both.
+	_, err = tx.Exec(ctx, `INSERT INTO dossier_events (dossier_id, seq, action, status, actor_id, unit_id, note, data, at, holder_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT t.assignee_id FROM tasks t WHERE t.dossier_id = $1 AND t.state = 'open'
+			AND $5::bigint IS NOT NULL AND t.assignee_id <> $5 ORDER BY t.id LIMIT 1))`,
 		dossierID, t.Seq, t.Action, t.Status, nullID(t.ActorID), nullID(unitID), nullText(t.Note), data, at)
 	if err != nil {
 		return false, fmt.Errorf("insert event: %w", err)

@@ -22,6 +22,14 @@ type InboxFilter struct {
 	Now, Soon time.Time
 	Limit     int
 	Offset    int
+	// Search finds tasks by their dossier's code, the applicant's name (diacritics and
+	// case ignored) or a personal ID number its form names: at least 3 characters.
+	Search string
+	// Reader, when set, adds the tasks held by the people the reader stands in for now
+	// (out of office, wherever their unit), and with Mine keeps only the tasks the
+	// reader holds, for themselves or for them.
+	Reader int64
+	Mine   bool
 }
 
 // InboxItem is an open task of a unit, as the clerk's inbox lists it.
@@ -39,6 +47,7 @@ type InboxItem struct {
 	StepDueAt     *time.Time         `json:"stepDueAt,omitempty"`
 	DueAt         *time.Time         `json:"dueAt,omitempty"` // the dossier's appointment (before receipt: the intake step's)
 	Bucket        motcua.SLABucket   `json:"bucket"`
+	Applicant     string             `json:"applicant"`
 }
 
 // BucketCounts counts open tasks per SLA bucket.
@@ -83,9 +92,11 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	var units []int64
-	if err := s.pool.QueryRow(ctx, `SELECT coalesce(array_agg(id), '{}') FROM units WHERE path LIKE $1 || '%'`, f.UnitPath).
-		Scan(&units); err != nil {
+	var units, principals []int64
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT array_agg(id) FROM units WHERE path LIKE $1 || '%'), '{}'),
+			coalesce((SELECT array_agg(principal_id) FROM substitutes WHERE substitute_id = $2 AND cancelled_at IS NULL
+				AND starts_at <= $3 AND $3 < ends_at), '{}')`, f.UnitPath, f.Reader, f.Now).
+		Scan(&units, &principals); err != nil {
 		return InboxPage{}, fmt.Errorf("inbox scope %s: %w", f.UnitPath, err)
 	}
 	args := []any{units, f.Now, f.Soon}
@@ -94,6 +105,16 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 		return fmt.Sprintf("$%d", len(args))
 	}
 	where := `t.state = 'open' AND t.unit_id = ANY ($1)`
+	switch {
+	case f.Mine:
+		// The reader's own and their absent colleagues' tasks: tasks_assignee_idx.
+		where = `t.state = 'open' AND t.assignee_id IS NOT NULL AND t.assignee_id = ANY (` + arg(append([]int64{f.Reader}, principals...)) + `)`
+	case len(principals) > 0:
+		where = `t.state = 'open' AND (t.unit_id = ANY ($1) OR (t.assignee_id IS NOT NULL AND t.assignee_id = ANY (` + arg(principals) + `)))`
+	}
+	if f.Search != "" {
+		where += ` AND t.search LIKE '%' || motcua_fold(` + arg(likePattern(f.Search)) + `) || '%'`
+	}
 	if f.Status != "" || f.Procedure != "" {
 		where += ` AND EXISTS (SELECT 1 FROM dossiers d WHERE d.id = t.dossier_id`
 		if f.Status != "" {
@@ -120,13 +141,14 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 		where += ` AND ` + inboxBucket + ` = ` + arg(string(f.Bucket))
 	}
 	rows, err := s.pool.Query(ctx, `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
-			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, `+inboxBucket+`
+			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, `+inboxBucket+`, ap.name
 		FROM (SELECT t.id FROM tasks t WHERE `+where+`
 			ORDER BY t.inbox_due NULLS LAST, t.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset)+`) page
 		JOIN tasks t ON t.id = page.id
 		JOIN dossiers d ON d.id = t.dossier_id
 		JOIN units un ON un.id = t.unit_id
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
+		JOIN users ap ON ap.id = d.applicant_id
 		LEFT JOIN users a ON a.id = t.assignee_id
 		ORDER BY t.inbox_due NULLS LAST, t.id`, args...)
 	if err != nil {
@@ -140,21 +162,6 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 		page.Items = []InboxItem{}
 	}
 	return page, nil
-}
-
-// ClaimTask assigns an open task of a unit in scope to a person (nhận xử lý); a task
-// someone else claimed is a conflict.
-func (s *Store) ClaimTask(ctx context.Context, taskID int64, a motcua.Actor) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE tasks t SET assignee_id = $2
-		FROM units un WHERE un.id = t.unit_id AND t.id = $1 AND t.state = 'open'
-			AND un.path LIKE $3 || '%' AND (t.assignee_id IS NULL OR t.assignee_id = $2)`, taskID, a.UserID, a.UnitPath)
-	if err != nil {
-		return fmt.Errorf("claim task %d: %w", taskID, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return &motcua.Error{Code: motcua.ECONFLICT, Message: "Việc này đã có người nhận, đã xong hoặc không thuộc đơn vị của bạn."}
-	}
-	return nil
 }
 
 // QueueItem is a dossier awaiting a leader's signature.

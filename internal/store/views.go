@@ -22,6 +22,9 @@ type Event struct {
 	Data      json.RawMessage  `json:"data,omitempty"`
 	At        time.Time        `json:"at"`
 	ActorID   int64            `json:"-"` // 0: the process itself, or nobody recorded
+	// HolderName is who held the work when someone else acted on it (a substitute for a
+	// colleague on leave): "" when the actor held it, or nobody did.
+	HolderName string `json:"holder,omitempty"`
 }
 
 // HandoverRow is one row of the process control sheet (form 06).
@@ -96,8 +99,9 @@ func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (Dossi
 	}
 	v.HolderUnitCode, v.HolderUnitName, v.HolderUnitPath, v.Step = str(holderCode), str(holderName), str(holderPath), str(step)
 	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.action, e.status, coalesce(u.name, ''), coalesce(un.name, ''),
-			coalesce(e.note, ''), e.data, e.at, coalesce(e.actor_id, 0)
+			coalesce(e.note, ''), e.data, e.at, coalesce(e.actor_id, 0), coalesce(h.name, '')
 		FROM dossier_events e
+		LEFT JOIN users h ON h.id = e.holder_id
 		LEFT JOIN users u ON u.id = e.actor_id
 		LEFT JOIN units un ON un.id = e.unit_id
 		WHERE e.dossier_id = $1 ORDER BY e.seq`, v.ID)

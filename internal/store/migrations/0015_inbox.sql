@@ -1,0 +1,83 @@
+-- Issue 16 (part B): an inbox a unit can run its day on.
+--
+-- Search: an open task carries what the inbox searches it by (its dossier's code, the
+-- applicant's name without diacritics, the personal ID numbers its form names), copied
+-- when the task opens, so that a search is one trigram index over open tasks, never a
+-- scan of the dossiers' form data. unaccent and pg_trgm are trusted extensions: the
+-- database's owner may create them.
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+ALTER TABLE tasks ADD COLUMN search text NOT NULL DEFAULT '';
+
+CREATE FUNCTION motcua_fold(v text) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT lower(unaccent(coalesce(v, '')))
+$$;
+
+CREATE FUNCTION tasks_search() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT lower(d.code) || ' ' || motcua_fold(u.name) || coalesce(' ' || (SELECT string_agg(DISTINCT v #>> '{}', ' ')
+            FROM jsonb_path_query(d.form_data, '$.** ? (@.type() == "string" && @ like_regex "^[0-9]{12}$")') v), '')
+        INTO NEW.search
+        FROM dossiers d JOIN users u ON u.id = d.applicant_id WHERE d.id = NEW.dossier_id;
+    NEW.search := coalesce(NEW.search, '');
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER tasks_search BEFORE INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION tasks_search();
+
+UPDATE tasks t SET search = lower(d.code) || ' ' || motcua_fold(u.name) || coalesce(' ' || (SELECT string_agg(DISTINCT v #>> '{}', ' ')
+        FROM jsonb_path_query(d.form_data, '$.** ? (@.type() == "string" && @ like_regex "^[0-9]{12}$")') v), '')
+    FROM dossiers d JOIN users u ON u.id = d.applicant_id
+    WHERE d.id = t.dossier_id AND t.state = 'open';
+
+CREATE INDEX tasks_search_idx ON tasks USING gin (search gin_trgm_ops) WHERE state = 'open';
+
+-- "My work": the open tasks a person holds (or holds for someone on leave), due first.
+CREATE INDEX tasks_assignee_idx ON tasks (assignee_id, inbox_due, id) WHERE state = 'open' AND assignee_id IS NOT NULL;
+
+-- Out of office (người thay thế): a person names a substitute for a period. During it the
+-- person's tasks show in the substitute's inbox and the substitute acts on them with the
+-- person's authority; the history names both. Not a signing delegation (ủy quyền ký):
+-- a substitution lends the work, not a signature's form.
+CREATE TABLE substitutes (
+    id            bigserial PRIMARY KEY,
+    principal_id  bigint NOT NULL REFERENCES users(id),   -- who is away
+    substitute_id bigint NOT NULL REFERENCES users(id),   -- who acts for them
+    starts_at     timestamptz NOT NULL,
+    ends_at       timestamptz NOT NULL,                   -- exclusive
+    reason        text NOT NULL DEFAULT '',
+    created_by    bigint REFERENCES users(id),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    cancelled_at  timestamptz,
+    CHECK (principal_id <> substitute_id),
+    CHECK (starts_at < ends_at)
+);
+CREATE INDEX substitutes_substitute_idx ON substitutes (substitute_id, ends_at) WHERE cancelled_at IS NULL;
+CREATE INDEX substitutes_principal_idx ON substitutes (principal_id, ends_at) WHERE cancelled_at IS NULL;
+
+-- Who held the work a person acted on, when it was someone else (a substitute acting
+-- for a colleague on leave, a head acting on a task given to someone): the history
+-- names both the holder and who acted.
+ALTER TABLE dossier_events ADD COLUMN holder_id bigint REFERENCES users(id);
+
+-- Comments of colleagues on a dossier (ý kiến nội bộ): internal, never shown to the
+-- applicant nor sent to the portal.
+CREATE TABLE dossier_comments (
+    id         bigserial PRIMARY KEY,
+    dossier_id bigint NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+    author_id  bigint NOT NULL REFERENCES users(id),
+    body       text NOT NULL CHECK (length(body) BETWEEN 1 AND 4000),
+    at         timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX dossier_comments_dossier_idx ON dossier_comments (dossier_id, id);
+
+-- Saved filters of the inbox, per person.
+CREATE TABLE saved_filters (
+    id         bigserial PRIMARY KEY,
+    user_id    bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name       text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+    query      text NOT NULL CHECK (length(query) <= 2000),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (user_id, name)
+);
