@@ -108,7 +108,9 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 	switch {
 	case f.Mine:
 		// The reader's own and their absent colleagues' tasks: tasks_assignee_idx.
-		where = `t.state = 'open' AND t.assignee_id IS NOT NULL AND t.assignee_id = ANY (` + arg(append([]int64{f.Reader}, principals...)) + `)`
+		// $1 is then the holders, not the units: whose work it is decides, not where.
+		args[0] = append([]int64{f.Reader}, principals...)
+		where = `t.state = 'open' AND t.assignee_id IS NOT NULL AND t.assignee_id = ANY ($1)`
 	case len(principals) > 0:
 		where = `t.state = 'open' AND (t.unit_id = ANY ($1) OR (t.assignee_id IS NOT NULL AND t.assignee_id = ANY (` + arg(principals) + `)))`
 	}
@@ -129,10 +131,7 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 		where += ` AND t.inbox_due < ` + arg(f.DueBefore)
 	}
 	var page InboxPage
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE bucket = '`+string(motcua.BucketOnTime)+`'),
-			count(*) FILTER (WHERE bucket = '`+string(motcua.BucketDueSoon)+`'),
-			count(*) FILTER (WHERE bucket = '`+string(motcua.BucketOverdue)+`'), count(*)
-		FROM (SELECT `+inboxBucket+` AS bucket FROM tasks t WHERE `+where+`) x`, args...).
+	err := s.pool.QueryRow(ctx, inboxCountSQL(where), args...).
 		Scan(&page.Counts.OnTime, &page.Counts.DueSoon, &page.Counts.Overdue, &page.Counts.Total)
 	if err != nil {
 		return InboxPage{}, fmt.Errorf("inbox counts of %s: %w", f.UnitPath, err)
@@ -140,17 +139,7 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 	if f.Bucket != "" {
 		where += ` AND ` + inboxBucket + ` = ` + arg(string(f.Bucket))
 	}
-	rows, err := s.pool.Query(ctx, `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
-			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, `+inboxBucket+`, ap.name
-		FROM (SELECT t.id FROM tasks t WHERE `+where+`
-			ORDER BY t.inbox_due NULLS LAST, t.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset)+`) page
-		JOIN tasks t ON t.id = page.id
-		JOIN dossiers d ON d.id = t.dossier_id
-		JOIN units un ON un.id = t.unit_id
-		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
-		JOIN users ap ON ap.id = d.applicant_id
-		LEFT JOIN users a ON a.id = t.assignee_id
-		ORDER BY t.inbox_due NULLS LAST, t.id`, args...)
+	rows, err := s.pool.Query(ctx, inboxPageSQL(where, arg(f.Limit), arg(f.Offset)), args...)
 	if err != nil {
 		return InboxPage{}, fmt.Errorf("inbox of %s: %w", f.UnitPath, err)
 	}
@@ -162,6 +151,30 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 		page.Items = []InboxItem{}
 	}
 	return page, nil
+}
+
+// inboxCountSQL counts the open tasks where selects ($2 now, $3 soon) per SLA bucket.
+func inboxCountSQL(where string) string {
+	return `SELECT count(*) FILTER (WHERE bucket = '` + string(motcua.BucketOnTime) + `'),
+			count(*) FILTER (WHERE bucket = '` + string(motcua.BucketDueSoon) + `'),
+			count(*) FILTER (WHERE bucket = '` + string(motcua.BucketOverdue) + `'), count(*)
+		FROM (SELECT ` + inboxBucket + ` AS bucket FROM tasks t WHERE ` + where + `) x`
+}
+
+// inboxPageSQL reads a page (limit, offset: parameters) of the open tasks where
+// selects, due first: the page's rows are chosen from the tasks alone, then joined.
+func inboxPageSQL(where, limit, offset string) string {
+	return `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
+			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, ` + inboxBucket + `, ap.name
+		FROM (SELECT t.id FROM tasks t WHERE ` + where + `
+			ORDER BY t.inbox_due NULLS LAST, t.id LIMIT ` + limit + ` OFFSET ` + offset + `) page
+		JOIN tasks t ON t.id = page.id
+		JOIN dossiers d ON d.id = t.dossier_id
+		JOIN units un ON un.id = t.unit_id
+		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
+		JOIN users ap ON ap.id = d.applicant_id
+		LEFT JOIN users a ON a.id = t.assignee_id
+		ORDER BY t.inbox_due NULLS LAST, t.id`
 }
 
 // QueueItem is a dossier awaiting a leader's signature.
