@@ -129,6 +129,9 @@ func (s *Store) ChangeTasks(ctx context.Context, by motcua.Actor, action string,
 	return out, nil
 }
 
+// substitutesLock is the first key of the advisory lock on one person's substitutions.
+const substitutesLock int32 = 0x73756273 // "subs"
+
 // CreateSubstitution records that sub.Principal is away from sub.From until sub.Until
 // and sub.Substitute acts for them; by is who records it (audited). A period that
 // overlaps another of the same person is a conflict.
@@ -136,7 +139,7 @@ func (s *Store) CreateSubstitution(ctx context.Context, by int64, sub motcua.Sub
 	err := s.Tx(ctx, func(tx pgx.Tx) error {
 		// One writer per principal at a time, so that two overlapping periods cannot both
 		// pass the check.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(0x73756273, $1::int)`, int32(sub.PrincipalID)); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1::int, $2::int)`, substitutesLock, int32(sub.PrincipalID)); err != nil {
 			return fmt.Errorf("lock substitutions: %w", err)
 		}
 		var overlap bool

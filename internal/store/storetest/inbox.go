@@ -58,7 +58,7 @@ func LoadInbox(t testing.TB, s *store.Store, l InboxLoad) {
 		to := min(l.N, from+batch-1)
 		_, err := pool.Exec(ctx, `
 			WITH g AS (
-				SELECT i, $1::timestamptz + ((i * 7919) % 86400 - 43200) * interval '1 minute' AS due,
+				SELECT i, $1::timestamptz + ((i::bigint * 7919) % 86400 - 43200) * interval '1 minute' AS due,
 					(SELECT array_agg(id ORDER BY username) FROM users WHERE username IN ('congdan1', 'nguoinop1', 'nguoinop2', 'nguoinop3', 'nguoinop4')) AS applicants,
 					CASE WHEN $4 = '' THEN (SELECT array_agg(id ORDER BY id) FROM units) ELSE (SELECT array_agg(id) FROM units WHERE code = $4) END AS units
 				FROM generate_series($2::int, $3::int) i),
