@@ -126,7 +126,7 @@ func TestBulkReassignmentIsOneActionAuditedPerTask(t *testing.T) {
 		{"unknown-person", head, dossiers.Assignment{Tasks: ids, To: "khong-co"}, motcua.EINVALID},
 		{"twice", head, dossiers.Assignment{Tasks: []int64{ids[0], ids[0]}, To: "chuyenvien1"}, motcua.EINVALID},
 		{"none", head, dossiers.Assignment{To: "chuyenvien1"}, motcua.EINVALID},
-		{"closed-task", head, dossiers.Assignment{Tasks: []int64{ids[0], -1}, To: "chuyenvien1"}, motcua.ENOTFOUND},
+		{"closed-task", head, dossiers.Assignment{Tasks: []int64{ids[0], -1}, To: "chuyenvien1"}, motcua.ECONFLICT},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := svc.Assign(ctx, c.by, c.as)
@@ -159,7 +159,7 @@ func TestOnlyTheStepsRoleClaimsAndTheHolderOrHeadReleases(t *testing.T) {
 	}{
 		{"clerical-cannot-claim", "vanthu1", motcua.TaskClaim, motcua.EFORBIDDEN},
 		{"admin-cannot-claim", "admin", motcua.TaskClaim, motcua.EFORBIDDEN},
-		{"other-unit-cannot-claim", "chuyenvien1", motcua.TaskClaim, motcua.ENOTFOUND},
+		{"other-unit-cannot-claim", "chuyenvien1", motcua.TaskClaim, motcua.ECONFLICT},
 		{"nobody-to-release", "lanhdao1", motcua.TaskRelease, motcua.ECONFLICT},
 		{"clerk-claims", "canbo1", motcua.TaskClaim, ""},
 		{"claims-again", "canbo1", motcua.TaskClaim, ""},

@@ -96,8 +96,9 @@ func (s *Store) ChangeTasks(ctx context.Context, by motcua.Actor, action string,
 			r, ok := recs[id]
 			field := fmt.Sprintf("tasks/%d", i)
 			if !ok || !by.InScope(r.UnitPath) {
-				// Another unit's task gets the answer a missing one gets.
-				return &motcua.Error{Code: motcua.ENOTFOUND, Field: field, Message: "Không tìm thấy việc, hoặc việc đã xong."}
+				// Another unit's task gets the answer a missing or closed one gets (the claim's
+				// answer since issue 11), so that other units' work is not told.
+				return &motcua.Error{Code: motcua.ECONFLICT, Field: field, Message: "Việc này đã có người nhận, đã xong hoặc không thuộc đơn vị của bạn."}
 			}
 			if err := check(r); err != nil {
 				var me *motcua.Error
