@@ -173,7 +173,12 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 	d.ControlSheet = v.Handovers
 	if !v.Status.Final() {
 		p, _ := s.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
-		d.Allowed = factsOf(v, p).Offers(a)
+		// A substitute is offered what the colleague on leave could do.
+		act, err := s.actingActor(ctx, a, v.ID)
+		if err != nil {
+			return DossierDetail{}, err
+		}
+		d.Allowed = factsOf(v, p).Offers(act)
 	}
 	return d, nil
 }

@@ -43,6 +43,7 @@ type inboxView struct {
 	Query                                        string // the filter, for the claim forms
 	Prev, Next                                   string
 	Filtered                                     bool
+	Saved                                        []store.SavedFilter
 }
 
 // inboxData reads the inbox of a with the filter q, the same way GET /api/v1/inbox does.
@@ -84,6 +85,9 @@ func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxVi
 	}
 	page, err := s.Dossiers.Inbox(r.Context(), f)
 	if err != nil {
+		return v, nil, err
+	}
+	if v.Saved, err = s.Dossiers.SavedFilters(r.Context(), a); err != nil {
 		return v, nil, err
 	}
 	v.Total = page.Counts.Total
@@ -212,6 +216,26 @@ func (s *Site) pageRelease() http.HandlerFunc {
 			}
 		}
 		back.Set("ok", "released")
+		http.Redirect(w, r, "/can-bo/viec?"+back.Encode(), http.StatusSeeOther)
+	}
+}
+
+// pageSaveFilter keeps the inbox's current filter under a name and goes back to it.
+func (s *Site) pageSaveFilter() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		q, _ := url.ParseQuery(r.PostFormValue("q"))
+		f, err := s.Dossiers.SaveFilter(r.Context(), a, r.PostFormValue("name"), q)
+		if err != nil {
+			if !shownError(err) {
+				s.showError(w, r, err)
+				return
+			}
+			s.showInbox(w, r, q, httpx.StatusOf(motcua.ErrorCode(err)), errorsOf(err, map[string]string{"name": "filterName"}))
+			return
+		}
+		back, _ := url.ParseQuery(f.Query)
+		back.Set("ok", "filterSaved")
 		http.Redirect(w, r, "/can-bo/viec?"+back.Encode(), http.StatusSeeOther)
 	}
 }

@@ -133,14 +133,16 @@ func navFor(a *motcua.Actor, current string) []navLink {
 
 // noticeText are the confirmations a redirect may ask for with ?ok=KEY.
 var noticeText = map[string]string{
-	"draft":      "Đã lưu bản nháp. Bạn có thể quay lại hoàn thiện sau.",
-	"supplement": "Đã gửi giấy tờ bổ sung.",
-	"withdrawn":  "Đã rút hồ sơ.",
-	"claimed":    "Đã nhận xử lý hồ sơ.",
-	"released":   "Đã trả lại việc cho đơn vị.",
-	"done":       "Đã ghi nhận thao tác.",
-	"signed":     "Đã ký số.",
-	"saved":      "Đã lưu.",
+	"draft":       "Đã lưu bản nháp. Bạn có thể quay lại hoàn thiện sau.",
+	"supplement":  "Đã gửi giấy tờ bổ sung.",
+	"withdrawn":   "Đã rút hồ sơ.",
+	"claimed":     "Đã nhận xử lý hồ sơ.",
+	"released":    "Đã trả lại việc cho đơn vị.",
+	"commented":   "Đã gửi ý kiến.",
+	"filterSaved": "Đã lưu bộ lọc.",
+	"done":        "Đã ghi nhận thao tác.",
+	"signed":      "Đã ký số.",
+	"saved":       "Đã lưu.",
 }
 
 // show renders page name with data d.
