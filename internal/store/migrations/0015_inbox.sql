@@ -81,3 +81,46 @@ CREATE TABLE saved_filters (
     created_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (user_id, name)
 );
+
+-- The inbox's counts per SLA bucket without counting every open task at each read: open
+-- tasks per unit and UTC day of their due time (NULL due: 'infinity'), kept by triggers.
+-- A read sums the days wholly before "now" and "soon" and counts, through
+-- tasks_inbox_idx, only the tasks of the two days "now" and "soon" fall in
+-- (Store.Inbox; TestInboxCountsFromDaysEqualCountingTasks holds both ways equal).
+CREATE TABLE inbox_day_counts (
+    unit_id bigint NOT NULL REFERENCES units(id),
+    day     date NOT NULL,
+    n       integer NOT NULL,
+    PRIMARY KEY (unit_id, day)
+);
+
+CREATE FUNCTION inbox_day(due timestamptz) RETURNS date LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce((due AT TIME ZONE 'UTC')::date, 'infinity'::date)
+$$;
+
+CREATE FUNCTION inbox_day_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.state = 'open' THEN
+        INSERT INTO inbox_day_counts AS c (unit_id, day, n) VALUES (OLD.unit_id, inbox_day(OLD.inbox_due), -1)
+            ON CONFLICT (unit_id, day) DO UPDATE SET n = c.n - 1;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.state = 'open' THEN
+        INSERT INTO inbox_day_counts AS c (unit_id, day, n) VALUES (NEW.unit_id, inbox_day(NEW.inbox_due), 1)
+            ON CONFLICT (unit_id, day) DO UPDATE SET n = c.n + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER inbox_day_counts_insert AFTER INSERT ON tasks
+    FOR EACH ROW WHEN (NEW.state = 'open') EXECUTE FUNCTION inbox_day_counts_track();
+-- Not "UPDATE OF inbox_due": a BEFORE trigger (0003) changes inbox_due when a statement
+-- sets due_at or dossier_id only; WHEN compares the rows as written.
+CREATE TRIGGER inbox_day_counts_update AFTER UPDATE ON tasks
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.unit_id IS DISTINCT FROM NEW.unit_id
+        OR inbox_day(OLD.inbox_due) IS DISTINCT FROM inbox_day(NEW.inbox_due))
+    EXECUTE FUNCTION inbox_day_counts_track();
+CREATE TRIGGER inbox_day_counts_delete AFTER DELETE ON tasks
+    FOR EACH ROW WHEN (OLD.state = 'open') EXECUTE FUNCTION inbox_day_counts_track();
+
+INSERT INTO inbox_day_counts (unit_id, day, n)
+    SELECT unit_id, inbox_day(inbox_due), count(*) FROM tasks WHERE state = 'open' GROUP BY 1, 2;
