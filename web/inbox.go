@@ -43,8 +43,11 @@ type inboxView struct {
 	Query                                        string // the filter, for the claim forms
 	Prev, Next                                   string
 	Filtered                                     bool
-	Saved                                        []store.SavedFilter
+	Saved                                        []savedLink
 }
+
+// savedLink is a saved filter as the inbox links to it.
+type savedLink struct{ Name, Href string }
 
 // inboxData reads the inbox of a with the filter q, the same way GET /api/v1/inbox does.
 func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxView, []pageError, error) {
@@ -87,8 +90,12 @@ func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxVi
 	if err != nil {
 		return v, nil, err
 	}
-	if v.Saved, err = s.Dossiers.SavedFilters(r.Context(), a); err != nil {
+	saved, err := s.Dossiers.SavedFilters(r.Context(), a)
+	if err != nil {
 		return v, nil, err
+	}
+	for _, f := range saved {
+		v.Saved = append(v.Saved, savedLink{Name: f.Name, Href: "/can-bo/viec?" + f.Query})
 	}
 	v.Total = page.Counts.Total
 	for _, it := range page.Items {
