@@ -34,6 +34,11 @@ type InboxFilter struct {
 }
 
 // InboxItem is an open task of a unit, as the clerk's inbox lists it.
+//
+// Seam for the document exchange: its deadlines join the inbox as rows of tasks (the
+// same inbox_due, unit and holder, so the per-day counts, the page, claims, assignment
+// and substitutes apply unchanged); a task that belongs to a document rather than a
+// dossier would add its own kind and reference here and in inboxPageSQL's joins.
 type InboxItem struct {
 	TaskID        int64              `json:"taskId"`
 	DossierCode   motcua.DossierCode `json:"dossierCode"`

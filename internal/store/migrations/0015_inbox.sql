@@ -56,9 +56,8 @@ CREATE TABLE substitutes (
 CREATE INDEX substitutes_substitute_idx ON substitutes (substitute_id, ends_at) WHERE cancelled_at IS NULL;
 CREATE INDEX substitutes_principal_idx ON substitutes (principal_id, ends_at) WHERE cancelled_at IS NULL;
 
--- Who held the work a person acted on, when it was someone else (a substitute acting
--- for a colleague on leave, a head acting on a task given to someone): the history
--- names both the holder and who acted.
+-- Whose work a person acted on as their substitute (a colleague on leave holding the
+-- dossier's task): the history names both the holder and who acted.
 ALTER TABLE dossier_events ADD COLUMN holder_id bigint REFERENCES users(id);
 
 -- Comments of colleagues on a dossier (ý kiến nội bộ): internal, never shown to the
