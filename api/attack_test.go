@@ -85,6 +85,23 @@ var authzMatrix = map[string][8]int{
 	"GET /api/v1/reports/indicators-766": {401, 403, 403, 200, 200, 200, 200, 200},
 	"GET /api/v1/reports/form06.pdf":     {401, 403, 403, 404, 404, 404, 404, 404},
 	"POST /api/v1/reports/form06.pdf":    {401, 403, 403, 403, 409, 403, 403, 403},
+	// Issue 16's inbox. The task is in the other unit's claimed by the holding unit's
+	// clerk (claim runs first): the leader, its head, releases it; then nobody holds it
+	// (409 for the clerical officer, out of scope or not), and neither the
+	// administrator nor the former holder may release it (403).
+	"POST /api/v1/inbox/{task}/release": {401, 403, 403, 409, 204, 409, 403, 403},
+	// No such task: the answer for "not yours" (nothing changes).
+	"POST /api/v1/inbox/assign":         {401, 403, 403, 409, 409, 409, 409, 409},
+	"GET /api/v1/inbox/filters":         {401, 403, 403, 200, 200, 200, 200, 200},
+	"POST /api/v1/inbox/filters":        {401, 403, 403, 200, 200, 200, 200, 200},
+	"DELETE /api/v1/inbox/filters/{id}": {401, 403, 403, 404, 404, 404, 404, 404},
+	"GET /api/v1/substitutes":           {401, 403, 403, 200, 200, 200, 200, 200},
+	// An absence that has ended is refused for everyone who may declare one.
+	"POST /api/v1/substitutes":        {401, 403, 403, 422, 422, 422, 422, 422},
+	"DELETE /api/v1/substitutes/{id}": {401, 403, 403, 404, 404, 404, 404, 404},
+	// Colleagues' comments: staff who may read the dossier; never the applicant.
+	"GET /api/v1/dossiers/{code}/comments":  {401, 403, 403, 404, 200, 200, 200, 200},
+	"POST /api/v1/dossiers/{code}/comments": {401, 403, 403, 404, 201, 201, 201, 201},
 }
 
 // matrixBodies are the request bodies: valid JSON that reaches authorization and does
@@ -99,6 +116,11 @@ var matrixBodies = map[string]string{
 	"POST /api/v1/dossiers/{code}/actions":       `{"action":"sign","pin":"000000"}`,
 	"POST /api/v1/actions":                       `{"action":"sign","codes":["{code}"],"pin":"000000"}`,
 	"POST /api/v1/inbox/{task}/claim":            ``,
+	"POST /api/v1/inbox/{task}/release":          ``,
+	"POST /api/v1/inbox/assign":                  `{"tasks":[0],"to":"canbo1"}`,
+	"POST /api/v1/inbox/filters":                 `{"name":"Quá hạn","query":"bucket=overdue"}`,
+	"POST /api/v1/substitutes":                   `{"substitute":"canbo1","from":"2020-01-01","until":"2020-01-02"}`,
+	"POST /api/v1/dossiers/{code}/comments":      `{"body":"Đề nghị kiểm tra lại giấy tờ."}`,
 	"POST /api/v1/auth/logout":                   ``,
 	"POST /api/v1/verify":                        `%PDF-1.7`,
 	"POST /api/v1/files":                         `file`,

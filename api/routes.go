@@ -40,6 +40,16 @@ func (s *API) Routes(r chi.Router) {
 			r.Post("/actions", s.handleBatchAction())         // one decision for several dossiers (sign a batch)
 			r.With(h.Require(motcua.PermReadUnitWork)).Get("/inbox", s.handleInbox())
 			r.With(h.Require(motcua.PermReadUnitWork)).Post("/inbox/{task}/claim", s.handleClaim())
+			r.With(h.Require(motcua.PermReadUnitWork)).Post("/inbox/{task}/release", s.handleRelease()) // holder or head
+			r.With(h.Require(motcua.PermReadUnitWork)).Post("/inbox/assign", s.handleAssign())          // the head, in bulk, audited per task
+			r.With(h.Require(motcua.PermReadUnitWork)).Get("/inbox/filters", s.handleFilters())
+			r.With(h.Require(motcua.PermReadUnitWork)).Post("/inbox/filters", s.handleSaveFilter())
+			r.With(h.Require(motcua.PermReadUnitWork)).Delete("/inbox/filters/{id}", s.handleDeleteFilter())
+			r.With(h.Require(motcua.PermReadUnitWork)).Get("/substitutes", s.handleSubstitutes()) // out of office
+			r.With(h.Require(motcua.PermReadUnitWork)).Post("/substitutes", s.handleDeclareAbsence())
+			r.With(h.Require(motcua.PermReadUnitWork)).Delete("/substitutes/{id}", s.handleCancelAbsence())
+			r.With(h.Require(motcua.PermReadUnitWork)).Get("/dossiers/{code}/comments", s.handleComments()) // internal, never the applicant's
+			r.With(h.Require(motcua.PermReadUnitWork)).Post("/dossiers/{code}/comments", s.handleAddComment())
 			r.With(h.Require(motcua.PermSign)).Get("/signing-queue", s.handleSigningQueue())
 			r.With(h.Require(motcua.PermReadStats)).Get("/stats", s.handleStats())
 			r.With(h.Require(motcua.PermReadStats)).Get("/reports/form06", s.handleForm06())          // form 06/VPCP/KSTT

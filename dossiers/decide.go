@@ -106,10 +106,13 @@ func (s *Service) Decide(ctx context.Context, a motcua.Actor, code motcua.Dossie
 	if _, _, _, err := motcua.ParseDossierCode(string(code)); err != nil {
 		return State{}, err
 	}
+	var dossierID int64
 	if acc == AccessReaders {
-		if _, err := s.readable(ctx, a, code); err != nil {
+		v, err := s.readable(ctx, a, code)
+		if err != nil {
 			return State{}, err
 		}
+		dossierID = v.ID
 	}
 	if !slices.Contains(workflows.Actions, d.Action) {
 		return State{}, &motcua.Error{Code: motcua.EINVALID, Field: "action",
@@ -124,11 +127,19 @@ func (s *Service) Decide(ctx context.Context, a motcua.Actor, code motcua.Dossie
 	switch {
 	case acc == AccessReaders: // checked above
 	case IsStaff(a):
-		if _, err := s.Store.DossierAccess(ctx, code); err != nil {
+		v, err := s.Store.DossierAccess(ctx, code)
+		if err != nil {
 			return State{}, err
 		}
+		dossierID = v.ID
 	default:
 		if _, err := s.readable(ctx, a, code); err != nil {
+			return State{}, err
+		}
+	}
+	if IsStaff(a) {
+		var err error
+		if a, err = s.actingActor(ctx, a, dossierID); err != nil {
 			return State{}, err
 		}
 	}

@@ -12,15 +12,27 @@ import (
 	"motcua/internal/store"
 )
 
-// InboxFilter reads the inbox's query parameters (status, procedure, bucket,
-// dueBefore, limit, offset) for a: the tasks of a's unit and the units below it.
+// InboxFilter reads the inbox's query parameters (q, mine, status, procedure, bucket,
+// dueBefore, limit, offset) for a: the tasks of a's unit and the units below it, and
+// those of the colleagues a stands in for now.
 func (s *Service) InboxFilter(a motcua.Actor, q url.Values) (store.InboxFilter, error) {
 	if err := ValidText(q); err != nil {
 		return store.InboxFilter{}, err
 	}
 	now := s.Now()
 	f := store.InboxFilter{UnitPath: a.UnitPath, Status: motcua.Status(q.Get("status")), Procedure: q.Get("procedure"),
-		Bucket: motcua.SLABucket(q.Get("bucket")), Now: now, Soon: s.Soon(now)}
+		Bucket: motcua.SLABucket(q.Get("bucket")), Now: now, Soon: s.Soon(now), Reader: a.UserID,
+		Search: strings.TrimSpace(q.Get("q"))}
+	if n := utf8.RuneCountInString(f.Search); f.Search != "" && (n < 3 || n > 100) {
+		return f, &motcua.Error{Code: motcua.EINVALID, Field: "q", Message: "Từ khóa tìm kiếm phải có từ 3 đến 100 ký tự (mã hồ sơ, tên người nộp hoặc số định danh)."}
+	}
+	switch q.Get("mine") {
+	case "", "false", "0":
+	case "true", "1":
+		f.Mine = true
+	default:
+		return f, &motcua.Error{Code: motcua.EINVALID, Field: "mine", Message: "Tham số «mine» phải là true hoặc false."}
+	}
 	if f.Status != "" && !f.Status.Valid() {
 		return f, &motcua.Error{Code: motcua.EINVALID, Field: "status", Message: "Trạng thái lọc không hợp lệ."}
 	}
@@ -48,22 +60,6 @@ func (s *Service) InboxFilter(a motcua.Actor, q url.Values) (store.InboxFilter, 
 // counts per SLA bucket.
 func (s *Service) Inbox(ctx context.Context, f store.InboxFilter) (store.InboxPage, error) {
 	return s.Store.Inbox(ctx, f)
-}
-
-// Claim takes a task of the inbox for a (nhận xử lý). Only someone with the role the
-// task's step asks for may claim it: a claim by anyone else could not be acted on nor
-// released, and would hide the work from those who can do it.
-func (s *Service) Claim(ctx context.Context, a motcua.Actor, task int64) error {
-	role, unitPath, err := s.Store.TaskRole(ctx, task)
-	if err != nil && motcua.ErrorCode(err) != motcua.ENOTFOUND {
-		return err
-	}
-	// A task that does not exist or lies outside a's units gets ClaimTask's one answer,
-	// so that the role of another unit's work is not told.
-	if err == nil && a.InScope(unitPath) && !a.Has(role) {
-		return motcua.Errorf(motcua.EFORBIDDEN, "Việc này dành cho người có vai trò «%s»: tài khoản của bạn không nhận xử lý được.", role.Label())
-	}
-	return s.Store.ClaimTask(ctx, task, a)
 }
 
 // Soon is one working day from now: open work due before it is "due soon".

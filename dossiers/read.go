@@ -63,6 +63,12 @@ func (s *Service) mayRead(ctx context.Context, a motcua.Actor, v store.DossierAc
 		(v.HolderUnitPath != "" && motcua.Authorize(a, motcua.PermReadUnitWork, motcua.Scope{UnitPath: v.HolderUnitPath}) == nil) {
 		return true
 	}
+	// A substitute reads the dossiers of the colleague they stand in for now.
+	if h, err := s.Store.SubstitutedHolder(ctx, v.ID, a.UserID, s.Now()); err != nil {
+		s.Log.ErrorContext(ctx, "check who may read a dossier", "code", v.Code, "err", err)
+	} else if h != 0 {
+		return true
+	}
 	// A unit the dossier was handed to, or asked for its opinion (a task), reads it.
 	ok, err := s.Store.UnitReached(ctx, v.ID, a.UnitPath)
 	if err != nil {
@@ -125,6 +131,10 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 	}
 	if v.ApplicantID == a.UserID && !IsStaff(a) {
 		d.History = forApplicant(d.History)
+		// Who held the work inside the agency is the agency's own record.
+		for i := range d.History {
+			d.History[i].HolderName = ""
+		}
 		shown := d.Documents[:0:0]
 		for _, doc := range d.Documents {
 			if applicantMaySee(doc.Kind, doc.Number, v.Status) {
@@ -168,7 +178,12 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 	d.ControlSheet = v.Handovers
 	if !v.Status.Final() {
 		p, _ := s.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
-		d.Allowed = factsOf(v, p).Offers(a)
+		// A substitute is offered what the colleague on leave could do.
+		act, err := s.actingActor(ctx, a, v.ID)
+		if err != nil {
+			return DossierDetail{}, err
+		}
+		d.Allowed = factsOf(v, p).Offers(act)
 	}
 	return d, nil
 }

@@ -14,10 +14,10 @@ import (
 )
 
 // inboxFilterKeys are the inbox's query parameters, the ones a claim form brings back.
-var inboxFilterKeys = []string{"status", "procedure", "bucket", "dueBefore", "limit", "offset"}
+var inboxFilterKeys = []string{"q", "mine", "status", "procedure", "bucket", "dueBefore", "limit", "offset"}
 
 // inboxIDs are the filter form's inputs by the filter's field names.
-var inboxIDs = map[string]string{"status": "status", "procedure": "procedure", "bucket": "bucket", "dueBefore": "dueBefore"}
+var inboxIDs = map[string]string{"q": "q", "status": "status", "procedure": "procedure", "bucket": "bucket", "dueBefore": "dueBefore"}
 
 // inboxRow is a task of the inbox with what the page says of it.
 type inboxRow struct {
@@ -34,15 +34,20 @@ type bucketCount struct {
 
 // inboxView is the clerk's inbox.
 type inboxView struct {
-	Status, Procedure, Bucket, DueBefore string
-	Statuses, Procedures, Buckets        []selectOption
-	Counts                               []bucketCount
-	Total                                int
-	Items                                []inboxRow
-	Query                                string // the filter, for the claim forms
-	Prev, Next                           string
-	Filtered                             bool
+	Search, Status, Procedure, Bucket, DueBefore string
+	Mine                                         bool
+	Statuses, Procedures, Buckets                []selectOption
+	Counts                                       []bucketCount
+	Total                                        int
+	Items                                        []inboxRow
+	Query                                        string // the filter, for the claim forms
+	Prev, Next                                   string
+	Filtered                                     bool
+	Saved                                        []savedLink
 }
+
+// savedLink is a saved filter as the inbox links to it.
+type savedLink struct{ Name, Href string }
 
 // inboxData reads the inbox of a with the filter q, the same way GET /api/v1/inbox does.
 func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxView, []pageError, error) {
@@ -52,9 +57,9 @@ func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxVi
 			kept.Set(k, v)
 		}
 	}
-	v := inboxView{Status: kept.Get("status"), Procedure: kept.Get("procedure"), Bucket: kept.Get("bucket"),
+	v := inboxView{Search: kept.Get("q"), Mine: kept.Get("mine") == "true", Status: kept.Get("status"), Procedure: kept.Get("procedure"), Bucket: kept.Get("bucket"),
 		DueBefore: kept.Get("dueBefore"), Query: kept.Encode()}
-	v.Filtered = v.Status != "" || v.Procedure != "" || v.Bucket != "" || v.DueBefore != ""
+	v.Filtered = v.Search != "" || v.Mine || v.Status != "" || v.Procedure != "" || v.Bucket != "" || v.DueBefore != ""
 	for _, st := range motcua.Statuses {
 		if !st.Final() {
 			v.Statuses = append(v.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: string(st) == v.Status})
@@ -84,6 +89,13 @@ func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxVi
 	page, err := s.Dossiers.Inbox(r.Context(), f)
 	if err != nil {
 		return v, nil, err
+	}
+	saved, err := s.Dossiers.SavedFilters(r.Context(), a)
+	if err != nil {
+		return v, nil, err
+	}
+	for _, f := range saved {
+		v.Saved = append(v.Saved, savedLink{Name: f.Name, Href: "/can-bo/viec?" + f.Query})
 	}
 	v.Total = page.Counts.Total
 	for _, it := range page.Items {
@@ -181,6 +193,56 @@ func (s *Site) pageClaim() http.HandlerFunc {
 			}
 		}
 		back.Set("ok", "claimed")
+		http.Redirect(w, r, "/can-bo/viec?"+back.Encode(), http.StatusSeeOther)
+	}
+}
+
+// pageRelease gives a claimed task back to its unit (trả lại việc) and goes back to the
+// inbox as it was filtered.
+func (s *Site) pageRelease() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		q, _ := url.ParseQuery(r.PostFormValue("q"))
+		id, err := strconv.ParseInt(chi.URLParam(r, "task"), 10, 64)
+		if err != nil {
+			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy việc."))
+			return
+		}
+		if err := s.Dossiers.Release(r.Context(), a, id); err != nil {
+			if !shownError(err) {
+				s.showError(w, r, err)
+				return
+			}
+			s.showInbox(w, r, q, httpx.StatusOf(motcua.ErrorCode(err)), errorsOf(err, nil))
+			return
+		}
+		back := url.Values{}
+		for _, k := range inboxFilterKeys {
+			if v := q.Get(k); v != "" {
+				back.Set(k, v)
+			}
+		}
+		back.Set("ok", "released")
+		http.Redirect(w, r, "/can-bo/viec?"+back.Encode(), http.StatusSeeOther)
+	}
+}
+
+// pageSaveFilter keeps the inbox's current filter under a name and goes back to it.
+func (s *Site) pageSaveFilter() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		q, _ := url.ParseQuery(r.PostFormValue("q"))
+		f, err := s.Dossiers.SaveFilter(r.Context(), a, r.PostFormValue("name"), q)
+		if err != nil {
+			if !shownError(err) {
+				s.showError(w, r, err)
+				return
+			}
+			s.showInbox(w, r, q, httpx.StatusOf(motcua.ErrorCode(err)), errorsOf(err, map[string]string{"name": "filterName"}))
+			return
+		}
+		back, _ := url.ParseQuery(f.Query)
+		back.Set("ok", "filterSaved")
 		http.Redirect(w, r, "/can-bo/viec?"+back.Encode(), http.StatusSeeOther)
 	}
 }

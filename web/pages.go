@@ -150,6 +150,9 @@ var noticeText = map[string]string{
 	"payment-pending":   "Cổng thanh toán chưa xác nhận giao dịch. Vui lòng tải lại trang sau ít phút.",
 	"payment-cancelled": "Giao dịch thanh toán đã bị hủy. Bạn có thể thanh toán lại.",
 	"payment-mismatch":  "Số tiền đã thanh toán không khớp với phí, lệ phí. Bộ phận Một cửa sẽ liên hệ để xử lý.",
+	"released":          "Đã trả lại việc cho đơn vị.",
+	"commented":         "Đã gửi ý kiến.",
+	"filterSaved":       "Đã lưu bộ lọc.",
 }
 
 // show renders page name with data d.

@@ -68,8 +68,11 @@ func (s *Site) Routes(r chi.Router) {
 			r.Use(s.pageRequire(motcua.PermReadUnitWork))
 			r.Get("/can-bo/viec", s.pageInbox())
 			r.Post("/can-bo/viec/{task}/nhan", s.pageClaim())
+			r.Post("/can-bo/viec/{task}/tra-lai", s.pageRelease())
+			r.Post("/can-bo/viec/bo-loc", s.pageSaveFilter())
 			r.Get("/can-bo/ho-so/{code}", s.pageStaffDossier())
 			r.Post("/can-bo/ho-so/{code}/xu-ly", s.pageStaffAction())
+			r.Post("/can-bo/ho-so/{code}/y-kien", s.pageStaffComment())
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.pageRequire(motcua.PermSign))

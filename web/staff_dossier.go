@@ -110,6 +110,8 @@ type staffDossierView struct {
 	Sheet    []sheetRow
 	Actions  []actionForm
 	Final    bool
+	// Comments are colleagues' internal comments (never shown to the applicant).
+	Comments []store.Comment
 }
 
 type answerSection struct {
@@ -149,6 +151,9 @@ func (s *Site) staffDossier(r *http.Request, a motcua.Actor, code motcua.Dossier
 		return staffDossierView{}, err
 	}
 	sv := staffDossierView{D: dd, Final: dd.Status.Final()}
+	if sv.Comments, err = s.Dossiers.Comments(ctx, a, code); err != nil {
+		return staffDossierView{}, err
+	}
 	p, perr := s.Catalog.Version(dd.Procedure, dd.ProcedureVersion)
 	steps := map[string]forms.Step{}
 	if perr == nil {
@@ -415,5 +420,23 @@ func (s *Site) pageStaffAction() http.HandlerFunc {
 			return
 		}
 		http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(string(code))+"?ok="+ok, http.StatusSeeOther)
+	}
+}
+
+// pageStaffComment writes a colleague's internal comment on the dossier and goes back
+// to the page's comments.
+func (s *Site) pageStaffComment() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		code := codeParam(r)
+		if _, err := s.Dossiers.AddComment(r.Context(), a, code, r.PostFormValue("body")); err != nil {
+			if !shownError(err) || motcua.ErrorCode(err) != motcua.EINVALID {
+				s.showError(w, r, err)
+				return
+			}
+			s.showStaffDossier(w, r, code, http.StatusUnprocessableEntity, nil, errorsOf(err, map[string]string{"body": "comment"}))
+			return
+		}
+		http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(string(code))+"?ok=commented#y-kien", http.StatusSeeOther)
 	}
 }

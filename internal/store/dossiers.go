@@ -338,8 +338,15 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 	if err != nil {
 		return false, err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO dossier_events (dossier_id, seq, action, status, actor_id, unit_id, note, data, at, note_public)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+	// holder_id: whose work the actor acted on as their substitute (the holder of an open
+	// task of the dossier who named the actor substitute): the history names both. The
+	// leave's dates were judged by the service that let the actor act, on its clock; the
+	// transition's time is the workflow's, so they are not compared again here.
+	_, err = tx.Exec(ctx, `INSERT INTO dossier_events (dossier_id, seq, action, status, actor_id, unit_id, note, data, at, note_public, holder_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT t.assignee_id FROM tasks t WHERE t.dossier_id = $1 AND t.state = 'open'
+			AND $5::bigint IS NOT NULL AND t.assignee_id <> $5 AND EXISTS (SELECT 1 FROM substitutes s
+				WHERE s.principal_id = t.assignee_id AND s.substitute_id = $5 AND s.cancelled_at IS NULL)
+			ORDER BY t.id LIMIT 1))`,
 		dossierID, t.Seq, t.Action, t.Status, nullID(t.ActorID), nullID(unitID), nullText(t.Note), data, at, t.NotePublic)
 	if err != nil {
 		return false, fmt.Errorf("insert event: %w", err)

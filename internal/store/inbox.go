@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,9 +23,22 @@ type InboxFilter struct {
 	Now, Soon time.Time
 	Limit     int
 	Offset    int
+	// Search finds tasks by their dossier's code, the applicant's name (diacritics and
+	// case ignored) or a personal ID number its form names: at least 3 characters.
+	Search string
+	// Reader, when set, adds the tasks held by the people the reader stands in for now
+	// (out of office, wherever their unit), and with Mine keeps only the tasks the
+	// reader holds, for themselves or for them.
+	Reader int64
+	Mine   bool
 }
 
 // InboxItem is an open task of a unit, as the clerk's inbox lists it.
+//
+// Seam for the document exchange: its deadlines join the inbox as rows of tasks (the
+// same inbox_due, unit and holder, so the per-day counts, the page, claims, assignment
+// and substitutes apply unchanged); a task that belongs to a document rather than a
+// dossier would add its own kind and reference here and in inboxPageSQL's joins.
 type InboxItem struct {
 	TaskID        int64              `json:"taskId"`
 	DossierCode   motcua.DossierCode `json:"dossierCode"`
@@ -39,6 +53,7 @@ type InboxItem struct {
 	StepDueAt     *time.Time         `json:"stepDueAt,omitempty"`
 	DueAt         *time.Time         `json:"dueAt,omitempty"` // the dossier's appointment (before receipt: the intake step's)
 	Bucket        motcua.SLABucket   `json:"bucket"`
+	Applicant     string             `json:"applicant"`
 }
 
 // BucketCounts counts open tasks per SLA bucket.
@@ -83,9 +98,11 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	var units []int64
-	if err := s.pool.QueryRow(ctx, `SELECT coalesce(array_agg(id), '{}') FROM units WHERE path LIKE $1 || '%'`, f.UnitPath).
-		Scan(&units); err != nil {
+	var units, principals []int64
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT array_agg(id) FROM units WHERE path LIKE $1 || '%'), '{}'),
+			coalesce((SELECT array_agg(principal_id) FROM substitutes WHERE substitute_id = $2 AND cancelled_at IS NULL
+				AND starts_at <= $3 AND $3 < ends_at), '{}')`, f.UnitPath, f.Reader, f.Now).
+		Scan(&units, &principals); err != nil {
 		return InboxPage{}, fmt.Errorf("inbox scope %s: %w", f.UnitPath, err)
 	}
 	args := []any{units, f.Now, f.Soon}
@@ -94,6 +111,18 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 		return fmt.Sprintf("$%d", len(args))
 	}
 	where := `t.state = 'open' AND t.unit_id = ANY ($1)`
+	switch {
+	case f.Mine:
+		// The reader's own and their absent colleagues' tasks: tasks_assignee_idx.
+		// $1 is then the holders, not the units: whose work it is decides, not where.
+		args[0] = append([]int64{f.Reader}, principals...)
+		where = `t.state = 'open' AND t.assignee_id IS NOT NULL AND t.assignee_id = ANY ($1)`
+	case len(principals) > 0:
+		where = `t.state = 'open' AND (t.unit_id = ANY ($1) OR (t.assignee_id IS NOT NULL AND t.assignee_id = ANY (` + arg(principals) + `)))`
+	}
+	if f.Search != "" {
+		where += ` AND t.search LIKE '%' || motcua_fold(` + arg(likePattern(f.Search)) + `) || '%'`
+	}
 	if f.Status != "" || f.Procedure != "" {
 		where += ` AND EXISTS (SELECT 1 FROM dossiers d WHERE d.id = t.dossier_id`
 		if f.Status != "" {
@@ -108,10 +137,14 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 		where += ` AND t.inbox_due < ` + arg(f.DueBefore)
 	}
 	var page InboxPage
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE bucket = '`+string(motcua.BucketOnTime)+`'),
-			count(*) FILTER (WHERE bucket = '`+string(motcua.BucketDueSoon)+`'),
-			count(*) FILTER (WHERE bucket = '`+string(motcua.BucketOverdue)+`'), count(*)
-		FROM (SELECT `+inboxBucket+` AS bucket FROM tasks t WHERE `+where+`) x`, args...).
+	// The whole unit's inbox (no filter but its units) is counted from the open tasks
+	// per day (migration 0015) and the two days now and soon fall in.
+	byUnits := !f.Mine && len(principals) == 0 && f.Search == ""
+	countSQL := inboxCountSQL(where)
+	if byUnits && f.Status == "" && f.Procedure == "" && f.DueBefore.IsZero() {
+		countSQL = inboxDayCountSQL
+	}
+	err := s.pool.QueryRow(ctx, countSQL, args...).
 		Scan(&page.Counts.OnTime, &page.Counts.DueSoon, &page.Counts.Overdue, &page.Counts.Total)
 	if err != nil {
 		return InboxPage{}, fmt.Errorf("inbox counts of %s: %w", f.UnitPath, err)
@@ -119,16 +152,13 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 	if f.Bucket != "" {
 		where += ` AND ` + inboxBucket + ` = ` + arg(string(f.Bucket))
 	}
-	rows, err := s.pool.Query(ctx, `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
-			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, `+inboxBucket+`
-		FROM (SELECT t.id FROM tasks t WHERE `+where+`
-			ORDER BY t.inbox_due NULLS LAST, t.id LIMIT `+arg(f.Limit)+` OFFSET `+arg(f.Offset)+`) page
-		JOIN tasks t ON t.id = page.id
-		JOIN dossiers d ON d.id = t.dossier_id
-		JOIN units un ON un.id = t.unit_id
-		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
-		LEFT JOIN users a ON a.id = t.assignee_id
-		ORDER BY t.inbox_due NULLS LAST, t.id`, args...)
+	limit, offset := arg(f.Limit), arg(f.Offset)
+	pageSQL := inboxPageSQL(where, limit, offset)
+	if byUnits {
+		// Each unit's first rows in order from its own part of tasks_inbox_idx, merged.
+		pageSQL = inboxUnitsPageSQL(strings.Replace(where, `t.unit_id = ANY ($1)`, `t.unit_id = u.id`, 1), limit, offset)
+	}
+	rows, err := s.pool.Query(ctx, pageSQL, args...)
 	if err != nil {
 		return InboxPage{}, fmt.Errorf("inbox of %s: %w", f.UnitPath, err)
 	}
@@ -142,19 +172,62 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 	return page, nil
 }
 
-// ClaimTask assigns an open task of a unit in scope to a person (nhận xử lý); a task
-// someone else claimed is a conflict.
-func (s *Store) ClaimTask(ctx context.Context, taskID int64, a motcua.Actor) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE tasks t SET assignee_id = $2
-		FROM units un WHERE un.id = t.unit_id AND t.id = $1 AND t.state = 'open'
-			AND un.path LIKE $3 || '%' AND (t.assignee_id IS NULL OR t.assignee_id = $2)`, taskID, a.UserID, a.UnitPath)
-	if err != nil {
-		return fmt.Errorf("claim task %d: %w", taskID, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return &motcua.Error{Code: motcua.ECONFLICT, Message: "Việc này đã có người nhận, đã xong hoặc không thuộc đơn vị của bạn."}
-	}
-	return nil
+// inboxCountSQL counts the open tasks where selects ($2 now, $3 soon) per SLA bucket.
+func inboxCountSQL(where string) string {
+	return `SELECT count(*) FILTER (WHERE bucket = '` + string(motcua.BucketOnTime) + `'),
+			count(*) FILTER (WHERE bucket = '` + string(motcua.BucketDueSoon) + `'),
+			count(*) FILTER (WHERE bucket = '` + string(motcua.BucketOverdue) + `'), count(*)
+		FROM (SELECT ` + inboxBucket + ` AS bucket FROM tasks t WHERE ` + where + `) x`
+}
+
+// inboxDayCountSQL counts the open tasks of the units $1 per SLA bucket ($2 now, $3
+// soon) from inbox_day_counts: the days wholly before now's (soon's) day, plus the tasks
+// of that day due before now (soon), read from tasks_inbox_idx. Overdue: due before now;
+// due soon: before soon but not before now; on time: the rest, and no due time.
+const inboxDayCountSQL = `WITH h AS (SELECT day, sum(n) AS n FROM inbox_day_counts WHERE unit_id = ANY ($1) GROUP BY day),
+	before AS (SELECT
+		(SELECT coalesce(sum(n), 0) FROM h WHERE day < inbox_day($2)) + (SELECT count(*) FROM tasks t WHERE t.state = 'open'
+			AND t.unit_id = ANY ($1) AND t.inbox_due >= inbox_day($2)::timestamp AT TIME ZONE 'UTC' AND t.inbox_due < $2) AS now,
+		(SELECT coalesce(sum(n), 0) FROM h WHERE day < inbox_day($3)) + (SELECT count(*) FROM tasks t WHERE t.state = 'open'
+			AND t.unit_id = ANY ($1) AND t.inbox_due >= inbox_day($3)::timestamp AT TIME ZONE 'UTC' AND t.inbox_due < $3) AS soon,
+		(SELECT coalesce(sum(n), 0) FROM h) AS total)
+	SELECT (total - soon)::int, (soon - now)::int, now::int, total::int FROM before`
+
+// inboxUnitsPageSQL reads a page of the open tasks of the units $1 that where (over t,
+// with u.id the unit) selects: each unit's first offset+limit rows in the inbox's
+// order, read in order from tasks_inbox_idx, then merged. PostgreSQL 15 cannot keep
+// the index's order across an array of units, so one scan of them all would read and
+// sort every open task of the ministry for a page of 100.
+func inboxUnitsPageSQL(where, limit, offset string) string {
+	return `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
+			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, ` + inboxBucket + `, ap.name
+		FROM (SELECT x.id, x.inbox_due FROM unnest($1::bigint[]) u(id) CROSS JOIN LATERAL (
+				SELECT t.id, t.inbox_due FROM tasks t WHERE ` + where + `
+				ORDER BY t.inbox_due NULLS LAST, t.id LIMIT ` + limit + `::bigint + ` + offset + `::bigint) x
+			ORDER BY x.inbox_due NULLS LAST, x.id LIMIT ` + limit + ` OFFSET ` + offset + `) page
+		JOIN tasks t ON t.id = page.id
+		JOIN dossiers d ON d.id = t.dossier_id
+		JOIN units un ON un.id = t.unit_id
+		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
+		JOIN users ap ON ap.id = d.applicant_id
+		LEFT JOIN users a ON a.id = t.assignee_id
+		ORDER BY t.inbox_due NULLS LAST, t.id`
+}
+
+// inboxPageSQL reads a page (limit, offset: parameters) of the open tasks where
+// selects, due first: the page's rows are chosen from the tasks alone, then joined.
+func inboxPageSQL(where, limit, offset string) string {
+	return `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
+			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, ` + inboxBucket + `, ap.name
+		FROM (SELECT t.id FROM tasks t WHERE ` + where + `
+			ORDER BY t.inbox_due NULLS LAST, t.id LIMIT ` + limit + ` OFFSET ` + offset + `) page
+		JOIN tasks t ON t.id = page.id
+		JOIN dossiers d ON d.id = t.dossier_id
+		JOIN units un ON un.id = t.unit_id
+		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
+		JOIN users ap ON ap.id = d.applicant_id
+		LEFT JOIN users a ON a.id = t.assignee_id
+		ORDER BY t.inbox_due NULLS LAST, t.id`
 }
 
 // QueueItem is a dossier awaiting a leader's signature.

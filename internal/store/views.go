@@ -25,6 +25,9 @@ type Event struct {
 	// NotePublic: the note's author marked it for the applicant (see
 	// motcua.NoteVisibleToApplicant).
 	NotePublic bool `json:"notePublic,omitempty"`
+	// HolderName is who held the work when someone else acted on it (a substitute for a
+	// colleague on leave): "" when the actor held it, or nobody did.
+	HolderName string `json:"holder,omitempty"`
 }
 
 // HandoverRow is one row of the process control sheet (form 06).
@@ -100,8 +103,9 @@ func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (Dossi
 	}
 	v.HolderUnitCode, v.HolderUnitName, v.HolderUnitPath, v.Step = str(holderCode), str(holderName), str(holderPath), str(step)
 	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.action, e.status, coalesce(u.name, ''), coalesce(un.name, ''),
-			coalesce(e.note, ''), e.data, e.at, coalesce(e.actor_id, 0), e.note_public
+			coalesce(e.note, ''), e.data, e.at, coalesce(e.actor_id, 0), e.note_public, coalesce(h.name, '')
 		FROM dossier_events e
+		LEFT JOIN users h ON h.id = e.holder_id
 		LEFT JOIN users u ON u.id = e.actor_id
 		LEFT JOIN units un ON un.id = e.unit_id
 		WHERE e.dossier_id = $1 ORDER BY e.seq`, v.ID)
