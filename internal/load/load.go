@@ -61,12 +61,23 @@ type Config struct {
 	Progress   io.Writer         // a progress line, rewritten in place (nil: none)
 	HTTP       *http.Client      // default: a client with a 60 s timeout
 	Now        func() time.Time  // the clock of the samples' relative dates (default time.Now)
+	// Engine, when set, reads one finished dossier's history (PerDossier) and, with
+	// Engine.Bare, then runs the bare and the floor workflows, N of each, C at once,
+	// each phase bounded by Duration.
+	Engine *Engine
 }
 
 // Result is what a run measured. Its JSON names are the ones other tools read.
 type Result struct {
-	Path Path    `json:"path"`
-	Load float64 `json:"load"` // the machine's 1-minute load average at the end (0 where unknown)
+	Path       Path        `json:"path"`
+	Bare       *Twin       `json:"bare,omitempty"`  // the same updates and activities, which do nothing
+	Floor      *Twin       `json:"floor,omitempty"` // the same updates, no activity: the engine's floor
+	PerDossier *PerDossier `json:"perDossier,omitempty"`
+	Load       float64     `json:"load"` // the machine's 1-minute load average at the end (0 where unknown)
+	// LoadStart is the load average when the run began.
+	LoadStart float64 `json:"loadStart"`
+	// Errors are what kept the engine's figures (perDossier, bare, floor) from being made.
+	Errors []string `json:"errors,omitempty"`
 }
 
 // Path is the whole path's figures.
@@ -80,6 +91,7 @@ type Path struct {
 	Calls    map[string]int     `json:"calls"`
 	Retries  int                `json:"retries"` // attempts answered 503, 504, 429 or not at all
 	Errors   []string           `json:"errors,omitempty"`
+	Load     float64            `json:"load"` // load average when the path ended
 }
 
 // Run drives cfg.N dossiers and returns what it measured. It returns an error only when
@@ -90,7 +102,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, d.cfg.Duration)
+	loadStart := loadAverage()
+	pctx, cancel := context.WithTimeout(ctx, d.cfg.Duration)
 	defer cancel()
 
 	var next, done, failed atomic.Int64
@@ -101,12 +114,12 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	var wg sync.WaitGroup
 	for range d.cfg.C {
 		wg.Go(func() {
-			for ctx.Err() == nil {
+			for pctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= d.cfg.N {
 					return
 				}
-				if err := d.drive(ctx, i); err != nil {
+				if err := d.drive(pctx, i); err != nil {
 					failed.Add(1)
 					errMu.Lock()
 					if len(errs) < 10 {
@@ -136,8 +149,42 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		p.P50[call], p.P99[call], p.Calls[call] = quantile(ds, 0.50), quantile(ds, 0.99), len(ds)
 	}
 	p.Retries = d.retries
+	first := d.finished
 	d.mu.Unlock()
-	return Result{Path: p, Load: loadAverage()}, nil
+	p.Load = loadAverage()
+	res := Result{Path: p, LoadStart: loadStart}
+	if e := d.cfg.Engine; e != nil && e.Client != nil {
+		d.engine(ctx, e, first, &res)
+	}
+	res.Load = loadAverage()
+	return res, nil
+}
+
+// engine reads the first finished dossier's history and runs the twins of its shape.
+func (d *driver) engine(ctx context.Context, e *Engine, first motcua.DossierCode, res *Result) {
+	if first == "" {
+		res.Errors = append(res.Errors, "no dossier finished: no history to read, no shape for the bare workflow")
+		return
+	}
+	pd, err := ReadPerDossier(ctx, e.Client, first)
+	if err != nil {
+		res.Errors = append(res.Errors, "perDossier: "+err.Error())
+		return
+	}
+	res.PerDossier = &pd
+	if !e.Bare {
+		return
+	}
+	stop, err := startBenchWorker(e.Client)
+	if err != nil {
+		res.Errors = append(res.Errors, err.Error())
+		return
+	}
+	defer stop()
+	bare := runTwin(ctx, e.Client, BareWorkflowName, d.run, pd.Shape, d.cfg.N, d.cfg.C, d.cfg.Duration)
+	res.Bare = &bare
+	floor := runTwin(ctx, e.Client, FloorWorkflowName, d.run, floorOf(pd.Shape), d.cfg.N, d.cfg.C, d.cfg.Duration)
+	res.Floor = &floor
 }
 
 // driver is one run's shared state.
@@ -147,10 +194,11 @@ type driver struct {
 	forms map[string][]byte // each procedure's valid sample, its dates resolved
 	run   string            // this run's ID, in idempotency keys and request IDs
 
-	mu      sync.Mutex
-	tokens  map[string]string
-	times   map[string][]time.Duration
-	retries int
+	mu       sync.Mutex
+	tokens   map[string]string
+	times    map[string][]time.Duration
+	retries  int
+	finished motcua.DossierCode // the first dossier that finished its path
 }
 
 func newDriver(cfg Config) (*driver, error) {
@@ -256,6 +304,11 @@ func (d *driver) drive(ctx context.Context, i int) error {
 			return fmt.Errorf("%s: %w", st.Code, err)
 		}
 		if done {
+			d.mu.Lock()
+			if d.finished == "" {
+				d.finished = st.Code
+			}
+			d.mu.Unlock()
 			return nil
 		}
 		action := decision["action"].(string)
