@@ -50,7 +50,7 @@ var DefaultStaff = map[string]string{
 
 // Config says what to drive and where.
 type Config struct {
-	URL        string            // the deployment's base URL (no trailing slash)
+	URL        string            // the deployment's base URL; several, comma-separated: dossier i goes to the i-th in turn (API replicas)
 	Citizens   []string          // who submit, in turn (default congdan1)
 	Staff      map[string]string // overrides of DefaultStaff
 	Password   string            // of every account (default "demo")
@@ -190,6 +190,7 @@ func (d *driver) engine(ctx context.Context, e *Engine, first motcua.DossierCode
 // driver is one run's shared state.
 type driver struct {
 	cfg   Config
+	urls  []string // the deployment's base URLs
 	procs []*forms.Procedure
 	forms map[string][]byte // each procedure's valid sample, its dates resolved
 	run   string            // this run's ID, in idempotency keys and request IDs
@@ -202,10 +203,15 @@ type driver struct {
 }
 
 func newDriver(cfg Config) (*driver, error) {
-	if cfg.URL == "" {
+	var urls []string
+	for _, u := range strings.Split(cfg.URL, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			urls = append(urls, u)
+		}
+	}
+	if len(urls) == 0 {
 		return nil, errors.New("no URL")
 	}
-	cfg.URL = strings.TrimRight(cfg.URL, "/")
 	if len(cfg.Citizens) == 0 {
 		cfg.Citizens = []string{"congdan1"}
 	}
@@ -239,7 +245,7 @@ func newDriver(cfg Config) (*driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &driver{cfg: cfg, forms: map[string][]byte{}, run: strconv.FormatInt(time.Now().UnixNano(), 36),
+	d := &driver{cfg: cfg, urls: urls, forms: map[string][]byte{}, run: strconv.FormatInt(time.Now().UnixNano(), 36),
 		tokens: map[string]string{}, times: map[string][]time.Duration{}}
 	for _, code := range cfg.Procedures {
 		p, err := cat.At(code, cfg.Now())
@@ -281,16 +287,17 @@ type state struct {
 func (d *driver) drive(ctx context.Context, i int) error {
 	p := d.procs[i%len(d.procs)]
 	citizen := d.cfg.Citizens[i%len(d.cfg.Citizens)]
+	base := d.urls[i%len(d.urls)]
 	var data map[string]any
 	if err := json.Unmarshal(d.forms[p.Key()], &data); err != nil {
 		return err
 	}
-	if err := d.attach(ctx, p, citizen, data); err != nil {
+	if err := d.attach(ctx, base, p, citizen, data); err != nil {
 		return err
 	}
 	body, _ := json.Marshal(map[string]any{"procedure": p.Code, "formData": data})
 	var st state
-	if err := d.call(ctx, "submit", "/api/v1/dossiers", citizen, "application/json", body,
+	if err := d.call(ctx, base, "submit", "/api/v1/dossiers", citizen, "application/json", body,
 		map[string]string{"Idempotency-Key": fmt.Sprintf("load-%s-%d", d.run, i)}, &st); err != nil {
 		return err
 	}
@@ -315,7 +322,7 @@ func (d *driver) drive(ctx context.Context, i int) error {
 		decision["requestId"] = fmt.Sprintf("load-%s/%s/%d", d.run, st.Code, n)
 		raw, _ := json.Marshal(decision)
 		var next state
-		if err := d.call(ctx, action, "/api/v1/dossiers/"+string(st.Code)+"/actions", user, "application/json", raw, nil, &next); err != nil {
+		if err := d.call(ctx, base, action, "/api/v1/dossiers/"+string(st.Code)+"/actions", user, "application/json", raw, nil, &next); err != nil {
 			return fmt.Errorf("%s: %w", st.Code, err)
 		}
 		st, consulted = next, consulted || action == motcua.DecideConsult
@@ -368,20 +375,20 @@ func (d *driver) next(p *forms.Procedure, st state, consulted bool) (user string
 
 // attach uploads, as the citizen, one sample file for every file the sample lists (in
 // groups too) and puts their IDs in data.
-func (d *driver) attach(ctx context.Context, p *forms.Procedure, citizen string, data map[string]any) error {
+func (d *driver) attach(ctx context.Context, base string, p *forms.Procedure, citizen string, data map[string]any) error {
 	return AttachSampleFiles(p, data, func(name string, content []byte) (string, error) {
-		return d.upload(ctx, citizen, name, content)
+		return d.upload(ctx, base, citizen, name, content)
 	})
 }
 
-func (d *driver) upload(ctx context.Context, citizen, name string, content []byte) (string, error) {
+func (d *driver) upload(ctx context.Context, base, citizen, name string, content []byte) (string, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	fw, _ := mw.CreateFormFile("file", name)
 	_, _ = fw.Write(content)
 	_ = mw.Close()
 	var f struct{ ID string }
-	if err := d.call(ctx, "upload", "/api/v1/files", citizen, mw.FormDataContentType(), buf.Bytes(), nil, &f); err != nil {
+	if err := d.call(ctx, base, "upload", "/api/v1/files", citizen, mw.FormDataContentType(), buf.Bytes(), nil, &f); err != nil {
 		return "", err
 	}
 	return f.ID, nil
@@ -390,13 +397,13 @@ func (d *driver) upload(ctx context.Context, citizen, name string, content []byt
 // call POSTs body as user until it is answered 2xx (decoded into out, its time recorded
 // under name) or refused; a 503, 504, 429 or no answer is tried again, the same request,
 // after Retry-After (at most 5 s) or half a second to a second and a half.
-func (d *driver) call(ctx context.Context, name, path, user, ctype string, body []byte, hdr map[string]string, out any) error {
+func (d *driver) call(ctx context.Context, base, name, path, user, ctype string, body []byte, hdr map[string]string, out any) error {
 	for {
-		tok, err := d.token(ctx, user)
+		tok, err := d.token(ctx, base, user)
 		if err != nil {
 			return err
 		}
-		status, took, retryAfter, err := d.post(ctx, path, tok, ctype, body, hdr, out)
+		status, took, retryAfter, err := d.post(ctx, base+path, tok, ctype, body, hdr, out)
 		switch {
 		case status/100 == 2 && err == nil:
 			d.mu.Lock()
@@ -404,7 +411,7 @@ func (d *driver) call(ctx context.Context, name, path, user, ctype string, body 
 			d.mu.Unlock()
 			return nil
 		case status == http.StatusUnauthorized && user != "":
-			d.forget(user, tok)
+			d.forget(base, user, tok)
 		case status == 0 || status == 503 || status == 504 || status == 429:
 			d.mu.Lock()
 			d.retries++
@@ -428,8 +435,8 @@ func (d *driver) call(ctx context.Context, name, path, user, ctype string, body 
 
 // post sends one request. A non-2xx answer other than the retried ones comes back as an
 // error naming its status and the start of its body.
-func (d *driver) post(ctx context.Context, path, tok, ctype string, body []byte, hdr map[string]string, out any) (int, time.Duration, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.cfg.URL+path, bytes.NewReader(body))
+func (d *driver) post(ctx context.Context, url, tok, ctype string, body []byte, hdr map[string]string, out any) (int, time.Duration, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, 0, "", err
 	}
@@ -462,32 +469,32 @@ func (d *driver) post(ctx context.Context, path, tok, ctype string, body []byte,
 	return resp.StatusCode, took, "", nil
 }
 
-// token logs user in once (again after a 401).
-func (d *driver) token(ctx context.Context, user string) (string, error) {
+// token logs user in once at each base URL (again after a 401).
+func (d *driver) token(ctx context.Context, base, user string) (string, error) {
 	if user == "" {
 		return "", nil
 	}
 	d.mu.Lock()
-	tok, ok := d.tokens[user]
+	tok, ok := d.tokens[base+" "+user]
 	d.mu.Unlock()
 	if ok {
 		return tok, nil
 	}
 	body, _ := json.Marshal(map[string]string{"username": user, "password": d.cfg.Password})
 	var out struct{ Token string }
-	if err := d.call(ctx, "login", "/api/v1/auth/login", "", "application/json", body, nil, &out); err != nil {
+	if err := d.call(ctx, base, "login", "/api/v1/auth/login", "", "application/json", body, nil, &out); err != nil {
 		return "", err
 	}
 	d.mu.Lock()
-	d.tokens[user] = out.Token
+	d.tokens[base+" "+user] = out.Token
 	d.mu.Unlock()
 	return out.Token, nil
 }
 
-func (d *driver) forget(user, tok string) {
+func (d *driver) forget(base, user, tok string) {
 	d.mu.Lock()
-	if d.tokens[user] == tok {
-		delete(d.tokens, user)
+	if d.tokens[base+" "+user] == tok {
+		delete(d.tokens, base+" "+user)
 	}
 	d.mu.Unlock()
 }

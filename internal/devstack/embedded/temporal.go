@@ -83,7 +83,7 @@ type Tuning struct {
 }
 
 // DefaultTuning is the embedded server's tuning unless Options.Tuning says otherwise.
-var DefaultTuning = Tuning{HistoryShards: 4, Partitions: 4, MaxConns: 20}
+var DefaultTuning = Tuning{HistoryShards: 4, Partitions: 1, MaxConns: 20}
 
 func (t Tuning) withDefaults() Tuning {
 	if t.HistoryShards <= 0 {
