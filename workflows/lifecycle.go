@@ -20,6 +20,29 @@ const (
 	versionBatched = 2
 )
 
+// localWritesChange is the workflow.GetVersion change ID of the cheaper dossier
+// (issue 17): from localWritesOn, a change that writes only rows (no notice to render,
+// no one to notify) is a local activity, as are the submission's record and the
+// plan's read. Each was an activity: three events and a workflow task of their own.
+const (
+	localWritesChange = "dossier-local-writes"
+	localWritesOn     = 1
+)
+
+// localWriteOptions run a short database write in the worker, within the workflow
+// task: keyed, idempotent, in one transaction, so a retry (the local activity's own,
+// or the whole task's after a lost worker) writes nothing twice. Refusals are not
+// retried, as for activities.
+var localWriteOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout: 10 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:        time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        30 * time.Second,
+		NonRetryableErrorTypes: []string{motcua.EINVALID, motcua.ENOTFOUND, motcua.EFORBIDDEN, motcua.ECONFLICT},
+	},
+}
+
 var activityOptions = workflow.ActivityOptions{
 	// An activity lost with a killed worker stops heartbeating (the worker heartbeats
 	// every running activity: worker.Heartbeats) and is retried elsewhere after
@@ -46,8 +69,9 @@ var activityOptions = workflow.ActivityOptions{
 // in decisions.go, the clock and its timers in clock.go, what is written in records.go.
 func DossierWorkflow(ctx workflow.Context, in DossierInput) (DossierResult, error) {
 	version := workflow.GetVersion(ctx, "dossier-workflow", workflow.DefaultVersion, versionBatched)
+	local := version >= versionBatched && workflow.GetVersion(ctx, localWritesChange, workflow.DefaultVersion, localWritesOn) >= localWritesOn
 
-	d := &dossier{in: in, status: motcua.StatusSubmitted, mu: workflow.NewMutex(ctx), batched: version >= versionBatched,
+	d := &dossier{in: in, status: motcua.StatusSubmitted, mu: workflow.NewMutex(ctx), batched: version >= versionBatched, localWrites: local,
 		docs: map[motcua.DocumentKind]string{}, refs: map[motcua.DocumentKind]activities.DocumentRef{}}
 	ctx = workflow.WithActivityOptions(ctx, activityOptions)
 	if err := d.register(ctx); err != nil {
@@ -56,11 +80,11 @@ func DossierWorkflow(ctx workflow.Context, in DossierInput) (DossierResult, erro
 
 	// Submission: record it first. The API answers the citizen only once the dossier is
 	// in PostgreSQL, so the receipt always points at a stored dossier.
-	if err := workflow.ExecuteActivity(ctx, acts.RecordSubmission, activities.SubmissionInput{Code: in.Code}).Get(ctx, nil); err != nil {
+	if err := d.write(ctx, acts.RecordSubmission, activities.SubmissionInput{Code: in.Code}).Get(ctx, nil); err != nil {
 		d.failed = err
 		return DossierResult{}, err
 	}
-	if err := workflow.ExecuteActivity(ctx, acts.LoadPlan, activities.PlanInput{
+	if err := d.write(ctx, acts.LoadPlan, activities.PlanInput{
 		ProcedureCode: in.ProcedureCode, ProcedureVersion: in.ProcedureVersion, Online: in.Online, Channel: in.Channel,
 	}).Get(ctx, &d.plan); err != nil {
 		d.failed = err
@@ -132,15 +156,21 @@ func (d *dossier) awaitReceipt(ctx workflow.Context) error {
 // gets the receipt with the appointment (form 01), and the first review step gets it.
 func (d *dossier) receive(ctx workflow.Context, in ReceiveInput) error {
 	now := workflow.Now(ctx)
-	r, err := d.dates(ctx, activities.DueInput{From: now, Span: activities.Span{WorkingMinutes: d.plan.TimeLimitMinutes}, AfterCutOff: true})
-	if err != nil {
-		return err
+	if d.localWrites && len(d.paused) == 0 {
+		if err := d.receiptDates(ctx, now); err != nil {
+			return err
+		}
+	} else {
+		r, err := d.dates(ctx, activities.DueInput{From: now, Span: activities.Span{WorkingMinutes: d.plan.TimeLimitMinutes}, AfterCutOff: true})
+		if err != nil {
+			return err
+		}
+		d.receivedAt, d.countStart, d.dueOriginal = now, r[0].Start, r[0].Due
+		if err := d.setDue(ctx, r[0].Due); err != nil {
+			return err
+		}
 	}
-	due := r[0].Due
-	d.receivedAt, d.countStart, d.dueOriginal = now, r[0].Start, due
-	if err := d.setDue(ctx, due); err != nil {
-		return err
-	}
+	due := d.due
 	if err := d.render(ctx, activities.NoticeInput{Kind: motcua.DocReceipt, DueAt: due, ActorID: in.Actor.UserID, Seal: true}); err != nil {
 		return err
 	}
@@ -152,6 +182,41 @@ func (d *dossier) receive(ctx workflow.Context, in ReceiveInput) error {
 		return err
 	}
 	return d.handTo(ctx, 1, in.Actor, motcua.EventTransfer, motcua.StatusInReview, "")
+}
+
+// receiptDates counts every date the receipt needs in one computation (from
+// localWritesChange on; before, three): the appointment, the apology warning one
+// working day before it, and the first review step's due time and reminder, which
+// handTo then takes from d.known. The warning counted from now with the cut-off rule
+// is the one counted from the counting start, as nothing is paused yet.
+func (d *dossier) receiptDates(ctx workflow.Context, now time.Time) error {
+	limit := d.plan.TimeLimitMinutes
+	ins := []activities.DueInput{{From: now, Span: activities.Span{WorkingMinutes: limit}, AfterCutOff: true}}
+	warn := limit > activities.MinutesPerDay
+	if warn {
+		ins = append(ins, activities.DueInput{From: now, Span: activities.Span{WorkingMinutes: limit - activities.MinutesPerDay}, AfterCutOff: true})
+	}
+	step := d.plan.Steps[1].BudgetMinutes > 0
+	if step {
+		ins = append(ins, d.stepDates(now, d.plan.Steps[1])...)
+	}
+	r, err := d.dates(ctx, ins...)
+	if err != nil {
+		return err
+	}
+	d.receivedAt, d.countStart, d.dueOriginal = now, r[0].Start, r[0].Due
+	d.due, d.escalated, d.warned, d.apologyWarning = r[0].Due, false, false, time.Time{}
+	r = r[1:]
+	if warn {
+		if r[0].Due.Before(d.due) {
+			d.apologyWarning = r[0].Due
+		}
+		r = r[1:]
+	}
+	if step {
+		d.known = r
+	}
+	return nil
 }
 
 // completeStep: a review step is done; the next one gets the dossier.

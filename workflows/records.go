@@ -22,6 +22,11 @@ type dossier struct {
 	// what it writes until withLock commits it.
 	batched bool
 	pending *pending
+	// localWrites (localWritesChange on) makes a short write a local activity.
+	localWrites bool
+	// known are the next step's due time and reminder, counted with the decision's
+	// other dates; handTo takes them instead of counting them again.
+	known []activities.DueResult
 
 	status   motcua.Status
 	seq      int
@@ -92,6 +97,7 @@ func (d *dossier) begin() {
 }
 
 func (d *dossier) discard() {
+	d.known = nil
 	if d.pending != nil {
 		d.seq, d.status = d.pending.seq, d.pending.status
 		d.pending = nil
@@ -107,7 +113,11 @@ func (d *dossier) commit(ctx workflow.Context) error {
 		return nil
 	}
 	var out activities.ChangeResult
-	if err := workflow.ExecuteActivity(ctx, acts.RecordChange, p.change).Get(ctx, &out); err != nil {
+	f := workflow.ExecuteActivity
+	if p.rowsOnly() {
+		f = d.write
+	}
+	if err := f(ctx, acts.RecordChange, p.change).Get(ctx, &out); err != nil {
 		d.seq, d.status = p.seq, p.status
 		return err
 	}
@@ -115,6 +125,21 @@ func (d *dossier) commit(ctx workflow.Context) error {
 		d.docs[n.Kind], d.refs[n.Kind] = out.Notice.ID, out.Notice
 	}
 	return nil
+}
+
+// write runs a short database write: a local activity from localWritesChange on, an
+// activity before.
+func (d *dossier) write(ctx workflow.Context, activity any, args ...any) workflow.Future {
+	if !d.localWrites {
+		return workflow.ExecuteActivity(ctx, activity, args...)
+	}
+	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localWriteOptions), activity, args...)
+}
+
+// rowsOnly reports whether the change only writes rows in one transaction: no notice
+// to render and seal, no one to notify (which may mean e-mail).
+func (p *pending) rowsOnly() bool {
+	return p.change.Notice == nil && len(p.change.Notify) == 0
 }
 
 func (p *pending) empty() bool {
@@ -204,10 +229,11 @@ func (d *dossier) handTo(ctx workflow.Context, idx int, by Actor, action motcua.
 	st := d.plan.Steps[idx]
 	now := workflow.Now(ctx)
 	var stepDue, reminder *time.Time
-	if !d.due.IsZero() && st.BudgetMinutes > 0 {
-		r, err := d.dates(ctx,
-			activities.DueInput{From: now, Span: activities.Span{WorkingMinutes: st.BudgetMinutes}},
-			activities.DueInput{From: now, Span: activities.Span{WorkingMinutes: st.BudgetMinutes * 3 / 4}})
+	if known := d.known; known != nil {
+		d.known = nil
+		stepDue, reminder = &known[0].Due, &known[1].Due
+	} else if !d.due.IsZero() && st.BudgetMinutes > 0 {
+		r, err := d.dates(ctx, d.stepDates(now, st)...)
 		if err != nil {
 			return err
 		}
@@ -230,6 +256,14 @@ func (d *dossier) handTo(ctx workflow.Context, idx int, by Actor, action motcua.
 		d.stepDue, d.stepReminder = *stepDue, *reminder
 	}
 	return nil
+}
+
+// stepDates are the inputs of a step's due time and its reminder (at three quarters).
+func (d *dossier) stepDates(now time.Time, st activities.PlanStep) []activities.DueInput {
+	return []activities.DueInput{
+		{From: now, Span: activities.Span{WorkingMinutes: st.BudgetMinutes}},
+		{From: now, Span: activities.Span{WorkingMinutes: st.BudgetMinutes * 3 / 4}},
+	}
 }
 
 // finish ends the dossier in a final status (or returned), closing its tasks.

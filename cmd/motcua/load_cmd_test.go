@@ -124,3 +124,91 @@ func TestPProfIsOffByDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadBareRunsTheTwinAndTheFloorOnTheSameServer runs `motcua load -bare -json`
+// against a real stack, given its Temporal frontend: the JSON has the path, the bare
+// workflow (the dossier's updates with no-op activities) and the floor (its updates
+// alone), each with a positive rate, and perDossier counted from a finished dossier's
+// real history, whose shape the twins copy.
+func TestLoadBareRunsTheTwinAndTheFloorOnTheSameServer(t *testing.T) {
+	s := stacktest.Start(t)
+	var stdout, stderr syncBuffer
+	err := run(context.Background(), []string{"motcua", "load", "-url", s.URL, "-n", "2", "-c", "2", "-json", "-quiet", "-duration", "3m",
+		"-bare", "-temporal", s.App.Config.TemporalAddress, "-temporal-namespace", s.App.Config.TemporalNamespace},
+		func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("load: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
+	}
+	var res struct {
+		Path        struct{ Rate float64 }
+		Bare, Floor *struct {
+			Rate      float64
+			Workflows int
+			P50       map[string]float64
+		}
+		PerDossier *struct {
+			Code                                         string
+			Activities, Events, LocalActivities, Updates int
+			Shape                                        struct {
+				Start   struct{ Activities, LocalActivities int }
+				Updates []struct {
+					Name       string
+					Activities int
+				}
+			}
+		}
+		Load *float64
+	}
+	t.Logf("%s", stdout.String())
+	if err := json.Unmarshal([]byte(stdout.String()), &res); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, stdout.String())
+	}
+	if res.Path.Rate <= 0 || res.Load == nil {
+		t.Errorf("no path rate or load average: %s", stdout.String())
+	}
+	pd := res.PerDossier
+	if pd == nil || pd.Code == "" || pd.Events == 0 || pd.Updates == 0 {
+		t.Fatalf("perDossier missing or empty: %s", stdout.String())
+	}
+	// The shape is the history's: every activity counted once, under the start or a
+	// decision, and the decisions are the happy path's.
+	n := pd.Shape.Start.Activities
+	var names []string
+	for _, u := range pd.Shape.Updates {
+		n += u.Activities
+		names = append(names, u.Name)
+	}
+	if n != pd.Activities {
+		t.Errorf("the shape holds %d activities, the history %d", n, pd.Activities)
+	}
+	if want := []string{motcua.DecideReceive, motcua.DecideCompleteStep, motcua.DecideSubmitForSigning, motcua.DecideSign,
+		motcua.DecideIssue, motcua.DecideReturnResult}; strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Errorf("decisions in the shape: %v, want %v", names, want)
+	}
+	for name, tw := range map[string]*struct {
+		Rate      float64
+		Workflows int
+		P50       map[string]float64
+	}{"bare": res.Bare, "floor": res.Floor} {
+		if tw == nil || tw.Rate <= 0 || tw.Workflows != 2 {
+			t.Errorf("%s: want 2 workflows at a positive rate: %s", name, stdout.String())
+			continue
+		}
+		for _, call := range append([]string{"submit"}, names...) {
+			if tw.P50[call] <= 0 {
+				t.Errorf("%s: no time for %s: %v", name, call, tw.P50)
+			}
+		}
+	}
+}
+
+// TestLoadBareNeedsTheTemporalAddress: -bare without -temporal is a usage error, told
+// before anything is driven.
+func TestLoadBareNeedsTheTemporalAddress(t *testing.T) {
+	var stdout, stderr syncBuffer
+	err := run(context.Background(), []string{"motcua", "load", "-url", "http://127.0.0.1:1", "-bare"},
+		func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error()+stderr.String(), "-temporal") {
+		t.Fatalf("want a usage error naming -temporal, got %v (stderr %q)", err, stderr.String())
+	}
+}

@@ -58,3 +58,7 @@ func (t TemporalTLS) config() (*tls.Config, error) {
 	}
 	return cfg, nil
 }
+
+// ClientConfig is the TLS configuration of a Temporal client that is not the App's own
+// (the load tool's, with the operator's files), nil when TLS is off.
+func (t TemporalTLS) ClientConfig() (*tls.Config, error) { return t.config() }

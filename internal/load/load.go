@@ -50,7 +50,7 @@ var DefaultStaff = map[string]string{
 
 // Config says what to drive and where.
 type Config struct {
-	URL        string            // the deployment's base URL (no trailing slash)
+	URL        string            // the deployment's base URL; several, comma-separated: dossier i goes to the i-th in turn (API replicas)
 	Citizens   []string          // who submit, in turn (default congdan1)
 	Staff      map[string]string // overrides of DefaultStaff
 	Password   string            // of every account (default "demo")
@@ -61,12 +61,23 @@ type Config struct {
 	Progress   io.Writer         // a progress line, rewritten in place (nil: none)
 	HTTP       *http.Client      // default: a client with a 60 s timeout
 	Now        func() time.Time  // the clock of the samples' relative dates (default time.Now)
+	// Engine, when set, reads one finished dossier's history (PerDossier) and, with
+	// Engine.Bare, then runs the bare and the floor workflows, N of each, C at once,
+	// each phase bounded by Duration.
+	Engine *Engine
 }
 
 // Result is what a run measured. Its JSON names are the ones other tools read.
 type Result struct {
-	Path Path    `json:"path"`
-	Load float64 `json:"load"` // the machine's 1-minute load average at the end (0 where unknown)
+	Path       Path        `json:"path"`
+	Bare       *Twin       `json:"bare,omitempty"`  // the same updates and activities, which do nothing
+	Floor      *Twin       `json:"floor,omitempty"` // the same updates, no activity: the engine's floor
+	PerDossier *PerDossier `json:"perDossier,omitempty"`
+	Load       float64     `json:"load"` // the machine's 1-minute load average at the end (0 where unknown)
+	// LoadStart is the load average when the run began.
+	LoadStart float64 `json:"loadStart"`
+	// Errors are what kept the engine's figures (perDossier, bare, floor) from being made.
+	Errors []string `json:"errors,omitempty"`
 }
 
 // Path is the whole path's figures.
@@ -80,6 +91,7 @@ type Path struct {
 	Calls    map[string]int     `json:"calls"`
 	Retries  int                `json:"retries"` // attempts answered 503, 504, 429 or not at all
 	Errors   []string           `json:"errors,omitempty"`
+	Load     float64            `json:"load"` // load average when the path ended
 }
 
 // Run drives cfg.N dossiers and returns what it measured. It returns an error only when
@@ -90,7 +102,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, d.cfg.Duration)
+	loadStart := loadAverage()
+	pctx, cancel := context.WithTimeout(ctx, d.cfg.Duration)
 	defer cancel()
 
 	var next, done, failed atomic.Int64
@@ -101,12 +114,12 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	var wg sync.WaitGroup
 	for range d.cfg.C {
 		wg.Go(func() {
-			for ctx.Err() == nil {
+			for pctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= d.cfg.N {
 					return
 				}
-				if err := d.drive(ctx, i); err != nil {
+				if err := d.drive(pctx, i); err != nil {
 					failed.Add(1)
 					errMu.Lock()
 					if len(errs) < 10 {
@@ -136,28 +149,69 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		p.P50[call], p.P99[call], p.Calls[call] = quantile(ds, 0.50), quantile(ds, 0.99), len(ds)
 	}
 	p.Retries = d.retries
+	first := d.finished
 	d.mu.Unlock()
-	return Result{Path: p, Load: loadAverage()}, nil
+	p.Load = loadAverage()
+	res := Result{Path: p, LoadStart: loadStart}
+	if e := d.cfg.Engine; e != nil && e.Client != nil {
+		d.engine(ctx, e, first, &res)
+	}
+	res.Load = loadAverage()
+	return res, nil
+}
+
+// engine reads the first finished dossier's history and runs the twins of its shape.
+func (d *driver) engine(ctx context.Context, e *Engine, first motcua.DossierCode, res *Result) {
+	if first == "" {
+		res.Errors = append(res.Errors, "no dossier finished: no history to read, no shape for the bare workflow")
+		return
+	}
+	pd, err := ReadPerDossier(ctx, e.Client, first)
+	if err != nil {
+		res.Errors = append(res.Errors, "perDossier: "+err.Error())
+		return
+	}
+	res.PerDossier = &pd
+	if !e.Bare {
+		return
+	}
+	stop, err := startBenchWorker(e.Client)
+	if err != nil {
+		res.Errors = append(res.Errors, err.Error())
+		return
+	}
+	defer stop()
+	bare := runTwin(ctx, e.Client, BareWorkflowName, d.run, pd.Shape, d.cfg.N, d.cfg.C, d.cfg.Duration)
+	res.Bare = &bare
+	floor := runTwin(ctx, e.Client, FloorWorkflowName, d.run, floorOf(pd.Shape), d.cfg.N, d.cfg.C, d.cfg.Duration)
+	res.Floor = &floor
 }
 
 // driver is one run's shared state.
 type driver struct {
 	cfg   Config
+	urls  []string // the deployment's base URLs
 	procs []*forms.Procedure
 	forms map[string][]byte // each procedure's valid sample, its dates resolved
 	run   string            // this run's ID, in idempotency keys and request IDs
 
-	mu      sync.Mutex
-	tokens  map[string]string
-	times   map[string][]time.Duration
-	retries int
+	mu       sync.Mutex
+	tokens   map[string]string
+	times    map[string][]time.Duration
+	retries  int
+	finished motcua.DossierCode // the first dossier that finished its path
 }
 
 func newDriver(cfg Config) (*driver, error) {
-	if cfg.URL == "" {
+	var urls []string
+	for _, u := range strings.Split(cfg.URL, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			urls = append(urls, u)
+		}
+	}
+	if len(urls) == 0 {
 		return nil, errors.New("no URL")
 	}
-	cfg.URL = strings.TrimRight(cfg.URL, "/")
 	if len(cfg.Citizens) == 0 {
 		cfg.Citizens = []string{"congdan1"}
 	}
@@ -191,7 +245,7 @@ func newDriver(cfg Config) (*driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &driver{cfg: cfg, forms: map[string][]byte{}, run: strconv.FormatInt(time.Now().UnixNano(), 36),
+	d := &driver{cfg: cfg, urls: urls, forms: map[string][]byte{}, run: strconv.FormatInt(time.Now().UnixNano(), 36),
 		tokens: map[string]string{}, times: map[string][]time.Duration{}}
 	for _, code := range cfg.Procedures {
 		p, err := cat.At(code, cfg.Now())
@@ -233,16 +287,17 @@ type state struct {
 func (d *driver) drive(ctx context.Context, i int) error {
 	p := d.procs[i%len(d.procs)]
 	citizen := d.cfg.Citizens[i%len(d.cfg.Citizens)]
+	base := d.urls[i%len(d.urls)]
 	var data map[string]any
 	if err := json.Unmarshal(d.forms[p.Key()], &data); err != nil {
 		return err
 	}
-	if err := d.attach(ctx, p, citizen, data); err != nil {
+	if err := d.attach(ctx, base, p, citizen, data); err != nil {
 		return err
 	}
 	body, _ := json.Marshal(map[string]any{"procedure": p.Code, "formData": data})
 	var st state
-	if err := d.call(ctx, "submit", "/api/v1/dossiers", citizen, "application/json", body,
+	if err := d.call(ctx, base, "submit", "/api/v1/dossiers", citizen, "application/json", body,
 		map[string]string{"Idempotency-Key": fmt.Sprintf("load-%s-%d", d.run, i)}, &st); err != nil {
 		return err
 	}
@@ -256,13 +311,18 @@ func (d *driver) drive(ctx context.Context, i int) error {
 			return fmt.Errorf("%s: %w", st.Code, err)
 		}
 		if done {
+			d.mu.Lock()
+			if d.finished == "" {
+				d.finished = st.Code
+			}
+			d.mu.Unlock()
 			return nil
 		}
 		action := decision["action"].(string)
 		decision["requestId"] = fmt.Sprintf("load-%s/%s/%d", d.run, st.Code, n)
 		raw, _ := json.Marshal(decision)
 		var next state
-		if err := d.call(ctx, action, "/api/v1/dossiers/"+string(st.Code)+"/actions", user, "application/json", raw, nil, &next); err != nil {
+		if err := d.call(ctx, base, action, "/api/v1/dossiers/"+string(st.Code)+"/actions", user, "application/json", raw, nil, &next); err != nil {
 			return fmt.Errorf("%s: %w", st.Code, err)
 		}
 		st, consulted = next, consulted || action == motcua.DecideConsult
@@ -315,20 +375,20 @@ func (d *driver) next(p *forms.Procedure, st state, consulted bool) (user string
 
 // attach uploads, as the citizen, one sample file for every file the sample lists (in
 // groups too) and puts their IDs in data.
-func (d *driver) attach(ctx context.Context, p *forms.Procedure, citizen string, data map[string]any) error {
+func (d *driver) attach(ctx context.Context, base string, p *forms.Procedure, citizen string, data map[string]any) error {
 	return AttachSampleFiles(p, data, func(name string, content []byte) (string, error) {
-		return d.upload(ctx, citizen, name, content)
+		return d.upload(ctx, base, citizen, name, content)
 	})
 }
 
-func (d *driver) upload(ctx context.Context, citizen, name string, content []byte) (string, error) {
+func (d *driver) upload(ctx context.Context, base, citizen, name string, content []byte) (string, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	fw, _ := mw.CreateFormFile("file", name)
 	_, _ = fw.Write(content)
 	_ = mw.Close()
 	var f struct{ ID string }
-	if err := d.call(ctx, "upload", "/api/v1/files", citizen, mw.FormDataContentType(), buf.Bytes(), nil, &f); err != nil {
+	if err := d.call(ctx, base, "upload", "/api/v1/files", citizen, mw.FormDataContentType(), buf.Bytes(), nil, &f); err != nil {
 		return "", err
 	}
 	return f.ID, nil
@@ -337,13 +397,13 @@ func (d *driver) upload(ctx context.Context, citizen, name string, content []byt
 // call POSTs body as user until it is answered 2xx (decoded into out, its time recorded
 // under name) or refused; a 503, 504, 429 or no answer is tried again, the same request,
 // after Retry-After (at most 5 s) or half a second to a second and a half.
-func (d *driver) call(ctx context.Context, name, path, user, ctype string, body []byte, hdr map[string]string, out any) error {
+func (d *driver) call(ctx context.Context, base, name, path, user, ctype string, body []byte, hdr map[string]string, out any) error {
 	for {
-		tok, err := d.token(ctx, user)
+		tok, err := d.token(ctx, base, user)
 		if err != nil {
 			return err
 		}
-		status, took, retryAfter, err := d.post(ctx, path, tok, ctype, body, hdr, out)
+		status, took, retryAfter, err := d.post(ctx, base+path, tok, ctype, body, hdr, out)
 		switch {
 		case status/100 == 2 && err == nil:
 			d.mu.Lock()
@@ -351,7 +411,7 @@ func (d *driver) call(ctx context.Context, name, path, user, ctype string, body 
 			d.mu.Unlock()
 			return nil
 		case status == http.StatusUnauthorized && user != "":
-			d.forget(user, tok)
+			d.forget(base, user, tok)
 		case status == 0 || status == 503 || status == 504 || status == 429:
 			d.mu.Lock()
 			d.retries++
@@ -375,8 +435,8 @@ func (d *driver) call(ctx context.Context, name, path, user, ctype string, body 
 
 // post sends one request. A non-2xx answer other than the retried ones comes back as an
 // error naming its status and the start of its body.
-func (d *driver) post(ctx context.Context, path, tok, ctype string, body []byte, hdr map[string]string, out any) (int, time.Duration, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.cfg.URL+path, bytes.NewReader(body))
+func (d *driver) post(ctx context.Context, url, tok, ctype string, body []byte, hdr map[string]string, out any) (int, time.Duration, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, 0, "", err
 	}
@@ -409,32 +469,32 @@ func (d *driver) post(ctx context.Context, path, tok, ctype string, body []byte,
 	return resp.StatusCode, took, "", nil
 }
 
-// token logs user in once (again after a 401).
-func (d *driver) token(ctx context.Context, user string) (string, error) {
+// token logs user in once at each base URL (again after a 401).
+func (d *driver) token(ctx context.Context, base, user string) (string, error) {
 	if user == "" {
 		return "", nil
 	}
 	d.mu.Lock()
-	tok, ok := d.tokens[user]
+	tok, ok := d.tokens[base+" "+user]
 	d.mu.Unlock()
 	if ok {
 		return tok, nil
 	}
 	body, _ := json.Marshal(map[string]string{"username": user, "password": d.cfg.Password})
 	var out struct{ Token string }
-	if err := d.call(ctx, "login", "/api/v1/auth/login", "", "application/json", body, nil, &out); err != nil {
+	if err := d.call(ctx, base, "login", "/api/v1/auth/login", "", "application/json", body, nil, &out); err != nil {
 		return "", err
 	}
 	d.mu.Lock()
-	d.tokens[user] = out.Token
+	d.tokens[base+" "+user] = out.Token
 	d.mu.Unlock()
 	return out.Token, nil
 }
 
-func (d *driver) forget(user, tok string) {
+func (d *driver) forget(base, user, tok string) {
 	d.mu.Lock()
-	if d.tokens[user] == tok {
-		delete(d.tokens, user)
+	if d.tokens[base+" "+user] == tok {
+		delete(d.tokens, base+" "+user)
 	}
 	d.mu.Unlock()
 }

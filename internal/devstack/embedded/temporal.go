@@ -58,8 +58,44 @@ type Options struct {
 	// allowed only by the roles the mapper gives its caller (internal/temporalauth).
 	ClaimMapper authorization.ClaimMapper
 
+	// Tuning are the settings for one machine; zero fields take DefaultTuning's.
+	Tuning Tuning
+
 	// pickPorts finds the services' ports (default servicePorts); tests replace it.
 	pickPorts func() ([]int, error)
+}
+
+// Tuning is what the embedded server is tuned with for one machine: frontend, history,
+// matching and worker in one process on two to four cores, with PostgreSQL beside it.
+// docs/PERFORMANCE.md gives the measurement behind each default.
+type Tuning struct {
+	// HistoryShards is fixed when Temporal's database is created: a database made with
+	// another count is refused at start.
+	HistoryShards int
+	// Partitions is the number of matching partitions of every task queue (read and
+	// write). Several partitions spread a busy queue over matching hosts; with one host
+	// they only split the pollers, and a task may wait on a partition no poller is on
+	// until it is forwarded.
+	Partitions int
+	// MaxConns is the connection pool of each persistence store (history and
+	// visibility).
+	MaxConns int
+}
+
+// DefaultTuning is the embedded server's tuning unless Options.Tuning says otherwise.
+var DefaultTuning = Tuning{HistoryShards: 4, Partitions: 1, MaxConns: 20}
+
+func (t Tuning) withDefaults() Tuning {
+	if t.HistoryShards <= 0 {
+		t.HistoryShards = DefaultTuning.HistoryShards
+	}
+	if t.Partitions <= 0 {
+		t.Partitions = DefaultTuning.Partitions
+	}
+	if t.MaxConns <= 0 {
+		t.MaxConns = DefaultTuning.MaxConns
+	}
+	return t
 }
 
 // TLS is the server side of mutual TLS: PEM files.
@@ -115,6 +151,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	o.Tuning = o.Tuning.withDefaults()
 	logger := newServerLogger(o.Logger.With("component", "temporal"))
 	if _, err := selfTLS(o.TLS); err != nil {
 		return nil, err
@@ -135,11 +172,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		l.Close()
 	}
 
-	store, err := sqlConfig(o.AdminURL, o.Database)
+	store, err := sqlConfig(o.AdminURL, o.Database, o.Tuning.MaxConns)
 	if err != nil {
 		return nil, err
 	}
-	visibility, err := sqlConfig(o.AdminURL, o.VisibilityDatabase)
+	visibility, err := sqlConfig(o.AdminURL, o.VisibilityDatabase, o.Tuning.MaxConns)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +192,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	persistence := config.Persistence{
 		DefaultStore:     "postgres",
 		VisibilityStore:  "postgres-visibility",
-		NumHistoryShards: 4,
+		NumHistoryShards: int32(o.Tuning.HistoryShards),
 		DataStores: map[string]config.DataStore{
 			"postgres":            {SQL: store},
 			"postgres-visibility": {SQL: visibility},
@@ -177,6 +214,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 // given persistence and registers the namespace.
 func startServer(ctx context.Context, host string, frontendPort int, persistence config.Persistence,
 	o Options, logger tlog.Logger) (*Server, error) {
+	o.Tuning = o.Tuning.withDefaults()
 	// The services' ports are found free, then bound by the server a moment later:
 	// another process may take one in between, and the membership library reports that
 	// through the logger's Fatal, which panics. Such a start is tried again on other
@@ -274,6 +312,8 @@ func tryServer(ctx context.Context, host string, frontendPort int, ports []int, 
 	dc := dynamicconfig.StaticClient{
 		// Search attributes registered at start are visible at once.
 		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): true,
+		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():      o.Tuning.Partitions,
+		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key():     o.Tuning.Partitions,
 	}
 	opts := []temporal.ServerOption{
 		temporal.WithConfig(cfg),
@@ -385,7 +425,7 @@ func (t *Server) registerNamespace(ctx context.Context, retention time.Duration,
 }
 
 // sqlConfig turns a PostgreSQL URL into the server's SQL configuration for database db.
-func sqlConfig(adminURL, db string) (*config.SQL, error) {
+func sqlConfig(adminURL, db string, maxConns int) (*config.SQL, error) {
 	pc, err := pgx.ParseConfig(adminURL)
 	if err != nil {
 		return nil, &devstack.ConfigError{Msg: fmt.Sprintf("bad PostgreSQL URL %s: %v", devstack.Redact(adminURL), err)}
@@ -404,8 +444,8 @@ func sqlConfig(adminURL, db string) (*config.SQL, error) {
 		User:              pc.User,
 		Password:          pc.Password,
 		ConnectAttributes: attrs,
-		MaxConns:          20,
-		MaxIdleConns:      20,
+		MaxConns:          maxConns,
+		MaxIdleConns:      maxConns,
 		MaxConnLifetime:   time.Hour,
 	}, nil
 }
