@@ -197,7 +197,7 @@ func TestTUQDelegationSignsOnlyWithinItsDatesAndProcedures(t *testing.T) {
 // with the Thứ trưởng's key, refuses and stores nothing; the Phó Cục trưởng's key signs.
 func TestSigningRefusesACertificateWhoseTitleIsNotTheBlocks(t *testing.T) {
 	s := stacktest.Start(t)
-	p, err := s.Catalog.Procedure("G09.CVTLT.01")
+	p, err := s.Catalog.Procedure("1.013929")
 	if err != nil {
 		t.Fatal(err)
 	}

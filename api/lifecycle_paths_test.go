@@ -81,7 +81,7 @@ func dueOf(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) time.Time 
 func TestSupplementLoopsUnderBothClockPolicies(t *testing.T) {
 	root := stacktest.Start(t)
 	for _, tc := range []struct{ code, policy string }{
-		{"G09.CVTLT.01", "pause"},
+		{"1.013929", "pause"},
 		{"G09.TCPCP.01", "restart"},
 	} {
 		t.Run(tc.policy, func(t *testing.T) {
@@ -404,7 +404,7 @@ func TestDisallowedDecisionsAreRejectedAndChangeNothing(t *testing.T) {
 // 50 concurrent identical requests; the same key with another body is a 422.
 func TestIdempotentSubmission(t *testing.T) {
 	s := stacktest.Start(t)
-	p := procedure(t, s, "G09.CVTLT.01")
+	p := procedure(t, s, "1.013929")
 	citizen := s.As("congdan1")
 	form := stacktest.SampleForm(citizen, p)
 	body := map[string]any{"procedure": p.Code, "formData": form}

@@ -43,6 +43,26 @@ func (s *Site) pageCatalog() http.HandlerFunc {
 	}
 }
 
+// redirectFormer sends a request naming a procedure by a code it had before (a
+// provisional G09.* code since replaced by the national one) to the same page under the
+// current code, permanently, and reports whether it did.
+func (s *Site) redirectFormer(w http.ResponseWriter, r *http.Request) bool {
+	old := chi.URLParam(r, "code")
+	code, renamed := s.Catalog.Resolve(old)
+	if !renamed {
+		return false
+	}
+	u := *r.URL
+	u.Path = strings.Replace(u.Path, "/thu-tuc/"+old, "/thu-tuc/"+code, 1)
+	u.RawPath = ""
+	status := http.StatusMovedPermanently
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		status = http.StatusPermanentRedirect // the form's POST stays a POST
+	}
+	http.Redirect(w, r, u.RequestURI(), status)
+	return true
+}
+
 // procedureFor is the procedure in force named in the URL, or a 404.
 func (s *Site) procedureFor(r *http.Request) (*forms.Procedure, error) {
 	code := chi.URLParam(r, "code")
@@ -55,6 +75,9 @@ func (s *Site) procedureFor(r *http.Request) (*forms.Procedure, error) {
 
 func (s *Site) pageProcedure() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.redirectFormer(w, r) {
+			return
+		}
 		p, err := s.procedureFor(r)
 		if err != nil {
 			s.showError(w, r, err)
@@ -145,6 +168,9 @@ func formURL(p *forms.Procedure, part int, query string) string {
 // citizen can stop and come back.
 func (s *Site) pageForm() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.redirectFormer(w, r) {
+			return
+		}
 		a, _ := httpx.ActorFrom(r.Context())
 		p, err := s.procedureFor(r)
 		if err != nil {
@@ -281,6 +307,9 @@ type checkPage struct {
 // Idempotency-Key: a second click answers the same dossier.
 func (s *Site) pageCheck() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.redirectFormer(w, r) {
+			return
+		}
 		a, _ := httpx.ActorFrom(r.Context())
 		p, err := s.procedureFor(r)
 		if err != nil {
