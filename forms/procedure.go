@@ -69,13 +69,13 @@ type Procedure struct {
 	limits    Limits
 }
 
-// ApplicantKind is who may submit a dossier.
-type ApplicantKind string
+// ApplicantKind is who may submit a dossier (the domain's motcua.ApplicantKind).
+type ApplicantKind = motcua.ApplicantKind
 
 const (
-	ApplicantCitizen      ApplicantKind = "citizen"      // công dân
-	ApplicantOrganization ApplicantKind = "organization" // tổ chức
-	ApplicantAgency       ApplicantKind = "agency"       // cơ quan nhà nước (thủ tục nội bộ)
+	ApplicantCitizen      = motcua.ApplicantCitizen      // công dân
+	ApplicantOrganization = motcua.ApplicantOrganization // tổ chức
+	ApplicantAgency       = motcua.ApplicantAgency       // cơ quan nhà nước (thủ tục nội bộ)
 )
 
 // LegalDoc is one legal document the procedure rests on.
