@@ -91,7 +91,7 @@ func TestSupplementLoopsUnderBothClockPolicies(t *testing.T) {
 			if string(p.Supplement.Policy) != tc.policy {
 				t.Fatalf("%s has policy %s", tc.code, p.Supplement.Policy)
 			}
-			citizen := s.As("congdan1")
+			citizen := s.As(stacktest.ApplicantFor(p))
 			sub := stacktest.Submit(citizen, p)
 			act(t, s, "canbo1", sub.Code, map[string]any{"action": "receive"})
 			reviewer, _ := s.Actor(sub.Code, p)
@@ -172,7 +172,7 @@ func TestEndingsOtherThanAResult(t *testing.T) {
 		}, motcua.StatusRejected, "refusal"},
 		{"withdrawn", func(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) {
 			act(t, s, "canbo1", code, map[string]any{"action": "receive"})
-			s.As("congdan1").MustDo(200, "POST", "/api/v1/dossiers/"+string(code)+"/withdraw", map[string]string{"note": "Tôi rút hồ sơ."}, nil)
+			s.As(stacktest.ApplicantFor(p)).MustDo(200, "POST", "/api/v1/dossiers/"+string(code)+"/withdraw", map[string]string{"note": "Tôi rút hồ sơ."}, nil)
 		}, motcua.StatusWithdrawn, ""},
 		{"stopped", func(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) {
 			act(t, s, "canbo1", code, map[string]any{"action": "receive"})
@@ -183,7 +183,7 @@ func TestEndingsOtherThanAResult(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := root.For(t)
-			citizen := s.As("congdan1")
+			citizen := s.As(stacktest.ApplicantFor(p))
 			sub := stacktest.Submit(citizen, p)
 			tc.run(t, s, sub.Code)
 			var d dossierJSON
@@ -234,7 +234,7 @@ func indexOf(s, sub string) int {
 func TestSendBackRecallAndConsultation(t *testing.T) {
 	s := stacktest.Start(t)
 	p := procedure(t, s, "G09.TDKT.01") // appraise at TDKT with consultation of CCVC
-	citizen := s.As("congdan1")
+	citizen := s.As(stacktest.ApplicantFor(p))
 	sub := stacktest.Submit(citizen, p)
 	code := sub.Code
 	act(t, s, "canbo1", code, map[string]any{"action": "receive"})
@@ -332,7 +332,7 @@ func containsString(ss []string, s string) bool {
 func TestDisallowedDecisionsAreRejectedAndChangeNothing(t *testing.T) {
 	s := stacktest.Start(t)
 	p := procedure(t, s, "1.014937")
-	citizen := s.As("congdan1")
+	citizen := s.As(stacktest.ApplicantFor(p))
 	sub := stacktest.Submit(citizen, p)
 	code := sub.Code
 

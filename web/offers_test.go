@@ -71,7 +71,8 @@ func TestPagesOfferExactlyWhatTheValidatorsAccept(t *testing.T) {
 	// A procedure with a consultation, driven along the main path, with a send-back and
 	// a recall, an apology and a supplement round on the way.
 	p := procedure(t, s, "G09.TDKT.01")
-	citizen := s.Login("congdan1")
+	citizen := s.Login(stacktest.ApplicantFor(p)) // an agency's representative
+
 	sub := stacktest.Submit(citizen, p)
 	code := sub.Code
 	check(code, "submitted")

@@ -30,7 +30,16 @@ type catalogPage struct {
 func (s *Site) pageCatalog() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, domain := r.URL.Query().Get("q"), r.URL.Query().Get("linh-vuc")
-		cp := catalogPage{Query: q, Domain: domain, Items: s.Catalog.Search(q, domain)}
+		cp := catalogPage{Query: q, Domain: domain}
+		// A logged-in applicant is offered only the procedures it may submit: a citizen
+		// no procedure for agencies, an organization's representative none for citizens.
+		a, in := httpx.ActorFrom(r.Context())
+		for _, p := range s.Catalog.Search(q, domain) {
+			if in && a.Has(motcua.RoleCitizen) && !a.MayApply(p.ApplicantKinds) {
+				continue
+			}
+			cp.Items = append(cp.Items, p)
+		}
 		for _, p := range s.Catalog.Procedures() {
 			if !slices.Contains(cp.Domains, p.Domain) {
 				cp.Domains = append(cp.Domains, p.Domain)
@@ -173,6 +182,9 @@ func (s *Site) pageForm() http.HandlerFunc {
 		}
 		a, _ := httpx.ActorFrom(r.Context())
 		p, err := s.procedureFor(r)
+		if err == nil {
+			err = motcua.CheckApplicant(a, p.ApplicantKinds)
+		}
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -312,6 +324,9 @@ func (s *Site) pageCheck() http.HandlerFunc {
 		}
 		a, _ := httpx.ActorFrom(r.Context())
 		p, err := s.procedureFor(r)
+		if err == nil {
+			err = motcua.CheckApplicant(a, p.ApplicantKinds)
+		}
 		if err != nil {
 			s.showError(w, r, err)
 			return
