@@ -13,9 +13,9 @@ import (
 
 	"motcua"
 	"motcua/forms"
-	"motcua/internal/store"
 	"motcua/forms/formstest"
 	"motcua/internal/load"
+	"motcua/internal/store"
 	"motcua/workflows"
 )
 
