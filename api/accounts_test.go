@@ -3,6 +3,7 @@ package api_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"motcua"
 	"motcua/internal/stacktest"
@@ -67,5 +68,36 @@ func TestWhoMayApply(t *testing.T) {
 	citizen.MustDo(200, "GET", "/api/v1/dossiers/"+string(old.Code), nil, &oldProc)
 	if oldProc.Procedure != "1.013929" {
 		t.Errorf("a dossier submitted under the former code is of %q", oldProc.Procedure)
+	}
+}
+
+// TestVNeIDLoginIsRecordedOnTheDossier: a dossier submitted in a session opened
+// through VNeID records it (the portal sync reports it); one submitted after the
+// development login does not.
+func TestVNeIDLoginIsRecordedOnTheDossier(t *testing.T) {
+	s := stacktest.Start(t)
+	p := procedure(t, s, "G09.CVTLT.02")
+	plain := s.As("congdan1")
+	var userID int64
+	if err := s.Store.Pool().QueryRow(t.Context(), `SELECT id FROM users WHERE username = 'congdan1'`).Scan(&userID); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := s.Store.CreateSessionVia(t.Context(), userID, "api", time.Hour, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vneid := &stacktest.Client{S: s, Username: "congdan1", Token: sess.Token, HTTP: plain.HTTP}
+	for _, tc := range []struct {
+		c    *stacktest.Client
+		want bool
+	}{{plain, false}, {vneid, true}} {
+		code := stacktest.Submit(tc.c, p).Code
+		var got bool
+		if err := s.Store.Pool().QueryRow(t.Context(), `SELECT applicant_vneid FROM dossiers WHERE code = $1`, code).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: applicant_vneid %t, want %t", code, got, tc.want)
+		}
 	}
 }
