@@ -351,7 +351,7 @@ func TestDisallowedDecisionsAreRejectedAndChangeNothing(t *testing.T) {
 		}
 	}
 	check("sign before receipt (out of order)", "lanhdao1", map[string]any{"action": "sign", "pin": "123456"}, 409)
-	check("receive by a citizen (wrong role)", "congdan1", map[string]any{"action": "receive"}, 403)
+	check("receive by the applicant (wrong role)", stacktest.ApplicantFor(p), map[string]any{"action": "receive"}, 403)
 	check("receive by a clerk of another unit", "chuyenvien1", map[string]any{"action": "receive"}, 403)
 	check("refuse without a reason", "canbo1", map[string]any{"action": "refuse"}, 422)
 	check("an unknown action", "canbo1", map[string]any{"action": "approve-everything"}, 422)
