@@ -59,6 +59,14 @@ type Actor struct {
 	Roles    []Role
 	UnitID   int64  // 0 for citizens
 	UnitPath string // Unit.Path of UnitID; "" for citizens
+	// Applicant is the kind of applicant the account submits as ("" for staff, and for
+	// a citizen account that records none: a citizen). A representative submits as the
+	// organization it represents: Organization names it, OrganizationID is its account.
+	Applicant      ApplicantKind
+	Organization   string
+	OrganizationID int64
+	// VNeID reports that this login went through VNeID, the national e-ID.
+	VNeID bool
 }
 
 // Has reports whether the actor holds role r.

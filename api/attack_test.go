@@ -334,7 +334,7 @@ func checkAnswerHeaders(t *testing.T, what string, resp *http.Response, personal
 func TestVerificationLinksAreUnguessable(t *testing.T) {
 	s := stacktest.Start(t)
 	p := s.Catalog.Procedures()[0]
-	owner := s.As("congdan1")
+	owner := s.As(stacktest.ApplicantFor(p))
 	sub := stacktest.Submit(owner, p)
 	if r := s.Act("canbo1", sub.Code, map[string]any{"action": "receive"}); r.Status != 200 {
 		t.Fatalf("receive: %d %s", r.Status, r.Body)

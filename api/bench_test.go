@@ -291,7 +291,7 @@ func (d *pathDriver) upload(name string, data []byte) (string, time.Duration, er
 	var f struct {
 		ID string `json:"id"`
 	}
-	status, body, took, err := d.send(req, "congdan1", &f)
+	status, body, took, err := d.send(req, stacktest.ApplicantFor(d.p), &f)
 	if err == nil && status != 201 {
 		err = fmt.Errorf("upload %s: %d %s", name, status, body)
 	}
@@ -325,7 +325,7 @@ func (d *pathDriver) submit(lat *latencies) (motcua.DossierCode, error) {
 		return "", err
 	}
 	var sub stacktest.Submitted
-	status, body, took, err := d.call("POST", "/api/v1/dossiers", "congdan1", map[string]any{"procedure": d.p.Code, "formData": data}, &sub)
+	status, body, took, err := d.call("POST", "/api/v1/dossiers", stacktest.ApplicantFor(d.p), map[string]any{"procedure": d.p.Code, "formData": data}, &sub)
 	if err == nil && status != 201 {
 		err = fmt.Errorf("submit: %d %s", status, body)
 	}

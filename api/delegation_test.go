@@ -34,7 +34,7 @@ func queueCodes(t *testing.T, c *stacktest.Client) map[motcua.DossierCode]string
 // toSigning drives a dossier along the happy path until it awaits a signature.
 func toSigning(t *testing.T, s *stacktest.Stack, p *forms.Procedure) motcua.DossierCode {
 	t.Helper()
-	code := stacktest.Submit(s.As("congdan1"), p).Code
+	code := stacktest.Submit(s.As(stacktest.ApplicantFor(p)), p).Code
 	for range 30 {
 		st := s.State(code)
 		if st.Status == motcua.StatusAwaitingSignature {
@@ -197,7 +197,7 @@ func TestTUQDelegationSignsOnlyWithinItsDatesAndProcedures(t *testing.T) {
 // with the Thứ trưởng's key, refuses and stores nothing; the Phó Cục trưởng's key signs.
 func TestSigningRefusesACertificateWhoseTitleIsNotTheBlocks(t *testing.T) {
 	s := stacktest.Start(t)
-	p, err := s.Catalog.Procedure("G09.CVTLT.01")
+	p, err := s.Catalog.Procedure("1.013929")
 	if err != nil {
 		t.Fatal(err)
 	}

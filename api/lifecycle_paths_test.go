@@ -81,7 +81,7 @@ func dueOf(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) time.Time 
 func TestSupplementLoopsUnderBothClockPolicies(t *testing.T) {
 	root := stacktest.Start(t)
 	for _, tc := range []struct{ code, policy string }{
-		{"G09.CVTLT.01", "pause"},
+		{"1.013929", "pause"},
 		{"G09.TCPCP.01", "restart"},
 	} {
 		t.Run(tc.policy, func(t *testing.T) {
@@ -91,7 +91,7 @@ func TestSupplementLoopsUnderBothClockPolicies(t *testing.T) {
 			if string(p.Supplement.Policy) != tc.policy {
 				t.Fatalf("%s has policy %s", tc.code, p.Supplement.Policy)
 			}
-			citizen := s.As("congdan1")
+			citizen := s.As(stacktest.ApplicantFor(p))
 			sub := stacktest.Submit(citizen, p)
 			act(t, s, "canbo1", sub.Code, map[string]any{"action": "receive"})
 			reviewer, _ := s.Actor(sub.Code, p)
@@ -172,7 +172,7 @@ func TestEndingsOtherThanAResult(t *testing.T) {
 		}, motcua.StatusRejected, "refusal"},
 		{"withdrawn", func(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) {
 			act(t, s, "canbo1", code, map[string]any{"action": "receive"})
-			s.As("congdan1").MustDo(200, "POST", "/api/v1/dossiers/"+string(code)+"/withdraw", map[string]string{"note": "Tôi rút hồ sơ."}, nil)
+			s.As(stacktest.ApplicantFor(p)).MustDo(200, "POST", "/api/v1/dossiers/"+string(code)+"/withdraw", map[string]string{"note": "Tôi rút hồ sơ."}, nil)
 		}, motcua.StatusWithdrawn, ""},
 		{"stopped", func(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) {
 			act(t, s, "canbo1", code, map[string]any{"action": "receive"})
@@ -183,7 +183,7 @@ func TestEndingsOtherThanAResult(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := root.For(t)
-			citizen := s.As("congdan1")
+			citizen := s.As(stacktest.ApplicantFor(p))
 			sub := stacktest.Submit(citizen, p)
 			tc.run(t, s, sub.Code)
 			var d dossierJSON
@@ -234,7 +234,7 @@ func indexOf(s, sub string) int {
 func TestSendBackRecallAndConsultation(t *testing.T) {
 	s := stacktest.Start(t)
 	p := procedure(t, s, "G09.TDKT.01") // appraise at TDKT with consultation of CCVC
-	citizen := s.As("congdan1")
+	citizen := s.As(stacktest.ApplicantFor(p))
 	sub := stacktest.Submit(citizen, p)
 	code := sub.Code
 	act(t, s, "canbo1", code, map[string]any{"action": "receive"})
@@ -332,7 +332,7 @@ func containsString(ss []string, s string) bool {
 func TestDisallowedDecisionsAreRejectedAndChangeNothing(t *testing.T) {
 	s := stacktest.Start(t)
 	p := procedure(t, s, "1.014937")
-	citizen := s.As("congdan1")
+	citizen := s.As(stacktest.ApplicantFor(p))
 	sub := stacktest.Submit(citizen, p)
 	code := sub.Code
 
@@ -351,7 +351,7 @@ func TestDisallowedDecisionsAreRejectedAndChangeNothing(t *testing.T) {
 		}
 	}
 	check("sign before receipt (out of order)", "lanhdao1", map[string]any{"action": "sign", "pin": "123456"}, 409)
-	check("receive by a citizen (wrong role)", "congdan1", map[string]any{"action": "receive"}, 403)
+	check("receive by the applicant (wrong role)", stacktest.ApplicantFor(p), map[string]any{"action": "receive"}, 403)
 	check("receive by a clerk of another unit", "chuyenvien1", map[string]any{"action": "receive"}, 403)
 	check("refuse without a reason", "canbo1", map[string]any{"action": "refuse"}, 422)
 	check("an unknown action", "canbo1", map[string]any{"action": "approve-everything"}, 422)
@@ -404,7 +404,7 @@ func TestDisallowedDecisionsAreRejectedAndChangeNothing(t *testing.T) {
 // 50 concurrent identical requests; the same key with another body is a 422.
 func TestIdempotentSubmission(t *testing.T) {
 	s := stacktest.Start(t)
-	p := procedure(t, s, "G09.CVTLT.01")
+	p := procedure(t, s, "1.013929")
 	citizen := s.As("congdan1")
 	form := stacktest.SampleForm(citizen, p)
 	body := map[string]any{"procedure": p.Code, "formData": form}

@@ -76,7 +76,7 @@ func TestEveryProcedureThroughTheWholePath(t *testing.T) {
 		t.Run(p.Code, func(t *testing.T) {
 			t.Parallel()
 			s := root.For(t)
-			citizen := s.As("congdan1")
+			citizen := s.As(stacktest.ApplicantFor(p))
 			sub := stacktest.Submit(citizen, p) // pays the fee, if any
 			if sub.Status != motcua.StatusSubmitted {
 				t.Fatalf("status after submission %s", sub.Status)

@@ -192,7 +192,7 @@ func TestRatingOnceByTheApplicantAfterReturn(t *testing.T) {
 	if _, err := s.Store.CreateUser(t.Context(), storeUser("congdan2"), ""); err != nil {
 		t.Fatal(err)
 	}
-	citizen := s.As("congdan1")
+	citizen := s.As(stacktest.ApplicantFor(p))
 	sub := stacktest.Submit(citizen, p)
 	path := "/api/v1/dossiers/" + string(sub.Code) + "/rating"
 	body := map[string]any{"score": 4, "criteria": map[string]int{"guidance": 5, "timeliness": 4}, "comment": "Cán bộ hướng dẫn tận tình."}

@@ -71,6 +71,9 @@ func (s *Service) Submit(ctx context.Context, a motcua.Actor, key string, req Su
 		return SubmitResult{}, false, &motcua.Error{Code: motcua.EINVALID, Field: "procedure",
 			Message: "Thủ tục không có trong danh mục hoặc chưa (hoặc không còn) được áp dụng.", Err: err}
 	}
+	if err := motcua.CheckApplicant(a, p.ApplicantKinds); err != nil {
+		return SubmitResult{}, false, err
+	}
 	data, errs := p.Validate(req.FormData)
 	if len(errs) > 0 {
 		return SubmitResult{}, false, invalidForm(errs)
@@ -104,7 +107,7 @@ func (s *Service) Submit(ctx context.Context, a motcua.Actor, key string, req Su
 	}
 	code, prev, err := s.Store.SubmitOnce(ctx, key, hash[:], agency.Agency, store.Submission{ApplicantID: a.UserID,
 		UnitCode: p.ReceivingUnit, ProcedureCode: p.Code, ProcedureVersion: p.Version, Online: online, FormData: normalized,
-		Files: files, SubmittedAt: now, Fee: fee})
+		Files: files, SubmittedAt: now, Fee: fee, ApplicantVNeID: a.VNeID})
 	if err != nil {
 		return SubmitResult{}, false, err
 	}

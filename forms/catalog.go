@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -22,7 +23,7 @@ import (
 // embedded holds the catalog's procedure files. The invalid samples beside them are test
 // data and stay out of the binary.
 //
-//go:embed catalog/*/*/procedure.json
+//go:embed catalog/*/*/procedure.json catalog/aliases.json
 var embedded embed.FS
 
 // samples holds each procedure version's valid sample form (a few kilobytes in all): the
@@ -48,7 +49,11 @@ type Catalog struct {
 	// versions holds each code's versions in ascending order.
 	versions map[string][]*Procedure
 	codes    []string
-	now      func() time.Time
+	// aliases maps a code the catalog used before (a provisional G09.* code replaced by
+	// the national one) to the code it is now: pages, the API, stored dossiers and old
+	// links keep resolving.
+	aliases map[string]string
+	now     func() time.Time
 }
 
 // Option changes how a catalog is loaded.
@@ -81,7 +86,7 @@ var fileRE = regexp.MustCompile(`^([^/]+)/v([1-9][0-9]*)/procedure\.json$`)
 // of each code against each other, and compiles the e-forms. Every problem in every file is
 // reported in the error, so a broken catalog is fixed in one pass.
 func Load(fsys fs.FS, opts ...Option) (*Catalog, error) {
-	c := &Catalog{versions: map[string][]*Procedure{}, now: time.Now}
+	c := &Catalog{versions: map[string][]*Procedure{}, aliases: map[string]string{}, now: time.Now}
 	lim := DefaultLimits
 	for _, o := range opts {
 		o(c, &lim)
@@ -113,6 +118,7 @@ func Load(fsys fs.FS, opts ...Option) (*Catalog, error) {
 		c.codes = append(c.codes, code)
 	}
 	slices.Sort(c.codes)
+	errs = append(errs, c.loadAliases(fsys)...)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("catalog is broken:\n%w", errors.Join(errs...))
 	}
@@ -234,6 +240,58 @@ func checkVersions(vs []*Procedure) error {
 	return errors.Join(errs...)
 }
 
+// aliasesFile is the catalog's table of former codes: a JSON object {"old": "new"}.
+const aliasesFile = "aliases.json"
+
+// maxAliasesFile bounds the alias table read (it is a few lines).
+const maxAliasesFile = 64 << 10
+
+// loadAliases reads the alias table, if there is one, and checks that each former code
+// is no longer a code of its own and each leads to a procedure of the catalog.
+func (c *Catalog) loadAliases(fsys fs.FS) []error {
+	data, err := fs.ReadFile(fsys, aliasesFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return []error{fmt.Errorf("%s: %w", aliasesFile, err)}
+	}
+	if len(data) > maxAliasesFile {
+		return []error{fmt.Errorf("%s: larger than %d bytes", aliasesFile, maxAliasesFile)}
+	}
+	var m map[string]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		return []error{fmt.Errorf("%s: %w", aliasesFile, err)}
+	}
+	var errs []error
+	for old, code := range m {
+		switch {
+		case !provisionalCodeRE.MatchString(old) && !nationalCodeRE.MatchString(old):
+			errs = append(errs, fmt.Errorf("%s: %q is not a procedure code", aliasesFile, old))
+		case c.versions[old] != nil:
+			errs = append(errs, fmt.Errorf("%s: %s is still a procedure of its own", aliasesFile, old))
+		case c.versions[code] == nil:
+			errs = append(errs, fmt.Errorf("%s: %s leads to %s, which is not in the catalog", aliasesFile, old, code))
+		default:
+			c.aliases[old] = code
+		}
+	}
+	return errs
+}
+
+// Resolve returns the code a procedure has now: code itself, or the code a former
+// (alias) code was replaced by. renamed reports the second case.
+func (c *Catalog) Resolve(code string) (current string, renamed bool) {
+	code = strings.TrimSpace(code)
+	if to, ok := c.aliases[code]; ok {
+		return to, true
+	}
+	return code, false
+}
+
+// Aliases returns the former codes and the code each resolves to.
+func (c *Catalog) Aliases() map[string]string { return maps.Clone(c.aliases) }
+
 // Procedures returns the version in force now of every procedure, ordered by code.
 func (c *Catalog) Procedures() []*Procedure {
 	now := c.now()
@@ -257,6 +315,7 @@ func (c *Catalog) Procedure(code string) (*Procedure, error) {
 // At returns the version of a procedure in force at time t: the one a dossier received at t
 // is judged by.
 func (c *Catalog) At(code string, t time.Time) (*Procedure, error) {
+	code, _ = c.Resolve(code)
 	if p := c.at(code, t); p != nil {
 		return p, nil
 	}
@@ -280,6 +339,7 @@ func (c *Catalog) at(code string, t time.Time) *Procedure {
 // Version returns version n of a procedure, in force or not: a dossier is always judged by
 // the version it was received under.
 func (c *Catalog) Version(code string, n int) (*Procedure, error) {
+	code, _ = c.Resolve(code)
 	vs := c.versions[code]
 	if n < 1 || n > len(vs) {
 		if len(vs) == 0 {
@@ -292,7 +352,10 @@ func (c *Catalog) Version(code string, n int) (*Procedure, error) {
 }
 
 // Versions returns every version of a procedure, oldest first.
-func (c *Catalog) Versions(code string) []*Procedure { return slices.Clone(c.versions[code]) }
+func (c *Catalog) Versions(code string) []*Procedure {
+	code, _ = c.Resolve(code)
+	return slices.Clone(c.versions[code])
+}
 
 func notFound(code string) error {
 	return &motcua.Error{Code: motcua.ENOTFOUND, Field: "procedure",

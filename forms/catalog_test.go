@@ -62,7 +62,7 @@ func TestArchivistCertificateIsSignedForTheDirectorOfTheCuc(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, code := range []string{"G09.CVTLT.01", "G09.CVTLT.02"} {
+	for _, code := range []string{"1.013929", "G09.CVTLT.02"} {
 		p, err := c.Procedure(code)
 		if err != nil {
 			t.Fatal(err)
@@ -82,7 +82,7 @@ func TestArchivistCertificateIsSignedForTheDirectorOfTheCuc(t *testing.T) {
 
 // validProcedure is a small correct procedure file; tests break one thing at a time.
 const validProcedure = `{
-  "code": "1.000001", "version": 1, "name": "Thủ tục thử", "domain": "Thử",
+  "code": "1.000001", "codeSource": "Thử nghiệm.", "version": 1, "name": "Thủ tục thử", "domain": "Thử",
   "effectiveFrom": "2025-01-01",
   "legalBasis": [{"number": "1/2025/NĐ-CP", "title": "Nghị định thử"}],
   "applicantKinds": ["citizen"], "receivingUnit": "VP", "decidingUnit": "G09",
@@ -131,6 +131,7 @@ func TestBrokenCatalogFilesFailLoudlyWithEveryProblem(t *testing.T) {
 			[]string{`KT. BỘ TRƯỞNG is signed by a THỨ TRƯỞNG`}},
 		{"TUQ. written in the catalog", `"prefix": "KT."`, `"prefix": "TUQ."`,
 			[]string{`come from delegation records`}},
+		{"code without its source", `"codeSource": "Thử nghiệm.",`, `"codeSource": " ",`, []string{"codeSource: say where code 1.000001 was confirmed"}},
 		{"several problems at once", `"receivingUnit": "VP"`, `"receivingUnit": "TCPCP", "retention": {"years": 1, "permanent": true}`,
 			[]string{"one-stop desk", "retention"}},
 	}
@@ -167,6 +168,65 @@ func TestBrokenCatalogFilesFailLoudlyWithEveryProblem(t *testing.T) {
 	})
 }
 
+// TestFormerCodesResolve: the provisional code the archivist certificate had before its
+// national code was found (G09.CVTLT.01) still finds it, in every lookup: the version in
+// force, a stored dossier's version, the list of versions, the search.
+func TestFormerCodesResolve(t *testing.T) {
+	c := testCatalog(t)
+	if got, renamed := c.Resolve(" G09.CVTLT.01 "); got != "1.013929" || !renamed {
+		t.Errorf("Resolve(G09.CVTLT.01) = %s %t", got, renamed)
+	}
+	if got, renamed := c.Resolve("1.014936"); got != "1.014936" || renamed {
+		t.Errorf("Resolve(1.014936) = %s %t", got, renamed)
+	}
+	if slices.Contains(c.Codes(), "G09.CVTLT.01") {
+		t.Error("the former code is listed as a procedure of its own")
+	}
+	now, err := c.Procedure("G09.CVTLT.01")
+	if err != nil || now.Code != "1.013929" {
+		t.Fatalf("Procedure(G09.CVTLT.01) = %v, %v", now, err)
+	}
+	if v, err := c.Version("G09.CVTLT.01", 1); err != nil || v != now {
+		t.Errorf("Version(G09.CVTLT.01, 1) = %v, %v", v, err)
+	}
+	if vs := c.Versions("G09.CVTLT.01"); len(vs) != 1 || vs[0] != now {
+		t.Errorf("Versions(G09.CVTLT.01) = %v", vs)
+	}
+	if got := c.Search("G09.CVTLT.01", ""); len(got) != 1 || got[0] != now {
+		t.Errorf("Search(G09.CVTLT.01) = %v", got)
+	}
+	if !strings.Contains(now.CodeSource, "1.013929") {
+		t.Errorf("codeSource does not cite the code: %q", now.CodeSource)
+	}
+}
+
+// TestAliasTableIsChecked: a former code that is still a procedure, or one that leads
+// nowhere, breaks the catalog.
+func TestAliasTableIsChecked(t *testing.T) {
+	for _, tc := range []struct{ name, table, want string }{
+		{"leads nowhere", `{"G09.XX.01": "1.999999"}`, "not in the catalog"},
+		{"still a procedure", `{"1.000001": "1.000001"}`, "still a procedure of its own"},
+		{"not a code", `{"hello": "1.000001"}`, "not a procedure code"},
+		{"not JSON", `["1.000001"]`, "aliases.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(fstest.MapFS{"1.000001/v1/procedure.json": {Data: []byte(validProcedure)},
+				"aliases.json": {Data: []byte(tc.table)}})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	c, err := Load(fstest.MapFS{"1.000001/v1/procedure.json": {Data: []byte(validProcedure)},
+		"aliases.json": {Data: []byte(`{"G09.VP.01": "1.000001"}`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := c.Resolve("G09.VP.01"); got != "1.000001" {
+		t.Errorf("Resolve = %s", got)
+	}
+}
+
 func TestUnknownProcedureIsNotFound(t *testing.T) {
 	c := testCatalog(t)
 	for _, get := range []func() error{
@@ -188,7 +248,7 @@ func TestUnknownProcedureIsNotFound(t *testing.T) {
 
 func TestComponentAcceptsOnlyItsTypesAndSize(t *testing.T) {
 	c := testCatalog(t)
-	p, _ := c.Procedure("G09.CVTLT.01")
+	p, _ := c.Procedure("1.013929")
 	photo, ok := p.Component("anh")
 	if !ok {
 		t.Fatal("no photo component")

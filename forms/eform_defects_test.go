@@ -24,7 +24,7 @@ func archiveSample(t *testing.T, now time.Time, change func(map[string]any)) []f
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.At("G09.CVTLT.01", now)
+	p, err := c.At("1.013929", now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestTheCatalogRefusesAPhotoFieldTakingFewerFilesThanTheComponentAsks(t *tes
 	if _, err := forms.Load(fsys); err != nil {
 		t.Fatalf("the catalog as it is: %v", err)
 	}
-	f := fsys["G09.CVTLT.01/v1/procedure.json"]
+	f := fsys["1.013929/v1/procedure.json"]
 	f.Data = bytes.Replace(f.Data, []byte(`"minItems": 2,`), nil, 1)
 	_, err = forms.Load(fsys)
 	if err == nil || !strings.Contains(err.Error(), `component "anh", which asks for 2 photos`) {

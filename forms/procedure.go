@@ -25,10 +25,13 @@ type Procedure struct {
 	// Code is the procedure's code in the national procedure database (e.g. 1.014936);
 	// where that could not be confirmed it is a provisional code "G09.<unit>.<n>", and
 	// Notes says so.
-	Code    string `json:"code"`
-	Version int    `json:"version"`
-	Name    string `json:"name"`
-	Domain  string `json:"domain"`
+	Code string `json:"code"`
+	// CodeSource says where the code was confirmed (the national database's record, the
+	// published list) or, for a provisional code, what was searched without finding one.
+	CodeSource string `json:"codeSource"`
+	Version    int    `json:"version"`
+	Name       string `json:"name"`
+	Domain     string `json:"domain"`
 	// EffectiveFrom is the first day (Vietnam time) this version applies; EffectiveTo, when
 	// set, the first day it no longer does.
 	EffectiveFrom Date       `json:"effectiveFrom"`
@@ -66,13 +69,13 @@ type Procedure struct {
 	limits    Limits
 }
 
-// ApplicantKind is who may submit a dossier.
-type ApplicantKind string
+// ApplicantKind is who may submit a dossier (the domain's motcua.ApplicantKind).
+type ApplicantKind = motcua.ApplicantKind
 
 const (
-	ApplicantCitizen      ApplicantKind = "citizen"      // công dân
-	ApplicantOrganization ApplicantKind = "organization" // tổ chức
-	ApplicantAgency       ApplicantKind = "agency"       // cơ quan nhà nước (thủ tục nội bộ)
+	ApplicantCitizen      = motcua.ApplicantCitizen      // công dân
+	ApplicantOrganization = motcua.ApplicantOrganization // tổ chức
+	ApplicantAgency       = motcua.ApplicantAgency       // cơ quan nhà nước (thủ tục nội bộ)
 )
 
 // LegalDoc is one legal document the procedure rests on.
@@ -494,6 +497,9 @@ func (p *Procedure) check() error {
 
 	if !nationalCodeRE.MatchString(p.Code) && !provisionalCodeRE.MatchString(p.Code) {
 		bad("code %q: want a national code like 1.014936 or a provisional G09.UNIT.NN", p.Code)
+	}
+	if strings.TrimSpace(p.CodeSource) == "" {
+		bad("codeSource: say where code %s was confirmed, or what was searched for a provisional one", p.Code)
 	}
 	if provisionalCodeRE.MatchString(p.Code) && len(p.Notes) == 0 {
 		bad("provisional code %s needs a note saying why", p.Code)

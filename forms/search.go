@@ -10,15 +10,20 @@ import (
 // Search lists the procedures in force that match every word of q, in any order,
 // ignoring case and Vietnamese diacritics ("chung chi luu tru" finds "Cấp Chứng chỉ
 // hành nghề lưu trữ"), in domain if one is given. A word matches the start of a word of
-// the procedure's name, or any part of its code.
+// the procedure's name, or any part of its code or of a code it had before
+// ("G09.CVTLT.01" finds 1.013929).
 func (c *Catalog) Search(q, domain string) []*Procedure {
 	words := searchWords(q)
+	former := map[string][]string{}
+	for old, code := range c.aliases {
+		former[code] = append(former[code], old)
+	}
 	var out []*Procedure
 	for _, p := range c.Procedures() {
 		if domain != "" && p.Domain != domain {
 			continue
 		}
-		if !matches(words, searchWords(p.Name), fold(p.Code)) {
+		if !matches(words, searchWords(p.Name), fold(strings.Join(append([]string{p.Code}, former[p.Code]...), " "))) {
 			continue
 		}
 		out = append(out, p)

@@ -47,10 +47,10 @@ func TestWhatTheApplicantSees(t *testing.T) {
 	s := startSite(t)
 	people := &tabs{t: t, s: s, byID: map[string]*browsertest.Tab{}}
 	citizen := people.of("congdan1")
-	p := procedure(t, s.Stack, "G09.CVTLT.01")
+	p := procedure(t, s.Stack, "1.013929")
 
 	citizen.Go("/thu-tuc?q=" + url.QueryEscape("luu tru chung chi"))
-	if !citizen.Has(`a[href="/thu-tuc/G09.CVTLT.01"]`) {
+	if !citizen.Has(`a[href="/thu-tuc/1.013929"]`) {
 		t.Errorf("searching «luu tru chung chi» does not find the archive certificate: %s", citizen.Body())
 	}
 	citizen.Go("/thu-tuc/" + p.Code)

@@ -298,7 +298,7 @@ func TestCitizenSubmitsThroughThePages(t *testing.T) {
 	s := startSite(t)
 	tab := s.login(t, "congdan1")
 	var codes []motcua.DossierCode
-	for i, code := range []string{"G09.CVTLT.02", "1.014937"} {
+	for i, code := range []string{"G09.CVTLT.02", "1.014936"} { // procedures a citizen may apply to
 		p := procedure(t, s.Stack, code)
 		c := submitThroughPages(t, s, tab, p, i == 0)
 		if st := s.State(c); st.Status != motcua.StatusSubmitted {
@@ -506,7 +506,7 @@ func TestWholePathThroughThePages(t *testing.T) {
 	s := startSite(t)
 	people := &tabs{t: t, s: s, byID: map[string]*browsertest.Tab{}}
 	citizen := people.of("congdan1")
-	for i, pc := range []string{"G09.CVTLT.02", "1.014937"} {
+	for i, pc := range []string{"G09.CVTLT.02", "1.014936"} { // procedures a citizen may apply to
 		p := procedure(t, s.Stack, pc)
 		code := submitThroughPages(t, s, citizen, p, false)
 

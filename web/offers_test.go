@@ -71,7 +71,8 @@ func TestPagesOfferExactlyWhatTheValidatorsAccept(t *testing.T) {
 	// A procedure with a consultation, driven along the main path, with a send-back and
 	// a recall, an apology and a supplement round on the way.
 	p := procedure(t, s, "G09.TDKT.01")
-	citizen := s.Login("congdan1")
+	citizen := s.Login(stacktest.ApplicantFor(p)) // an agency's representative
+
 	sub := stacktest.Submit(citizen, p)
 	code := sub.Code
 	check(code, "submitted")
@@ -117,6 +118,7 @@ func TestPagesOfferExactlyWhatTheValidatorsAccept(t *testing.T) {
 
 	// A recall: the desk receives and recalls before the next step acts; then endings.
 	p2 := procedure(t, s, "G09.CVTLT.02")
+	citizen = s.Login(stacktest.ApplicantFor(p2)) // a citizen's procedure
 	code2 := stacktest.Submit(citizen, p2).Code
 	act(t, s, "canbo1", code2, map[string]any{"action": workflows.UpdateReceive})
 	check(code2, "received")

@@ -30,7 +30,16 @@ type catalogPage struct {
 func (s *Site) pageCatalog() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, domain := r.URL.Query().Get("q"), r.URL.Query().Get("linh-vuc")
-		cp := catalogPage{Query: q, Domain: domain, Items: s.Catalog.Search(q, domain)}
+		cp := catalogPage{Query: q, Domain: domain}
+		// A logged-in applicant is offered only the procedures it may submit: a citizen
+		// no procedure for agencies, an organization's representative none for citizens.
+		a, in := httpx.ActorFrom(r.Context())
+		for _, p := range s.Catalog.Search(q, domain) {
+			if in && a.Has(motcua.RoleCitizen) && !a.MayApply(p.ApplicantKinds) {
+				continue
+			}
+			cp.Items = append(cp.Items, p)
+		}
 		for _, p := range s.Catalog.Procedures() {
 			if !slices.Contains(cp.Domains, p.Domain) {
 				cp.Domains = append(cp.Domains, p.Domain)
@@ -41,6 +50,26 @@ func (s *Site) pageCatalog() http.HandlerFunc {
 		d.Data = cp
 		s.show(w, http.StatusOK, "catalog", d)
 	}
+}
+
+// redirectFormer sends a request naming a procedure by a code it had before (a
+// provisional G09.* code since replaced by the national one) to the same page under the
+// current code, permanently, and reports whether it did.
+func (s *Site) redirectFormer(w http.ResponseWriter, r *http.Request) bool {
+	old := chi.URLParam(r, "code")
+	code, renamed := s.Catalog.Resolve(old)
+	if !renamed {
+		return false
+	}
+	u := *r.URL
+	u.Path = strings.Replace(u.Path, "/thu-tuc/"+old, "/thu-tuc/"+code, 1)
+	u.RawPath = ""
+	status := http.StatusMovedPermanently
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		status = http.StatusPermanentRedirect // the form's POST stays a POST
+	}
+	http.Redirect(w, r, u.RequestURI(), status)
+	return true
 }
 
 // procedureFor is the procedure in force named in the URL, or a 404.
@@ -55,6 +84,9 @@ func (s *Site) procedureFor(r *http.Request) (*forms.Procedure, error) {
 
 func (s *Site) pageProcedure() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.redirectFormer(w, r) {
+			return
+		}
 		p, err := s.procedureFor(r)
 		if err != nil {
 			s.showError(w, r, err)
@@ -145,8 +177,14 @@ func formURL(p *forms.Procedure, part int, query string) string {
 // citizen can stop and come back.
 func (s *Site) pageForm() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.redirectFormer(w, r) {
+			return
+		}
 		a, _ := httpx.ActorFrom(r.Context())
 		p, err := s.procedureFor(r)
+		if err == nil {
+			err = motcua.CheckApplicant(a, p.ApplicantKinds)
+		}
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -281,8 +319,14 @@ type checkPage struct {
 // Idempotency-Key: a second click answers the same dossier.
 func (s *Site) pageCheck() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.redirectFormer(w, r) {
+			return
+		}
 		a, _ := httpx.ActorFrom(r.Context())
 		p, err := s.procedureFor(r)
+		if err == nil {
+			err = motcua.CheckApplicant(a, p.ApplicantKinds)
+		}
 		if err != nil {
 			s.showError(w, r, err)
 			return

@@ -118,7 +118,8 @@ func TestInboxAndStatisticsOverHTTP(t *testing.T) {
 	s := stacktest.Start(t)
 	citizen := s.As("congdan1")
 	a := stacktest.Submit(citizen, procedure(t, s, "G09.CVTLT.02")).Code
-	b := stacktest.Submit(citizen, procedure(t, s, "1.014937")).Code
+	fund := procedure(t, s, "1.014937") // for organizations: its representative submits it
+	b := stacktest.Submit(s.As(stacktest.ApplicantFor(fund)), fund).Code
 	clerk := s.As("canbo1")
 	type inbox struct {
 		Items []struct {

@@ -74,7 +74,7 @@ func TestRecordDossierHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	citizen := s.As("congdan1")
+	citizen := s.As(stacktest.ApplicantFor(p))
 	sub := stacktest.Submit(citizen, p)
 	for _, step := range []struct {
 		user string
@@ -132,7 +132,7 @@ func TestOneDossierTakesAtMost100EventsAnd15Activities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub := stacktest.Submit(s.As("congdan1"), p)
+	sub := stacktest.Submit(s.As(stacktest.ApplicantFor(p)), p)
 	if end := s.Drive(sub.Code, p); end.Status != motcua.StatusArchived && end.Status != motcua.StatusReturned {
 		t.Fatalf("ended %s", end.Status)
 	}

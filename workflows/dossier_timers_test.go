@@ -211,7 +211,7 @@ func updater(t *testing.T, env *testsuite.TestWorkflowEnvironment) (func(string,
 // worked out by hand. March 2026 has no holiday; the dossier is received on Monday
 // 09/03 at 08:10.
 //
-// Pause and extend (G09.CVTLT.01, 9 working days): due Fri 20/03 08:10. Round 1 waits
+// Pause and extend (1.013929, 9 working days): due Fri 20/03 08:10. Round 1 waits
 // Tue 10/03 09:00 - Thu 12/03 09:00, two working days: due Tue 24/03 08:10. Round 2
 // waits Mon 16/03 14:00 - Tue 17/03 10:00, 180 + 180 working minutes: Tue 24/03 08:10
 // plus 200 minutes to 11:30 and 160 from 13:30, due Tue 24/03 16:10.
@@ -236,7 +236,7 @@ func TestSupplementTwiceUnderEachPolicyOnTheRealCalendar(t *testing.T) {
 		wantDue           time.Time // after receipt
 		rounds            []round
 	}{
-		{"G09.CVTLT.01", "pause", at(20, 8, 10), []round{
+		{"1.013929", "pause", at(20, 8, 10), []round{
 			{at(10, 9, 0), at(12, 9, 0), at(24, 8, 10)},
 			{at(16, 14, 0), at(17, 10, 0), at(24, 16, 10)},
 		}},

@@ -25,7 +25,7 @@ import (
 func loadCmd(ctx context.Context, args []string, env *Env) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	url := fs.String("url", "http://127.0.0.1:8080", "base `URL` of the deployment (what motcua run serves by default); several, comma-separated, take dossiers in turn (API replicas)")
-	citizens := fs.String("citizens", "congdan1", "citizen `accounts` who submit, in turn, comma-separated (each may upload 30 files a minute unless MOTCUA_UPLOADS_PER_MINUTE says more)")
+	citizens := fs.String("citizens", "daidien.hoi1", "applicant `accounts` who submit, in turn, comma-separated (each may upload 30 files a minute unless MOTCUA_UPLOADS_PER_MINUTE says more)")
 	staff := fs.String("staff", "", "`UNIT/role=user,...` overrides of the demo staff (also consult/UNIT=user, reader=user)")
 	password := fs.String("password", "demo", "`password` of every account")
 	procedures := fs.String("procedures", "G09.TCPCP.01", "procedure `codes`, comma-separated, taken in turn")

@@ -64,7 +64,7 @@ func (s *Sessions) Login(ctx context.Context, username, password, kind string) (
 
 // Open starts a session for an actor already authenticated (by OIDC).
 func (s *Sessions) Open(ctx context.Context, a motcua.Actor, kind string) (store.Session, error) {
-	return s.Store.CreateSession(ctx, a.UserID, kind, s.ttl())
+	return s.Store.CreateSessionVia(ctx, a.UserID, kind, s.ttl(), a.VNeID)
 }
 
 // Authenticate implements Authenticator for motcua session tokens.

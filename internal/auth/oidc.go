@@ -51,13 +51,6 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig, st *store.Store) (*OIDC, error
 	}, nil
 }
 
-type claims struct {
-	Name              string `json:"name"`
-	PreferredUsername string `json:"preferred_username"`
-	Email             string `json:"email"`
-	Nonce             string `json:"nonce"`
-}
-
 // Authenticate implements Authenticator for ID tokens of the provider.
 func (o *OIDC) Authenticate(ctx context.Context, raw string) (motcua.Actor, error) {
 	if strings.Count(raw, ".") != 2 {
@@ -67,34 +60,43 @@ func (o *OIDC) Authenticate(ctx context.Context, raw string) (motcua.Actor, erro
 	if err != nil {
 		return motcua.Actor{}, &motcua.Error{Code: motcua.EUNAUTHORIZED, Message: "Mã đăng nhập một lần không hợp lệ hoặc đã hết hạn.", Err: err}
 	}
-	var c claims
+	var c map[string]any
 	if err := tok.Claims(&c); err != nil {
 		return motcua.Actor{}, &motcua.Error{Code: motcua.EUNAUTHORIZED, Message: "Mã đăng nhập một lần không đọc được.", Err: err}
 	}
-	return o.actor(ctx, tok.Issuer, tok.Subject, c)
+	id, err := IdentityFromClaims(c)
+	if err != nil {
+		return motcua.Actor{}, err
+	}
+	return o.actor(ctx, tok.Issuer, tok.Subject, id)
 }
 
-func (o *OIDC) actor(ctx context.Context, issuer, subject string, c claims) (motcua.Actor, error) {
+// actor finds (or, for an applicant, provisions) the account of an identity; the
+// actor says whether this login went through VNeID.
+func (o *OIDC) actor(ctx context.Context, issuer, subject string, c Identity) (motcua.Actor, error) {
 	a, err := o.store.ActorByOIDC(ctx, issuer, subject)
-	if err == nil || motcua.ErrorCode(err) != motcua.ENOTFOUND {
+	if err == nil {
+		a.VNeID = c.VNeID
+		return a, nil
+	}
+	if motcua.ErrorCode(err) != motcua.ENOTFOUND {
 		return a, err
 	}
 	if !o.cfg.ProvisionCitizens {
 		return motcua.Actor{}, &motcua.Error{Code: motcua.EUNAUTHORIZED,
 			Message: "Tài khoản đăng nhập một lần này chưa được cấp quyền trong hệ thống. Vui lòng liên hệ quản trị."}
 	}
-	name := c.Name
-	if name == "" {
-		name = c.PreferredUsername
-	}
 	u, err := o.store.CreateUser(ctx, store.User{
-		Username: "sso:" + subject, Name: name, Email: c.Email,
+		Username: "sso:" + subject, Name: c.Name, Email: c.Email, Phone: c.Phone,
 		Roles: []motcua.Role{motcua.RoleCitizen}, OIDCIssuer: issuer, OIDCSubject: subject,
+		Applicant: c.Kind, IDNumber: c.IDNumber, TaxCode: c.TaxCode, OrgIdentifier: c.OrgIdentifier,
 	}, "")
 	if err != nil {
-		return motcua.Actor{}, fmt.Errorf("provision citizen from SSO: %w", err)
+		return motcua.Actor{}, fmt.Errorf("provision applicant from SSO: %w", err)
 	}
-	return o.store.Actor(ctx, u.ID)
+	a, err = o.store.Actor(ctx, u.ID)
+	a.VNeID = c.VNeID
+	return a, err
 }
 
 // AuthCodeURL starts the page login: the caller keeps state and nonce (in a short-lived
@@ -119,11 +121,18 @@ func (o *OIDC) Exchange(ctx context.Context, code, nonce string) (motcua.Actor, 
 	if err != nil {
 		return motcua.Actor{}, &motcua.Error{Code: motcua.EUNAUTHORIZED, Message: "Mã đăng nhập một lần không hợp lệ.", Err: err}
 	}
-	var c claims
-	if err := idt.Claims(&c); err != nil || c.Nonce != nonce {
+	var c map[string]any
+	if err := idt.Claims(&c); err != nil {
+		return motcua.Actor{}, &motcua.Error{Code: motcua.EUNAUTHORIZED, Message: "Mã đăng nhập một lần không đọc được.", Err: err}
+	}
+	id, err := IdentityFromClaims(c)
+	if err != nil {
+		return motcua.Actor{}, err
+	}
+	if id.Nonce != nonce {
 		return motcua.Actor{}, &motcua.Error{Code: motcua.EUNAUTHORIZED, Message: "Phiên đăng nhập một lần không khớp. Vui lòng thử lại."}
 	}
-	return o.actor(ctx, idt.Issuer, idt.Subject, c)
+	return o.actor(ctx, idt.Issuer, idt.Subject, id)
 }
 
 func randomString() string {

@@ -181,7 +181,7 @@ func TestChaos(t *testing.T) {
 	interval := estimate / time.Duration(cfg.N)
 	xs := make([]*dossier, cfg.N)
 	cancels := make([]context.CancelFunc, cfg.N)
-	citizens, err := createCitizens(ctx, sys.dbURL, cfg.Citizens)
+	citizens, err := createCitizens(ctx, sys.dbURL, cfg.Citizens, cfg.Procedure)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,18 +447,29 @@ func checkRecords(ctx context.Context, t *testing.T, url string, xs []*dossier) 
 	return v
 }
 
-// createCitizens creates n citizen accounts (password "demo") to submit the load: one
-// citizen's uploads are limited per minute, a ministry's are not.
-func createCitizens(ctx context.Context, url string, n int) ([]string, error) {
+// createCitizens creates n applicant accounts (password "demo") to submit the load of
+// procedure: one applicant's uploads are limited per minute, a ministry's are not.
+// Where citizens may not apply to procedure, they are representatives of the demo
+// organization or agency that may.
+func createCitizens(ctx context.Context, url string, n int, procedure string) ([]string, error) {
 	s, err := store.Open(ctx, url, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
+	cat, err := forms.Default()
+	if err != nil {
+		return nil, err
+	}
+	p, err := cat.Procedure(procedure)
+	if err != nil {
+		return nil, err
+	}
+	represents := store.DemoOrganizationFor(p.ApplicantKinds)
 	var names []string
 	for i := range n {
 		u := store.User{Username: fmt.Sprintf("chaos%02d", i+1), Name: fmt.Sprintf("Công dân thử tải %02d", i+1),
-			Roles: []motcua.Role{motcua.RoleCitizen}, Password: store.DemoPassword}
+			Roles: []motcua.Role{motcua.RoleCitizen}, Password: store.DemoPassword, Represents: represents}
 		if _, err := s.CreateUser(ctx, u, ""); err != nil {
 			return nil, fmt.Errorf("create citizen %s: %w", u.Username, err)
 		}

@@ -51,7 +51,7 @@ var DefaultStaff = map[string]string{
 // Config says what to drive and where.
 type Config struct {
 	URL        string            // the deployment's base URL; several, comma-separated: dossier i goes to the i-th in turn (API replicas)
-	Citizens   []string          // who submit, in turn (default congdan1)
+	Citizens   []string          // who submit, in turn (default daidien.hoi1, the demo association's representative)
 	Staff      map[string]string // overrides of DefaultStaff
 	Password   string            // of every account (default "demo")
 	Procedures []string          // procedure codes, taken in turn (default G09.TCPCP.01)
@@ -213,7 +213,7 @@ func newDriver(cfg Config) (*driver, error) {
 		return nil, errors.New("no URL")
 	}
 	if len(cfg.Citizens) == 0 {
-		cfg.Citizens = []string{"congdan1"}
+		cfg.Citizens = []string{"daidien.hoi1"} // the default procedure is for organizations
 	}
 	staff := maps(DefaultStaff)
 	for k, v := range cfg.Staff {

@@ -37,7 +37,7 @@ func TestADossiersWholePathReachesThePortal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	citizen := s.As("congdan1")
+	citizen := s.As(stacktest.ApplicantFor(p))
 	code := stacktest.Submit(citizen, p).Code
 	s.Drive(code, p)
 

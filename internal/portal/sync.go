@@ -275,10 +275,11 @@ type componentFacts struct {
 }
 
 // factsOf maps what the store has today: the channel from dossiers.online (a dossier
-// not filed online was filed at the desk); no component is known to be digitized or
-// reused, no login to be VNeID, no fee to be paid online, until their columns exist.
+// not filed online was filed at the desk); whether the applicant submitted logged in
+// through VNeID (dossiers.applicant_vneid); no component is known to be digitized or
+// reused, no fee to be paid online, until their columns exist.
 func factsOf(e store.OutboxEvent) facts {
-	f := facts{Channel: channelOf(e), Components: map[string]componentFacts{}}
+	f := facts{Channel: channelOf(e), VNeID: e.ApplicantVNeID, Components: map[string]componentFacts{}}
 	return f
 }
 

@@ -23,7 +23,7 @@ var resultContent = map[string][]string{
 	"1.014937":     {"QUYẾT ĐỊNH", "Quỹ Học bổng Ánh Dương đủ điều kiện hoạt động", "Nguyễn Thị Hòa", "040190004567", "Lê Minh Khang", "215/QĐ-BNV"},
 	"G09.CCVC.01":  {"QUYẾT ĐỊNH", "tiếp nhận vào làm công chức", "Nguyễn Thị Hòa", "21/07/1990", "040190004567", "Chuyên viên chính về văn thư, lưu trữ"},
 	"G09.CCVC.02":  {"QUYẾT ĐỊNH", "kéo dài thời gian giữ chức vụ", "Đỗ Văn Thành", "02/02/1966", "Vụ trưởng Vụ Tổ chức cán bộ", "02/05/2028"},
-	"G09.CVTLT.01": {"CHỨNG CHỈ HÀNH NGHỀ LƯU TRỮ", "TRẦN VĂN MINH", "12/03/1985", "001085012345", "Số hóa tài liệu lưu trữ", "05 năm"},
+	"1.013929":     {"CHỨNG CHỈ HÀNH NGHỀ LƯU TRỮ", "TRẦN VĂN MINH", "12/03/1985", "001085012345", "Số hóa tài liệu lưu trữ", "05 năm"},
 	"G09.CVTLT.02": {"CHỨNG CHỈ HÀNH NGHỀ LƯU TRỮ", "TRẦN VĂN MINH", "12/03/1985", "001085012345", "CCHNLT-2020-0421", "05 năm"},
 	"G09.TCPCP.01": {"GIẤY PHÉP THÀNH LẬP VÀ CÔNG NHẬN ĐIỀU LỆ QUỸ", "(Cấp lại)", "Quỹ Học bổng Ánh Dương", "215/QĐ-BNV", "Bị mất"},
 	"G09.TCPCP.02": {"QUYẾT ĐỊNH", "hợp nhất", "Quỹ Khuyến học Bình Minh", "Quỹ Học bổng Ánh Dương Bình Minh", "88/QĐ-BNV"},
@@ -130,7 +130,7 @@ func TestTheDraftPreviewIsMarked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := cat.Procedure("G09.CVTLT.01")
+	p, err := cat.Procedure("1.013929")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"motcua/forms"
 	"motcua/forms/formstest"
 	"motcua/internal/load"
+	"motcua/internal/store"
 	"motcua/workflows"
 )
 
@@ -318,3 +319,8 @@ func (s *Stack) consulted(code motcua.DossierCode) bool {
 		WHERE d.code = $1 AND e.action = 'consult'`, code).Scan(&n)
 	return n > 0
 }
+
+// ApplicantFor is the demo account that submits p's sample dossiers: congdan1 where
+// citizens may apply, else the representative of the demo organization or agency
+// (store.ApplicantFor).
+func ApplicantFor(p *forms.Procedure) string { return store.ApplicantFor(p.ApplicantKinds) }

@@ -42,6 +42,9 @@ type Submission struct {
 	NewFiles []NewFile
 	// Fee is what the dossier owes in VND (0: nothing), paid online at submission.
 	Fee int64
+	// ApplicantVNeID reports that the applicant had logged in through VNeID when they
+	// submitted (the national portal's sync reports it).
+	ApplicantVNeID bool
 }
 
 // NewFile is a file delivered with a submission, stored with it.
@@ -153,10 +156,10 @@ func CreateSubmission(ctx context.Context, tx pgx.Tx, sub Submission) error {
 		files = []byte("[]")
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO submissions (code, applicant_id, unit_id, procedure_code, procedure_version, online,
-			form_data, files, submitted_at, channel, registered_by, portal_code, fee)
-		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, 0), NULLIF($12, ''), $13 FROM units u WHERE u.code = $3`,
+			form_data, files, submitted_at, channel, registered_by, portal_code, fee, applicant_vneid)
+		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, 0), NULLIF($12, ''), $13, $14 FROM units u WHERE u.code = $3`,
 		sub.Code, sub.ApplicantID, sub.UnitCode, sub.ProcedureCode, sub.ProcedureVersion, channel.Electronic(),
-		sub.FormData, files, sub.SubmittedAt, channel, sub.RegisteredBy, sub.PortalCode, sub.Fee)
+		sub.FormData, files, sub.SubmittedAt, channel, sub.RegisteredBy, sub.PortalCode, sub.Fee, sub.ApplicantVNeID)
 	if err != nil {
 		return fmt.Errorf("store submission %s: %w", sub.Code, err)
 	}
@@ -198,9 +201,9 @@ func (s *Store) RecordSubmission(ctx context.Context, code motcua.DossierCode) (
 			return tx.QueryRow(ctx, `SELECT id FROM dossiers WHERE code = $1`, code).Scan(&id)
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, applicant_id, unit_id, status,
-				form_data, submitted_at, online, holder_unit_id, channel, registered_by, portal_code)
+				form_data, submitted_at, online, holder_unit_id, channel, registered_by, portal_code, applicant_vneid)
 			SELECT code, procedure_code, procedure_version, applicant_id, unit_id, $2, form_data, submitted_at, online, unit_id,
-				channel, registered_by, portal_code
+				channel, registered_by, portal_code, applicant_vneid
 			FROM submissions WHERE code = $1
 			RETURNING id`, code, motcua.StatusSubmitted).Scan(&id)
 		if err != nil {

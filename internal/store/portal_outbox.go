@@ -47,6 +47,8 @@ type OutboxEvent struct {
 	ReceivedAt, FinishedAt               *time.Time
 	ApplicantName                        string
 	ApplicantEmail, ApplicantPhone       string
+	// ApplicantVNeID reports that the applicant submitted logged in through VNeID.
+	ApplicantVNeID bool
 
 	Components []OutboxFile
 	Results    []OutboxFile
@@ -104,7 +106,7 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 			EXISTS (SELECT 1 FROM status_outbox k WHERE k.dossier_id = o.dossier_id AND k.sent_at IS NOT NULL),
 			coalesce(h.name, ''), coalesce(h.title, ''), coalesce(u.name, ''),
 			d.procedure_code, coalesce(p.name, ''), coalesce(p.domain, ''), du.name, d.online, d.channel, d.submitted_at,
-			d.received_at, d.finished_at, a.name, coalesce(a.email, ''), coalesce(a.phone, '')
+			d.received_at, d.finished_at, a.name, coalesce(a.email, ''), coalesce(a.phone, ''), d.applicant_vneid
 		FROM status_outbox o
 		JOIN dossiers d ON d.id = o.dossier_id
 		JOIN units du ON du.id = d.unit_id
@@ -124,7 +126,7 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 			&e.DueAt, &e.PrevDueAt, &e.Attempts, &e.Known,
 			&e.HandlerName, &e.HandlerTitle, &e.UnitName,
 			&e.ProcedureCode, &e.ProcedureName, &e.Domain, &e.AgencyName, &e.Online, &e.Channel, &e.SubmittedAt,
-			&e.ReceivedAt, &e.FinishedAt, &e.ApplicantName, &e.ApplicantEmail, &e.ApplicantPhone)
+			&e.ReceivedAt, &e.FinishedAt, &e.ApplicantName, &e.ApplicantEmail, &e.ApplicantPhone, &e.ApplicantVNeID)
 		e.PortalStatus = motcua.PortalStatus(ps)
 		return e, err
 	})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"motcua"
 )
@@ -45,6 +46,49 @@ var DemoAccounts = []DemoAccount{
 	{User{Username: "lanhdao3", Name: "Phan Thị Thu Hà", Title: "Chánh Văn phòng", Roles: []motcua.Role{motcua.RoleLeader}}, "VP", "Chánh Văn phòng Bộ: ký khi được ủy quyền (TUQ. Bộ trưởng)"},
 	{User{Username: "vanthu1", Name: "Đỗ Thu Trang", Title: "Văn thư", Roles: []motcua.Role{motcua.RoleClerical}}, "VP", "văn thư: cấp số, đóng dấu"},
 	{User{Username: "admin", Name: "Quản trị hệ thống", Roles: []motcua.Role{motcua.RoleAdmin}}, "G09", "quản trị: đơn vị, tài khoản, lịch nghỉ"},
+	// Applicants besides congdan1: a second citizen; an association, a business (by tax
+	// code) and an agency, each with its own account and an authorized representative.
+	// Their numbers are made up.
+	{User{Username: "congdan5", Name: "Lý Thị Mai", Email: "congdan5@example.vn", Phone: "0987654321", Roles: []motcua.Role{motcua.RoleCitizen},
+		Applicant: motcua.ApplicantCitizen, IDNumber: "079185004321"}, "", "công dân thứ hai"},
+	{User{Username: "hoi1", Name: "Hội Văn thư - Lưu trữ Việt Nam (mẫu)", Email: "hoi1@example.vn", Roles: []motcua.Role{motcua.RoleCitizen},
+		Applicant: motcua.ApplicantOrganization, OrgIdentifier: "HOI.DEMO.0001"}, "", "tổ chức (hội): tài khoản của tổ chức"},
+	{User{Username: "daidien.hoi1", Name: "Trịnh Văn Sơn", Roles: []motcua.Role{motcua.RoleCitizen}, Represents: "hoi1"}, "", "người đại diện theo ủy quyền của hội"},
+	{User{Username: "doanhnghiep1", Name: "Công ty TNHH Lưu trữ số An Bình (mẫu)", Email: "doanhnghiep1@example.vn", Roles: []motcua.Role{motcua.RoleCitizen},
+		Applicant: motcua.ApplicantOrganization, TaxCode: "0109999991"}, "", "doanh nghiệp (theo mã số thuế): tài khoản của doanh nghiệp"},
+	{User{Username: "daidien.dn1", Name: "Cao Thị Yến", Roles: []motcua.Role{motcua.RoleCitizen}, Represents: "doanhnghiep1"}, "", "người đại diện theo ủy quyền của doanh nghiệp"},
+	{User{Username: "coquan1", Name: "Sở Nội vụ tỉnh mẫu", Email: "coquan1@example.vn", Roles: []motcua.Role{motcua.RoleCitizen},
+		Applicant: motcua.ApplicantAgency, OrgIdentifier: "000.00.00.DEMO"}, "", "cơ quan nhà nước: tài khoản của cơ quan"},
+	{User{Username: "daidien.cq1", Name: "Lưu Quang Vinh", Roles: []motcua.Role{motcua.RoleCitizen}, Represents: "coquan1"}, "", "người đại diện của cơ quan: nộp hồ sơ khen thưởng, công chức"},
+}
+
+// DemoOrganizationFor returns the demo organization or agency account whose
+// representatives may submit to a procedure open to kinds, or "" where citizens may.
+func DemoOrganizationFor(kinds []motcua.ApplicantKind) string {
+	switch {
+	case slices.Contains(kinds, motcua.ApplicantCitizen):
+		return ""
+	case slices.Contains(kinds, motcua.ApplicantOrganization):
+		return "hoi1"
+	case slices.Contains(kinds, motcua.ApplicantAgency):
+		return "coquan1"
+	}
+	return ""
+}
+
+// ApplicantFor returns a demo account that may submit to a procedure open to kinds:
+// congdan1 when citizens may, else the representative of the demo organization or
+// agency.
+func ApplicantFor(kinds []motcua.ApplicantKind) string {
+	for _, k := range []struct {
+		kind motcua.ApplicantKind
+		user string
+	}{{motcua.ApplicantCitizen, "congdan1"}, {motcua.ApplicantOrganization, "daidien.hoi1"}, {motcua.ApplicantAgency, "daidien.cq1"}} {
+		if slices.Contains(kinds, k.kind) {
+			return k.user
+		}
+	}
+	return ""
 }
 
 // SeedDemo creates the demo organization and accounts that do not exist yet. It can be

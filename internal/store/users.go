@@ -29,6 +29,17 @@ type User struct {
 	Password    string
 	OIDCIssuer  string
 	OIDCSubject string
+	// Applicant is the kind of applicant an applicant account is ("" for staff; a
+	// citizen account without one is a citizen). IDNumber is a citizen's personal ID
+	// number (12 digits), TaxCode a business's, OrgIdentifier another organization's or
+	// an agency's identifier.
+	Applicant     motcua.ApplicantKind
+	IDNumber      string
+	TaxCode       string
+	OrgIdentifier string
+	// Represents is the username of the organization account this person is an
+	// authorized representative of ("" for none).
+	Represents string
 }
 
 // CreateUnit inserts a unit under parentCode ("" for a root) and returns it with its path.
@@ -128,9 +139,27 @@ func insertUser(ctx context.Context, tx pgx.Tx, u *User, hash *string, unitCode 
 		}
 		unitID, u.UnitID = &id, id
 	}
-	err := tx.QueryRow(ctx, `INSERT INTO users (username, name, email, phone, title, unit_id, password_hash, oidc_issuer, oidc_subject)
-		VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), $6, $7, NULLIF($8, ''), NULLIF($9, '')) RETURNING id`,
-		u.Username, u.Name, u.Email, u.Phone, u.Title, unitID, hash, u.OIDCIssuer, u.OIDCSubject).Scan(&u.ID)
+	var represents *int64
+	if u.Represents != "" {
+		var id int64
+		var kind *string
+		if err := tx.QueryRow(ctx, "SELECT id, applicant_kind FROM users WHERE username = $1", u.Represents).Scan(&id, &kind); err != nil {
+			return notFound(err, fmt.Sprintf("Không có tài khoản tổ chức %s.", u.Represents))
+		}
+		if kind == nil || motcua.ApplicantKind(*kind) == motcua.ApplicantCitizen {
+			return motcua.Errorf(motcua.EINVALID, "Tài khoản %s không phải của một tổ chức hay cơ quan.", u.Represents)
+		}
+		represents = &id
+	}
+	if u.Applicant != "" && !u.Applicant.Valid() {
+		return motcua.Errorf(motcua.EINVALID, "Loại người nộp %q không hợp lệ.", u.Applicant)
+	}
+	err := tx.QueryRow(ctx, `INSERT INTO users (username, name, email, phone, title, unit_id, password_hash, oidc_issuer, oidc_subject,
+			applicant_kind, id_number, tax_code, org_identifier, represents)
+		VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), $6, $7, NULLIF($8, ''), NULLIF($9, ''),
+			NULLIF($10, ''), NULLIF($11, ''), NULLIF($12, ''), NULLIF($13, ''), $14) RETURNING id`,
+		u.Username, u.Name, u.Email, u.Phone, u.Title, unitID, hash, u.OIDCIssuer, u.OIDCSubject,
+		string(u.Applicant), u.IDNumber, u.TaxCode, u.OrgIdentifier, represents).Scan(&u.ID)
 	if err != nil {
 		return err
 	}
@@ -152,14 +181,21 @@ func userError(username string, err error) error {
 	return fmt.Errorf("create user %s: %w", username, err)
 }
 
+// actorQuery reads an account with its roles; a representative applies as the
+// organization it represents (while that organization's account is active).
 const actorQuery = `SELECT u.id, u.username, u.name, COALESCE(u.unit_id, 0), COALESCE(un.path, ''),
-	COALESCE(array_agg(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL), '{}')
-	FROM users u LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN user_roles r ON r.user_id = u.id `
+	COALESCE(array_agg(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL), '{}'),
+	COALESCE(o.applicant_kind, u.applicant_kind, ''), COALESCE(o.name, ''), COALESCE(o.id, 0)
+	FROM users u LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN user_roles r ON r.user_id = u.id
+	LEFT JOIN users o ON o.id = u.represents AND o.active `
+
+// actorGroup ends an actorQuery.
+const actorGroup = " GROUP BY u.id, un.path, o.id"
 
 func scanActor(row pgx.Row) (motcua.Actor, error) {
 	var a motcua.Actor
 	var roles []string
-	if err := row.Scan(&a.UserID, &a.Username, &a.Name, &a.UnitID, &a.UnitPath, &roles); err != nil {
+	if err := row.Scan(&a.UserID, &a.Username, &a.Name, &a.UnitID, &a.UnitPath, &roles, &a.Applicant, &a.Organization, &a.OrganizationID); err != nil {
 		return a, err
 	}
 	for _, r := range roles {
@@ -170,7 +206,7 @@ func scanActor(row pgx.Row) (motcua.Actor, error) {
 
 // Actor returns the actor for user id.
 func (s *Store) Actor(ctx context.Context, userID int64) (motcua.Actor, error) {
-	a, err := scanActor(s.pool.QueryRow(ctx, actorQuery+"WHERE u.id = $1 AND u.active GROUP BY u.id, un.path", userID))
+	a, err := scanActor(s.pool.QueryRow(ctx, actorQuery+"WHERE u.id = $1 AND u.active"+actorGroup, userID))
 	if err != nil {
 		return a, notFound(err, "Không tìm thấy tài khoản.")
 	}
@@ -179,7 +215,7 @@ func (s *Store) Actor(ctx context.Context, userID int64) (motcua.Actor, error) {
 
 // ActorByOIDC returns the actor linked to an OIDC issuer and subject.
 func (s *Store) ActorByOIDC(ctx context.Context, issuer, subject string) (motcua.Actor, error) {
-	a, err := scanActor(s.pool.QueryRow(ctx, actorQuery+"WHERE u.oidc_issuer = $1 AND u.oidc_subject = $2 AND u.active GROUP BY u.id, un.path", issuer, subject))
+	a, err := scanActor(s.pool.QueryRow(ctx, actorQuery+"WHERE u.oidc_issuer = $1 AND u.oidc_subject = $2 AND u.active"+actorGroup, issuer, subject))
 	if err != nil {
 		return a, notFound(err, "Tài khoản đăng nhập một lần chưa được liên kết.")
 	}
@@ -223,10 +259,16 @@ type Session struct {
 
 // CreateSession starts a session of kind "web" (cookie) or "api" (bearer) for the user.
 func (s *Store) CreateSession(ctx context.Context, userID int64, kind string, ttl time.Duration) (Session, error) {
+	return s.CreateSessionVia(ctx, userID, kind, ttl, false)
+}
+
+// CreateSessionVia is CreateSession for a login that went (vneid) or did not go through
+// VNeID: the session's actor says so, and the dossiers it submits record it.
+func (s *Store) CreateSessionVia(ctx context.Context, userID int64, kind string, ttl time.Duration, vneid bool) (Session, error) {
 	sess := Session{Token: randomToken(), CSRF: randomToken(), ExpiresAt: time.Now().Add(ttl).UTC().Truncate(time.Second)}
 	h := sha256.Sum256([]byte(sess.Token))
-	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, csrf_token, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-		h[:], userID, kind, sess.CSRF, sess.ExpiresAt)
+	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, csrf_token, expires_at, via_vneid) VALUES ($1, $2, $3, $4, $5, $6)`,
+		h[:], userID, kind, sess.CSRF, sess.ExpiresAt, vneid)
 	if err != nil {
 		return Session{}, fmt.Errorf("create session: %w", err)
 	}
@@ -238,8 +280,9 @@ func (s *Store) SessionActor(ctx context.Context, token string) (motcua.Actor, s
 	h := sha256.Sum256([]byte(token))
 	var userID int64
 	var csrf string
-	err := s.pool.QueryRow(ctx, `SELECT user_id, csrf_token FROM sessions
-		WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`, h[:]).Scan(&userID, &csrf)
+	var vneid bool
+	err := s.pool.QueryRow(ctx, `SELECT user_id, csrf_token, via_vneid FROM sessions
+		WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`, h[:]).Scan(&userID, &csrf, &vneid)
 	if err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return motcua.Actor{}, "", &motcua.Error{Code: motcua.EUNAUTHORIZED, Message: "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại."}
@@ -247,6 +290,7 @@ func (s *Store) SessionActor(ctx context.Context, token string) (motcua.Actor, s
 		return motcua.Actor{}, "", fmt.Errorf("look up session: %w", err)
 	}
 	a, err := s.Actor(ctx, userID)
+	a.VNeID = vneid
 	return a, csrf, err
 }
 
