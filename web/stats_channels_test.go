@@ -52,8 +52,10 @@ func TestStatisticsPageShowsChannelsAndRatings(t *testing.T) {
 		h := find(n, func(c *html.Node) bool { return c.Data == "th" && attr(c, "scope") == "row" })
 		return len(h) == 1 && strings.HasPrefix(text(h[0]), p.Code+" ")
 	})
-	if len(rows) != 1 {
-		t.Fatalf("%d rows of %s in the procedure table", len(rows), p.Code)
+	// The first table with the procedure's row is the period's (the last lists the
+	// work open now).
+	if len(rows) == 0 {
+		t.Fatalf("no row of %s in the procedure table", p.Code)
 	}
 	var cells []string
 	for _, td := range find(rows[0], func(n *html.Node) bool { return n.Data == "td" }) {
