@@ -42,8 +42,8 @@ type Portal interface {
 // are motcua's (docs/ratings.md: the portal's question list is not public).
 type Rating struct {
 	Code     string            `json:"MaHoSo"`
-	Level    int               `json:"MucDo"`       // 5 very satisfied … 1 very dissatisfied
-	LevelKey string            `json:"MaMucDo"`     // RHL, HL, BT, KHL, RKHL
+	Level    int               `json:"MucDo"`   // 5 very satisfied … 1 very dissatisfied
+	LevelKey string            `json:"MaMucDo"` // RHL, HL, BT, KHL, RKHL
 	Criteria []RatingCriterion `json:"DanhSachTieuChi"`
 	Comment  string            `json:"NoiDung,omitempty"`
 	At       string            `json:"ThoiDiemDanhGia"`
