@@ -178,7 +178,8 @@ func (s *Service) started(ctx context.Context, a motcua.Actor, key string, code 
 	}
 	channel := motcua.ChannelOf(sub.Channel, sub.Online)
 	in := workflows.DossierInput{Code: code, ProcedureCode: sub.ProcedureCode, ProcedureVersion: sub.ProcedureVersion,
-		ApplicantID: sub.ApplicantID, Online: channel.Electronic(), Channel: channel, SubmittedAt: sub.SubmittedAt, Fee: sub.Fee}
+		ApplicantID: sub.ApplicantID, Online: channel.Electronic(), Channel: channel, SubmittedAt: sub.SubmittedAt, Fee: sub.Fee,
+		FeeAfterReceipt: sub.Fee > 0 && p.Fee.AfterReceipt()}
 	out, err := s.startDossier(ctx, in)
 	if err != nil {
 		return SubmitResult{}, false, err

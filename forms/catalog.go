@@ -72,11 +72,16 @@ func WithLimits(l Limits) Option {
 
 // Default loads the catalog embedded in the binary. It fails on any broken file.
 func Default(opts ...Option) (*Catalog, error) {
+	return Load(Embedded(), opts...)
+}
+
+// Embedded is the catalog's files embedded in the binary, as Load reads them.
+func Embedded() fs.FS {
 	sub, err := fs.Sub(embedded, "catalog")
 	if err != nil {
-		return nil, fmt.Errorf("embedded catalog: %w", err)
+		panic(err) // "catalog" is a valid path: fs.Sub cannot fail
 	}
-	return Load(sub, opts...)
+	return sub
 }
 
 // fileRE is where a procedure version lives: <code>/v<n>/procedure.json.

@@ -324,9 +324,22 @@ const (
 	FeeByRegulation = "by_regulation" // theo biểu phí của Bộ Tài chính, chưa mã hóa
 )
 
+// When the fee is paid (Fee.When).
+const (
+	FeeAtSubmission = "submission" // khi nộp hồ sơ
+	FeeAfterReceipt = "receipt"    // sau khi hồ sơ được tiếp nhận
+)
+
+// AfterReceipt reports whether the fee is paid after the desk receives the dossier.
+func (f Fee) AfterReceipt() bool { return f.When == FeeAfterReceipt }
+
 // Fee is the fee or charge of the procedure (phí, lệ phí) and how it is computed.
 type Fee struct {
 	Kind string `json:"kind"`
+	// When is when the applicant pays a fee charged online: "submission" (the default:
+	// the desk sees the dossier once it is paid) or "receipt" (the desk receives it,
+	// then review waits for the payment), as the procedure says.
+	When string `json:"when,omitempty"`
 	// Amount is in VND: per dossier (fixed) or per unit (per_unit).
 	Amount int64 `json:"amount,omitempty"`
 	// UnitName names the unit for per_unit fees (e.g. "trang").
@@ -582,6 +595,11 @@ func (p *Procedure) check() error {
 		}
 	default:
 		bad("fee.kind %q: unknown", p.Fee.Kind)
+	}
+	switch p.Fee.When {
+	case "", FeeAtSubmission, FeeAfterReceipt:
+	default:
+		bad("fee.when %q: want %q or %q", p.Fee.When, FeeAtSubmission, FeeAfterReceipt)
 	}
 	if p.Fee.Description == "" {
 		bad("fee.description is required")

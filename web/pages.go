@@ -139,6 +139,7 @@ var noticeText = map[string]string{
 	"draft":      "Đã lưu bản nháp. Bạn có thể quay lại hoàn thiện sau.",
 	"supplement": "Đã gửi giấy tờ bổ sung.",
 	"withdrawn":  "Đã rút hồ sơ.",
+	"rated":      "Cảm ơn bạn đã đánh giá việc giải quyết hồ sơ.",
 	"claimed":    "Đã nhận xử lý hồ sơ.",
 	"registered": "Đã đăng ký hồ sơ. Hãy kiểm tra rồi tiếp nhận để in Giấy tiếp nhận hồ sơ và hẹn trả kết quả.",
 	"done":       "Đã ghi nhận thao tác.",

@@ -574,6 +574,58 @@ type myDossierPage struct {
 	// Files every file attached to the dossier, by component.
 	Answers []answer
 	Files   []dossierFile
+	// CanRate: the applicant may rate the handling now (returned, not rated yet);
+	// Rating is their rating once given; RatingForm the form's radio groups.
+	CanRate       bool
+	Rating        *ratingShown
+	RatingForm    []ratingGroup
+	RatingComment string
+}
+
+// ratingGroup is one radio group of the rating form: the overall level or a criterion.
+type ratingGroup struct {
+	ID, Name, Legend string
+	Optional         bool
+	Options          []ratingOption
+}
+
+type ratingOption struct {
+	ID, Value, Label string
+	Checked          bool
+}
+
+// ratingShown is a given rating as its applicant reads it back.
+type ratingShown struct {
+	Score    string
+	Criteria []string // "criterion: level"
+	Comment  string
+}
+
+// ratingForm builds the rating form's groups with the values sent (form), if any.
+func ratingForm(form url.Values) []ratingGroup {
+	group := func(id, name, legend string, optional bool) ratingGroup {
+		g := ratingGroup{ID: id, Name: name, Legend: legend, Optional: optional}
+		for _, l := range motcua.RatingLevels() {
+			v := strconv.Itoa(int(l))
+			g.Options = append(g.Options, ratingOption{ID: id + "-" + v, Value: v, Label: l.Label(), Checked: form.Get(name) == v})
+		}
+		return g
+	}
+	out := []ratingGroup{group("danh-gia-chung", "score", "Mức độ hài lòng chung về việc giải quyết hồ sơ", false)}
+	for _, c := range motcua.RatingCriteria() {
+		out = append(out, group("danh-gia-"+string(c), "criterion-"+string(c), c.Label(), true))
+	}
+	return out
+}
+
+func showRating(r store.Rating) *ratingShown {
+	out := &ratingShown{Score: motcua.RatingLevel(r.Score).Label(), Comment: r.Comment}
+	for _, c := range motcua.RatingCriteria() {
+		if l, ok := r.Criteria[string(c)]; ok {
+			out.Criteria = append(out.Criteria, c.Label()+": "+motcua.RatingLevel(l).Label())
+		}
+	}
+	return out
 }
 
 // dossierFile is an attachment as the applicant sees it on their dossier.
@@ -595,6 +647,17 @@ func (s *Site) myDossierData(r *http.Request, a motcua.Actor, code motcua.Dossie
 	if mp.Owner {
 		if mp.Notifications, err = s.Dossiers.DossierNotifications(r.Context(), a, dd); err != nil {
 			return myDossierPage{}, err
+		}
+	}
+	if mp.Owner && (dd.Status == motcua.StatusReturned || dd.Status == motcua.StatusArchived) {
+		rating, rated, err := s.Dossiers.Rating(r.Context(), a, code)
+		if err != nil {
+			return myDossierPage{}, err
+		}
+		if rated {
+			mp.Rating = showRating(rating)
+		} else {
+			mp.CanRate, mp.RatingForm, mp.RatingComment = true, ratingForm(r.PostForm), r.PostForm.Get("comment")
 		}
 	}
 	if mp.Owner && mp.Procedure != nil {
@@ -671,6 +734,52 @@ func (s *Site) pageSupplement() http.HandlerFunc {
 				return
 			}
 			errs = append(errs, pageError{Field: "bo-sung-tep", Message: motcua.ErrorMessage(err)})
+		}
+		mp, err := s.myDossierData(r, a, code)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		d := s.page(r, "Hồ sơ "+string(code))
+		d.Errors, d.Data = errs, mp
+		s.show(w, http.StatusUnprocessableEntity, "dossier", d)
+	}
+}
+
+// pageRate takes the applicant's rating from the dossier page's form, through the
+// same service as POST /api/v1/dossiers/{code}/rating.
+func (s *Site) pageRate() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		code := motcua.DossierCode(chi.URLParam(r, "code"))
+		req := dossiers.RateRequest{Criteria: map[string]int{}, Comment: r.PostFormValue("comment")}
+		var errs []pageError
+		if v := r.PostFormValue("score"); v != "" {
+			req.Score, _ = strconv.Atoi(v)
+		}
+		if req.Score == 0 {
+			errs = append(errs, pageError{Field: "danh-gia-chung-5", Message: "Vui lòng chọn mức độ hài lòng chung."})
+		}
+		for _, c := range motcua.RatingCriteria() {
+			if v := r.PostFormValue("criterion-" + string(c)); v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					n = -1 // the service refuses it with its message
+				}
+				req.Criteria[string(c)] = n
+			}
+		}
+		if len(errs) == 0 {
+			_, err := s.Dossiers.Rate(r.Context(), a, code, req)
+			if err == nil {
+				http.Redirect(w, r, "/ho-so/"+url.PathEscape(string(code))+"?ok=rated#danh-gia", http.StatusSeeOther)
+				return
+			}
+			if c := motcua.ErrorCode(err); c != motcua.EINVALID && c != motcua.ECONFLICT {
+				s.showError(w, r, err)
+				return
+			}
+			errs = append(errs, pageError{Field: "danh-gia-chung-5", Message: motcua.ErrorMessage(err)})
 		}
 		mp, err := s.myDossierData(r, a, code)
 		if err != nil {

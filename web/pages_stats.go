@@ -175,13 +175,18 @@ type rateRow struct {
 	store.StatsRow
 	Rate    float64 // percent on time (early or on the due day); -1 when nothing was resolved
 	RateTxt string
+	// RatingTxt is the average overall rating out of 5, two decimals, or a dash.
+	RatingTxt string
 }
 
 func rateOf(r store.StatsRow) rateRow {
-	rr := rateRow{StatsRow: r, Rate: -1, RateTxt: "Chưa có hồ sơ giải quyết"}
+	rr := rateRow{StatsRow: r, Rate: -1, RateTxt: "Chưa có hồ sơ giải quyết", RatingTxt: "–"}
 	if r.Resolved > 0 {
 		rr.Rate = 100 * float64(r.Early+r.OnTime) / float64(r.Resolved)
 		rr.RateTxt = formatNumber(rr.Rate) + "%"
+	}
+	if r.Rated > 0 {
+		rr.RatingTxt = strings.Replace(strconv.FormatFloat(r.RatingAverage(), 'f', 2, 64), ".", ",", 1)
 	}
 	return rr
 }

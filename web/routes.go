@@ -46,6 +46,7 @@ func (s *Site) Routes(r chi.Router) {
 		r.Get("/ho-so/{code}/da-nop", s.pageSubmitted())
 		r.Post("/ho-so/{code}/bo-sung", s.pageSupplement())
 		r.Post("/ho-so/{code}/rut", s.pageWithdraw())
+		r.Post("/ho-so/{code}/danh-gia", s.pageRate())
 		r.Post("/ho-so/{code}/thanh-toan", s.pagePay())         // to the payment platform's page
 		r.Get("/ho-so/{code}/thanh-toan/ket-qua", s.pagePaid()) // back from it
 	})

@@ -58,6 +58,10 @@ type DossierInput struct {
 	// Fee is what the dossier owes in VND (0: nothing): it waits for the payment before
 	// the desk gets it (payment.go).
 	Fee int64
+	// FeeAfterReceipt: the procedure asks for the fee after receipt, not at submission
+	// (forms.Fee.When): the desk receives the dossier first and review waits for the
+	// payment (payment.go). Histories started before it carry false.
+	FeeAfterReceipt bool
 }
 
 // DossierResult is what a dossier's workflow ends with.

@@ -90,7 +90,7 @@ func DossierWorkflow(ctx workflow.Context, in DossierInput) (DossierResult, erro
 		d.failed = err
 		return DossierResult{}, err
 	}
-	if in.Fee > 0 {
+	if in.Fee > 0 && !in.FeeAfterReceipt {
 		if err := d.awaitPayment(ctx); err != nil {
 			d.failed = err
 			return DossierResult{}, err
@@ -180,6 +180,9 @@ func (d *dossier) receive(ctx workflow.Context, in ReceiveInput) error {
 	}
 	if err := d.notifyApplicant(ctx, "received", "Hồ sơ đã được tiếp nhận, hẹn trả kết quả ngày "+vnDate(due)); err != nil {
 		return err
+	}
+	if d.payAfterReceipt(ctx) {
+		return d.awaitPaymentAfterReceipt(ctx, in.Actor)
 	}
 	return d.handTo(ctx, 1, in.Actor, motcua.EventTransfer, motcua.StatusInReview, "")
 }

@@ -53,6 +53,8 @@ type dossier struct {
 	warned             bool
 	escalated          bool
 	finishedAt         time.Time
+	// paid: the fee is paid (payment.go).
+	paid bool
 
 	// Who handed the dossier to the current step, for recall.
 	handedBy     int64

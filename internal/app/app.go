@@ -18,6 +18,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/netip"
 	"strings"
@@ -48,6 +49,9 @@ type Config struct {
 	DatabaseURL string
 	// SeedDemo creates the demo units and accounts.
 	SeedDemo bool
+	// Catalog replaces the procedure catalog embedded in the binary (<code>/v<n>/procedure.json
+	// files); nil: the embedded one. Tests use it for procedures the catalog does not have.
+	Catalog fs.FS
 
 	// TemporalAddress is the Temporal frontend, host:port. Empty: no Temporal client, New
 	// opens the store only (what `motcua migrate` needs).
@@ -238,7 +242,12 @@ func (a *App) openStore(ctx context.Context) error {
 	if a.Config.Now != nil {
 		opts = append(opts, forms.WithClock(a.Config.Now))
 	}
-	if a.Catalog, err = forms.Default(opts...); err != nil {
+	if a.Config.Catalog != nil {
+		a.Catalog, err = forms.Load(a.Config.Catalog, opts...)
+	} else {
+		a.Catalog, err = forms.Default(opts...)
+	}
+	if err != nil {
 		return fmt.Errorf("load the procedure catalog: %w", err)
 	}
 	if err := st.SyncCatalog(ctx, a.Catalog); err != nil {

@@ -44,7 +44,7 @@ func (a *App) NewPortalSync() (*portal.Syncer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return portal.NewSyncer(portal.SyncOptions{Outbox: a.Store, Portal: c, PublicURL: a.Config.PublicURL,
+	return portal.NewSyncer(portal.SyncOptions{Outbox: a.Store, Ratings: a.Store, Portal: c, PublicURL: a.Config.PublicURL,
 		Timeout: c.Timeout(), Log: a.Log.With("component", "portal-sync")})
 }
 

@@ -16,10 +16,13 @@ import (
 // URLCapNhat and URLDongBoTienTrinh of the provincial systems that sync today).
 type Paths struct {
 	Add, Update, Progress string
+	// Rate is where ratings go (our choice of path: the real endpoint is not public).
+	Rate string
 }
 
 // DefaultPaths are the development portal's, and the default of the real one's.
-var DefaultPaths = Paths{Add: "/dvcqg/hoso/themmoi", Update: "/dvcqg/hoso/capnhat", Progress: "/dvcqg/hoso/tientrinh"}
+var DefaultPaths = Paths{Add: "/dvcqg/hoso/themmoi", Update: "/dvcqg/hoso/capnhat", Progress: "/dvcqg/hoso/tientrinh",
+	Rate: "/dvcqg/hoso/danhgia"}
 
 // DefaultTimeout bounds every call to the portal.
 const DefaultTimeout = 10 * time.Second
@@ -55,6 +58,9 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	opts.URL = strings.TrimRight(opts.URL, "/")
 	if opts.Paths == (Paths{}) {
 		opts.Paths = DefaultPaths
+	}
+	if opts.Paths.Rate == "" {
+		opts.Paths.Rate = DefaultPaths.Rate
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -97,6 +103,12 @@ func (c *Client) Update(ctx context.Context, key string, d Dossier) error {
 // Progress implements Portal.
 func (c *Client) Progress(ctx context.Context, key string, p Progress) error {
 	_, err := c.call(ctx, c.opts.Paths.Progress, key, p)
+	return err
+}
+
+// Rate sends a rating.
+func (c *Client) Rate(ctx context.Context, key string, r Rating) error {
+	_, err := c.call(ctx, c.opts.Paths.Rate, key, r)
 	return err
 }
 

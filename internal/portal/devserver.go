@@ -65,6 +65,8 @@ type DevDossier struct {
 	Updates int        `json:"updates"`
 	// Moves are the appointment changes it was told of, in order.
 	Moves []Appointment `json:"moves"`
+	// Rating is the applicant's rating, once sent.
+	Rating *Rating `json:"rating,omitempty"`
 }
 
 // DevOptions configure a DevServer.
@@ -129,6 +131,7 @@ func NewDevServer(opts DevOptions) (*DevServer, error) {
 		r.Post(DefaultPaths.Add, s.handleSync("add"))
 		r.Post(DefaultPaths.Update, s.handleSync("update"))
 		r.Post(DefaultPaths.Progress, s.handleSync("progress"))
+		r.Post(DefaultPaths.Rate, s.handleSync("rate"))
 		r.Get("/dev/control", s.handleGetControl)
 		r.Put("/dev/control", s.handleSetControl)
 		r.Post("/dev/control", s.handleSetControl)
@@ -195,6 +198,11 @@ func (s *DevServer) Dossier(code string) (DevDossier, bool) {
 	out := *d
 	out.Steps = append([]Progress(nil), d.Steps...)
 	out.Moves = append([]Appointment(nil), d.Moves...)
+	if d.Rating != nil {
+		r := *d.Rating
+		r.Criteria = append([]RatingCriterion(nil), d.Rating.Criteria...)
+		out.Rating = &r
+	}
 	return out, true
 }
 
@@ -265,6 +273,19 @@ func (s *DevServer) handleSync(op string) http.HandlerFunc {
 
 // decodeSync reads a sync call's body: its dossier code and status.
 func decodeSync(op string, raw []byte) (code string, status int, err error) {
+	if op == "rate" {
+		var r Rating
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return "", 0, err
+		}
+		if r.Level < 1 || r.Level > 5 || RatingCode(r.Level) != r.LevelKey {
+			return r.Code, 0, fmt.Errorf("mức độ hài lòng %d (%s) không hợp lệ", r.Level, r.LevelKey)
+		}
+		if r.Code == "" || len(r.Code) > 64 {
+			return r.Code, 0, errors.New("MaHoSo trống hoặc quá dài")
+		}
+		return r.Code, 0, nil
+	}
 	if op == "progress" {
 		var p Progress
 		if err := json.Unmarshal(raw, &p); err != nil {
@@ -332,6 +353,18 @@ func (s *DevServer) apply(op, key string, raw []byte, journal bool) (Answer, str
 		}
 		cur.Steps = append(cur.Steps, p)
 		ans = Answer{ErrorCode: "0", Message: "Đồng bộ tiến trình thành công."}
+	case "rate":
+		var r Rating
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return Answer{}, "", err
+		}
+		cur, ok := s.dossiers[r.Code]
+		if !ok {
+			ans, outcome = Answer{ErrorCode: "-4", Message: "Không tìm thấy hồ sơ."}, "unknown"
+			break
+		}
+		cur.Rating = &r
+		ans = Answer{ErrorCode: "0", Message: "Ghi nhận đánh giá thành công."}
 	default:
 		return Answer{}, "", fmt.Errorf("unknown operation %q", op)
 	}

@@ -5,7 +5,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"motcua"
 	"motcua/internal/portal"
 	"motcua/internal/stacktest"
 )
@@ -83,5 +85,90 @@ func TestADossiersWholePathReachesThePortal(t *testing.T) {
 	res := citizen.Get(strings.TrimPrefix(r.Results[0].Link, s.URL))
 	if res.Status != 200 || !strings.HasPrefix(string(res.Body), "%PDF") {
 		t.Fatalf("the result's link: %d", res.Status)
+	}
+}
+
+// TestARatingReachesThePortalOnceAfterTheReturn: the applicant rates a returned dossier
+// through the API; while the development portal fails, the rating waits (synced_at
+// stays NULL); once it answers, the portal has the rating (levels with the portal's
+// codes, the criteria) once, and the rating is marked synced.
+func TestARatingReachesThePortalOnceAfterTheReturn(t *testing.T) {
+	s := stacktest.Start(t)
+	dev, err := portal.NewDevServer(portal.DevOptions{Token: devToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(dev.Handler())
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { _ = dev.Close() })
+	if err := s.App.SetPortal(srv.URL, devToken); err != nil {
+		t.Fatal(err)
+	}
+	sync, err := s.App.NewPortalSync()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := run(sync)
+	t.Cleanup(stop)
+
+	p, err := s.Catalog.Procedure("G09.CVTLT.02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	citizen := s.As("congdan1")
+	code := stacktest.Submit(citizen, p).Code
+	s.Drive(code, p)
+	// The rating follows the dossier's changes: every one delivered first.
+	waitFor(t, "every change on the portal", func() bool {
+		var pending int
+		_ = s.Store.Pool().QueryRow(t.Context(), `SELECT count(*) FROM status_outbox o JOIN dossiers d ON d.id = o.dossier_id
+			WHERE d.code = $1 AND o.sent_at IS NULL`, code).Scan(&pending)
+		d, ok := dev.Dossier(string(code))
+		return pending == 0 && ok && d.Record.Status == 10
+	})
+	if err := dev.SetControl(portal.Control{Mode: portal.ModeFail}); err != nil {
+		t.Fatal(err)
+	}
+	citizen.MustDo(201, "POST", "/api/v1/dossiers/"+string(code)+"/rating",
+		map[string]any{"score": 4, "criteria": map[string]int{"attitude": 5, "timeliness": 2}, "comment": "Đúng hẹn."}, nil)
+	waitFor(t, "a refused rating call", func() bool {
+		for _, c := range dev.Calls() {
+			if c.Op == "rate" && c.Outcome == "failed" {
+				return true
+			}
+		}
+		return false
+	})
+	synced := func() bool {
+		var at *time.Time
+		_ = s.Store.Pool().QueryRow(t.Context(), `SELECT r.synced_at FROM ratings r JOIN dossiers d ON d.id = r.dossier_id
+			WHERE d.code = $1`, code).Scan(&at)
+		return at != nil
+	}
+	if synced() {
+		t.Fatal("the rating is marked synced while the portal fails")
+	}
+	if err := dev.SetControl(portal.Control{Mode: portal.ModeOK}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the rating marked synced", synced)
+	d, _ := dev.Dossier(string(code))
+	r := d.Rating
+	if r == nil || r.Level != 4 || r.LevelKey != "HL" || r.Comment != "Đúng hẹn." || r.At == "" || len(r.Criteria) != 2 ||
+		r.Criteria[0] != (portal.RatingCriterion{Key: "attitude", Name: motcua.RateAttitude.Label(), Level: 5, LevelKey: "RHL"}) ||
+		r.Criteria[1].Key != "timeliness" || r.Criteria[1].LevelKey != "KHL" {
+		t.Fatalf("the portal's rating %+v", r)
+	}
+	applied := 0
+	for _, c := range dev.Calls() {
+		if c.Op == "rate" && c.Outcome == "applied" {
+			applied++
+			if c.Key != string(code)+"/rating" {
+				t.Errorf("rating call key %q", c.Key)
+			}
+		}
+	}
+	if applied != 1 {
+		t.Errorf("%d applied rating calls, want 1", applied)
 	}
 }

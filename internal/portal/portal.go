@@ -33,6 +33,45 @@ type Portal interface {
 	Update(ctx context.Context, key string, d Dossier) error
 	// Progress appends a processing step.
 	Progress(ctx context.Context, key string, p Progress) error
+	// Rate sends the applicant's rating of a returned dossier (docs/ratings.md).
+	Rate(ctx context.Context, key string, r Rating) error
+}
+
+// Rating is the applicant's satisfaction rating of a dossier (DanhGiaHoSo). The levels
+// are the portal's codes (RatingCode) with motcua's number beside them; the criteria
+// are motcua's (docs/ratings.md: the portal's question list is not public).
+type Rating struct {
+	Code     string            `json:"MaHoSo"`
+	Level    int               `json:"MucDo"`   // 5 very satisfied … 1 very dissatisfied
+	LevelKey string            `json:"MaMucDo"` // RHL, HL, BT, KHL, RKHL
+	Criteria []RatingCriterion `json:"DanhSachTieuChi"`
+	Comment  string            `json:"NoiDung,omitempty"`
+	At       string            `json:"ThoiDiemDanhGia"`
+}
+
+// RatingCriterion is one criterion's level.
+type RatingCriterion struct {
+	Key      string `json:"MaTieuChi"`
+	Name     string `json:"TenTieuChi"`
+	Level    int    `json:"MucDo"`
+	LevelKey string `json:"MaMucDo"`
+}
+
+// RatingCode is the portal's code of a level (TD-TH DanhGiaCoQuanDto).
+func RatingCode(level int) string {
+	switch level {
+	case 5:
+		return "RHL"
+	case 4:
+		return "HL"
+	case 3:
+		return "BT"
+	case 2:
+		return "KHL"
+	case 1:
+		return "RKHL"
+	}
+	return ""
 }
 
 // ErrExists is the portal's "the dossier exists already" (error_code 3 or -3): an add

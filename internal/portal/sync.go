@@ -21,10 +21,18 @@ type Outbox interface {
 	ParkOutbox(ctx context.Context, id int64, now time.Time, reason string) error
 }
 
+// Ratings is what the Syncer needs of the store to send the applicants' ratings.
+type Ratings interface {
+	UnsyncedRatings(ctx context.Context, limit int) ([]store.UnsyncedRating, error)
+	MarkRatingSynced(ctx context.Context, dossierID int64, at time.Time) error
+}
+
 // SyncOptions configure a Syncer; zero fields take the defaults below.
 type SyncOptions struct {
 	Outbox Outbox // required
 	Portal Portal // required
+	// Ratings, when set, are sent too: each rating once, after the dossier's changes.
+	Ratings Ratings
 	// PublicURL is the base of the download links of results and components.
 	PublicURL string
 	// Timeout bounds each call to the portal (default DefaultTimeout). A claimed event
@@ -49,6 +57,12 @@ type SyncOptions struct {
 // once (an idempotency key per call), retried with backoff, parked when refused.
 type Syncer struct {
 	o SyncOptions
+
+	// The ratings' retry: after a failed send no rating is tried before rateAfter,
+	// the wait doubling from MinBackoff to MaxBackoff (rateFails in a row).
+	rateMu    sync.Mutex
+	rateAfter time.Time
+	rateFails int
 }
 
 // NewSyncer returns a Syncer; Run starts it.
@@ -115,8 +129,11 @@ func (s *Syncer) Run(ctx context.Context) {
 // retried later, or parked.
 func (s *Syncer) Pass(ctx context.Context) (int, error) {
 	events, err := s.o.Outbox.ClaimOutbox(ctx, s.o.Now(), s.Lease(), s.o.Batch)
-	if err != nil || len(events) == 0 {
+	if err != nil {
 		return 0, err
+	}
+	if len(events) == 0 {
+		return 0, s.rate(ctx)
 	}
 	sem := make(chan struct{}, s.o.Workers)
 	var wg sync.WaitGroup
@@ -166,6 +183,51 @@ func (s *Syncer) send(ctx context.Context, e store.OutboxEvent) (op string, err 
 	}
 	p := s.progress(e)
 	return op, s.call(ctx, func(ctx context.Context) error { return s.o.Portal.Progress(ctx, key+"/progress", p) })
+}
+
+// rate sends the ratings the portal has not had, when the outbox is drained: one call
+// each, keyed by the dossier ("CODE/rating"), so a resend after a lost answer is
+// harmless. A failed send stops the round and waits a backoff before the next.
+func (s *Syncer) rate(ctx context.Context) error {
+	if s.o.Ratings == nil {
+		return nil
+	}
+	s.rateMu.Lock()
+	defer s.rateMu.Unlock()
+	if s.o.Now().Before(s.rateAfter) {
+		return nil
+	}
+	rs, err := s.o.Ratings.UnsyncedRatings(ctx, s.o.Batch)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		pr := ratingOf(r.Rating)
+		err := s.call(ctx, func(ctx context.Context) error { return s.o.Portal.Rate(ctx, string(r.DossierCode)+"/rating", pr) })
+		if err != nil {
+			s.rateFails++
+			s.rateAfter = s.o.Now().Add(s.backoff(s.rateFails))
+			s.o.Log.Info("portal rating failed; will retry", "dossier", r.DossierCode, "next", s.rateAfter, "err", err)
+			return nil
+		}
+		s.rateFails = 0
+		if err := s.o.Ratings.MarkRatingSynced(ctx, r.DossierID, s.o.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ratingOf is a stored rating as the portal receives it.
+func ratingOf(r store.Rating) Rating {
+	out := Rating{Code: string(r.DossierCode), Level: r.Score, LevelKey: RatingCode(r.Score), Comment: r.Comment,
+		At: Time(r.RatedAt), Criteria: []RatingCriterion{}}
+	for _, c := range motcua.RatingCriteria() {
+		if l, ok := r.Criteria[string(c)]; ok {
+			out.Criteria = append(out.Criteria, RatingCriterion{Key: string(c), Name: c.Label(), Level: l, LevelKey: RatingCode(l)})
+		}
+	}
+	return out
 }
 
 // call bounds one call by the timeout, whatever the Portal implementation does.

@@ -22,6 +22,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
@@ -30,6 +31,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -112,6 +114,8 @@ type Options struct {
 	// AfterAxisSend is the activities' fault hook between an outgoing document's send
 	// and its record (activities.ExchangeConfig.AfterAxisSend).
 	AfterAxisSend func(ctx context.Context, key string) error
+	// Catalog replaces the embedded procedure catalog (CatalogWith builds one).
+	Catalog fs.FS
 }
 
 // Start starts a stack that stops when the test ends.
@@ -185,7 +189,7 @@ func Start(t testing.TB, opts ...Options) *Stack {
 		payURL = o.PaymentURL
 	}
 
-	a, err := app.New(ctx, app.Config{DatabaseURL: db, SeedDemo: true,
+	a, err := app.New(ctx, app.Config{DatabaseURL: db, SeedDemo: true, Catalog: o.Catalog,
 		TemporalAddress: ts.GetFrontendHostPort(), TemporalNamespace: ts.GetDefaultNamespace(), PayloadKeys: [][]byte{key},
 		PublicURL: url, DevLogin: true, Roots: roots,
 		SignerURL: signer.URL, SignerToken: token, SealPIN: service.DefaultPIN,
@@ -392,4 +396,43 @@ func Sprintf(format string, args ...any) string { return fmt.Sprintf(format, arg
 
 func pemCert(c *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+}
+
+// CatalogWith is the embedded procedure catalog with one procedure version changed by
+// edit (its procedure.json decoded as JSON), for Options.Catalog: a test-only mode of a
+// real procedure (a fee paid after receipt) without a test-only procedure.
+func CatalogWith(t testing.TB, code string, version int, edit func(p map[string]any)) fs.FS {
+	t.Helper()
+	src := forms.Embedded()
+	out := fstest.MapFS{}
+	err := fs.WalkDir(src, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(src, name)
+		if err != nil {
+			return err
+		}
+		out[name] = &fstest.MapFile{Data: b, Mode: 0o444}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("%s/v%d/procedure.json", code, version)
+	f, ok := out[name]
+	if !ok {
+		t.Fatalf("catalog has no %s", name)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(f.Data, &p); err != nil {
+		t.Fatal(err)
+	}
+	edit(p)
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out[name] = &fstest.MapFile{Data: b, Mode: 0o444}
+	return out
 }

@@ -191,3 +191,46 @@ func (s *Store) RatingCount(ctx context.Context, from, to time.Time) (map[int]in
 	}
 	return out, rows.Err()
 }
+
+// UnsyncedRating is a rating the portal has not been sent yet.
+type UnsyncedRating struct {
+	DossierID int64
+	Rating
+}
+
+// UnsyncedRatings lists up to limit ratings not yet on the portal whose dossier the
+// portal knows and has every status change of (no undelivered outbox row): the
+// portal hears of the rating after the return it follows.
+func (s *Store) UnsyncedRatings(ctx context.Context, limit int) ([]UnsyncedRating, error) {
+	rows, err := s.pool.Query(ctx, `SELECT r.dossier_id, d.code, r.score, r.criteria, r.comment, r.rated_at
+		FROM ratings r JOIN dossiers d ON d.id = r.dossier_id
+		WHERE r.synced_at IS NULL
+			AND EXISTS (SELECT 1 FROM status_outbox o WHERE o.dossier_id = r.dossier_id AND o.sent_at IS NOT NULL)
+			AND NOT EXISTS (SELECT 1 FROM status_outbox o WHERE o.dossier_id = r.dossier_id AND o.sent_at IS NULL)
+		ORDER BY r.rated_at LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("unsynced ratings: %w", err)
+	}
+	defer rows.Close()
+	var out []UnsyncedRating
+	for rows.Next() {
+		var u UnsyncedRating
+		var criteria []byte
+		if err := rows.Scan(&u.DossierID, &u.DossierCode, &u.Score, &criteria, &u.Comment, &u.RatedAt); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(criteria, &u.Criteria); err != nil {
+			return nil, fmt.Errorf("rating of %s: %w", u.DossierCode, err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// MarkRatingSynced records that the portal has the dossier's rating.
+func (s *Store) MarkRatingSynced(ctx context.Context, dossierID int64, at time.Time) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE ratings SET synced_at = $2 WHERE dossier_id = $1 AND synced_at IS NULL`, dossierID, at); err != nil {
+		return fmt.Errorf("mark rating synced: %w", err)
+	}
+	return nil
+}

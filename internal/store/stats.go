@@ -58,6 +58,19 @@ type StatsRow struct {
 	ReceivedDesk   int `json:"receivedDesk"`
 	ReceivedPost   int `json:"receivedPost"`
 	ReceivedPortal int `json:"receivedPortal"`
+	// Ratings of the dossiers resolved in the period (per procedure and month; 0 per
+	// unit): how many were rated and the sum of their overall levels (1–5,
+	// docs/ratings.md), so that groups add up; RatingAverage divides them.
+	Rated     int `json:"rated"`
+	RatingSum int `json:"ratingSum"`
+}
+
+// RatingAverage is the mean overall level of the group's ratings, 0 when none.
+func (r StatsRow) RatingAverage() float64 {
+	if r.Rated == 0 {
+		return 0
+	}
+	return float64(r.RatingSum) / float64(r.Rated)
 }
 
 // Add adds o's counts to r.
@@ -78,6 +91,8 @@ func (r *StatsRow) Add(o StatsRow) {
 	r.ReceivedDesk += o.ReceivedDesk
 	r.ReceivedPost += o.ReceivedPost
 	r.ReceivedPortal += o.ReceivedPortal
+	r.Rated += o.Rated
+	r.RatingSum += o.RatingSum
 }
 
 // Stats is the statistics of a period.
@@ -94,6 +109,7 @@ const dossierStats = `
 	WITH scope AS (SELECT id FROM units WHERE path LIKE $1 || '%%'),
 	d AS (
 		SELECT d.*, p.name AS procedure_name,
+			(SELECT r.score FROM ratings r WHERE r.dossier_id = d.id) AS rating,
 			CASE WHEN d.finished_at IS NULL THEN NULL
 				WHEN d.due_at IS NULL THEN 'on-time'
 				WHEN d.finished_at > d.due_at THEN 'late'
@@ -127,7 +143,10 @@ const dossierStats = `
 		count(*) FILTER (WHERE received_at >= $2 AND received_at < $3 AND channel = 'online'),
 		count(*) FILTER (WHERE received_at >= $2 AND received_at < $3 AND channel = 'desk'),
 		count(*) FILTER (WHERE received_at >= $2 AND received_at < $3 AND channel = 'post'),
-		count(*) FILTER (WHERE received_at >= $2 AND received_at < $3 AND channel = 'portal')
+		count(*) FILTER (WHERE received_at >= $2 AND received_at < $3 AND channel = 'portal'),
+		-- Ratings of the dossiers resolved in the period (a rating comes after return).
+		count(rating) FILTER (WHERE finished_in AND status IN ('returned', 'archived')),
+		coalesce(sum(rating) FILTER (WHERE finished_in AND status IN ('returned', 'archived')), 0)
 	FROM d GROUP BY 1, 2 ORDER BY 1`
 
 // unitStats aggregates the control sheet's hand-overs per unit in scope.
@@ -143,7 +162,7 @@ const unitStats = `
 		count(*) FILTER (WHERE h.handed_at < $3 AND (h.finished_at IS NULL OR h.finished_at >= $3)
 			AND (h.due_at IS NULL OR h.due_at >= least($3, $4))),
 		count(*) FILTER (WHERE h.handed_at < $3 AND (h.finished_at IS NULL OR h.finished_at >= $3) AND h.due_at < least($3, $4)),
-		0, 0, 0, 0, 0
+		0, 0, 0, 0, 0, 0, 0
 	FROM handovers h
 	JOIN units un ON un.id = h.to_unit_id
 	JOIN dossiers d ON d.id = h.dossier_id
