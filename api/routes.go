@@ -28,6 +28,7 @@ func (s *API) Routes(r chi.Router) {
 			r.Get("/dossiers/{code}", s.handleDossier())                      // applicant or staff in scope; others 404
 			r.Post("/dossiers/{code}/supplement", s.handleSupplement())       // the applicant's answer
 			r.Post("/dossiers/{code}/withdraw", s.handleWithdraw())           // the applicant withdraws
+			r.Post("/dossiers/{code}/result/revoke", s.handleRevokeResult())  // a leader withdraws the issued result
 			r.Get("/dossiers/{code}/receipt", s.handleReceipt())              // form 01, once received
 			r.Get("/dossiers/{code}/documents/{id}", s.handleDocument())      // notices and the result
 			r.Get("/dossiers/{code}/files/{id}", s.handleDossierFile())       // attachments

@@ -17,7 +17,6 @@ import (
 	"motcua/dossiers"
 	"motcua/forms"
 	"motcua/internal/httpx"
-	"motcua/internal/pades"
 	"motcua/internal/store"
 )
 
@@ -746,7 +745,9 @@ type verifyPage struct {
 	Code     string
 	Document *store.Document
 	Dossier  motcua.DossierCode
-	Report   *pades.Report
+	Report   *dossiers.VerifyReport
+	// Issued says whether the document, one of ours, is still in force.
+	Issued *dossiers.IssuedStatus
 }
 
 func (s *Site) pageVerify() http.HandlerFunc {
@@ -788,12 +789,12 @@ func (s *Site) pageVerify() http.HandlerFunc {
 			vp.Document, vp.Dossier, data = &doc, code, doc.Data
 		}
 		if data != nil {
-			rep, err := s.Dossiers.Verify(data)
+			rep, err := s.Dossiers.Verify(r.Context(), data)
 			if err != nil {
 				d.Errors = []pageError{{Field: "file", Message: motcua.ErrorMessage(err)}}
 				status = httpx.StatusOf(motcua.ErrorCode(err))
 			} else {
-				vp.Report = &rep
+				vp.Report, vp.Issued = &rep, rep.Issued
 			}
 		}
 		d.Data = vp
