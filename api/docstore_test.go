@@ -1,12 +1,16 @@
 package api_test
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"motcua"
+	"motcua/internal/portal"
 	"motcua/internal/stacktest"
 	"motcua/internal/store"
+	"motcua/reports"
 )
 
 // myDocuments lists a citizen's store of the given type.
@@ -76,10 +80,6 @@ func TestReuseTheIssuedCertificateAtTheNextSubmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var uploadsBefore int
-	if err := s.Store.Pool().QueryRow(t.Context(), `SELECT count(*) FROM files WHERE reused_from IS NULL`).Scan(&uploadsBefore); err != nil {
-		t.Fatal(err)
-	}
 	form := stacktest.SampleForm(citizen, p)
 	form["fileChungChiCu"] = []string{f.ID}
 	var sub stacktest.Submitted
@@ -100,6 +100,60 @@ func TestReuseTheIssuedCertificateAtTheNextSubmission(t *testing.T) {
 	if r := citizen.Get("/api/v1/dossiers/" + string(sub.Code) + "/files/" + f.ID); r.Status != 200 || string(r.Body) != string(pdf) {
 		t.Errorf("the reused component is not the certificate: %d", r.Status)
 	}
+	// The desk receives it: the staff page, the 766 statistics and the portal's record
+	// say the component was reused.
+	if r := s.Act("canbo1", sub.Code, map[string]any{"action": "receive"}); r.Status != 200 {
+		t.Fatalf("receive: %d %s", r.Status, r.Body)
+	}
+	if page := s.As("canbo1").Get("/can-bo/ho-so/" + string(sub.Code)); page.Status != 200 ||
+		strings.Count(string(page.Body), "tái sử dụng từ kho dữ liệu điện tử") != 1 {
+		t.Errorf("the staff page: %d\n%s", page.Status, page.Body)
+	}
+	var root string
+	if err := s.Store.Pool().QueryRow(t.Context(), `SELECT path FROM units WHERE code = 'G09'`).Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	now := s.Now()
+	period, err := reports.ParsePeriod(now.In(motcua.Vietnam).Format("2006-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.Store.Inputs766(t.Context(), root, period, now.Add(time.Minute))
+	if err != nil || in.ComponentsReused != 1 {
+		t.Errorf("766 inputs: %d dossiers reused a component (%v), want 1", in.ComponentsReused, err)
+	}
+	dev, err := portal.NewDevServer(portal.DevOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(dev.Handler())
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { _ = dev.Close() })
+	client, _ := portal.NewClient(portal.ClientOptions{URL: srv.URL, Timeout: 5 * time.Second})
+	sync, _ := portal.NewSyncer(portal.SyncOptions{Outbox: s.Store, Portal: client, Now: s.Now})
+	var record portal.Dossier
+	for range 30 {
+		if _, err := sync.Pass(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := dev.Dossier(string(sub.Code)); ok {
+			record = d.Record
+			break
+		}
+	}
+	reusedOnPortal := map[string]int{}
+	for _, c := range record.Components {
+		reusedOnPortal[c.ID] = c.Reused
+	}
+	if len(record.Components) != len(d.Files) || reusedOnPortal[f.ID] != portal.ReusedLocal {
+		t.Errorf("the portal's record of the components: %+v", record.Components)
+	}
+	for id, n := range reusedOnPortal {
+		if id != f.ID && n != portal.NotReused {
+			t.Errorf("uploaded file %s reported reused (%d)", id, n)
+		}
+	}
+
 	// A reused file goes with one dossier only.
 	form2 := stacktest.SampleForm(citizen, p)
 	form2["fileChungChiCu"] = []string{f.ID}
