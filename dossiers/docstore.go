@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"strings"
+	"time"
 
 	"motcua"
 	"motcua/internal/pades"
+	"motcua/internal/portal"
 	"motcua/internal/store"
 )
 
@@ -126,4 +128,60 @@ func (s *Service) checkReusable(d store.StoredDocument, data []byte) error {
 // else's, or an ID that names nothing, is not found, with the same answer.
 func (s *Service) MyDocument(ctx context.Context, a motcua.Actor, id string) (store.StoredDocument, []byte, error) {
 	return s.Store.StoredDocument(ctx, a.UserID, strings.TrimSpace(id))
+}
+
+// NationalStore is the national portal's document store (internal/portal.Client).
+type NationalStore interface {
+	FetchDocuments(ctx context.Context, owner, typ string) ([]portal.NationalDocument, error)
+}
+
+// maxNationalDocument bounds one fetched document.
+const maxNationalDocument = MaxVerifySize
+
+// FetchNational fetches the actor's documents of a type from the national store
+// (by their ID number) into their own store, and lists their store of that type.
+func (s *Service) FetchNational(ctx context.Context, a motcua.Actor, typ string) ([]store.StoredDocument, error) {
+	if s.National == nil {
+		return nil, &motcua.Error{Code: motcua.EUNAVAILABLE, Message: "Chưa kết nối được kho dữ liệu của Cổng Dịch vụ công quốc gia. Vui lòng thử lại sau."}
+	}
+	id, err := s.Store.IDNumberOf(ctx, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, motcua.Errorf(motcua.ECONFLICT, "Tài khoản chưa có số định danh cá nhân nên không tra cứu được kho dữ liệu quốc gia.")
+	}
+	docs, err := s.National.FetchDocuments(ctx, id, strings.TrimSpace(typ))
+	if err != nil {
+		return nil, &motcua.Error{Code: motcua.EUNAVAILABLE, Message: "Kho dữ liệu của Cổng Dịch vụ công quốc gia không trả lời. Vui lòng thử lại sau.", Err: err}
+	}
+	var keep []store.NationalDocument
+	for _, d := range docs {
+		// The store answers for this person only; anything else, or unusable, is skipped.
+		if d.Owner != id || d.ID == "" || len(d.File) == 0 || len(d.File) > maxNationalDocument {
+			continue
+		}
+		issued, err := time.ParseInLocation("2006-01-02", d.IssuedOn, motcua.Vietnam)
+		if err != nil {
+			continue
+		}
+		nd := store.NationalDocument{Ref: d.ID, Type: d.Type, Name: d.Name, Number: d.Number, Issuer: d.Issuer,
+			IssuedAt: issued, Data: d.File, ContentType: d.FileType}
+		if d.ValidUntil != "" {
+			v, err := time.Parse("2006-01-02", d.ValidUntil)
+			if err != nil {
+				continue
+			}
+			nd.ValidUntil = &v
+		}
+		keep = append(keep, nd)
+	}
+	if err := s.Store.KeepNationalDocuments(ctx, a.UserID, keep); err != nil {
+		return nil, err
+	}
+	var types []string
+	if typ != "" {
+		types = []string{typ}
+	}
+	return s.MyDocuments(ctx, a, types)
 }

@@ -46,6 +46,8 @@ type Deps struct {
 	// PublicURL is the base URL of the pages and the API, for the platform's return and
 	// notify addresses.
 	PublicURL string
+	// National is the national portal's document store; nil: not connected.
+	National NationalStore
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	Log *slog.Logger

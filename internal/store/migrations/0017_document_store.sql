@@ -49,3 +49,14 @@ CREATE INDEX applicant_documents_holder_idx ON applicant_documents (holder_id, i
 -- A component attached by reference to a document of the applicant's store.
 ALTER TABLE files ADD COLUMN reused_from uuid REFERENCES applicant_documents(id);
 CREATE INDEX files_reused_idx ON files (dossier_id) WHERE reused_from IS NOT NULL;
+
+-- Pushes of issued results to the national document store: a result is pending until
+-- sent_at is set (the store acknowledged it); a failed attempt waits until
+-- next_attempt_at. A result without a row here is pending too, so none is lost.
+CREATE TABLE national_pushes (
+    document_id     uuid PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    attempts        integer NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz,
+    sent_at         timestamptz,
+    last_error      text
+);
