@@ -54,3 +54,24 @@ func (s *API) handleReuseDocument() http.HandlerFunc {
 		httpx.Encode(w, http.StatusCreated, f)
 	}
 }
+
+// handleFetchNational brings the caller's documents of a type from the national
+// portal's store into their own, and lists their store of that type.
+func (s *API) handleFetchNational() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		var req struct {
+			Type string `json:"type"`
+		}
+		if err := httpx.Decode(r, &req); err != nil {
+			s.HTTP.WriteError(w, r, err)
+			return
+		}
+		docs, err := s.Dossiers.FetchNational(r.Context(), a, req.Type)
+		if err != nil {
+			s.HTTP.WriteError(w, r, err)
+			return
+		}
+		httpx.Encode(w, http.StatusOK, docs)
+	}
+}

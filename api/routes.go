@@ -24,6 +24,7 @@ func (s *API) Routes(r chi.Router) {
 			r.Get("/me", s.handleMe())
 			r.Get("/notifications", s.handleNotifications())                                // my notifications (the outbox)
 			r.Get("/my-documents", s.handleMyDocuments())                                   // my document store (kho dữ liệu điện tử)
+			r.Post("/my-documents/national", s.handleFetchNational())                       // fetch mine from the national store
 			r.Get("/my-documents/{id}", s.handleMyDocument())                               // one of mine; anyone else's is 404
 			r.Post("/my-documents/{id}/reuse", s.handleReuseDocument())                     // attach it to a component by reference
 			r.With(h.Require(motcua.PermSubmitDossier)).Post("/dossiers", s.handleSubmit()) // submit (Idempotency-Key)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -256,4 +257,25 @@ func (p *Pusher) backoff(attempts int) time.Duration {
 		d *= 2
 	}
 	return min(d, hi)
+}
+
+// Run pushes until ctx ends, a pass every poll (default 5 s). Several workers may run
+// it at once: a result two of them push together carries the same idempotency key,
+// which the store accepts once.
+func (p *Pusher) Run(ctx context.Context, log *slog.Logger, poll time.Duration) {
+	if poll <= 0 {
+		poll = 5 * time.Second
+	}
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		if _, err := p.Pass(ctx); err != nil && ctx.Err() == nil {
+			log.Error("national store push pass", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
