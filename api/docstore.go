@@ -14,7 +14,13 @@ import (
 func (s *API) handleMyDocuments() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := httpx.ActorFrom(r.Context())
-		docs, err := s.Dossiers.MyDocuments(r.Context(), a, r.URL.Query()["type"])
+		var types []string
+		for _, t := range r.URL.Query()["type"] {
+			if t != "" {
+				types = append(types, t)
+			}
+		}
+		docs, err := s.Dossiers.MyDocuments(r.Context(), a, types)
 		if err != nil {
 			s.HTTP.WriteError(w, r, err)
 			return

@@ -48,7 +48,7 @@ func TestReuseTheIssuedCertificateAtTheNextSubmission(t *testing.T) {
 	reuse := map[string]any{"procedure": "G09.CVTLT.02", "component": "chung-chi-cu"}
 	for _, user := range []string{"congdan2", "canbo1", "lanhdao2"} {
 		c := s.As(user)
-		if got := myDocuments(t, c, ""); len(got) != 0 {
+		if got := myDocuments(t, c, ""); len(got) != 0 || len(myDocuments(t, citizen, "")) == 0 {
 			t.Errorf("%s's store lists %+v", user, got)
 		}
 		if r := c.Get("/api/v1/my-documents/" + doc.ID); r.Status != 404 {
@@ -57,6 +57,14 @@ func TestReuseTheIssuedCertificateAtTheNextSubmission(t *testing.T) {
 		if r := c.Request("POST", "/api/v1/my-documents/"+doc.ID+"/reuse", reuse, nil); r.Status != 404 {
 			t.Errorf("%s reuses congdan1's certificate: %d %s", user, r.Status, r.Body)
 		}
+	}
+	// His page lists it; another citizen's page does not.
+	if page := citizen.Get("/kho-giay-to"); page.Status != 200 || !strings.Contains(string(page.Body), doc.Number) ||
+		!strings.Contains(string(page.Body), "/api/v1/my-documents/"+doc.ID) {
+		t.Errorf("congdan1's store page: %d\n%s", page.Status, page.Body)
+	}
+	if page := s.As("congdan2").Get("/kho-giay-to"); page.Status != 200 || strings.Contains(string(page.Body), doc.ID) {
+		t.Errorf("congdan2's store page: %d shows congdan1's certificate", page.Status)
 	}
 	for _, guess := range []string{"00000000-0000-0000-0000-000000000000", "x", strings.ToUpper(doc.ID)} {
 		if r := s.As("congdan2").Get("/api/v1/my-documents/" + guess); r.Status != 404 {

@@ -512,6 +512,21 @@ func (s *Site) pageMyDossiers() http.HandlerFunc {
 	}
 }
 
+// pageMyDocuments shows the applicant's document store (kho dữ liệu điện tử).
+func (s *Site) pageMyDocuments() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		docs, err := s.Dossiers.MyDocuments(r.Context(), a, nil)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		d := s.page(r, "Kho giấy tờ điện tử của tôi")
+		d.Data = docs
+		s.show(w, http.StatusOK, "my-documents", d)
+	}
+}
+
 // myDossierPage is a dossier as its applicant sees it.
 type myDossierPage struct {
 	Dossier     dossiers.DossierDetail

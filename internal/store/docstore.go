@@ -111,7 +111,7 @@ func scanStored(row pgx.Row) (StoredDocument, error) {
 // types.
 func (s *Store) StoredDocuments(ctx context.Context, holderID int64, types []string) ([]StoredDocument, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+storedColumns+` FROM `+storedFrom+`
-		WHERE a.holder_id = $1 AND (cardinality($2::text[]) = 0 OR a.doc_type = ANY($2))
+		WHERE a.holder_id = $1 AND (coalesce(cardinality($2::text[]), 0) = 0 OR a.doc_type = ANY($2))
 		ORDER BY a.issued_at DESC, a.id`, holderID, types)
 	if err != nil {
 		return nil, fmt.Errorf("document store of %d: %w", holderID, err)
