@@ -23,11 +23,16 @@ func (s *API) Routes(r chi.Router) {
 			r.Post("/auth/logout", s.handleAPILogout())
 			r.Get("/me", s.handleMe())
 			r.Get("/notifications", s.handleNotifications())                                // my notifications (the outbox)
+			r.Get("/my-documents", s.handleMyDocuments())                                   // my document store (kho dữ liệu điện tử)
+			r.Post("/my-documents/national", s.handleFetchNational())                       // fetch mine from the national store
+			r.Get("/my-documents/{id}", s.handleMyDocument())                               // one of mine; anyone else's is 404
+			r.Post("/my-documents/{id}/reuse", s.handleReuseDocument())                     // attach it to a component by reference
 			r.With(h.Require(motcua.PermSubmitDossier)).Post("/dossiers", s.handleSubmit()) // submit (Idempotency-Key)
 			r.With(h.Require(motcua.PermSubmitDossier)).Get("/dossiers", s.handleMyDossiers())
 			r.Get("/dossiers/{code}", s.handleDossier())                      // applicant or staff in scope; others 404
 			r.Post("/dossiers/{code}/supplement", s.handleSupplement())       // the applicant's answer
 			r.Post("/dossiers/{code}/withdraw", s.handleWithdraw())           // the applicant withdraws
+			r.Post("/dossiers/{code}/result/revoke", s.handleRevokeResult())  // a leader withdraws the issued result
 			r.Get("/dossiers/{code}/receipt", s.handleReceipt())              // form 01, once received
 			r.Get("/dossiers/{code}/documents/{id}", s.handleDocument())      // notices and the result
 			r.Get("/dossiers/{code}/files/{id}", s.handleDossierFile())       // attachments

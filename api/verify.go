@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"motcua"
+	"motcua/dossiers"
 
 	"motcua/internal/httpx"
 )
@@ -12,7 +13,8 @@ import (
 // agencies verify a result without an account, so the route is public. The body is
 // either the PDF itself (any Content-Type but multipart, usually application/pdf) or
 // multipart/form-data with a "file" part. Whether it is a PDF is decided by its
-// content, never by a name or a declared type. The answer is pades.Report: a
+// content, never by a name or a declared type. The answer is dossiers.VerifyReport
+// (pades.Report, and "issued" when the PDF is one of ours: whether it was revoked): a
 // well-formed PDF whose signatures fail is still 200, with valid=false.
 //
 // Each check counts against the caller's address (httpx.Kit.VerifyLimit, shared with
@@ -30,11 +32,30 @@ func (s *API) handleVerify() http.HandlerFunc {
 			s.HTTP.WriteError(w, r, err)
 			return
 		}
-		rep, err := s.Dossiers.Verify(data)
+		rep, err := s.Dossiers.Verify(r.Context(), data)
 		if err != nil {
 			s.HTTP.WriteError(w, r, err)
 			return
 		}
 		httpx.Encode(w, http.StatusOK, rep)
+	}
+}
+
+// handleRevokeResult withdraws a dossier's issued result (revoked or replaced, with the
+// reason); every later verification of the PDF says so.
+func (s *API) handleRevokeResult() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		var req dossiers.RevokeInput
+		if err := httpx.Decode(r, &req); err != nil {
+			s.HTTP.WriteError(w, r, err)
+			return
+		}
+		st, err := s.Dossiers.RevokeResult(r.Context(), a, codeParam(r), req)
+		if err != nil {
+			s.HTTP.WriteError(w, r, err)
+			return
+		}
+		httpx.Encode(w, http.StatusOK, st)
 	}
 }

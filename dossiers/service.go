@@ -50,6 +50,8 @@ type Deps struct {
 	// service); called at the first signature, as `motcua run` starts its signature
 	// service after the HTTP layer is built. Nil: reports cannot be signed (503).
 	ReportSigning func() (ReportSigning, error)
+	// National is the national portal's document store; nil: not connected.
+	National NationalStore
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	Log *slog.Logger

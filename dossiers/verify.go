@@ -18,10 +18,12 @@ const MaxVerifySize = 20 << 20
 // poppler) accept up to 1024 bytes of junk before it.
 const pdfMagicWindow = 1024
 
-// Verify reports on the signatures of a PDF, for the API and the verification page.
-func (s *Service) Verify(data []byte) (pades.Report, error) {
+// Verify reports on the signatures of a PDF, for the API and the verification page;
+// when the PDF is exactly one of the documents motcua stored, the report also says
+// whether it is still in force (a revoked result keeps valid signatures).
+func (s *Service) Verify(ctx context.Context, data []byte) (VerifyReport, error) {
 	if !bytes.Contains(data[:min(len(data), pdfMagicWindow)], []byte("%PDF-")) {
-		return pades.Report{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên không phải là tệp PDF."}
+		return VerifyReport{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Tệp gửi lên không phải là tệp PDF."}
 	}
 	rep, err := pades.Verify(data, pades.VerifyOptions{
 		Roots:    s.VerifyRoots,
@@ -34,9 +36,19 @@ func (s *Service) Verify(data []byte) (pades.Report, error) {
 		MaxSize:       MaxVerifySize,
 	})
 	if err != nil {
-		return pades.Report{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Không đọc được tệp PDF: tệp bị hỏng hoặc không đúng cấu trúc PDF.", Err: err}
+		return VerifyReport{}, &motcua.Error{Code: motcua.EINVALID, Field: "file", Message: "Không đọc được tệp PDF: tệp bị hỏng hoặc không đúng cấu trúc PDF.", Err: err}
 	}
-	return *rep, nil
+	out := VerifyReport{Report: *rep}
+	m, ok, err := s.Store.DocumentByContent(ctx, data)
+	if err != nil {
+		return VerifyReport{}, err
+	}
+	if ok {
+		if out.Issued, err = s.issuedStatus(ctx, m.DossierID, m.Code, m.Kind, m.Number); err != nil {
+			return VerifyReport{}, err
+		}
+	}
+	return out, nil
 }
 
 // VerifiedDocument finds one of our documents by the random verification ID its QR

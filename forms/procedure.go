@@ -268,7 +268,15 @@ type Component struct {
 	MimeTypes []string `json:"mimeTypes"`
 	MaxBytes  int64    `json:"maxBytes"`
 	Note      string   `json:"note,omitempty"`
+	// Reuse lists the types of the applicant's stored documents (kho dữ liệu điện tử)
+	// that may stand for this component, attached by reference instead of uploaded: a
+	// procedure code for the result it issues, a component ID for a component an
+	// earlier dossier's desk accepted.
+	Reuse []string `json:"reuse,omitempty"`
 }
+
+// Reuses reports whether a stored document of type t may stand for the component.
+func (c Component) Reuses(t string) bool { return slices.Contains(c.Reuse, t) }
 
 // Limits says, for the citizen, which files the component takes and how big each may
 // be ("PDF, JPEG hoặc PNG; mỗi tệp tối đa 10 MB."), from the same fields Accepts checks.

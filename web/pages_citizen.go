@@ -17,7 +17,6 @@ import (
 	"motcua/dossiers"
 	"motcua/forms"
 	"motcua/internal/httpx"
-	"motcua/internal/pades"
 	"motcua/internal/store"
 )
 
@@ -557,6 +556,21 @@ func (s *Site) pageMyDossiers() http.HandlerFunc {
 	}
 }
 
+// pageMyDocuments shows the applicant's document store (kho dữ liệu điện tử).
+func (s *Site) pageMyDocuments() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		docs, err := s.Dossiers.MyDocuments(r.Context(), a, nil)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		d := s.page(r, "Kho giấy tờ điện tử của tôi")
+		d.Data = docs
+		s.show(w, http.StatusOK, "my-documents", d)
+	}
+}
+
 // myDossierPage is a dossier as its applicant sees it.
 type myDossierPage struct {
 	Dossier     dossiers.DossierDetail
@@ -899,7 +913,9 @@ type verifyPage struct {
 	Code     string
 	Document *store.Document
 	Dossier  motcua.DossierCode
-	Report   *pades.Report
+	Report   *dossiers.VerifyReport
+	// Issued says whether the document, one of ours, is still in force.
+	Issued *dossiers.IssuedStatus
 }
 
 func (s *Site) pageVerify() http.HandlerFunc {
@@ -941,12 +957,12 @@ func (s *Site) pageVerify() http.HandlerFunc {
 			vp.Document, vp.Dossier, data = &doc, code, doc.Data
 		}
 		if data != nil {
-			rep, err := s.Dossiers.Verify(data)
+			rep, err := s.Dossiers.Verify(r.Context(), data)
 			if err != nil {
 				d.Errors = []pageError{{Field: "file", Message: motcua.ErrorMessage(err)}}
 				status = httpx.StatusOf(motcua.ErrorCode(err))
 			} else {
-				vp.Report = &rep
+				vp.Report, vp.Issued = &rep, rep.Issued
 			}
 		}
 		d.Data = vp

@@ -42,6 +42,7 @@ func (s *Site) Routes(r chi.Router) {
 		r.Get("/thu-tuc/{code}/kiem-tra", s.pageCheck())
 		r.Post("/thu-tuc/{code}/kiem-tra", s.pageCheck())
 		r.Get("/ho-so", s.pageMyDossiers())
+		r.Get("/kho-giay-to", s.pageMyDocuments()) // the applicant's document store
 		r.Get("/ho-so/{code}", s.pageMyDossier())
 		r.Get("/ho-so/{code}/da-nop", s.pageSubmitted())
 		r.Post("/ho-so/{code}/bo-sung", s.pageSupplement())

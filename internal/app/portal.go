@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"motcua/dossiers"
 	"motcua/internal/portal"
 )
 
@@ -60,10 +61,32 @@ func (a *App) StartPortalSync() error {
 	if err != nil {
 		return fmt.Errorf("portal sync: %w", err)
 	}
+	pc := a.Config.Portal
+	c, err := portal.NewClient(portal.ClientOptions{URL: pc.URL, Token: pc.Token, Timeout: pc.Timeout, Paths: pc.Paths})
+	if err != nil {
+		return fmt.Errorf("national store push: %w", err)
+	}
+	// Every issued result goes to the national document store too (issue 15).
+	pusher := &portal.Pusher{Outbox: a.Store, Store: c, Now: time.Now}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { s.Run(ctx); close(done) }()
+	done := make(chan struct{}, 2)
+	go func() { s.Run(ctx); done <- struct{}{} }()
+	go func() { pusher.Run(ctx, a.Log.With("component", "national-store"), 0); done <- struct{}{} }()
 	a.syncing = true
-	a.onStop(func() { cancel(); <-done })
+	a.onStop(func() { cancel(); <-done; <-done })
 	return nil
+}
+
+// nationalStore is the national document store of the configured portal; nil without
+// a portal URL.
+func (a *App) nationalStore() dossiers.NationalStore {
+	pc := a.Config.Portal
+	if pc.URL == "" {
+		return nil
+	}
+	c, err := portal.NewClient(portal.ClientOptions{URL: pc.URL, Token: pc.Token, Timeout: pc.Timeout, Paths: pc.Paths})
+	if err != nil {
+		return nil
+	}
+	return c
 }

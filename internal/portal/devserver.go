@@ -89,6 +89,8 @@ type DevServer struct {
 	dossiers map[string]*DevDossier
 	answers  map[string]Answer // by idempotency key
 	journal  *os.File
+	national []NationalDocument // the national document store (memory only)
+	pushes   []string           // idempotency keys of accepted result pushes
 }
 
 // maxCalls bounds the in-memory call log; older calls are dropped.
@@ -137,6 +139,7 @@ func NewDevServer(opts DevOptions) (*DevServer, error) {
 		r.Post("/dev/control", s.handleSetControl)
 		r.Get("/dev/calls", s.handleCalls)
 		r.Get("/dev/dossiers/{code}", s.handleDossier)
+		s.nationalRoutes(r)
 	})
 	s.router = r
 	return s, nil

@@ -321,10 +321,10 @@ func (s *Syncer) progress(e store.OutboxEvent) Progress {
 		StartedAt: Time(e.At), DueAt: timePtr(e.DueAt)}
 }
 
-// facts are what the portal asks that motcua does not record yet: the channel beyond
+// facts are what the portal asks beyond the dossier's own columns: the channel beyond
 // online or desk, whether each component was digitized or reused, whether the
-// applicant logged in through VNeID, whether fees were paid online. Other changes add
-// the columns; factsOf is the one place that reads them.
+// applicant logged in through VNeID, whether fees were paid online. factsOf is the one
+// place that reads them.
 type facts struct {
 	Channel           int
 	VNeID, PaidOnline bool
@@ -336,12 +336,32 @@ type componentFacts struct {
 	Reused    int
 }
 
-// factsOf maps what the store has today: the channel from dossiers.online (a dossier
-// not filed online was filed at the desk); whether the applicant submitted logged in
-// through VNeID (dossiers.applicant_vneid); no component is known to be digitized or
-// reused, no fee to be paid online, until their columns exist.
+// The portal's DuocTaiSuDung: not reused, reused from the ministry's own document
+// store, or from the national portal's.
+const (
+	NotReused      = 0
+	ReusedLocal    = 1
+	ReusedNational = 2
+)
+
+// factsOf maps what the store has: the channel from dossiers.channel (or online);
+// each component digitized at the desk (files.digitized) and reused from the
+// applicant's document store (files.reused_from: the national store's documents count
+// as the portal's own); whether the applicant submitted logged in through VNeID
+// (dossiers.applicant_vneid). No fee is known to be paid online yet.
 func factsOf(e store.OutboxEvent) facts {
 	f := facts{Channel: channelOf(e), VNeID: e.ApplicantVNeID, Components: map[string]componentFacts{}}
+	for _, c := range e.Components {
+		cf := componentFacts{Digitized: c.Digitized}
+		switch c.ReusedFrom {
+		case "":
+		case store.SourceNational:
+			cf.Reused = ReusedNational
+		default:
+			cf.Reused = ReusedLocal
+		}
+		f.Components[c.ID] = cf
+	}
 	return f
 }
 

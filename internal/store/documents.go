@@ -39,7 +39,13 @@ type File struct {
 	// Digitized: scanned from paper at intake (số hóa); FromCopy: from a copy, not the original.
 	Digitized bool `json:"digitized,omitempty"`
 	FromCopy  bool `json:"fromCopy,omitempty"`
+	// ReusedFrom is the document of the applicant's store the file refers to, when the
+	// component was reused rather than uploaded ("" otherwise).
+	ReusedFrom string `json:"reusedFrom,omitempty"`
 }
+
+// Reused reports whether the file was taken from the applicant's document store.
+func (f File) Reused() bool { return f.ReusedFrom != "" }
 
 // CreateFile stores an uploaded file of its owner (content type already decided from
 // the content).
@@ -83,7 +89,7 @@ func (s *Store) FileWithData(ctx context.Context, id string) (File, []byte, erro
 // Files returns a dossier's attachments.
 func (s *Store) Files(ctx context.Context, dossierID int64) ([]File, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id::text, name, content_type, size, encode(sha256, 'hex'), owner_id, dossier_id,
-			coalesce(component, ''), created_at, digitized, from_copy
+			coalesce(component, ''), created_at, digitized, from_copy, coalesce(reused_from::text, '')
 		FROM files WHERE dossier_id = $1 ORDER BY created_at, id`, dossierID)
 	if err != nil {
 		return nil, fmt.Errorf("files of dossier %d: %w", dossierID, err)

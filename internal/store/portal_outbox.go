@@ -60,6 +60,10 @@ type OutboxFile struct {
 	Name      string
 	Component string // the component's code (files) or the document's number (results)
 	Kind      string // documents: their kind
+	// Files: Digitized at the desk; ReusedFrom is the source of the stored document it
+	// refers to (SourceResult, SourceComponent, SourceNational), "" when uploaded.
+	Digitized  bool
+	ReusedFrom string
 }
 
 // ClaimOutbox leases up to limit undelivered, unparked rows whose retry time has come,
@@ -135,8 +139,9 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 	}
 	for i := range events {
 		e := &events[i]
-		files, err := tx.Query(ctx, `SELECT id::text, name, coalesce(component, ''), '' FROM files
-			WHERE dossier_id = $1 ORDER BY created_at, id`, e.DossierID)
+		files, err := tx.Query(ctx, `SELECT f.id::text, f.name, coalesce(f.component, ''), '', f.digitized, coalesce(a.source, '')
+			FROM files f LEFT JOIN applicant_documents a ON a.id = f.reused_from
+			WHERE f.dossier_id = $1 ORDER BY f.created_at, f.id`, e.DossierID)
 		if err != nil {
 			return nil, fmt.Errorf("read components of %s: %w", e.Code, err)
 		}
@@ -145,7 +150,7 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 		}
 		// A result is rewritten as it goes (signed, then numbered and sealed): each version
 		// is a row of its own; the portal gets the latest, the one the applicant receives.
-		docs, err := tx.Query(ctx, `SELECT id::text, name, coalesce(number, ''), kind FROM documents
+		docs, err := tx.Query(ctx, `SELECT id::text, name, coalesce(number, ''), kind, false, '' FROM documents
 			WHERE dossier_id = $1 AND kind = $2 ORDER BY seq DESC LIMIT 1`, e.DossierID, motcua.DocResult)
 		if err != nil {
 			return nil, fmt.Errorf("read results of %s: %w", e.Code, err)

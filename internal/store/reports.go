@@ -412,16 +412,30 @@ func (s *Store) fullOnlineDossiers(ctx context.Context, unitPath string, from, t
 		unitPath, from, to)
 }
 
-// digitizedComponentDossiers: dossiers received in [from, to) with a digitized
-// component (waits for the component's "digitized" flag).
-func (s *Store) digitizedComponentDossiers(context.Context, string, time.Time, time.Time) (int, error) {
-	return 0, nil
+// digitizedComponentDossiers: dossiers received in [from, to) with a component the
+// desk digitized from paper at intake (files.digitized).
+func (s *Store) digitizedComponentDossiers(ctx context.Context, unitPath string, from, to time.Time) (int, error) {
+	return s.dossiersWithFiles(ctx, unitPath, from, to, "f.digitized")
 }
 
-// reusedComponentDossiers: dossiers received in [from, to) that reused a component
-// from the electronic data store (waits for the component's "reused" flag).
-func (s *Store) reusedComponentDossiers(context.Context, string, time.Time, time.Time) (int, error) {
-	return 0, nil
+// reusedComponentDossiers: dossiers received in [from, to) with a component attached
+// by reference from the applicant's document store (files.reused_from).
+func (s *Store) reusedComponentDossiers(ctx context.Context, unitPath string, from, to time.Time) (int, error) {
+	return s.dossiersWithFiles(ctx, unitPath, from, to, "f.reused_from IS NOT NULL")
+}
+
+// dossiersWithFiles counts the dossiers of the unit's scope received in [from, to)
+// with a file that satisfies cond (a constant SQL condition on files f).
+func (s *Store) dossiersWithFiles(ctx context.Context, unitPath string, from, to time.Time, cond string) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM dossiers d
+		WHERE d.unit_id IN (SELECT id FROM units WHERE path LIKE $1 || '%')
+			AND d.received_at >= $2 AND d.received_at < $3
+			AND EXISTS (SELECT 1 FROM files f WHERE f.dossier_id = d.id AND `+cond+`)`, unitPath, from, to).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("dossiers with %s: %w", cond, err)
+	}
+	return n, nil
 }
 
 // proceduresPaidOnline: procedures of which a dossier received in [from, to) had its

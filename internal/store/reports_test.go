@@ -169,9 +169,9 @@ func TestForm06OpenPeriodIsJudgedNow(t *testing.T) {
 // resolved R1 R3 R4 R9, on time R1 R3 R9: 3/4 = 75 %; new R3 R4 R5 R6 R8 R9, online R3
 // R5 R6 R8: 4/6 = 66,67 %; electronic results 2/4 = 50 %; synced R3 R4 R5 (R1 was
 // received before April): 3/6 = 50 %; procedures with a fee and dossiers in April: FUND,
-// paid online by R3: 1/1; satisfied 2/3; full-process online (filed online, no fee owed at submission):
-// R3 R5 R6 R8, 4/6; digitized and reused components: 0/6 (not recorded yet); no rating:
-// undefined.
+// paid online by R3: 1/1; satisfied 2/3; full-process online (filed online, no fee owed at
+// submission): R3 R5 R6 R8, 4/6; a digitized component in two dossiers received in April
+// (and one received before, not counted): 2/6; a reused component in one of them: 1/6.
 func TestIndicators766OnTheFixture(t *testing.T) {
 	f := newFixture(t)
 	seedForm06Fixture(f)
@@ -204,6 +204,41 @@ func TestIndicators766OnTheFixture(t *testing.T) {
 		procFund); err != nil {
 		t.Fatal(err)
 	}
+	// Components: digitized at the desk in two dossiers received in April and one
+	// received before; one April dossier reused a document of its applicant's store.
+	var inApril, before []int64
+	rows, err := pool.Query(ctx, `SELECT id, received_at >= $1 FROM dossiers WHERE received_at IS NOT NULL AND received_at < $2 ORDER BY id`,
+		vn(4, 1, 0, 0), vn(4, 22, 10, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		var april bool
+		if err := rows.Scan(&id, &april); err != nil {
+			t.Fatal(err)
+		}
+		if april {
+			inApril = append(inApril, id)
+		} else {
+			before = append(before, id)
+		}
+	}
+	if rows.Close(); len(inApril) < 2 || len(before) < 1 {
+		t.Fatalf("the fixture has %d dossiers received in April and %d before", len(inApril), len(before))
+	}
+	for i, id := range []int64{inApril[0], inApril[1], before[0]} {
+		if _, err := pool.Exec(ctx, `INSERT INTO files (id, sha256, size, content_type, name, owner_id, dossier_id, component, storage_key, digitized)
+			SELECT gen_random_uuid(), '\x01', 1, 'application/pdf', 'scan.pdf', applicant_id, id, 'don', 'pg:01', true FROM dossiers WHERE id = $1`, id); err != nil {
+			t.Fatalf("digitized file %d: %v", i, err)
+		}
+	}
+	if _, err := pool.Exec(ctx, `WITH doc AS (INSERT INTO applicant_documents (holder_id, source, doc_type, name, issued_at, sha256, size, content_type)
+			SELECT applicant_id, 'result', 'P', 'kq', now(), '\x01', 1, 'application/pdf' FROM dossiers WHERE id = $1 RETURNING id, holder_id)
+		INSERT INTO files (id, sha256, size, content_type, name, owner_id, dossier_id, component, storage_key, reused_from)
+		SELECT gen_random_uuid(), '\x01', 1, 'application/pdf', 'kq.pdf', holder_id, $1, 'chung-chi', 'pg:01', id FROM doc`, inApril[0]); err != nil {
+		t.Fatalf("reused file: %v", err)
+	}
 	april, _ := reports.ParsePeriod("2025-04")
 	in, err := f.s.Inputs766(ctx, f.units["G09"].Path, april, vn(4, 22, 10, 0))
 	if err != nil {
@@ -235,11 +270,12 @@ func TestIndicators766OnTheFixture(t *testing.T) {
 	}
 	want := map[string][2]int{
 		"on-time": {3, 4}, "online": {4, 6}, "full-online": {4, 6}, "fees-paid-online": {1, 1},
-		"components-digitized": {0, 6}, "components-reused": {0, 6}, "results-digitized": {2, 4},
+		"components-digitized": {2, 6}, "components-reused": {1, 6}, "results-digitized": {2, 4},
 		"synced": {3, 6}, "satisfaction": {2, 3},
 	}
 	wantPct := map[string]float64{"on-time": 75, "online": 66.67, "full-online": 66.67, "fees-paid-online": 100,
-		"results-digitized": 50, "synced": 50, "satisfaction": 66.67}
+		"results-digitized": 50, "synced": 50, "satisfaction": 66.67,
+		"components-digitized": 33.33, "components-reused": 16.67}
 	for _, ind := range reports.Indicators(in) {
 		w := want[ind.Code]
 		if ind.Numerator != w[0] || ind.Denominator != w[1] || ind.Percent != wantPct[ind.Code] {
