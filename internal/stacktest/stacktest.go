@@ -112,6 +112,9 @@ type Options struct {
 	// AfterAxisSend is the activities' fault hook between an outgoing document's send
 	// and its record (activities.ExchangeConfig.AfterAxisSend).
 	AfterAxisSend func(ctx context.Context, key string) error
+	// WrapAxis, when set, wraps the activities' axis transport: tests count the calls
+	// the activities make (to tell the activity's reconciliation from the axis's dedup).
+	WrapAxis func(axis.Transport) axis.Transport
 }
 
 // Start starts a stack that stops when the test ends.
@@ -203,6 +206,9 @@ func Start(t testing.TB, opts ...Options) *Stack {
 		t.Fatal(err)
 	}
 	acts.Exchange.AfterAxisSend = o.AfterAxisSend
+	if o.WrapAxis != nil && acts.Exchange.Axis != nil {
+		acts.Exchange.Axis = o.WrapAxis(acts.Exchange.Axis)
+	}
 	h, err := a.Handler(ctx)
 	if err != nil {
 		t.Fatal(err)
