@@ -40,9 +40,11 @@ type pair struct {
 	t02, t03   *axis.Client
 	crashArmed atomic.Bool
 	crashed    chan struct{}
+	// aSends counts the Send calls A's activities make, by idempotency key.
+	aSends *countingAxis
 }
 
-func startPair(t *testing.T) *pair {
+func startPair(t testing.TB) *pair {
 	t.Helper()
 	ctx := context.Background()
 	srv, err := server.Open(ctx, storetest.NewDatabase(t), server.Options{})
@@ -56,11 +58,11 @@ func startPair(t *testing.T) *pair {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	p := &pair{crashed: make(chan struct{})}
+	p := &pair{crashed: make(chan struct{}), aSends: &countingAxis{sends: map[string]int{}}}
 	cfg := func(id string) axis.ClientConfig {
 		return axis.ClientConfig{URL: hs.URL, AgencyID: id, Secret: server.DemoSecret}
 	}
-	p.a = stacktest.Start(t, stacktest.Options{Axis: cfg(ministryID), AfterAxisSend: func(ctx context.Context, key string) error {
+	p.a = stacktest.Start(t, stacktest.Options{Axis: cfg(ministryID), PayloadKey: replayKey, WrapAxis: p.aSends.wrap, AfterAxisSend: func(ctx context.Context, key string) error {
 		if p.crashArmed.CompareAndSwap(true, false) {
 			// The worker dies here: after the axis took the document, before the record.
 			go func() { p.a.StopWorker(); close(p.crashed) }()
@@ -68,7 +70,7 @@ func startPair(t *testing.T) *pair {
 		}
 		return nil
 	}})
-	p.b = stacktest.Start(t, stacktest.Options{Axis: cfg(otherID)})
+	p.b = stacktest.Start(t, stacktest.Options{Axis: cfg(otherID), PayloadKey: replayKey})
 	// B trusts A's signature service (in production both trust the national root).
 	pemBytes, err := os.ReadFile(p.a.RootPEM)
 	if err != nil {
@@ -90,7 +92,7 @@ func startPair(t *testing.T) *pair {
 	return p
 }
 
-func actor(t *testing.T, s *stacktest.Stack, username string) motcua.Actor {
+func actor(t testing.TB, s *stacktest.Stack, username string) motcua.Actor {
 	t.Helper()
 	var id int64
 	if err := s.Store.Pool().QueryRow(context.Background(), "SELECT id FROM users WHERE username = $1", username).Scan(&id); err != nil {
@@ -105,7 +107,7 @@ func actor(t *testing.T, s *stacktest.Stack, username string) motcua.Actor {
 
 // eventually retries cond until it holds (waiting for workflows and the axis; it asserts
 // no time).
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	for range 600 {
 		if cond() {
@@ -412,11 +414,13 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		}
 	})
 
-	var processed store.Outgoing
+	var processed, early store.Outgoing
+	var earlyIn store.Incoming
 	t.Run("recall before processing ends in 15, after processing in 16; replace links the documents", func(t *testing.T) {
 		one := []exchange.Recipient{{OrganID: otherID, OrganName: "Cơ quan thử nghiệm 1"}}
-		early := p.send(t, "cv-recall-early", "Văn bản sẽ thu hồi sớm", one, 0, "")
+		early = p.send(t, "cv-recall-early", "Văn bản sẽ thu hồi sớm", one, 0, "")
 		in := p.incomingOf(t, early.DocumentID, store.IncomingArrived)
+		earlyIn = in
 		if err := p.ax.Recall(ctx, actor(t, p.a, "vanthu1"), early.ID, "Ban hành nhầm"); err != nil {
 			t.Fatal(err)
 		}
@@ -486,6 +490,11 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		if err != nil || len(sent) != 1 || sent[0].ID != o.AxisMessageID {
 			t.Fatalf("the axis holds %d sends of the document (%v)", len(sent), err)
 		}
+		// The retried activity found the send in the axis's sent list (axis.SendOnce)
+		// and never called Send again: the axis's own dedup on the key was not needed.
+		if n := p.aSends.count(o.WorkflowID + "/send"); n != 1 {
+			t.Fatalf("A's activities called Send %d times for %s, want 1 (reconciliation before resending)", n, o.WorkflowID)
+		}
 		all, _ := p.b.Store.ListIncoming(ctx, 1000)
 		n := 0
 		for _, x := range all {
@@ -496,5 +505,13 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		if n != 1 || in.ID == 0 {
 			t.Fatalf("B holds %d copies", n)
 		}
+	})
+
+	t.Run("the exchange workflows' histories replay with today's code", func(t *testing.T) {
+		if early.WorkflowID == "" || earlyIn.WorkflowID == "" {
+			t.Skip("the recall subtest did not run")
+		}
+		recordHistory(t, p.a, early.WorkflowID, "outgoing_v1.json")
+		recordHistory(t, p.b, earlyIn.WorkflowID, "incoming_v1.json")
 	})
 }

@@ -185,3 +185,31 @@ func history(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) *history
 	}
 	return h
 }
+
+// TestReplayRecordedExchangeHistories replays the histories of OutgoingDocumentWorkflow
+// and IncomingDocumentWorkflow kept in testdata (recorded on two stacks and the
+// development axis by `go test -run TestExchangeBetweenTwoInstances ./exchange/ -update`:
+// an outgoing document recalled before its processing, and its incoming copy at the
+// recipient, which answered 01 and then 15).
+func TestReplayRecordedExchangeHistories(t *testing.T) {
+	out, _ := filepath.Glob("testdata/outgoing_*.json")
+	in, _ := filepath.Glob("testdata/incoming_*.json")
+	if len(out) == 0 || len(in) == 0 {
+		t.Fatalf("recorded exchange histories missing: outgoing %d, incoming %d", len(out), len(in))
+	}
+	for _, f := range append(out, in...) {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := client.HistoryFromJSON(strings.NewReader(string(b)), client.HistoryJSONOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := replayer(t).ReplayWorkflowHistory(nil, h); err != nil {
+				t.Fatalf("replay %s: %v", f, err)
+			}
+		})
+	}
+}

@@ -116,6 +116,9 @@ type Options struct {
 	AfterAxisSend func(ctx context.Context, key string) error
 	// Catalog replaces the embedded procedure catalog (CatalogWith builds one).
 	Catalog fs.FS
+	// WrapAxis, when set, wraps the activities' axis transport: tests count the calls
+	// the activities make (to tell the activity's reconciliation from the axis's dedup).
+	WrapAxis func(axis.Transport) axis.Transport
 }
 
 // Start starts a stack that stops when the test ends.
@@ -207,6 +210,9 @@ func Start(t testing.TB, opts ...Options) *Stack {
 		t.Fatal(err)
 	}
 	acts.Exchange.AfterAxisSend = o.AfterAxisSend
+	if o.WrapAxis != nil && acts.Exchange.Axis != nil {
+		acts.Exchange.Axis = o.WrapAxis(acts.Exchange.Axis)
+	}
 	h, err := a.Handler(ctx)
 	if err != nil {
 		t.Fatal(err)
