@@ -19,7 +19,9 @@ import (
 	"motcua/internal/store/storetest"
 )
 
-func vnAt(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, motcua.Vietnam) }
+func vnAt(y int, m time.Month, d, h int) time.Time {
+	return time.Date(y, m, d, h, 0, 0, 0, motcua.Vietnam)
+}
 
 // bookFixture is a store with two incoming registrations of 2026 (one directed to a lead
 // unit with a deadline past at the fixture's clock, one paper), one of 2025, and two
