@@ -102,6 +102,19 @@ var authzMatrix = map[string][8]int{
 	// Colleagues' comments: staff who may read the dossier; never the applicant.
 	"GET /api/v1/dossiers/{code}/comments":  {401, 403, 403, 404, 200, 200, 200, 200},
 	"POST /api/v1/dossiers/{code}/comments": {401, 403, 403, 404, 201, 201, 201, 201},
+	// Exchanged documents: staff read (no document {id} exists: 404); the clerical office
+	// and clerks compose (an empty draft is invalid), the clerical office registers,
+	// leaders direct, clerks, leaders and the clerical office close.
+	"GET /api/v1/exchange/outgoing":                {401, 403, 403, 200, 200, 200, 200, 200},
+	"POST /api/v1/exchange/outgoing":               {401, 403, 403, 422, 403, 422, 403, 422},
+	"GET /api/v1/exchange/outgoing/{id}":           {401, 403, 403, 404, 404, 404, 404, 404},
+	"GET /api/v1/exchange/incoming":                {401, 403, 403, 200, 200, 200, 200, 200},
+	"GET /api/v1/exchange/incoming/{id}":           {401, 403, 403, 404, 404, 404, 404, 404},
+	"POST /api/v1/exchange/incoming/{id}/register": {401, 403, 403, 403, 403, 404, 403, 403},
+	"POST /api/v1/exchange/incoming/{id}/direct":   {401, 403, 403, 403, 404, 403, 403, 403},
+	"POST /api/v1/exchange/incoming/{id}/file":     {401, 403, 403, 404, 404, 404, 403, 404},
+	"POST /api/v1/exchange/incoming/{id}/reply":    {401, 403, 403, 404, 404, 404, 403, 404},
+	"GET /api/v1/exchange/registers/{kind}":        {401, 403, 403, 200, 200, 200, 200, 200},
 }
 
 // matrixBodies are the request bodies: valid JSON that reaches authorization and does
@@ -127,6 +140,9 @@ var matrixBodies = map[string]string{
 	"GET /api/v1/dossiers/{code}/documents/{id}": ``,
 	"POST /api/v1/dossiers/{code}/rating":        `{"score":5}`,
 	"POST /api/v1/reports/form06.pdf":            `{"pin":"000000"}`,
+	"POST /api/v1/exchange/outgoing":             `{}`,
+	"POST /api/v1/exchange/incoming/{id}/direct": `{"leadUnit":"VP","deadline":"2026-12-31"}`,
+	"POST /api/v1/exchange/incoming/{id}/reply":  `{"replyDocumentId":"000.00.00.T01,2026/12/01,01/T01"}`,
 }
 
 // apiRoutes lists every operation the API registers, walked from its router, so that
@@ -206,7 +222,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if strings.HasPrefix(path, "/api/v1/procedures/") {
 			return "/api/v1/procedures/" + p.Code
 		}
-		return strings.NewReplacer("{code}", string(sub.Code), "{id}", id, "{task}", fmt.Sprint(task)).Replace(path)
+		return strings.NewReplacer("{code}", string(sub.Code), "{id}", id, "{task}", fmt.Sprint(task), "{kind}", "den").Replace(path)
 	}
 
 	routes := apiRoutes(t)

@@ -65,6 +65,21 @@ func (s *API) Routes(r chi.Router) {
 			r.With(h.Require(motcua.PermAdminister)).Post("/delegations/{id}/revoke", s.handleRevokeDelegation())
 			r.With(h.Require(motcua.PermReadStats)).Get("/reports/form06.pdf", s.handleForm06PDF())      // the signed report
 			r.With(h.Require(motcua.PermReadStats)).Post("/reports/form06.pdf", s.handleSignForm06PDF()) // the unit's leader signs it
+			// Documents exchanged with other agencies: staff read; the service checks who decides
+			// (the clerical office composes and registers, leaders direct).
+			r.Route("/exchange", func(r chi.Router) {
+				r.Use(h.Require(motcua.PermReadUnitWork))
+				r.Get("/outgoing", s.handleListOutgoing())
+				r.Post("/outgoing", s.handleComposeOutgoing())
+				r.Get("/outgoing/{id}", s.handleOutgoing()) // with each recipient's status
+				r.Get("/incoming", s.handleListIncoming())
+				r.Get("/incoming/{id}", s.handleIncoming())
+				r.Post("/incoming/{id}/register", s.handleRegisterIncoming())
+				r.Post("/incoming/{id}/direct", s.handleDirectIncoming()) // lead unit, supporting units, deadline
+				r.Post("/incoming/{id}/file", s.handleFileIncoming())
+				r.Post("/incoming/{id}/reply", s.handleReplyIncoming())
+				r.Get("/registers/{kind}", s.handleRegisterBook()) // ?year=&format=json|xlsx|pdf
+			})
 		})
 	})
 	// Dossiers filed on the national portal: the calling system's own credential, a

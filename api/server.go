@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"motcua/dossiers"
+	"motcua/exchange"
 	"motcua/forms"
 	"motcua/internal/auth"
 	"motcua/internal/httpx"
@@ -19,6 +20,8 @@ type Deps struct {
 	// HTTP is the plumbing shared with the pages; New makes one when nil.
 	HTTP     *httpx.Kit
 	Dossiers *dossiers.Service
+	// Exchange is the document-exchange service; nil answers 503 on its routes.
+	Exchange *exchange.Service
 	// Catalog is the procedure catalog.
 	Catalog  *forms.Catalog
 	Sessions *auth.Sessions

@@ -25,6 +25,7 @@ import (
 	"motcua/dossiers"
 	"motcua/internal/axis"
 	"motcua/internal/edxml"
+	"motcua/internal/render"
 	"motcua/internal/store"
 	"motcua/workflows"
 )
@@ -84,6 +85,10 @@ type Deps struct {
 	UpdateTimeout time.Duration
 	Now           func() time.Time
 	Log           *slog.Logger
+	// Renderer gives the PDF renderer the registers are printed with; nil: no PDF.
+	Renderer func() (*render.Renderer, error)
+	// AgencyName heads the printed registers ("Bộ Nội vụ").
+	AgencyName string
 }
 
 // Service is the document-exchange service.

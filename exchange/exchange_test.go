@@ -18,6 +18,7 @@ import (
 	"motcua/exchange"
 	"motcua/internal/axis"
 	"motcua/internal/axis/server"
+	"motcua/internal/browsertest"
 	"motcua/internal/edxml"
 	"motcua/internal/signing/service"
 	"motcua/internal/stacktest"
@@ -455,6 +456,96 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		got := p.incomingOf(t, repl.DocumentID, store.IncomingArrived)
 		if got.BusinessType != int(edxml.BusinessReplace) || got.RelatedDocumentID != processed.DocumentID {
 			t.Fatalf("replacement not linked: type %d related %q", got.BusinessType, got.RelatedDocumentID)
+		}
+	})
+
+	t.Run("pages: the clerical office registers an incoming document, the leader directs it, the registers and inbox show it", func(t *testing.T) {
+		if _, err := browsertest.ExecPath(); err != nil {
+			t.Skip("no chromium: ", err)
+		}
+		one := []exchange.Recipient{{OrganID: otherID, OrganName: "Cơ quan thử nghiệm 1"}}
+		o := p.send(t, "cv-trang", "Về việc thử giao diện văn bản đến", one, 0, "")
+		in := p.incomingOf(t, o.DocumentID, store.IncomingArrived)
+		br := browsertest.Start(t, p.b.URL)
+		login := func(username string) *browsertest.Tab {
+			tab := br.NewTab(t)
+			tab.Go("/dang-nhap")
+			tab.Type("#username", username)
+			tab.Type("#password", "demo")
+			tab.Submit("form.card button[type=submit]")
+			if strings.Contains(tab.URL(), "/dang-nhap") {
+				t.Fatalf("%s could not log in: %s", username, tab.Body())
+			}
+			return tab
+		}
+		clerk := login("vanthu1")
+		clerk.Go("/van-ban/den")
+		row := fmt.Sprintf("#vb-%d", in.ID)
+		if !strings.Contains(clerk.Text(row), "Về việc thử giao diện văn bản đến") {
+			t.Fatalf("the incoming list lacks the document: %s", clerk.Body())
+		}
+		clerk.Submit(row + " button[type=submit]")
+		if !strings.Contains(clerk.Body(), "Đã vào sổ văn bản đến.") || !strings.Contains(clerk.Text("#tinh-trang"), "Đã vào sổ") {
+			t.Fatalf("after registration: %s", clerk.Body())
+		}
+		if clerk.Has("#leadUnit") {
+			t.Error("the clerical office is offered the leader's direction form")
+		}
+
+		leader := login("lanhdao1")
+		leader.Go(fmt.Sprintf("/van-ban/den/%d", in.ID))
+		leader.Submit("form[action$='/chi-dao'] button[type=submit]") // empty: refused, with the field marked
+		if !strings.Contains(leader.Body(), "Chọn đơn vị chủ trì giải quyết.") {
+			t.Fatalf("an empty direction was not refused: %s", leader.Body())
+		}
+		leader.Type("#leadUnit", "TDKT")
+		leader.Type("#supportingUnits", "VP")
+		leader.Set("#deadline", "2026-12-31")
+		leader.Submit("form[action$='/chi-dao'] button[type=submit]")
+		if !strings.Contains(leader.Body(), "Đã ghi ý kiến chỉ đạo.") || leader.Text("#chu-tri") != "TDKT" ||
+			leader.Text("#thoi-han") != "31/12/2026" {
+			t.Fatalf("after direction: %s", leader.Body())
+		}
+		p.recipientStatus(t, o.ID, otherID, "04")
+
+		// The registers: the document is in the incoming register and the tracking book
+		// with its lead unit and deadline, with links to the XLSX and PDF.
+		clerk.Go(fmt.Sprintf("/van-ban/so?nam=%d", store.RegisterYear(p.b.Now())))
+		book := clerk.Text("#so-theo-doi")
+		if !strings.Contains(book, "TDKT (chủ trì); phối hợp: VP") || !strings.Contains(book, "31/12/2026") {
+			t.Errorf("the tracking book lacks the direction: %s", book)
+		}
+		if !strings.Contains(clerk.Text("#so-den"), "Về việc thử giao diện văn bản đến") {
+			t.Errorf("the incoming register lacks the document: %s", clerk.Text("#so-den"))
+		}
+		if href := clerk.Attr("#so-den a[href*='format=xlsx']", "href"); !strings.Contains(href, "/api/v1/exchange/registers/den") {
+			t.Errorf("XLSX link %q", href)
+		}
+		// The lead unit's inbox lists the document beside its dossiers.
+		var page struct {
+			Documents []struct {
+				ID       int64  `json:"id"`
+				LeadUnit string `json:"leadUnit"`
+			} `json:"documents"`
+		}
+		p.b.As("chuyenvien4").MustDo(200, "GET", "/api/v1/inbox", nil, &page)
+		found := false
+		for _, d := range page.Documents {
+			found = found || d.ID == in.ID
+		}
+		if !found {
+			t.Errorf("TDKT's inbox lacks the directed document: %+v", page.Documents)
+		}
+		// The sender's page shows each recipient's status.
+		ab := browsertest.Start(t, p.a.URL)
+		tab := ab.NewTab(t)
+		tab.Go("/dang-nhap")
+		tab.Type("#username", "vanthu1")
+		tab.Type("#password", "demo")
+		tab.Submit("form.card button[type=submit]")
+		tab.Go(fmt.Sprintf("/van-ban/di/%d", o.ID))
+		if !strings.Contains(tab.Body(), "04 Đã phân công") {
+			t.Errorf("the sender's page lacks the recipient's 04: %s", tab.Body())
 		}
 	})
 

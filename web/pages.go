@@ -145,7 +145,10 @@ var noticeText = map[string]string{
 	"done":       "Đã ghi nhận thao tác.",
 	"signed":     "Đã ký số.",
 	"saved":      "Đã lưu.",
-	"resent":     "Đã đưa thay đổi vào hàng gửi lại lên Cổng Dịch vụ công quốc gia.",
+	// Documents exchanged with other agencies.
+	"registered-document": "Đã vào sổ văn bản đến.",
+	"directed":            "Đã ghi ý kiến chỉ đạo.",
+	"resent":              "Đã đưa thay đổi vào hàng gửi lại lên Cổng Dịch vụ công quốc gia.",
 	// Back from the payment platform (payment-STATUS).
 	"payment-paid":      "Đã thanh toán phí, lệ phí. Biên lai điện tử đã được lưu cùng hồ sơ.",
 	"payment-pending":   "Cổng thanh toán chưa xác nhận giao dịch. Vui lòng tải lại trang sau ít phút.",

@@ -17,6 +17,7 @@ import (
 
 	"motcua"
 	"motcua/dossiers"
+	"motcua/exchange"
 	"motcua/forms"
 	"motcua/internal/auth"
 	"motcua/internal/httpx"
@@ -623,7 +624,7 @@ func pagesWithoutTemporal(t *testing.T) (string, func(q string, args ...any) int
 	sessions := &auth.Sessions{Store: st}
 	kit := httpx.New(httpx.Deps{Sessions: st, Auth: auth.Chain{sessions}})
 	srv := httptest.NewServer(web.New(web.Deps{HTTP: kit, Dossiers: dossiers.New(dossiers.Deps{Store: st, Catalog: cat}),
-		Store: st, Catalog: cat, Sessions: sessions, DevLogin: true}).Handler())
+		Exchange: exchange.New(exchange.Deps{Store: st}), Store: st, Catalog: cat, Sessions: sessions, DevLogin: true}).Handler())
 	t.Cleanup(srv.Close)
 	count := func(q string, args ...any) int {
 		var n int

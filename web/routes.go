@@ -75,6 +75,14 @@ func (s *Site) Routes(r chi.Router) {
 			r.Get("/can-bo/ho-so/{code}", s.pageStaffDossier())
 			r.Post("/can-bo/ho-so/{code}/xu-ly", s.pageStaffAction())
 			r.Post("/can-bo/ho-so/{code}/y-kien", s.pageStaffComment())
+			// Documents exchanged with other agencies and the registers of Decree 30/2020.
+			r.Get("/van-ban/den", s.pageIncomingList())
+			r.Get("/van-ban/den/{id}", s.pageIncoming())
+			r.Post("/van-ban/den/{id}/vao-so", s.pageRegisterIncoming()) // the clerical office
+			r.Post("/van-ban/den/{id}/chi-dao", s.pageDirectIncoming())  // a leader
+			r.Get("/van-ban/di", s.pageOutgoingList())
+			r.Get("/van-ban/di/{id}", s.pageOutgoing())
+			r.Get("/van-ban/so", s.pageBooks())
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.pageRequire(motcua.PermSign))

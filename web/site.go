@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"motcua/dossiers"
+	"motcua/exchange"
 	"motcua/forms"
 	"motcua/internal/auth"
 	"motcua/internal/httpx"
@@ -26,6 +27,8 @@ type Deps struct {
 	// HTTP is the plumbing shared with the JSON API; New makes one when nil.
 	HTTP     *httpx.Kit
 	Dossiers *dossiers.Service
+	// Exchange is the document-exchange service; nil answers 503 on its pages.
+	Exchange *exchange.Service
 	// Catalog is the procedure catalog.
 	Catalog *forms.Catalog
 	// Store serves the administration pages (units, accounts, roles, the calendar's

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"motcua/exchange"
+	"motcua/internal/render"
 
 	"motcua/internal/axis"
 )
@@ -30,7 +31,14 @@ func (a *App) SetAxis(cfg axis.ClientConfig) error {
 func (a *App) Exchange() *exchange.Service {
 	now := a.Config.Now
 	return exchange.New(exchange.Deps{Store: a.Store, Engine: exchange.Temporal(a.Temporal), Axis: a.Axis,
-		OrganID: a.Config.Axis.AgencyID, Now: now, Log: a.Log})
+		OrganID: a.Config.Axis.AgencyID, Now: now, Log: a.Log, AgencyName: "Bộ Nội vụ",
+		Renderer: func() (*render.Renderer, error) {
+			acts, err := a.Activities()
+			if err != nil {
+				return nil, err
+			}
+			return acts.Renderer, nil
+		}})
 }
 
 // PollAxis takes what the axis delivered every interval until ctx ends: documents start

@@ -508,3 +508,23 @@ func (s *Store) OutgoingRegisterEntry(ctx context.Context, id int64) (OutgoingEn
 	}
 	return e, nil
 }
+
+// IncomingHandled lists the incoming documents registered in the incoming register of
+// year (Vietnam time), by their register row: what the incoming-handling tracking book
+// shows beside each number (lead unit, deadline, progress, reply).
+func (s *Store) IncomingHandled(ctx context.Context, year int) (map[int64]Incoming, error) {
+	rows, err := s.pool.Query(ctx, "SELECT "+incomingDocColumns+` FROM exchange_incoming
+		WHERE register_id IN (SELECT id FROM incoming_register WHERE year = $1)`, year)
+	if err != nil {
+		return nil, fmt.Errorf("incoming handled %d: %w", year, err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Incoming, error) { return scanIncomingDoc(r) })
+	if err != nil {
+		return nil, fmt.Errorf("incoming handled %d: %w", year, err)
+	}
+	out := make(map[int64]Incoming, len(list))
+	for _, in := range list {
+		out[in.RegisterID] = in
+	}
+	return out, nil
+}

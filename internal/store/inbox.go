@@ -69,6 +69,9 @@ type BucketCounts struct {
 type InboxPage struct {
 	Items  []InboxItem  `json:"items"`
 	Counts BucketCounts `json:"counts"`
+	// Documents are the incoming documents the units lead the handling of (on the
+	// first page of an inbox not filtered by a dossier's status or procedure).
+	Documents []InboxDocument `json:"documents,omitempty"`
 }
 
 // inboxBucket is the SLA bucket of an open task ($2 now, $3 soon), in SQL: the same rule
@@ -169,6 +172,11 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 	if page.Items == nil {
 		page.Items = []InboxItem{}
 	}
+	if f.Offset == 0 && f.Status == "" && f.Procedure == "" {
+		if page.Documents, err = s.inboxDocuments(ctx, units, f.Now, f.Soon); err != nil {
+			return InboxPage{}, err
+		}
+	}
 	return page, nil
 }
 
@@ -246,4 +254,37 @@ type QueueItem struct {
 	// SignAs is the first line of the signature block the reader would sign under
 	// ("TUQ. BỘ TRƯỞNG"); set by the dossier service, not read from the database.
 	SignAs string `json:"signAs,omitempty" db:"-"`
+}
+
+// InboxDocument is an incoming document a unit leads the handling of, with the deadline
+// of its direction: the units' inboxes show it beside their dossiers.
+type InboxDocument struct {
+	ID           int64            `json:"id"`
+	CodeNumber   string           `json:"codeNumber"`
+	CodeNotation string           `json:"codeNotation"`
+	IssuerName   string           `json:"issuerName"`
+	Subject      string           `json:"subject"`
+	LeadUnit     string           `json:"leadUnit"`
+	State        string           `json:"state"`
+	Deadline     *time.Time       `json:"deadline,omitempty"`
+	Bucket       motcua.SLABucket `json:"bucket"`
+}
+
+// inboxDocuments lists the incoming documents being handled (assigned or in progress)
+// whose lead unit is a unit in scope, named by its code or its name, deadline first.
+func (s *Store) inboxDocuments(ctx context.Context, units []int64, now, soon time.Time) ([]InboxDocument, error) {
+	rows, err := s.pool.Query(ctx, `SELECT e.id, e.code_number, e.code_notation, e.issuer_name, e.subject, e.lead_unit, e.state,
+			e.deadline, `+BucketSQL("(e.deadline + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'", "$2", "$3")+`
+		FROM exchange_incoming e
+		WHERE e.state IN ('assigned', 'processing') AND e.lead_unit <> ''
+			AND EXISTS (SELECT 1 FROM units u WHERE u.id = ANY ($1) AND (u.code = e.lead_unit OR u.name = e.lead_unit))
+		ORDER BY e.deadline NULLS LAST, e.id LIMIT 200`, units, now, soon)
+	if err != nil {
+		return nil, fmt.Errorf("inbox documents: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[InboxDocument])
+	if err != nil {
+		return nil, fmt.Errorf("inbox documents: %w", err)
+	}
+	return out, nil
 }
