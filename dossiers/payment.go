@@ -147,9 +147,8 @@ func (s *Service) PaymentNotice(ctx context.Context, body []byte) (PaymentView, 
 // CheckPayment asks the platform the status of the dossier's pending payment (polling)
 // and settles it as a callback would. The latest payment is answered.
 func (s *Service) CheckPayment(ctx context.Context, a motcua.Actor, code motcua.DossierCode) (PaymentView, error) {
-	if s.PaymentGateway == nil {
-		return PaymentView{}, errNoPayments
-	}
+	// Who may see the dossier is answered first: an unknown dossier is 404 whether or
+	// not the payment platform is configured.
 	acc, err := s.readable(ctx, a, code)
 	if err != nil {
 		return PaymentView{}, err
@@ -166,6 +165,9 @@ func (s *Service) CheckPayment(ctx context.Context, a motcua.Actor, code motcua.
 	}
 	for _, p := range ps {
 		if p.Status == store.PaymentPending {
+			if s.PaymentGateway == nil {
+				return PaymentView{}, errNoPayments
+			}
 			n, err := s.PaymentGateway.Status(ctx, p.Reference)
 			if err != nil {
 				return PaymentView{}, err
