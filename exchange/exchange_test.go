@@ -437,6 +437,12 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 
 		processed = p.send(t, "cv-recall-late", "Văn bản đã giao xử lý", one, 0, "")
 		in2 := p.incomingOf(t, processed.DocumentID, store.IncomingArrived)
+		// The workflow has checked the document once it answered 01: only then may it be
+		// registered (before, it is still "fetching").
+		eventually(t, "B answers 01 to the second document", func() bool {
+			v, err := p.bx.Incoming(ctx, in2.ID)
+			return err != nil || len(v.History) > 0
+		})
 		if _, err := p.bx.Register(ctx, actor(t, p.b, "vanthu1"), in2.ID); err != nil {
 			t.Fatal(err)
 		}
