@@ -63,7 +63,9 @@ var authzMatrix = map[string][8]int{
 	// The review step is a clerk's: the leader and the administrator, both in scope,
 	// may not claim it (issue 11; they could); the other unit's clerk and the desk's
 	// clerical officer are out of scope (409, the one answer for "not yours").
-	"POST /api/v1/inbox/{task}/claim": {401, 403, 403, 409, 403, 409, 403, 204},
+	// The clerical officer of the holding unit is in scope but has not the step's role:
+	// 403 (the fixture's dossier is now one a citizen may submit, held by that unit).
+	"POST /api/v1/inbox/{task}/claim": {401, 403, 403, 409, 403, 403, 403, 204},
 	"POST /api/v1/verify":             {200, 200, 200, 200, 200, 200, 200, 200},
 	// Fees: the dossier owes none, so the owner's payment is refused (409); staff see the
 	// payments, never pay. No payment exists to check (404).
@@ -89,7 +91,7 @@ var authzMatrix = map[string][8]int{
 	// clerk (claim runs first): the leader, its head, releases it; then nobody holds it
 	// (409 for the clerical officer, out of scope or not), and neither the
 	// administrator nor the former holder may release it (403).
-	"POST /api/v1/inbox/{task}/release": {401, 403, 403, 409, 204, 409, 403, 403},
+	"POST /api/v1/inbox/{task}/release": {401, 403, 403, 409, 204, 403, 403, 403},
 	// No such task: the answer for "not yours" (nothing changes).
 	"POST /api/v1/inbox/assign":         {401, 403, 403, 409, 409, 409, 409, 409},
 	"GET /api/v1/inbox/filters":         {401, 403, 403, 200, 200, 200, 200, 200},
@@ -115,6 +117,13 @@ var authzMatrix = map[string][8]int{
 	"POST /api/v1/exchange/incoming/{id}/file":     {401, 403, 403, 404, 404, 404, 403, 404},
 	"POST /api/v1/exchange/incoming/{id}/reply":    {401, 403, 403, 404, 404, 404, 403, 404},
 	"GET /api/v1/exchange/registers/{kind}":        {401, 403, 403, 200, 200, 200, 200, 200},
+	// The applicant's document store: one's own list (empty for staff), anyone else's
+	// document 404; an empty request to reuse, fetch or revoke is invalid before anything.
+	"GET /api/v1/my-documents":                   {401, 200, 200, 200, 200, 200, 200, 200},
+	"GET /api/v1/my-documents/{id}":              {401, 404, 404, 404, 404, 404, 404, 404},
+	"POST /api/v1/my-documents/{id}/reuse":       {401, 422, 422, 422, 422, 422, 422, 422},
+	"POST /api/v1/my-documents/national":         {401, 422, 422, 422, 422, 422, 422, 422},
+	"POST /api/v1/dossiers/{code}/result/revoke": {401, 422, 422, 422, 422, 422, 422, 422},
 }
 
 // matrixBodies are the request bodies: valid JSON that reaches authorization and does

@@ -31,7 +31,7 @@ func TestReuseTheIssuedCertificateAtTheNextSubmission(t *testing.T) {
 	code, pdf := issuedCertificate(t, s)
 	citizen := s.As("congdan1")
 
-	docs := myDocuments(t, citizen, "G09.CVTLT.01")
+	docs := myDocuments(t, citizen, "1.013929")
 	if len(docs) != 1 || docs[0].Source != store.SourceResult || docs[0].Dossier != code || docs[0].Number == "" || !docs[0].Signed {
 		t.Fatalf("congdan1's certificates: %+v", docs)
 	}
@@ -215,7 +215,7 @@ func TestReuseIsRefusedForTamperedRevokedAndExpiredDocuments(t *testing.T) {
 			citizen := s.As("congdan1")
 			code, _ := issuedCertificate(t, s)
 			var doc store.StoredDocument
-			for _, d := range myDocuments(t, citizen, "G09.CVTLT.01") {
+			for _, d := range myDocuments(t, citizen, "1.013929") {
 				if d.Dossier == code {
 					doc = d
 				}

@@ -64,15 +64,15 @@ func TestNationalStoreFetchesAndPushesThroughAnOutage(t *testing.T) {
 		t.Fatalf("a third pass sent %d (%v)", n, err)
 	}
 	held := dev.NationalDocuments(owner)
-	if len(held) != 1 || held[0].Type != "G09.CVTLT.01" || held[0].Number == "" || held[0].Dossier != string(code) ||
+	if len(held) != 1 || held[0].Type != "1.013929" || held[0].Number == "" || held[0].Dossier != string(code) ||
 		string(held[0].File) != string(pdf) || len(dev.Pushes()) != 1 {
 		t.Fatalf("the national store holds %d documents, %d pushes", len(held), len(dev.Pushes()))
 	}
 
 	// Fetch: his documents of the type, not someone else's.
-	dev.PutNationalDocument(portal.NationalDocument{ID: "KQ-QG-1", Owner: owner, Type: "G09.CVTLT.01", Name: "Chứng chỉ hành nghề lưu trữ",
+	dev.PutNationalDocument(portal.NationalDocument{ID: "KQ-QG-1", Owner: owner, Type: "1.013929", Name: "Chứng chỉ hành nghề lưu trữ",
 		Number: "15/CCHNLT", Issuer: "Sở Nội vụ Hà Nội", IssuedOn: "2020-09-15", File: stacktest.SamplePDF("chứng chỉ"), FileType: "application/pdf"})
-	dev.PutNationalDocument(portal.NationalDocument{ID: "KQ-QG-2", Owner: "001085099999", Type: "G09.CVTLT.01", Name: "Chứng chỉ của người khác",
+	dev.PutNationalDocument(portal.NationalDocument{ID: "KQ-QG-2", Owner: "001085099999", Type: "1.013929", Name: "Chứng chỉ của người khác",
 		IssuedOn: "2021-01-01", File: stacktest.SamplePDF("khác"), FileType: "application/pdf"})
 	var uid int64
 	if err := s.Store.Pool().QueryRow(t.Context(), `SELECT id FROM users WHERE username = 'congdan1'`).Scan(&uid); err != nil {
@@ -81,7 +81,7 @@ func TestNationalStoreFetchesAndPushesThroughAnOutage(t *testing.T) {
 	svc := dossiers.New(dossiers.Deps{Store: s.Store, Catalog: s.Catalog, National: client})
 	actor := motcua.Actor{UserID: uid, Roles: []motcua.Role{motcua.RoleCitizen}}
 	for range 2 { // fetching again adds nothing twice
-		docs, err := svc.FetchNational(t.Context(), actor, "G09.CVTLT.01")
+		docs, err := svc.FetchNational(t.Context(), actor, "1.013929")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestNationalStoreFetchesAndPushesThroughAnOutage(t *testing.T) {
 	if err := dev.SetControl(portal.Control{Mode: portal.ModeFail}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.FetchNational(t.Context(), actor, "G09.CVTLT.01"); motcua.ErrorCode(err) != motcua.EUNAVAILABLE {
+	if _, err := svc.FetchNational(t.Context(), actor, "1.013929"); motcua.ErrorCode(err) != motcua.EUNAVAILABLE {
 		t.Errorf("fetch while the portal fails: %v", err)
 	}
 }

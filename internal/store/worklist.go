@@ -16,7 +16,7 @@ import (
 
 // ActorByUsername returns the actor with username (active accounts only).
 func (s *Store) ActorByUsername(ctx context.Context, username string) (motcua.Actor, error) {
-	a, err := scanActor(s.pool.QueryRow(ctx, actorQuery+"WHERE u.username = $1 AND u.active GROUP BY u.id, un.path", username))
+	a, err := scanActor(s.pool.QueryRow(ctx, actorQuery+"WHERE u.username = $1 AND u.active"+actorGroup, username))
 	if err != nil {
 		return a, notFound(err, "Không tìm thấy tài khoản «"+username+"».")
 	}
