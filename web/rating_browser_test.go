@@ -16,8 +16,9 @@ import (
 func TestApplicantRatesOnceOnTheDossierPage(t *testing.T) {
 	s := startSite(t)
 	p := procedure(t, s.Stack, "1.014937")
-	sub := stacktest.Submit(s.As("congdan1"), p)
-	tab := s.login(t, "congdan1")
+	applicant := stacktest.ApplicantFor(p)
+	sub := stacktest.Submit(s.As(applicant), p)
+	tab := s.login(t, applicant)
 	tab.Go("/ho-so/" + string(sub.Code))
 	if tab.Has("#gui-danh-gia") {
 		t.Fatal("the rating form is offered before the result is returned")

@@ -19,7 +19,7 @@ func TestStatisticsPageShowsChannelsAndRatings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	citizen := s.As("congdan1")
+	citizen := s.As(stacktest.ApplicantFor(p))
 	for i, score := range []int{5, 2, 0} {
 		sub := stacktest.Submit(citizen, p)
 		if score == 0 {
