@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 
 	"motcua"
 	"motcua/forms"
+	"motcua/internal/portal"
 	"motcua/internal/store"
 )
 
@@ -41,13 +43,60 @@ type PortalDossier struct {
 }
 
 // PortalFile is one file of a portal dossier: its ref in the form data, its name, its
-// content in base64, and whether the portal digitized it from paper.
+// content in base64 or the URL of the file on the portal's host (exactly one of the
+// two), and whether the portal digitized it from paper.
 type PortalFile struct {
 	Ref       string `json:"ref"`
 	Name      string `json:"name"`
-	Content   string `json:"content"`
+	Content   string `json:"content,omitempty"`
+	URL       string `json:"url,omitempty"`
 	Digitized bool   `json:"digitized,omitempty"`
 	Copy      bool   `json:"copy,omitempty"`
+}
+
+// maxPortalFileURL bounds the URL of a file by reference.
+const maxPortalFileURL = 2048
+
+// FileFetcher fetches a portal dossier's file by reference (internal/portal.Client):
+// only an http(s) URL on the configured portal's host, at most max bytes, within a
+// timeout. It answers portal.ErrFileURL, portal.ErrFileNotFound or
+// portal.ErrFileTooLarge for those refusals; any other error is an outage.
+type FileFetcher interface {
+	FetchFile(ctx context.Context, url string, max int64) ([]byte, error)
+}
+
+// portalFileContent is the content of a portal dossier's i-th file: decoded when inline,
+// fetched when by reference. Every refusal is a *motcua.Error naming the field.
+func (s *Service) portalFileContent(ctx context.Context, i int, f PortalFile) ([]byte, error) {
+	if f.URL == "" {
+		data, err := base64.StdEncoding.DecodeString(f.Content)
+		if err != nil || len(data) == 0 || len(data) > MaxUpload {
+			return nil, &motcua.Error{Code: motcua.EINVALID, Field: fmt.Sprintf("files/%d/content", i),
+				Message: "Nội dung tệp phải là base64 của một tệp không rỗng, tối đa " + fmt.Sprint(MaxUpload>>20) + " MB.", Err: err}
+		}
+		return data, nil
+	}
+	field := fmt.Sprintf("files/%d/url", i)
+	if s.Files == nil {
+		return nil, &motcua.Error{Code: motcua.EUNAVAILABLE, Field: field,
+			Message: "Chưa kết nối được Cổng Dịch vụ công quốc gia để tải tệp theo địa chỉ. Vui lòng gửi lại sau."}
+	}
+	data, err := s.Files.FetchFile(ctx, f.URL, MaxUpload)
+	switch {
+	case errors.Is(err, portal.ErrFileURL):
+		return nil, &motcua.Error{Code: EREFUSED, Field: field,
+			Message: "Chỉ nhận tệp theo địa chỉ http(s) trên máy chủ của Cổng Dịch vụ công quốc gia.", Err: err}
+	case errors.Is(err, portal.ErrFileNotFound):
+		return nil, &motcua.Error{Code: motcua.EINVALID, Field: field, Message: "Không có tệp tại địa chỉ đã gửi.", Err: err}
+	case errors.Is(err, portal.ErrFileTooLarge):
+		return nil, &motcua.Error{Code: ETOOLARGE, Field: field, Message: fmt.Sprintf("Tệp vượt quá %d MB.", MaxUpload>>20), Err: err}
+	case err != nil:
+		return nil, &motcua.Error{Code: motcua.EUNAVAILABLE, Field: field,
+			Message: "Không tải được tệp từ Cổng Dịch vụ công quốc gia. Vui lòng gửi lại sau.", Err: err}
+	case len(data) == 0:
+		return nil, &motcua.Error{Code: motcua.EINVALID, Field: field, Message: "Tệp tại địa chỉ đã gửi rỗng."}
+	}
+	return data, nil
 }
 
 var portalCodeRE = regexp.MustCompile(`^[0-9A-Za-z.\-_/]{1,60}$`)
@@ -95,6 +144,14 @@ func DecodePortalDossier(r io.Reader) (PortalDossier, error) {
 			return bad(fmt.Sprintf("files/%d/ref", i), "Mỗi tệp cần một ref riêng (tối đa 64 ký tự).")
 		}
 		refs[f.Ref] = true
+	}
+	for i, f := range d.Files {
+		if (f.Content == "") == (f.URL == "") {
+			return bad(fmt.Sprintf("files/%d/content", i), "Mỗi tệp cần đúng một trong hai: nội dung (content) hoặc địa chỉ (url).")
+		}
+		if len(f.URL) > maxPortalFileURL {
+			return bad(fmt.Sprintf("files/%d/url", i), fmt.Sprintf("Địa chỉ tệp dài quá %d ký tự.", maxPortalFileURL))
+		}
 		if base64.StdEncoding.DecodedLen(len(f.Content)) > MaxUpload+2 {
 			return bad(fmt.Sprintf("files/%d/content", i), fmt.Sprintf("Tệp vượt quá %d MB.", MaxUpload>>20))
 		}
@@ -113,25 +170,33 @@ func (s *Service) SubmitFromPortal(ctx context.Context, sys store.IntakeSystem, 
 		return SubmitResult{}, false, &motcua.Error{Code: EREFUSED, Field: "procedure",
 			Message: "Thủ tục " + d.Procedure + " không do Bộ giải quyết hoặc chưa (không còn) được áp dụng.", Err: err}
 	}
+	// Files by reference are fetched now, before anything is written; from here on
+	// they are inline files like the others.
+	contents := make([][]byte, len(d.Files))
+	for i, f := range d.Files {
+		if contents[i], err = s.portalFileContent(ctx, i, f); err != nil {
+			return SubmitResult{}, false, err
+		}
+	}
 	applicant, applicantID, err := s.applicant(ctx, d.Applicant)
 	if err != nil {
 		return SubmitResult{}, false, err
 	}
-	// Each inline file gets its ID now, so the form validates against it and the file
-	// is stored in the submission's transaction, never before.
+	// Each file gets its ID now, so the form validates against it and the file is
+	// stored in the submission's transaction, never before.
 	ids := map[string]string{}
 	var newFiles []store.NewFile
 	h := sha256.New()
 	for i, f := range d.Files {
-		data, err := base64.StdEncoding.DecodeString(f.Content)
-		if err != nil || len(data) == 0 || len(data) > MaxUpload {
-			return SubmitResult{}, false, &motcua.Error{Code: motcua.EINVALID, Field: fmt.Sprintf("files/%d/content", i),
-				Message: "Nội dung tệp phải là base64 của một tệp không rỗng, tối đa " + fmt.Sprint(MaxUpload>>20) + " MB.", Err: err}
+		data := contents[i]
+		field := fmt.Sprintf("files/%d/content", i)
+		if f.URL != "" {
+			field = fmt.Sprintf("files/%d/url", i)
 		}
 		mt := sniff(data)
 		ext, ok := uploadTypes[mt]
 		if !ok {
-			return SubmitResult{}, false, &motcua.Error{Code: motcua.EINVALID, Field: fmt.Sprintf("files/%d/content", i),
+			return SubmitResult{}, false, &motcua.Error{Code: motcua.EINVALID, Field: field,
 				Message: "Chỉ nhận tệp PDF, JPEG hoặc PNG."}
 		}
 		id := newUUID()

@@ -52,6 +52,8 @@ type Deps struct {
 	ReportSigning func() (ReportSigning, error)
 	// National is the national portal's document store; nil: not connected.
 	National NationalStore
+	// Files fetches a portal dossier's files by reference; nil: refused as unavailable.
+	Files FileFetcher
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	Log *slog.Logger

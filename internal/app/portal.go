@@ -90,3 +90,22 @@ func (a *App) nationalStore() dossiers.NationalStore {
 	}
 	return c
 }
+
+// portalFiles fetches a portal dossier's files by reference from the configured portal
+// (only URLs on its host). It reads the configuration at each fetch: `motcua run`
+// builds the HTTP layer before it starts its development portal (SetPortal).
+func (a *App) portalFiles() dossiers.FileFetcher { return portalFiles{a} }
+
+type portalFiles struct{ a *App }
+
+func (f portalFiles) FetchFile(ctx context.Context, url string, max int64) ([]byte, error) {
+	pc := f.a.Config.Portal
+	if pc.URL == "" {
+		return nil, errors.New("portal file: no portal configured (PORTAL_URL)")
+	}
+	c, err := portal.NewClient(portal.ClientOptions{URL: pc.URL, Token: pc.Token, Timeout: pc.Timeout, Paths: pc.Paths})
+	if err != nil {
+		return nil, err
+	}
+	return c.FetchFile(ctx, url, max)
+}

@@ -91,6 +91,7 @@ type DevServer struct {
 	journal  *os.File
 	national []NationalDocument // the national document store (memory only)
 	pushes   []string           // idempotency keys of accepted result pushes
+	files    devFiles           // the files of dossiers filed on the portal
 }
 
 // maxCalls bounds the in-memory call log; older calls are dropped.
@@ -139,6 +140,7 @@ func NewDevServer(opts DevOptions) (*DevServer, error) {
 		r.Post("/dev/control", s.handleSetControl)
 		r.Get("/dev/calls", s.handleCalls)
 		r.Get("/dev/dossiers/{code}", s.handleDossier)
+		r.Get(FilesPath+"/{name}", s.handleFile)
 		s.nationalRoutes(r)
 	})
 	s.router = r

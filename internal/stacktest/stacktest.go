@@ -119,6 +119,9 @@ type Options struct {
 	// WrapAxis, when set, wraps the activities' axis transport: tests count the calls
 	// the activities make (to tell the activity's reconciliation from the axis's dedup).
 	WrapAxis func(axis.Transport) axis.Transport
+	// PortalURL connects the stack to a (development) national portal: the status sync,
+	// and the files by reference of inbound portal dossiers (none when empty).
+	PortalURL string
 }
 
 // Start starts a stack that stops when the test ends.
@@ -198,6 +201,7 @@ func Start(t testing.TB, opts ...Options) *Stack {
 		SignerURL: signer.URL, SignerToken: token, SealPIN: service.DefaultPIN,
 		Payment: payment.Config{URL: payURL, Partner: payments.Partner, Secret: paySecret, Timeout: payTimeout},
 		Mail:    mail.Config{Addr: mailbox.Addr}, Axis: o.Axis, UpdateTimeout: o.UpdateTimeout, Now: o.Now, Log: o.Log,
+		Portal: app.PortalConfig{URL: o.PortalURL, Timeout: 5 * time.Second},
 		// One demo citizen files a dossier of every procedure at once: the per-person
 		// upload limits (tested on their own in api) would refuse the tests' own load.
 		Uploads: store.UploadLimits{PendingBytes: 1 << 40, PerWindow: 1 << 30, Window: time.Minute}})
