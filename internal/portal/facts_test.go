@@ -15,3 +15,11 @@ func TestFactsReportTheVNeIDLogin(t *testing.T) {
 		}
 	}
 }
+
+func TestFactsReportAFeePaidOnline(t *testing.T) {
+	for _, v := range []bool{false, true} {
+		if got := factsOf(store.OutboxEvent{PaidOnline: v}).PaidOnline; got != v {
+			t.Errorf("paid online %t reported as %t", v, got)
+		}
+	}
+}

@@ -348,9 +348,9 @@ const (
 // each component digitized at the desk (files.digitized) and reused from the
 // applicant's document store (files.reused_from: the national store's documents count
 // as the portal's own); whether the applicant submitted logged in through VNeID
-// (dossiers.applicant_vneid). No fee is known to be paid online yet.
+// (dossiers.applicant_vneid); whether its fee was paid online (a paid payment).
 func factsOf(e store.OutboxEvent) facts {
-	f := facts{Channel: channelOf(e), VNeID: e.ApplicantVNeID, Components: map[string]componentFacts{}}
+	f := facts{Channel: channelOf(e), VNeID: e.ApplicantVNeID, PaidOnline: e.PaidOnline, Components: map[string]componentFacts{}}
 	for _, c := range e.Components {
 		cf := componentFacts{Digitized: c.Digitized}
 		switch c.ReusedFrom {

@@ -49,6 +49,8 @@ type OutboxEvent struct {
 	ApplicantEmail, ApplicantPhone       string
 	// ApplicantVNeID reports that the applicant submitted logged in through VNeID.
 	ApplicantVNeID bool
+	// PaidOnline reports that the dossier's fee was paid through the payment platform.
+	PaidOnline bool
 
 	Components []OutboxFile
 	Results    []OutboxFile
@@ -110,7 +112,8 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 			EXISTS (SELECT 1 FROM status_outbox k WHERE k.dossier_id = o.dossier_id AND k.sent_at IS NOT NULL),
 			coalesce(h.name, ''), coalesce(h.title, ''), coalesce(u.name, ''),
 			d.procedure_code, coalesce(p.name, ''), coalesce(p.domain, ''), du.name, d.online, d.channel, d.submitted_at,
-			d.received_at, d.finished_at, a.name, coalesce(a.email, ''), coalesce(a.phone, ''), d.applicant_vneid
+			d.received_at, d.finished_at, a.name, coalesce(a.email, ''), coalesce(a.phone, ''), d.applicant_vneid,
+			EXISTS (SELECT 1 FROM payments pay WHERE pay.dossier_code = d.code AND pay.status = 'paid')
 		FROM status_outbox o
 		JOIN dossiers d ON d.id = o.dossier_id
 		JOIN units du ON du.id = d.unit_id
@@ -130,7 +133,7 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 			&e.DueAt, &e.PrevDueAt, &e.Attempts, &e.Known,
 			&e.HandlerName, &e.HandlerTitle, &e.UnitName,
 			&e.ProcedureCode, &e.ProcedureName, &e.Domain, &e.AgencyName, &e.Online, &e.Channel, &e.SubmittedAt,
-			&e.ReceivedAt, &e.FinishedAt, &e.ApplicantName, &e.ApplicantEmail, &e.ApplicantPhone, &e.ApplicantVNeID)
+			&e.ReceivedAt, &e.FinishedAt, &e.ApplicantName, &e.ApplicantEmail, &e.ApplicantPhone, &e.ApplicantVNeID, &e.PaidOnline)
 		e.PortalStatus = motcua.PortalStatus(ps)
 		return e, err
 	})
