@@ -15,58 +15,53 @@ import (
 // The reports for the ministry's reporting system: form 06/VPCP/KSTT and Decision 766's
 // indicators of the reader's scope for a period of Decree 09/2019.
 
-func (s *API) handleForm06() http.HandlerFunc {
+// forPeriod parses the reporting period of the query (a clear 422 when it is not one)
+// and hands it, with the reader, to serve.
+func (s *API) forPeriod(serve func(w http.ResponseWriter, r *http.Request, a motcua.Actor, p reports.Period) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := httpx.ActorFrom(r.Context())
 		p, err := s.Dossiers.ReportPeriod(r.URL.Query())
+		if err == nil {
+			err = serve(w, r, a, p)
+		}
 		if err != nil {
 			s.HTTP.WriteError(w, r, err)
-			return
 		}
-		f, err := s.Dossiers.Form06(r.Context(), a, p)
-		if err != nil {
-			s.HTTP.WriteError(w, r, err)
-			return
-		}
-		httpx.Encode(w, http.StatusOK, f)
 	}
+}
+
+func (s *API) handleForm06() http.HandlerFunc {
+	return s.forPeriod(func(w http.ResponseWriter, r *http.Request, a motcua.Actor, p reports.Period) error {
+		f, err := s.Dossiers.Form06(r.Context(), a, p)
+		if err == nil {
+			httpx.Encode(w, http.StatusOK, f)
+		}
+		return err
+	})
 }
 
 func (s *API) handleIndicators766() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := httpx.ActorFrom(r.Context())
-		p, err := s.Dossiers.ReportPeriod(r.URL.Query())
-		if err != nil {
-			s.HTTP.WriteError(w, r, err)
-			return
-		}
+	return s.forPeriod(func(w http.ResponseWriter, r *http.Request, a motcua.Actor, p reports.Period) error {
 		items, err := s.Dossiers.Indicators766(r.Context(), a, p)
-		if err != nil {
-			s.HTTP.WriteError(w, r, err)
-			return
+		if err == nil {
+			httpx.Encode(w, http.StatusOK, map[string]any{"period": p, "items": items})
 		}
-		httpx.Encode(w, http.StatusOK, map[string]any{"period": p, "items": items})
-	}
+		return err
+	})
 }
 
 func (s *API) handleReportXLSX() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := httpx.ActorFrom(r.Context())
-		p, err := s.Dossiers.ReportPeriod(r.URL.Query())
-		if err != nil {
-			s.HTTP.WriteError(w, r, err)
-			return
-		}
+	return s.forPeriod(func(w http.ResponseWriter, r *http.Request, a motcua.Actor, p reports.Period) error {
 		b, err := s.Dossiers.ReportWorkbook(r.Context(), a, p)
 		if err != nil {
-			s.HTTP.WriteError(w, r, err)
-			return
+			return err
 		}
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="bieu-06-%s.xlsx"`, p.Key()))
 		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		_, _ = w.Write(b)
-	}
+		return nil
+	})
 }
 
 // reportTarget reads the period and the unit of a report request.
