@@ -12,10 +12,11 @@ import (
 )
 
 // localActivityOptions run the calendar in the worker: it is a pure function of its
-// data, and cheap.
+// data, and cheap. It is retried as long as a local write is (localRetryBudget).
 var localActivityOptions = workflow.LocalActivityOptions{
-	StartToCloseTimeout: 10 * time.Second,
-	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second},
+	StartToCloseTimeout:    10 * time.Second,
+	ScheduleToCloseTimeout: localRetryBudget,
+	RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second},
 }
 
 // dates counts working time on the calendar for every input, in order: all the dates

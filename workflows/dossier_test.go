@@ -56,6 +56,9 @@ type harness struct {
 	notices     []string
 	notified    []string
 	changes     int // RecordChange calls
+	// outage fails this many of the next rows-only writes (a local activity from
+	// dossier-local-writes on) as an unreachable database would.
+	outage int
 }
 
 func newHarness(t *testing.T, p activities.Plan) *harness {
@@ -81,6 +84,10 @@ func newHarness(t *testing.T, p activities.Plan) *harness {
 		})
 	h.env.OnActivity(a.RecordChange, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, c activities.Change) (activities.ChangeResult, error) {
+			if h.outage > 0 && c.Notice == nil && len(c.Notify) == 0 {
+				h.outage--
+				return activities.ChangeResult{}, &motcua.Error{Code: motcua.EUNAVAILABLE, Message: "database unreachable"}
+			}
 			h.changes++
 			var out activities.ChangeResult
 			if c.Notice != nil {
@@ -215,6 +222,32 @@ func TestTheWholePathEndsArchived(t *testing.T) {
 	// return: the archive package is made between the return and its record.
 	if h.changes != 10 {
 		t.Fatalf("%d RecordChange calls, want 10", h.changes)
+	}
+}
+
+// A decision's update that fails is the answer to its request ID for good: a retry
+// with the same ID gets the same failure. So a database outage longer than one
+// attempt (six failed writes: 1+2+4+8+16 s of backoff, past the 10 s an attempt may
+// take) must delay the decision, not fail it (found by the fault suite: a 20 s
+// PostgreSQL stop left two dossiers answering 500 to every retry).
+func TestDecisionOutlivesADatabaseOutage(t *testing.T) {
+	h := newHarness(t, plan())
+	// The SDK's test environment judges a retried local activity's deadline by the
+	// workflow clock against the wall clock, so here the workflow clock starts at the
+	// wall clock; nothing in this test depends on the day (the harness counts working
+	// time as wall time).
+	h.env.SetStartTime(time.Now())
+	h.env.RegisterDelayedCallback(func() { h.outage = 6 }, 30*time.Minute) // after the receipt
+	h.run([]step{
+		{update: workflows.UpdateReceive, arg: decision(deskClerk), wantStat: motcua.StatusInReview},
+		{after: time.Hour, update: workflows.UpdateCompleteStep, arg: decision(reviewer), wantStat: motcua.StatusInReview},
+		{after: time.Hour, update: workflows.UpdateWithdraw, arg: workflows.WithdrawInput{ApplicantID: applicant.UserID}, wantStat: motcua.StatusWithdrawn},
+	})
+	if h.outage != 0 {
+		t.Fatalf("the outage was not reached: %d failures left", h.outage)
+	}
+	if got := h.actions(); got != "assign receive transfer complete-step withdraw" {
+		t.Fatalf("transitions %s", got)
 	}
 }
 

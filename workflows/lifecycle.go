@@ -32,9 +32,14 @@ const (
 // localWriteOptions run a short database write in the worker, within the workflow
 // task: keyed, idempotent, in one transaction, so a retry (the local activity's own,
 // or the whole task's after a lost worker) writes nothing twice. Refusals are not
-// retried, as for activities.
+// retried, as for activities. Like an activity, it outlives an outage of the database:
+// a decision whose update fails is the answer to its request ID for good (a retry with
+// the same ID gets the same failure), so an outage must delay the decision, not fail it.
+// Without ScheduleToCloseTimeout, the SDK would give every attempt together only the
+// StartToCloseTimeout.
 var localWriteOptions = workflow.LocalActivityOptions{
-	StartToCloseTimeout: 10 * time.Second,
+	StartToCloseTimeout:    10 * time.Second,
+	ScheduleToCloseTimeout: localRetryBudget,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:        time.Second,
 		BackoffCoefficient:     2,
@@ -42,6 +47,10 @@ var localWriteOptions = workflow.LocalActivityOptions{
 		NonRetryableErrorTypes: []string{motcua.EINVALID, motcua.ENOTFOUND, motcua.EFORBIDDEN, motcua.ECONFLICT},
 	},
 }
+
+// localRetryBudget is how long a local activity is retried in all: as long as a
+// database outage can reasonably last.
+const localRetryBudget = 24 * time.Hour
 
 var activityOptions = workflow.ActivityOptions{
 	// An activity lost with a killed worker stops heartbeating (the worker heartbeats
