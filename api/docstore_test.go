@@ -90,6 +90,15 @@ func TestReuseTheIssuedCertificateAtTheNextSubmission(t *testing.T) {
 	}
 	form := stacktest.SampleForm(citizen, p)
 	form["fileChungChiCu"] = []string{f.ID}
+	// The certificate's number and date are held to the chosen certificate.
+	form["certificateNumber"] = "999/SAI"
+	if r := citizen.Request("POST", "/api/v1/dossiers", map[string]any{"procedure": p.Code, "formData": form}, nil); r.Status != 422 ||
+		len(r.Problem().Errors) != 2 || r.Problem().Errors[0].Field != "/certificateNumber" || r.Problem().Errors[0].Code != "from_document" ||
+		!strings.Contains(r.Problem().Errors[0].Message, doc.Number) {
+		t.Fatalf("a number other than the chosen certificate's: %d %s", r.Status, r.Body)
+	}
+	form["certificateNumber"] = doc.Number
+	form["issuedOn"] = doc.IssuedAt.In(motcua.Vietnam).Format("2006-01-02")
 	var sub stacktest.Submitted
 	citizen.MustDo(201, "POST", "/api/v1/dossiers", map[string]any{"procedure": p.Code, "formData": form}, &sub)
 	var d struct {
@@ -167,6 +176,19 @@ func TestReuseTheIssuedCertificateAtTheNextSubmission(t *testing.T) {
 	form2["fileChungChiCu"] = []string{f.ID}
 	if r := citizen.Request("POST", "/api/v1/dossiers", map[string]any{"procedure": p.Code, "formData": form2}, nil); r.Status != 422 {
 		t.Errorf("the same reused file in a second dossier: %d %s", r.Status, r.Body)
+	}
+
+	// Chosen, then revoked before the dossier is sent: the submission checks it again.
+	var f2 store.File
+	citizen.MustDo(201, "POST", "/api/v1/my-documents/"+doc.ID+"/reuse", reuse, &f2)
+	s.As("lanhdao2").MustDo(200, "POST", "/api/v1/dossiers/"+string(code)+"/result/revoke",
+		map[string]any{"reason": "Cấp sai đối tượng."}, nil)
+	form3 := stacktest.SampleForm(citizen, p)
+	form3["fileChungChiCu"] = []string{f2.ID}
+	form3["certificateNumber"], form3["issuedOn"] = form["certificateNumber"], form["issuedOn"]
+	if r := citizen.Request("POST", "/api/v1/dossiers", map[string]any{"procedure": p.Code, "formData": form3}, nil); r.Status != 422 ||
+		len(r.Problem().Errors) != 1 || r.Problem().Errors[0].Code != "file.reuse" || !strings.Contains(r.Problem().Errors[0].Message, "đã bị thu hồi") {
+		t.Errorf("a certificate revoked after it was chosen: %d %s", r.Status, r.Body)
 	}
 }
 

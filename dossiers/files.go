@@ -176,6 +176,18 @@ func (s *Service) checkFiles(ctx context.Context, a motcua.Actor, p *forms.Proce
 				Message: "Tệp «" + rec.Name + "» đã được nộp cùng một hồ sơ khác."})
 			continue
 		}
+		if rec.ReusedFrom != "" {
+			// A document of the store is checked again at submission: revoked, expired
+			// or altered since it was chosen, it is refused with the reason.
+			d, data, err := s.Store.StoredDocument(ctx, a.UserID, rec.ReusedFrom)
+			if err == nil {
+				err = s.checkReusable(d, data)
+			}
+			if err != nil {
+				errs = append(errs, forms.FieldError{Path: "/files/" + f.ID, Code: "file.reuse", Message: motcua.ErrorMessage(err)})
+				continue
+			}
+		}
 		c, ok := p.Component(f.Component)
 		if !ok {
 			continue

@@ -100,6 +100,9 @@ func (s *Service) Submit(ctx context.Context, a motcua.Actor, key string, req Su
 	if err := s.checkFiles(ctx, a, p, files); err != nil {
 		return SubmitResult{}, false, err
 	}
+	if err := s.checkFromDocuments(ctx, a, p, data); err != nil {
+		return SubmitResult{}, false, err
+	}
 
 	agency, err := s.Store.UnitByCode(ctx, p.ReceivingUnit)
 	if err != nil {

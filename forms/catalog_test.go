@@ -132,6 +132,12 @@ func TestBrokenCatalogFilesFailLoudlyWithEveryProblem(t *testing.T) {
 		{"TUQ. written in the catalog", `"prefix": "KT."`, `"prefix": "TUQ."`,
 			[]string{`come from delegation records`}},
 		{"code without its source", `"codeSource": "Thử nghiệm.",`, `"codeSource": " ",`, []string{"codeSource: say where code 1.000001 was confirmed"}},
+		{"a field filled from a component that reuses nothing", `"kind": "text", "required": true}`,
+			`"kind": "text", "required": true, "fromDocument": {"component": "don", "attribute": "number"}}`,
+			[]string{`name: fromDocument names component "don", which reuses no stored document`}},
+		{"a text field filled from a date, an unknown component", `"kind": "text", "required": true}`,
+			`"kind": "text", "required": true, "fromDocument": {"component": "khac", "attribute": "issuedOn"}}`,
+			[]string{`fromDocument names component "khac"`, `attribute "issuedOn" does not fill a text field`, `component "khac" has no top-level file field`}},
 		{"several problems at once", `"receivingUnit": "VP"`, `"receivingUnit": "TCPCP", "retention": {"years": 1, "permanent": true}`,
 			[]string{"one-stop desk", "retention"}},
 	}

@@ -105,6 +105,11 @@ type Field struct {
 	// Component is the dossier component a file field holds.
 	Component string `json:"component,omitempty"`
 
+	// FromDocument fills the field from the document of the applicant's store chosen
+	// for a component (kho dữ liệu điện tử): its number, issue date, issuer or end of
+	// validity. Such a field is top-level; the component must list reusable types.
+	FromDocument *DocumentSource `json:"fromDocument,omitempty"`
+
 	// index maps the keys of Fields to their positions, set by prepare.
 	index map[string]int
 }
@@ -113,6 +118,48 @@ type Field struct {
 type Choice struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
+}
+
+// DocumentSource says which attribute of a stored document fills a field, and whether
+// the applicant may change the value so filled (Editable; by default not: the
+// document is the authority for what it says).
+type DocumentSource struct {
+	Component string `json:"component"`
+	Attribute string `json:"attribute"`
+	Editable  bool   `json:"editable,omitempty"`
+}
+
+// The attributes of a stored document a field can be filled from, with the kind of
+// field each fills.
+const (
+	AttrNumber     = "number"     // số, ký hiệu: text
+	AttrIssuedOn   = "issuedOn"   // ngày cấp: date
+	AttrIssuer     = "issuer"     // cơ quan cấp: text
+	AttrValidUntil = "validUntil" // hiệu lực đến: date
+)
+
+var documentAttributes = map[string]Kind{AttrNumber: KindText, AttrIssuedOn: KindDate, AttrIssuer: KindText, AttrValidUntil: KindDate}
+
+// FilledFrom lists the top-level fields filled from the document chosen for a
+// component, in page order.
+func (f *Form) FilledFrom(component string) []Field {
+	var out []Field
+	for _, fd := range f.Fields() {
+		if fd.FromDocument != nil && fd.FromDocument.Component == component {
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+// FileFieldOf is the top-level file field holding a component, if any.
+func (f *Form) FileFieldOf(component string) (Field, bool) {
+	for _, fd := range f.Fields() {
+		if fd.Kind == KindFile && fd.Component == component {
+			return fd, true
+		}
+	}
+	return Field{}, false
 }
 
 // PrefillAccountName fills a field with the name on the applicant's account.
@@ -247,6 +294,23 @@ func (f *Form) check(components []Component) error {
 			bad("file field for unknown component %q", id)
 		}
 	}
+	for _, fd := range f.Fields() {
+		src := fd.FromDocument
+		if src == nil {
+			continue
+		}
+		i := slices.IndexFunc(components, func(c Component) bool { return c.ID == src.Component })
+		kind, known := documentAttributes[src.Attribute]
+		if i < 0 || len(components[i].Reuse) == 0 {
+			bad("%s: fromDocument names component %q, which reuses no stored document", fd.Key, src.Component)
+		}
+		if !known || kind != fd.Kind {
+			bad("%s: fromDocument attribute %q does not fill a %s field", fd.Key, src.Attribute, fd.Kind)
+		}
+		if file, ok := f.FileFieldOf(src.Component); !ok || file.Key == "" {
+			bad("%s: fromDocument component %q has no top-level file field", fd.Key, src.Component)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -308,6 +372,9 @@ func checkFields(fs []Field, keys map[string]bool, fileFor map[string]Field, dep
 		}
 		if fd.Prefill != "" && (fd.Prefill != PrefillAccountName || fd.Kind != KindText || depth > 0) {
 			bad("%s: prefill %q: only %q, on a text field outside groups", at, fd.Prefill, PrefillAccountName)
+		}
+		if fd.FromDocument != nil && depth > 0 {
+			bad("%s: fromDocument only on a top-level field", at)
 		}
 		if fd.Year && (fd.Kind != KindNumber || !fd.Integer) {
 			bad("%s: year on a field that is not a whole number", at)

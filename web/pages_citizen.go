@@ -226,6 +226,7 @@ func (s *Site) pageForm() http.HandlerFunc {
 				s.showError(w, r, err)
 				return
 			}
+			before := s.reusedFiles(r.Context(), a, p, data)
 			for _, sec := range shown.Sections { // this page's answers replace the draft's
 				for _, fd := range sec.Fields {
 					delete(data, fd.Key)
@@ -234,9 +235,19 @@ func (s *Site) pageForm() http.HandlerFunc {
 					}
 				}
 			}
+			// Documents chosen from the applicant's store: attached by reference, their
+			// fields filled; a refusal is shown on its chooser like a refused upload.
+			pf.UploadErrors = append(pf.UploadErrors, s.applyReuse(r, a, p, data, before)...)
 			switch pf.Action {
 			case "add":
 				extra[pf.Add] = 1
+			case "reuse":
+				// "Dùng giấy tờ đã chọn": the page again, filled from the document, the
+				// choice kept in the draft.
+				if _, err := s.Dossiers.SaveDraft(r.Context(), a, p.Code, data); err != nil {
+					s.showError(w, r, err)
+					return
+				}
 			case "save":
 				if _, err := s.Dossiers.SaveDraft(r.Context(), a, p.Code, data); err != nil {
 					s.showError(w, r, err)
@@ -271,7 +282,7 @@ func (s *Site) pageForm() http.HandlerFunc {
 				errs, status = pf.UploadErrors, http.StatusUnprocessableEntity
 			}
 		}
-		fp.Sections = withLimits(p, formView(shown, data, errs, s.Dossiers.FilesOf(r.Context(), a, p.Form, data), extra))
+		fp.Sections = s.withReuse(r.Context(), a, p, withLimits(p, formView(shown, data, errs, s.Dossiers.FilesOf(r.Context(), a, p.Form, data), extra)), data, errs)
 		d.Errors = pageErrors(errs)
 		d.Data = fp
 		s.show(w, status, "form", d)
@@ -414,7 +425,7 @@ func (s *Site) showFormErrors(w http.ResponseWriter, r *http.Request, a motcua.A
 	d := s.page(r, p.Name)
 	d.Errors = pe
 	d.Data = formPage{Procedure: p, Part: part, Parts: len(all), Action: formURL(p, part, ""),
-		Sections: withLimits(p, formView(shown, data, errs, s.Dossiers.FilesOf(r.Context(), a, p.Form, data), nil))}
+		Sections: s.withReuse(r.Context(), a, p, withLimits(p, formView(shown, data, errs, s.Dossiers.FilesOf(r.Context(), a, p.Form, data), nil)), data, errs)}
 	s.show(w, http.StatusUnprocessableEntity, "form", d)
 }
 

@@ -37,6 +37,11 @@ type fieldView struct {
 	Files                              []store.File // a file field's uploaded files
 	Component                          string
 	Accept                             string
+	// Reuse is the chooser of the applicant's stored documents shown before the field
+	// (its component's, or the one the field is filled from); HeldBy names the chosen
+	// document the field is held to (read-only).
+	Reuse  *reuseView
+	HeldBy string
 }
 
 type optionView struct {

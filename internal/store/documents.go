@@ -74,9 +74,9 @@ func (s *Store) FileWithData(ctx context.Context, id string) (File, []byte, erro
 	var comp *string
 	var data []byte
 	err := s.pool.QueryRow(ctx, `SELECT f.id::text, f.name, f.content_type, f.size, encode(f.sha256, 'hex'), f.owner_id,
-			f.dossier_id, f.component, f.created_at, b.data
+			f.dossier_id, f.component, f.created_at, coalesce(f.reused_from::text, ''), b.data
 		FROM files f JOIN blobs b ON b.sha256 = f.sha256 WHERE f.id = $1::uuid`, id).
-		Scan(&f.ID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.OwnerID, &f.DossierID, &comp, &f.CreatedAt, &data)
+		Scan(&f.ID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.OwnerID, &f.DossierID, &comp, &f.CreatedAt, &f.ReusedFrom, &data)
 	if err != nil {
 		return File{}, nil, notFound(err, "Không tìm thấy tệp.")
 	}
@@ -361,7 +361,7 @@ func (s *Store) OwnFiles(ctx context.Context, ownerID int64, ids []string) (map[
 	if len(valid) == 0 {
 		return out, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id::text, name, content_type, size FROM files
+	rows, err := s.pool.Query(ctx, `SELECT id::text, name, content_type, size, coalesce(reused_from::text, '') FROM files
 		WHERE id = ANY($1::uuid[]) AND owner_id = $2`, valid, ownerID)
 	if err != nil {
 		return nil, fmt.Errorf("files of %d: %w", ownerID, err)
@@ -369,7 +369,7 @@ func (s *Store) OwnFiles(ctx context.Context, ownerID int64, ids []string) (map[
 	defer rows.Close()
 	for rows.Next() {
 		var f File
-		if err := rows.Scan(&f.ID, &f.Name, &f.ContentType, &f.Size); err != nil {
+		if err := rows.Scan(&f.ID, &f.Name, &f.ContentType, &f.Size, &f.ReusedFrom); err != nil {
 			return nil, fmt.Errorf("files of %d: %w", ownerID, err)
 		}
 		out[f.ID] = f
