@@ -15,14 +15,14 @@ import (
 // request becomes an outgoing document (a công văn xin ý kiến) that the outgoing
 // document workflow OutgoingWorkflowID carries to the agency once the leader signs.
 type AskAgencyInput struct {
-	Code              motcua.DossierCode
-	Step              string
-	OrganID           string
-	OrganName         string
-	ActorID           int64
-	Note              string
+	Code               motcua.DossierCode
+	Step               string
+	OrganID            string
+	OrganName          string
+	ActorID            int64
+	Note               string
 	OutgoingWorkflowID string
-	At                time.Time
+	At                 time.Time
 }
 
 // AskAgencyResult is the outgoing document that asks.
@@ -104,11 +104,17 @@ func (a *Activities) consultLetter(ctx context.Context, in AskAgencyInput, v sto
 		notes = append(notes, "Nội dung xin ý kiến: "+truncate(s, 2000))
 	}
 	notes = append(notes, "Văn bản trả lời xin gửi qua trục liên thông văn bản, nêu số, ký hiệu của văn bản này (ResponseFor).")
+	// The leader's digital signature and the seal go on when the leader signs; the
+	// block names who drafted the request.
+	drafter := "Chuyên viên thụ lý"
+	if u, err := a.Store.Actor(ctx, in.ActorID); err == nil && u.Name != "" {
+		drafter = u.Name
+	}
 	out, err := a.Renderer.RenderReport(ctx, render.Report{Agency: strings.ToUpper(org), Form: "Công văn xin ý kiến",
 		Place: "Hà Nội", Date: in.At, Title: "CÔNG VĂN XIN Ý KIẾN", Lines: []string{subject, "Kính gửi: " + in.OrganName},
 		Columns: []render.ReportColumn{{Heading: "Nội dung", Width: 1, Align: "left"}, {Heading: "Thông tin", Width: 2, Align: "left"}},
 		Rows:    rows, Notes: notes, Recipients: []string{"Như trên", "Lưu: VT, hồ sơ " + string(v.Code)},
-		Signer:  render.Signer{Title: "LÃNH ĐẠO BỘ"}})
+		Signer: render.Signer{Title: "NGƯỜI SOẠN THẢO", Name: drafter}})
 	if err != nil {
 		return nil, nonRetryable(fmt.Errorf("consultation letter for %s: %w", in.Code, err))
 	}

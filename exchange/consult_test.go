@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"motcua"
 	"motcua/exchange"
@@ -58,7 +59,8 @@ func TestDossierStepConsultsAnExternalAgency(t *testing.T) {
 		t.Fatalf("at %s, allowed %v", st.Step, st.Allowed)
 	}
 	// An agency the step does not name is refused by the workflow.
-	if r := a.Act(clerk, code, map[string]any{"action": workflows.UpdateConsult, "agencies": []string{thirdID}}); r.Status != 400 && r.Status != 422 {
+	if r := a.Act(clerk, code, map[string]any{"action": workflows.UpdateConsult, "agencies": []string{thirdID}}); r.Status != 422 ||
+		!strings.Contains(string(r.Body), "không có trong danh sách cơ quan ngoài Bộ") {
 		t.Fatalf("consulting an agency the step does not name: %d %s", r.Status, r.Body)
 	}
 	if r := a.Act(clerk, code, map[string]any{"action": workflows.UpdateConsult, "agencies": []string{otherID},
@@ -68,6 +70,9 @@ func TestDossierStepConsultsAnExternalAgency(t *testing.T) {
 	st := a.State(code)
 	if want := "Đang chờ ý kiến của " + agencyName; !slices.Contains(st.AwaitingAgencies, want) {
 		t.Fatalf("awaiting %q, want %q", st.AwaitingAgencies, want)
+	}
+	if page := a.As(clerk).Get("/can-bo/ho-so/" + string(code)); !strings.Contains(string(page.Body), "Đang chờ ý kiến của "+agencyName) {
+		t.Fatalf("the dossier page does not say it waits for the agency: %d", page.Status)
 	}
 	if slices.Contains(st.Allowed, workflows.UpdateCompleteStep) {
 		t.Fatalf("the step may move on before the agency replied: %v", st.Allowed)
@@ -126,12 +131,20 @@ func TestDossierStepConsultsAnExternalAgency(t *testing.T) {
 	})
 
 	// A takes the reply: linked to the request, told to the dossier, which records it.
-	eventually(t, "the dossier takes B's reply", func() bool {
+	for i := 0; ; i++ {
 		if _, err := p.ax.Poll(ctx); err != nil {
 			t.Fatal(err)
 		}
-		return len(a.State(code).AwaitingAgencies) == 0
-	})
+		if len(a.State(code).AwaitingAgencies) == 0 {
+			break
+		}
+		if i == 300 {
+			list, _ := a.Store.ListIncoming(ctx, 100)
+			cs, _ := a.Store.ExternalConsultations(ctx, code)
+			t.Fatalf("the dossier never took B's reply (sent as %s): incoming %+v; consultations %+v", reply.DocumentID, list, cs)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	cs, err = a.Store.ExternalConsultations(ctx, code)
 	if err != nil || len(cs) != 1 || cs[0].ReplyIncomingID == 0 || cs[0].AnsweredAt.IsZero() {
 		t.Fatalf("consultation after the reply %+v, %v", cs, err)
@@ -158,6 +171,12 @@ func TestDossierStepConsultsAnExternalAgency(t *testing.T) {
 	ext, _ := dv["externalConsultations"].([]any)
 	if len(ext) != 1 || !strings.Contains(stacktest.Sprintf("%v", ext[0]), reply.DocumentID) {
 		t.Fatalf("the API shows %v", dv["externalConsultations"])
+	}
+
+	page := a.As(clerk).Get("/can-bo/ho-so/" + string(code))
+	if body := string(page.Body); page.Status != 200 || !strings.Contains(body, "Xin ý kiến cơ quan ngoài Bộ") ||
+		!strings.Contains(body, agencyName+" đã trả lời") || !strings.Contains(body, reply.DocumentID) {
+		t.Fatalf("the dossier page does not show the reply: %d\n%s", page.Status, page.Body)
 	}
 
 	// The step moves on, and the dossier ends as any other.

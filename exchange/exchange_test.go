@@ -87,6 +87,18 @@ func startPairWith(t testing.TB, catalog fs.FS) *pair {
 		t.Fatal(err)
 	}
 	p.b.Roots.AddCert(root)
+	if catalog != nil { // A takes B's signed replies too (the consultation test)
+		bPEM, err := os.ReadFile(p.b.RootPEM)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blk, _ := pem.Decode(bPEM)
+		bRoot, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.a.Roots.AddCert(bRoot)
+	}
 	p.ax, p.bx = p.a.App.Exchange(), p.b.App.Exchange()
 	if p.t02, err = axis.NewClient(cfg(thirdID)); err != nil {
 		t.Fatal(err)
