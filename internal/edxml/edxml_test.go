@@ -177,7 +177,7 @@ func TestMarshalRefusesTooLongFields(t *testing.T) {
 				e.Header.ResponseFor[i].DocumentId = "x"
 			}
 		},
-		"Status.StatusCode":    func(e *Envelope) { *e = Envelope{Status: &Status{StatusCode: "07"}} },
+		"Status.StatusCode": func(e *Envelope) { *e = Envelope{Status: &Status{StatusCode: "07"}} },
 	} {
 		e := validDoc()
 		mut(&e)
