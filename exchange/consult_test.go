@@ -184,9 +184,52 @@ func TestDossierStepConsultsAnExternalAgency(t *testing.T) {
 		t.Fatalf("ended %s", end.Status)
 	}
 
-	// A reply to a document A never sent is an ordinary incoming document: nothing links.
-	if _, err := a.Store.LinkReply(ctx, in.ID, otherID, []store.DocumentRef{{DocumentID: "000.00.00.G09,2025/01/01,999/BNV-VP"}}, a.Now()); motcua.ErrorCode(err) != motcua.ENOTFOUND {
-		t.Fatalf("a reply to an unknown document linked: %v", err)
+	// A reply to a document A never sent is an ordinary incoming document: nothing links,
+	// no dossier hears of it.
+	unknown := store.DocumentRef{OrganID: ministryID, Code: "999/BNV-VP", DocumentID: "000.00.00.G09,2025/01/01,999/BNV-VP"}
+	stray, err := p.bx.Compose(ctx, bClerical, exchange.ComposeInput{Key: "tra-loi-khac-" + string(code),
+		Subject: "V/v trả lời Công văn số 999/BNV-VP", TypeCode: "18", TypeName: "Công văn", Symbol: "T01-VP",
+		Recipients: []exchange.Recipient{{OrganID: ministryID, OrganName: "Bộ Nội vụ"}}, SignerID: bLeader.UserID,
+		Files: []exchange.File{{Name: "tra-loi-khac.pdf", ContentType: "application/pdf", Data: minimalPDF("Tra loi khac")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.b.Store.SetResponseFor(ctx, "outgoing", stray.ID, []store.DocumentRef{unknown}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.bx.Sign(ctx, bLeader, stray.ID, service.DefaultPIN); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the stray reply is sent", func() bool {
+		stray, err = p.b.Store.OutgoingDocument(ctx, stray.ID)
+		return err == nil && stray.DocumentID != "" && stray.AxisMessageID != ""
+	})
+	var strayIn store.Incoming
+	eventually(t, "A takes the stray reply", func() bool {
+		if _, err := p.ax.Poll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		list, _ := a.Store.ListIncoming(ctx, 100)
+		for _, x := range list {
+			if x.DocumentID == stray.DocumentID {
+				strayIn = x
+				h, _ := a.Store.IncomingHistory(ctx, x.ID)
+				return len(h) > 0 // 01 went back
+			}
+		}
+		return false
+	})
+	if strayIn.State != store.IncomingArrived {
+		t.Fatalf("the stray reply is %s (%s), want an ordinary arrived document", strayIn.State, strayIn.Reason)
+	}
+	if linked, err := a.Store.AnsweringOutgoing(ctx, strayIn.ID); err != nil || linked != 0 {
+		t.Fatalf("the stray reply answers outgoing %d (%v)", linked, err)
+	}
+	if refs, err := a.Store.ResponseFor(ctx, "incoming", strayIn.ID); err != nil || len(refs) != 1 || refs[0] != unknown {
+		t.Fatalf("the stray reply's ResponseFor %+v (%v)", refs, err)
+	}
+	if cs, err := a.Store.ExternalConsultations(ctx, code); err != nil || len(cs) != 1 || cs[0].ReplyIncomingID != in.ID {
+		t.Fatalf("consultations after the stray reply %+v (%v)", cs, err)
 	}
 
 	// The reply's incoming workflow ends once the clerical office files it.
