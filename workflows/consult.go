@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"motcua"
@@ -62,7 +63,9 @@ func (d *dossier) askAgencies(ctx workflow.Context, in ConsultInput) error {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: wfID, TaskQueue: TaskQueue,
 			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON})
 		child := workflow.ExecuteChildWorkflow(cctx, OutgoingWorkflowName, OutgoingInput{OutgoingID: asked.OutgoingID})
-		if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		// A decision that failed after the start and is taken again finds the document's
+		// workflow running: that is the one that asks.
+		if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil && !temporal.IsWorkflowExecutionAlreadyStartedError(err) {
 			return err
 		}
 		if err := d.record(ctx, motcua.Transition{Action: motcua.EventConsultAgency, ActorID: in.Actor.UserID, UnitCode: st.Unit.Code,
