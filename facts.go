@@ -18,10 +18,13 @@ type Facts struct {
 	StepIndex int
 	// Step and Next are the current and the next step's actions ("" when there is none).
 	Step, Next StepAction
-	// CanConsult says whether the current step names units to consult.
+	// CanConsult says whether the current step names units or outside agencies to consult.
 	CanConsult bool
 	// Consulting are the consulted units that have not answered, by code.
 	Consulting []Unit
+	// AwaitingAgencies are the agencies outside the ministry asked for an opinion
+	// through the document axis that have not replied, by organ ID.
+	AwaitingAgencies []string `json:",omitempty"`
 	// HandedBy is who handed the dossier to the current step (0: nobody).
 	HandedBy int64
 	// HandedForward says the hand-over came from an earlier step (not a send-back), and
@@ -51,6 +54,8 @@ func (f Facts) Possible(decision string) error {
 			codes[i] = u.Code
 		}
 		return Errorf(ECONFLICT, "Còn đơn vị được xin ý kiến chưa trả lời: %s.", strings.Join(codes, ", "))
+	case (decision == DecideCompleteStep || decision == DecideSubmitForSigning) && len(f.AwaitingAgencies) > 0:
+		return Errorf(ECONFLICT, "Đang chờ ý kiến của cơ quan ngoài Bộ: %s.", strings.Join(f.AwaitingAgencies, ", "))
 	}
 	return Errorf(ECONFLICT, "Thao tác này không thực hiện được ở trạng thái hiện tại của hồ sơ.")
 }
@@ -60,9 +65,9 @@ func (f Facts) guard(decision string) bool {
 	switch decision {
 	case DecideCompleteStep:
 		return (f.Step == StepAppraise || f.Step == StepReview) && f.Next != "" && f.Next != StepDecide &&
-			len(f.Consulting) == 0
+			len(f.Consulting) == 0 && len(f.AwaitingAgencies) == 0
 	case DecideSubmitForSigning:
-		return f.Next == StepDecide && len(f.Consulting) == 0
+		return f.Next == StepDecide && len(f.Consulting) == 0 && len(f.AwaitingAgencies) == 0
 	case DecideConsult:
 		return f.Step == StepAppraise && f.CanConsult
 	case DecideAnswerConsult:

@@ -119,6 +119,8 @@ const (
 	EventCompleteStep      EventKind = "complete-step"
 	EventConsult           EventKind = "consult"
 	EventAnswerConsult     EventKind = "answer-consult"
+	EventConsultAgency     EventKind = "consult-agency"
+	EventAgencyReply       EventKind = "agency-reply"
 	EventSendBack          EventKind = "send-back"
 	EventRecall            EventKind = "recall"
 	EventSubmitForSigning  EventKind = "submit-for-signing"
@@ -150,6 +152,8 @@ var eventKindLabels = map[EventKind]string{
 	EventCompleteStep:      "Chuyển bước xử lý tiếp theo",
 	EventConsult:           "Xin ý kiến đơn vị phối hợp",
 	EventAnswerConsult:     "Đơn vị phối hợp trả lời",
+	EventConsultAgency:     "Gửi văn bản xin ý kiến cơ quan ngoài Bộ",
+	EventAgencyReply:       "Cơ quan ngoài Bộ trả lời xin ý kiến",
 	EventSendBack:          "Trả lại bước trước",
 	EventRecall:            "Thu hồi hồ sơ đã chuyển",
 	EventSubmitForSigning:  "Trình ký",
@@ -172,7 +176,7 @@ var eventKindLabels = map[EventKind]string{
 func EventKinds() []EventKind {
 	return []EventKind{EventSubmit, EventAssign, EventReceive, EventTransfer, EventRefuse,
 		EventRequestSupplement, EventSupplement, EventSupplementExpired, EventWithdraw, EventCompleteStep,
-		EventConsult, EventAnswerConsult, EventSendBack, EventRecall, EventSubmitForSigning, EventSign,
+		EventConsult, EventAnswerConsult, EventConsultAgency, EventAgencyReply, EventSendBack, EventRecall, EventSubmitForSigning, EventSign,
 		EventReturnForRework, EventIssue, EventReady, EventReturnResult, EventStop, EventApologize,
 		EventArchive, EventRemind, EventWarnLate, EventEscalate, EventAwaitPayment, EventPay}
 }

@@ -86,6 +86,9 @@ func (a *Activities) LoadPlan(ctx context.Context, in PlanInput) (Plan, error) {
 			}
 			ps.Consult = append(ps.Consult, cu)
 		}
+		for _, ag := range s.ConsultExternal {
+			ps.ConsultExternal = append(ps.ConsultExternal, Agency{OrganID: ag.OrganID, Name: ag.Name})
+		}
 		if s.Action == motcua.StepIssue {
 			plan.ClericalUnit = u
 		}

@@ -50,6 +50,15 @@ type PlanStep struct {
 	Action        motcua.StepAction
 	BudgetMinutes int
 	Consult       []Unit
+	// ConsultExternal are the agencies outside the ministry the step may consult
+	// through the document axis.
+	ConsultExternal []Agency `json:",omitempty"`
+}
+
+// Agency is an agency outside the ministry: its identifier on the document axis and name.
+type Agency struct {
+	OrganID string
+	Name    string
 }
 
 // Span is an amount of time: working minutes, or calendar time.

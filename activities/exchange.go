@@ -149,6 +149,14 @@ func (a *Activities) outgoingEnvelope(ctx context.Context, o store.Outgoing, bus
 	for _, r := range o.Recipients {
 		h.To = append(h.To, edxml.Organization{OrganId: r.OrganID, OrganName: r.OrganName})
 	}
+	refs, err := a.Store.ResponseFor(ctx, "outgoing", o.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range refs {
+		h.ResponseFor = append(h.ResponseFor, edxml.ResponseFor{OrganId: r.OrganID, Code: r.Code,
+			PromulgationDate: r.PromulgationDate, DocumentId: r.DocumentID})
+	}
 	env := edxml.Envelope{Header: h, Business: business}
 	if business.DocType == edxml.BusinessNew && o.BusinessType != 0 {
 		env.Business = edxml.Business{DocType: edxml.BusinessType(o.BusinessType), DocumentId: o.RelatedDocumentID}
@@ -294,6 +302,11 @@ func (a *Activities) ReceiveIncoming(ctx context.Context, in ReceiveIncomingInpu
 		return ReceiveIncomingResult{}, err
 	}
 	out := ReceiveIncomingResult{IncomingID: saved.ID, State: saved.State, Reason: saved.Reason, Priority: saved.Priority}
+	if perr == nil && env.Status == nil && len(env.Header.ResponseFor) > 0 {
+		if err := a.linkReply(ctx, saved, env.Header.ResponseFor, in.At, &out); err != nil {
+			return ReceiveIncomingResult{}, err
+		}
+	}
 	if saved.State == store.IncomingRecall {
 		out.RecallReason = saved.Reason
 		if orig, err := a.Store.IncomingOriginal(ctx, saved.IssuerID, saved.RelatedDocumentID); err == nil {
@@ -303,6 +316,44 @@ func (a *Activities) ReceiveIncoming(ctx context.Context, in ReceiveIncomingInpu
 		}
 	}
 	return out, nil
+}
+
+// linkReply records what an incoming document answers and, when it answers one of our
+// outgoing documents that asked a dossier's consultation, names the dossier to tell.
+// Only a document that passed its checks answers: a refused or duplicate one is kept
+// with its references but tells no dossier. A reply to a document we do not know is an
+// ordinary incoming document.
+func (a *Activities) linkReply(ctx context.Context, saved store.Incoming, refs []edxml.ResponseFor, at time.Time, out *ReceiveIncomingResult) error {
+	drefs := make([]store.DocumentRef, len(refs))
+	for i, r := range refs {
+		drefs[i] = store.DocumentRef{OrganID: r.OrganId, Code: r.Code, PromulgationDate: r.PromulgationDate, DocumentID: r.DocumentId}
+	}
+	if err := a.Store.SetResponseFor(ctx, "incoming", saved.ID, drefs); err != nil {
+		return err
+	}
+	if saved.State != store.IncomingArrived {
+		return nil
+	}
+	c, err := a.Store.LinkReply(ctx, saved.ID, saved.IssuerID, drefs, at)
+	switch {
+	case motcua.ErrorCode(err) == motcua.ENOTFOUND:
+		return nil
+	case err != nil:
+		return err
+	case c.DossierCode == "" || c.ReplyIncomingID != saved.ID:
+		return nil // a reply to a document no dossier asked, or the consultation had its answer
+	}
+	fs, err := a.Store.ExchangeFiles(ctx, "incoming", saved.ID)
+	if err != nil {
+		return err
+	}
+	reply := &ConsultReply{OrganID: c.OrganID, OrganName: c.OrganName, IncomingID: saved.ID, DocumentID: saved.DocumentID,
+		Subject: saved.Subject}
+	for _, f := range fs {
+		reply.Files = append(reply.Files, f.Name)
+	}
+	out.AnswersDossier, out.Reply = motcua.DossierCode(c.DossierCode).WorkflowID(), reply
+	return nil
 }
 
 func addressedTo(to []edxml.Organization, id string) bool {

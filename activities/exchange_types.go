@@ -66,6 +66,10 @@ type ReceiveIncomingResult struct {
 	// For a recall: the workflow of the document it recalls ("" if none is known).
 	RecalledWorkflowID string
 	RecallReason       string
+	// For a reply to a dossier's consultation of this agency (its ResponseFor names
+	// the outgoing document that asked): the dossier's workflow and the reply.
+	AnswersDossier string
+	Reply          *ConsultReply
 }
 
 // IncomingStatusInput sends a status about an incoming document to its issuer.

@@ -19,12 +19,14 @@ type Decision struct {
 	// NotePublic marks the note for the applicant to read; unmarked, a comment between
 	// units stays internal (a refusal's, supplement request's, stop's or apology's reason
 	// is addressed to the applicant anyway).
-	NotePublic bool      `json:"notePublic,omitempty"`
-	Missing    []string  `json:"missing,omitempty"`
-	Units      []string  `json:"units,omitempty"`
-	Answer     string    `json:"answer,omitempty"`
-	PIN        string    `json:"pin,omitempty"`
-	NewDue     time.Time `json:"newDue,omitzero"`
+	NotePublic bool     `json:"notePublic,omitempty"`
+	Missing    []string `json:"missing,omitempty"`
+	Units      []string `json:"units,omitempty"`
+	// Agencies are outside agencies consulted through the document axis, by organ ID.
+	Agencies []string  `json:"agencies,omitempty"`
+	Answer   string    `json:"answer,omitempty"`
+	PIN      string    `json:"pin,omitempty"`
+	NewDue   time.Time `json:"newDue,omitzero"`
 	// RequestID makes a retried request the same decision (the Update's ID).
 	RequestID string `json:"requestId,omitempty"`
 	// signature is the block the signer signs under, found by the service (never sent
@@ -70,6 +72,10 @@ func (d Decision) check() error {
 		return &motcua.Error{Code: motcua.EINVALID, Field: "units",
 			Message: fmt.Sprintf("Mỗi lần chỉ xin ý kiến tối đa %d đơn vị.", maxUnits)}
 	}
+	if len(d.Agencies) > maxUnits {
+		return &motcua.Error{Code: motcua.EINVALID, Field: "agencies",
+			Message: fmt.Sprintf("Mỗi lần chỉ xin ý kiến tối đa %d cơ quan.", maxUnits)}
+	}
 	if len(d.PIN) > 64 {
 		return &motcua.Error{Code: motcua.EINVALID, Field: "pin", Message: "Mã PIN không hợp lệ."}
 	}
@@ -80,7 +86,7 @@ func (d Decision) check() error {
 // that turns a request into what the workflow receives.
 func updateArg(a motcua.Actor, d Decision) any {
 	return workflows.DecisionArg(d.Action, workflows.Decision{Actor: workflows.ActorOf(a), Note: strings.TrimSpace(d.Note), NotePublic: d.NotePublic,
-		Missing: d.Missing, Units: d.Units, Answer: strings.TrimSpace(d.Answer), PIN: d.PIN, NewDue: d.NewDue,
+		Missing: d.Missing, Units: d.Units, Agencies: d.Agencies, Answer: strings.TrimSpace(d.Answer), PIN: d.PIN, NewDue: d.NewDue,
 		Signature: d.signature})
 }
 
@@ -231,22 +237,24 @@ func (s *Service) DecideBatch(ctx context.Context, a motcua.Actor, b Batch, acc 
 // State is a dossier's live state as a decision leaves it: the workflow's State, named
 // as the rest of the API names things, times absent until set.
 type State struct {
-	Code        motcua.DossierCode             `json:"code"`
-	Status      motcua.Status                  `json:"status"`
-	StatusLabel string                         `json:"statusLabel"`
-	Seq         int                            `json:"seq"`
-	Step        string                         `json:"step,omitempty"`
-	StepName    string                         `json:"stepName,omitempty"`
-	HolderUnit  string                         `json:"holderUnit,omitempty"`
-	ReceivedAt  *time.Time                     `json:"receivedAt,omitempty"`
-	DueAt       *time.Time                     `json:"dueAt,omitempty"`
-	StepDueAt   *time.Time                     `json:"stepDueAt,omitempty"`
-	Paused      bool                           `json:"paused"`
-	Apologized  bool                           `json:"apologized"`
-	Supplements int                            `json:"supplements"`
-	Consulting  []string                       `json:"consulting"`
-	Allowed     []string                       `json:"allowed"`
-	Documents   map[motcua.DocumentKind]string `json:"documents"`
+	Code        motcua.DossierCode `json:"code"`
+	Status      motcua.Status      `json:"status"`
+	StatusLabel string             `json:"statusLabel"`
+	Seq         int                `json:"seq"`
+	Step        string             `json:"step,omitempty"`
+	StepName    string             `json:"stepName,omitempty"`
+	HolderUnit  string             `json:"holderUnit,omitempty"`
+	ReceivedAt  *time.Time         `json:"receivedAt,omitempty"`
+	DueAt       *time.Time         `json:"dueAt,omitempty"`
+	StepDueAt   *time.Time         `json:"stepDueAt,omitempty"`
+	Paused      bool               `json:"paused"`
+	Apologized  bool               `json:"apologized"`
+	Supplements int                `json:"supplements"`
+	Consulting  []string           `json:"consulting"`
+	// AwaitingAgencies say which outside agencies the dossier waits for (Vietnamese).
+	AwaitingAgencies []string                       `json:"awaitingAgencies,omitempty"`
+	Allowed          []string                       `json:"allowed"`
+	Documents        map[motcua.DocumentKind]string `json:"documents"`
 }
 
 func stateOf(st workflows.State) State {
@@ -269,5 +277,5 @@ func stateOf(st workflows.State) State {
 	return State{Code: st.Code, Status: st.Status, StatusLabel: st.Status.Label(), Seq: st.Seq, Step: st.Step,
 		StepName: st.StepName, HolderUnit: st.HolderUnit, ReceivedAt: when(st.ReceivedAt), DueAt: when(st.DueAt),
 		StepDueAt: when(st.StepDueAt), Paused: st.Paused, Apologized: st.Apologized, Supplements: st.Supplements,
-		Consulting: nonNil(st.Consulting), Allowed: nonNil(st.Allowed), Documents: docs}
+		Consulting: nonNil(st.Consulting), AwaitingAgencies: st.AwaitingAgencies, Allowed: nonNil(st.Allowed), Documents: docs}
 }

@@ -21,11 +21,11 @@ var (
 // offers what the workflow's validators accept, without asking the workflow.
 func factsOf(v store.DossierView, p *forms.Procedure) motcua.Facts {
 	f := motcua.Facts{Status: v.Status, Holder: motcua.Holder{UnitPath: v.HolderUnitPath}, Consulting: v.Consulting,
-		Apologized: v.ApologyGiven}
+		AwaitingAgencies: v.AwaitingAgencies, Apologized: v.ApologyGiven}
 	if p != nil {
 		if i := slices.IndexFunc(p.Steps, func(s forms.Step) bool { return s.ID == v.Step }); i >= 0 {
 			st := p.Steps[i]
-			f.StepIndex, f.Step, f.Holder.StepRole, f.CanConsult = i, st.Action, st.Role, len(st.Consult) > 0
+			f.StepIndex, f.Step, f.Holder.StepRole, f.CanConsult = i, st.Action, st.Role, len(st.Consult) > 0 || len(st.ConsultExternal) > 0
 			if i+1 < len(p.Steps) {
 				f.Next = p.Steps[i+1].Action
 			}

@@ -14,30 +14,33 @@ import (
 
 // DossierDetail is a dossier as its applicant or a member of staff sees it.
 type DossierDetail struct {
-	Code             motcua.DossierCode   `json:"code"`
-	Procedure        string               `json:"procedure"`
-	ProcedureName    string               `json:"procedureName"`
-	ProcedureVersion int                  `json:"procedureVersion"`
-	Status           motcua.Status        `json:"status"`
-	StatusLabel      string               `json:"statusLabel"`
-	PortalStatus     int                  `json:"portalStatus"`
-	SubmittedAt      time.Time            `json:"submittedAt"`
-	Channel          motcua.Channel       `json:"channel"`
-	ChannelLabel     string               `json:"channelLabel"`
-	ReceivedAt       *time.Time           `json:"receivedAt,omitempty"`
-	DueAt            *time.Time           `json:"dueAt,omitempty"`
-	FinishedAt       *time.Time           `json:"finishedAt,omitempty"`
-	HolderUnit       string               `json:"holderUnit,omitempty"`
-	Step             string               `json:"step,omitempty"`
-	Expected         string               `json:"expected,omitempty"` // what the applicant must do now
-	SupplementUntil  *time.Time           `json:"supplementUntil,omitempty"`
-	Missing          []string             `json:"missing,omitempty"`
-	History          []store.Event        `json:"history"`
-	Documents        []store.DocumentInfo `json:"documents"`
-	Files            []store.File         `json:"files"`
-	ControlSheet     []store.HandoverRow  `json:"controlSheet,omitempty"`
-	FormData         json.RawMessage      `json:"formData,omitempty"`
-	Applicant        string               `json:"applicant,omitempty"`
+	// ExternalConsultations are the agencies outside the ministry asked for an opinion
+	// through the document axis, with their replies (staff only).
+	ExternalConsultations []ExternalConsultation `json:"externalConsultations,omitempty"`
+	Code                  motcua.DossierCode     `json:"code"`
+	Procedure             string                 `json:"procedure"`
+	ProcedureName         string                 `json:"procedureName"`
+	ProcedureVersion      int                    `json:"procedureVersion"`
+	Status                motcua.Status          `json:"status"`
+	StatusLabel           string                 `json:"statusLabel"`
+	PortalStatus          int                    `json:"portalStatus"`
+	SubmittedAt           time.Time              `json:"submittedAt"`
+	Channel               motcua.Channel         `json:"channel"`
+	ChannelLabel          string                 `json:"channelLabel"`
+	ReceivedAt            *time.Time             `json:"receivedAt,omitempty"`
+	DueAt                 *time.Time             `json:"dueAt,omitempty"`
+	FinishedAt            *time.Time             `json:"finishedAt,omitempty"`
+	HolderUnit            string                 `json:"holderUnit,omitempty"`
+	Step                  string                 `json:"step,omitempty"`
+	Expected              string                 `json:"expected,omitempty"` // what the applicant must do now
+	SupplementUntil       *time.Time             `json:"supplementUntil,omitempty"`
+	Missing               []string               `json:"missing,omitempty"`
+	History               []store.Event          `json:"history"`
+	Documents             []store.DocumentInfo   `json:"documents"`
+	Files                 []store.File           `json:"files"`
+	ControlSheet          []store.HandoverRow    `json:"controlSheet,omitempty"`
+	FormData              json.RawMessage        `json:"formData,omitempty"`
+	Applicant             string                 `json:"applicant,omitempty"`
 	// Allowed are the decisions the reader may take now (staff only): the domain's rules
 	// over the records, the same the workflow's validators apply to its state.
 	Allowed []string `json:"allowed,omitempty"`
@@ -142,6 +145,11 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 			}
 		}
 		d.Documents = shown
+	}
+	if IsStaff(a) {
+		if d.ExternalConsultations, err = s.externalConsultations(ctx, v); err != nil {
+			return DossierDetail{}, err
+		}
 	}
 	if d.Documents == nil {
 		d.Documents = []store.DocumentInfo{}

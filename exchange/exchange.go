@@ -141,6 +141,9 @@ type ComposeInput struct {
 	BusinessType int         `json:"businessType,omitempty"` // 2 update, 3 replace
 	// RelatedDocumentID is the DocumentId of the document updated or replaced.
 	RelatedDocumentID string `json:"relatedDocumentId,omitempty"`
+	// ReplyToIncomingID is the incoming document this one answers: the envelope's
+	// MessageHeader/ResponseFor names it, so that its issuer links the reply.
+	ReplyToIncomingID int64 `json:"replyToIncomingId,omitempty"`
 }
 
 // Compose records a draft outgoing document and starts its workflow, which waits for
@@ -181,8 +184,21 @@ func (s *Service) Compose(ctx context.Context, actor motcua.Actor, in ComposeInp
 		}
 		files[i] = store.ExchangeFile{Name: f.Name, ContentType: "application/pdf", Data: f.Data}
 	}
+	var answers []store.DocumentRef
+	if in.ReplyToIncomingID != 0 {
+		d, err := s.Store.IncomingDocument(ctx, in.ReplyToIncomingID)
+		if err != nil || d.DocumentID == "" {
+			return store.Outgoing{}, &motcua.Error{Code: motcua.EINVALID, Field: "replyToIncomingId", Err: err,
+				Message: "Không tìm thấy văn bản đến được trả lời."}
+		}
+		answers = []store.DocumentRef{{OrganID: d.IssuerID, Code: strings.Trim(d.CodeNumber+"/"+d.CodeNotation, "/"),
+			PromulgationDate: d.PromulgationDate, DocumentID: d.DocumentID}}
+	}
 	oid, err := s.Store.CreateOutgoing(ctx, o, files)
 	if err != nil {
+		return store.Outgoing{}, err
+	}
+	if err := s.Store.SetResponseFor(ctx, "outgoing", oid, answers); err != nil {
 		return store.Outgoing{}, err
 	}
 	if err := s.Engine.Start(ctx, dossiers.Start{ID: id, Workflow: workflows.OutgoingWorkflowName, TaskQueue: workflows.TaskQueue,

@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -45,7 +46,10 @@ type pair struct {
 	aSends *countingAxis
 }
 
-func startPair(t testing.TB) *pair {
+func startPair(t testing.TB) *pair { return startPairWith(t, nil) }
+
+// startPairWith starts the pair with A on catalog (nil: the embedded one).
+func startPairWith(t testing.TB, catalog fs.FS) *pair {
 	t.Helper()
 	ctx := context.Background()
 	srv, err := server.Open(ctx, storetest.NewDatabase(t), server.Options{})
@@ -63,7 +67,7 @@ func startPair(t testing.TB) *pair {
 	cfg := func(id string) axis.ClientConfig {
 		return axis.ClientConfig{URL: hs.URL, AgencyID: id, Secret: server.DemoSecret}
 	}
-	p.a = stacktest.Start(t, stacktest.Options{Axis: cfg(ministryID), PayloadKey: replayKey, WrapAxis: p.aSends.wrap, AfterAxisSend: func(ctx context.Context, key string) error {
+	p.a = stacktest.Start(t, stacktest.Options{Axis: cfg(ministryID), PayloadKey: replayKey, Catalog: catalog, WrapAxis: p.aSends.wrap, AfterAxisSend: func(ctx context.Context, key string) error {
 		if p.crashArmed.CompareAndSwap(true, false) {
 			// The worker dies here: after the axis took the document, before the record.
 			go func() { p.a.StopWorker(); close(p.crashed) }()
@@ -83,6 +87,18 @@ func startPair(t testing.TB) *pair {
 		t.Fatal(err)
 	}
 	p.b.Roots.AddCert(root)
+	if catalog != nil { // A takes B's signed replies too (the consultation test)
+		bPEM, err := os.ReadFile(p.b.RootPEM)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blk, _ := pem.Decode(bPEM)
+		bRoot, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.a.Roots.AddCert(bRoot)
+	}
 	p.ax, p.bx = p.a.App.Exchange(), p.b.App.Exchange()
 	if p.t02, err = axis.NewClient(cfg(thirdID)); err != nil {
 		t.Fatal(err)

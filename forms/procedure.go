@@ -195,9 +195,45 @@ type Step struct {
 	BudgetPost   *float64 `json:"budgetPost,omitempty"`
 	BudgetPortal *float64 `json:"budgetPortal,omitempty"`
 	// Consult lists the ministry's units the step asks for an opinion, within the
-	// step's budget. Agencies outside the ministry are consulted outside the system
-	// (Notes say so): there is no document exchange to ask them through yet.
+	// step's budget.
 	Consult []string `json:"consult,omitempty"`
+	// ConsultExternal lists agencies outside the ministry the step may ask for an
+	// opinion through the document axis: the consult decision sends each an outgoing
+	// document (signed by the leader, numbered and sealed by the clerical office), and
+	// the step waits for their replies (docs/exchange.md).
+	ConsultExternal []ExternalAgency `json:"consultExternal,omitempty"`
+}
+
+// ExternalAgency is an agency outside the ministry, by its electronic identifier on the
+// document axis (QĐ 20/2020/QĐ-TTg: 000.00.00.G09) and its name.
+type ExternalAgency struct {
+	OrganID string `json:"organId"`
+	Name    string `json:"name"`
+}
+
+// validOrganID: the identifier's form of QĐ 20/2020/QĐ-TTg, ddd.dd.dd.Xdd (13 characters).
+func validOrganID(id string) bool {
+	if len(id) != 13 {
+		return false
+	}
+	for i := 0; i < 13; i++ {
+		c := id[i]
+		switch i {
+		case 3, 6, 9:
+			if c != '.' {
+				return false
+			}
+		case 10:
+			if c < 'A' || c > 'Z' {
+				return false
+			}
+		default:
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // BudgetFor returns the step's budget for a channel.
@@ -705,6 +741,16 @@ func (p *Procedure) checkTime(bad func(string, ...any)) {
 			if !slices.Contains(knownUnits, u) || u == s.Unit {
 				bad("steps[%d] %s: consulted unit %q unknown or the step's own", i, s.ID, u)
 			}
+		}
+		seenAgency := map[string]bool{}
+		for _, a := range s.ConsultExternal {
+			if !validOrganID(a.OrganID) || strings.TrimSpace(a.Name) == "" || seenAgency[a.OrganID] {
+				bad("steps[%d] %s: consulted agency %q needs an organ ID of the form 000.00.00.G09, a name, and to be listed once", i, s.ID, a.OrganID)
+			}
+			seenAgency[a.OrganID] = true
+		}
+		if len(s.ConsultExternal) > 0 && s.Action != motcua.StepAppraise {
+			bad("steps[%d] %s: only an appraisal step consults agencies", i, s.ID)
 		}
 	}
 	if len(p.Steps) > 0 && p.Steps[0].Action != motcua.StepReceive {

@@ -45,8 +45,9 @@ var actionSpecs = map[string]actionSpec{
 		Produces: "Không lập văn bản; việc bàn giao được ghi vào " + motcua.DocControlSheet.Label() + ".",
 		Fields:   []string{"note"}, NoteLabel: "Ý kiến xử lý"},
 	motcua.DecideConsult: {Label: "Xin ý kiến đơn vị phối hợp", Button: "Gửi xin ý kiến", Class: "secondary",
-		Produces: "Không lập văn bản; các đơn vị được hỏi nhận việc trong danh sách hồ sơ cần xử lý của mình.",
-		Fields:   []string{"units", "note"}, NoteLabel: "Nội dung xin ý kiến"},
+		Produces: "Không lập văn bản với đơn vị trong Bộ: các đơn vị được hỏi nhận việc trong danh sách hồ sơ cần xử lý của mình. " +
+			"Với cơ quan ngoài Bộ: lập công văn xin ý kiến, lãnh đạo ký số, văn thư cấp số, đóng dấu và gửi qua trục liên thông; bước xử lý chờ văn bản trả lời.",
+		Fields: []string{"units", "agencies", "note"}, NoteLabel: "Nội dung xin ý kiến"},
 	motcua.DecideAnswerConsult: {Label: "Trả lời xin ý kiến", Button: "Gửi ý kiến",
 		Produces: "Không lập văn bản; ý kiến được ghi vào quá trình giải quyết hồ sơ.",
 		Fields:   []string{"answer"}},
@@ -96,7 +97,7 @@ type actionForm struct {
 // postedAction is what a rejected decision's form held, to show it again.
 type postedAction struct {
 	Action, Note, Answer, NewDue, Other string
-	Missing, Units                      []string
+	Missing, Units, Agencies            []string
 	NotePublic                          bool
 }
 
@@ -269,6 +270,12 @@ func (s *Site) staffDossier(r *http.Request, a motcua.Actor, code motcua.Dossier
 					in.Options = append(in.Options, selectOption{ID: fmt.Sprintf("%s-%d", in.ID, i), Value: uc, Label: s.Dossiers.UnitName(ctx, uc),
 						Selected: slices.Contains(pa.Units, uc)})
 				}
+			case "agencies":
+				in.Kind, in.Label = "checkboxes", "Cơ quan ngoài Bộ được xin ý kiến (qua trục liên thông văn bản)"
+				for i, ag := range steps[dd.Step].ConsultExternal {
+					in.Options = append(in.Options, selectOption{ID: fmt.Sprintf("%s-%d", in.ID, i), Value: ag.OrganID,
+						Label: ag.Name + " (" + ag.OrganID + ")", Selected: slices.Contains(pa.Agencies, ag.OrganID)})
+				}
 			}
 			if len(in.Options) > 0 && in.Kind == "checkboxes" {
 				in.Error = fieldMessage(errs, in.Options[0].ID)
@@ -334,9 +341,9 @@ func readActionForm(r *http.Request) (dossiers.Decision, postedAction, []pageErr
 	name := r.PostFormValue("action")
 	pa := postedAction{Action: name, Note: r.PostFormValue("note"), Answer: r.PostFormValue("answer"),
 		NewDue: strings.TrimSpace(r.PostFormValue("newDue")), Other: r.PostFormValue("other"),
-		Missing: r.PostForm["missing"], Units: r.PostForm["units"], NotePublic: r.PostFormValue("notePublic") == "true"}
+		Missing: r.PostForm["missing"], Units: r.PostForm["units"], Agencies: r.PostForm["agencies"], NotePublic: r.PostFormValue("notePublic") == "true"}
 	req := dossiers.Decision{Action: name, Note: pa.Note, NotePublic: pa.NotePublic, Answer: pa.Answer, PIN: r.PostFormValue("pin"), Units: pa.Units,
-		RequestID: r.PostFormValue("requestId")}
+		Agencies: pa.Agencies, RequestID: r.PostFormValue("requestId")}
 	req.Missing = append(req.Missing, pa.Missing...)
 	for _, line := range strings.Split(pa.Other, "\n") {
 		if line = strings.TrimSpace(line); line != "" {

@@ -157,7 +157,7 @@ func (d *dossier) facts() motcua.Facts {
 	st := d.step()
 	f := motcua.Facts{Status: d.status,
 		Holder: motcua.Holder{UnitPath: st.Unit.Path, StepRole: st.Role}, StepIndex: d.stepIdx, Step: st.Action,
-		CanConsult: len(st.Consult) > 0, HandedBy: d.handedBy, HandedForward: d.handedFrom < d.stepIdx,
+		CanConsult: len(st.Consult) > 0 || len(st.ConsultExternal) > 0, HandedBy: d.handedBy, HandedForward: d.handedFrom < d.stepIdx,
 		Acted: d.nextHasActed, Apologized: d.apologized}
 	if d.stepIdx+1 < len(d.plan.Steps) {
 		f.Next = d.plan.Steps[d.stepIdx+1].Action
@@ -168,6 +168,9 @@ func (d *dossier) facts() motcua.Facts {
 			u.Path = st.Consult[i].Path
 		}
 		f.Consulting = append(f.Consulting, u)
+	}
+	for _, a := range d.agencies {
+		f.AwaitingAgencies = append(f.AwaitingAgencies, a.OrganID)
 	}
 	return f
 }
@@ -232,8 +235,13 @@ func (in CompleteStepInput) check(*dossier, time.Time) error { return nil }
 
 func (in ConsultInput) by() Actor { return in.Actor }
 func (in ConsultInput) check(d *dossier, _ time.Time) error {
-	if len(in.Units) == 0 {
+	if len(in.Units) == 0 && len(in.Agencies) == 0 {
 		return reject(motcua.EINVALID, "Vui lòng chọn đơn vị được xin ý kiến.")
+	}
+	for _, a := range in.Agencies {
+		if !slices.ContainsFunc(d.step().ConsultExternal, func(c activities.Agency) bool { return c.OrganID == a }) {
+			return reject(motcua.EINVALID, "Cơ quan "+a+" không có trong danh sách cơ quan ngoài Bộ được xin ý kiến của bước này.")
+		}
 	}
 	for _, u := range in.Units {
 		if !slices.ContainsFunc(d.step().Consult, func(c activities.Unit) bool { return c.Code == u }) {
@@ -395,6 +403,9 @@ func (d *dossier) consult(ctx workflow.Context, in ConsultInput) error {
 		}
 		i, _ := slices.BinarySearch(d.consulting, code)
 		d.consulting = slices.Insert(d.consulting, i, code)
+	}
+	if len(in.Agencies) > 0 {
+		return d.askAgencies(ctx, in)
 	}
 	return nil
 }

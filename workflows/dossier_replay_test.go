@@ -190,7 +190,12 @@ func history(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) *history
 // and IncomingDocumentWorkflow kept in testdata (recorded on two stacks and the
 // development axis by `go test -run TestExchangeBetweenTwoInstances ./exchange/ -update`:
 // an outgoing document recalled before its processing, and its incoming copy at the
-// recipient, which answered 01 and then 15).
+// recipient, which answered 01 and then 15; and by
+// `go test -run TestDossierStepConsultsAnExternalAgency ./exchange/ -update`: the
+// incoming reply to a dossier's consultation, which signals the dossier (change ID
+// incoming-reply-to-dossier), incoming_reply_v1.json, while the dossier that asked
+// (consult-external) is dossier_consult_external_v1.json, replayed by
+// TestReplayRecordedDossierHistories).
 func TestReplayRecordedExchangeHistories(t *testing.T) {
 	out, _ := filepath.Glob("testdata/outgoing_*.json")
 	in, _ := filepath.Glob("testdata/incoming_*.json")

@@ -103,6 +103,9 @@ type Decision struct {
 	Missing []string
 	// Units are the unit codes consulted (consult).
 	Units []string
+	// Agencies are the outside agencies consulted through the document axis, by
+	// organ ID (consult, on a step with ConsultExternal).
+	Agencies []string
 	// Answer is a consulted unit's opinion (answer-consult).
 	Answer string
 	// PIN authorizes the leader's signature at the signature service (sign). It travels
@@ -130,7 +133,7 @@ func DecisionArg(decision string, d Decision) any {
 	case UpdateCompleteStep:
 		return CompleteStepInput{Actor: d.Actor, Note: d.Note, noteMark: mark}
 	case UpdateConsult:
-		return ConsultInput{Actor: d.Actor, Note: d.Note, noteMark: mark, Units: d.Units}
+		return ConsultInput{Actor: d.Actor, Note: d.Note, noteMark: mark, Units: d.Units, Agencies: d.Agencies}
 	case UpdateAnswerConsult:
 		return AnswerConsultInput{Actor: d.Actor, Answer: d.Answer}
 	case UpdateSendBack:
@@ -181,12 +184,14 @@ type (
 		Note  string
 		noteMark
 	}
-	// ConsultInput asks the Units (codes) for an opinion.
+	// ConsultInput asks the Units (codes) and the outside Agencies (organ IDs) for an
+	// opinion.
 	ConsultInput struct {
 		Actor Actor
 		Note  string
 		noteMark
-		Units []string
+		Units    []string
+		Agencies []string `json:",omitempty"`
 	}
 	// AnswerConsultInput is a consulted unit's opinion.
 	AnswerConsultInput struct {
@@ -295,6 +300,9 @@ type State struct {
 	Supplements int
 	// Consulting lists units asked for an opinion that have not answered.
 	Consulting []string
+	// AwaitingAgencies says which outside agencies the dossier waits for, in
+	// Vietnamese ("Đang chờ ý kiến của Bộ Công an").
+	AwaitingAgencies []string `json:",omitempty"`
 	// Allowed lists the decisions possible now (for the actions menu); each still goes
 	// through its validator.
 	Allowed []string

@@ -201,6 +201,15 @@ func (o *outgoing) allFinal() bool {
 	return true
 }
 
+// replyToDossierChange is the workflow.GetVersion change ID of the incoming document
+// that answers a dossier's consultation of this agency's correspondent: from
+// replyToDossierOn it signals the dossier (SignalConsultReply) once 01 went back.
+// Documents that answer no consultation never reach the call.
+const (
+	replyToDossierChange = "incoming-reply-to-dossier"
+	replyToDossierOn     = 1
+)
+
 // IncomingInput starts the workflow of a document that arrived through the axis.
 type IncomingInput struct {
 	AxisMessageID string
@@ -309,6 +318,13 @@ func IncomingDocumentWorkflow(ctx workflow.Context, in IncomingInput) (IncomingR
 		return IncomingResult{}, err
 	}
 	d.state = activities.IncomingArrived
+	if r.AnswersDossier != "" && r.Reply != nil &&
+		workflow.GetVersion(ctx, replyToDossierChange, workflow.DefaultVersion, replyToDossierOn) >= replyToDossierOn {
+		// A reply to a dossier's consultation: the dossier takes it as the agency's
+		// answer. The document stays an incoming document the clerical office registers.
+		// A dossier already closed takes nothing; the link stays in the records.
+		_ = workflow.SignalExternalWorkflow(ctx, r.AnswersDossier, "", SignalConsultReply, *r.Reply).Get(ctx, nil)
+	}
 	revokes := workflow.GetSignalChannel(ctx, SignalRevokeIncoming)
 	for d.state != activities.IncomingDone && d.state != activities.IncomingRevoked {
 		sel := workflow.NewSelector(ctx)

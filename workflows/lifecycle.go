@@ -86,6 +86,7 @@ func DossierWorkflow(ctx workflow.Context, in DossierInput) (DossierResult, erro
 	if err := d.register(ctx); err != nil {
 		return DossierResult{}, err
 	}
+	d.receiveReplies(ctx)
 
 	// Submission: record it first. The API answers the citizen only once the dossier is
 	// in PostgreSQL, so the receipt always points at a stored dossier.

@@ -61,8 +61,11 @@ type dossier struct {
 	handedFrom   int
 	nextHasActed bool
 	consulting   []string // unit codes, sorted
-	docs         map[motcua.DocumentKind]string
-	refs         map[motcua.DocumentKind]activities.DocumentRef
+	// agencies are the outside agencies asked at the current step, not yet replied
+	// (consult.go), in the order asked.
+	agencies []awaitingAgency
+	docs     map[motcua.DocumentKind]string
+	refs     map[motcua.DocumentKind]activities.DocumentRef
 
 	// notePublic: the decision being carried out had its note marked for the applicant.
 	notePublic bool
@@ -252,6 +255,9 @@ func (d *dossier) handTo(ctx workflow.Context, idx int, by Actor, action motcua.
 		return err
 	}
 	d.handedFrom, d.handedBy, d.nextHasActed = d.stepIdx, by.UserID, false
+	if idx != d.stepIdx {
+		d.agencies = nil // a later reply is still recorded, as the answer it is
+	}
 	d.stepIdx, d.reminded = idx, false
 	d.stepDue, d.stepReminder = time.Time{}, time.Time{}
 	if stepDue != nil {
@@ -306,7 +312,8 @@ func (d *dossier) stepIndex(action motcua.StepAction, from int) int {
 func (d *dossier) state() State {
 	s := State{Code: d.in.Code, Status: d.status, Seq: d.seq, ReceivedAt: d.receivedAt, DueAt: d.due,
 		StepDueAt: d.stepDue, Paused: d.status == motcua.StatusSupplementRequested, Apologized: d.apologized,
-		Supplements: d.supplements, Consulting: slices.Clone(d.consulting), Documents: map[motcua.DocumentKind]string{}}
+		Supplements: d.supplements, Consulting: slices.Clone(d.consulting), Documents: map[motcua.DocumentKind]string{},
+		AwaitingAgencies: d.awaitingLabels()}
 	if d.recorded {
 		s.Facts = d.facts()
 	}

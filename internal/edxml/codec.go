@@ -71,7 +71,7 @@ func Marshal(e Envelope) ([]byte, error) {
 			PromulgationInfo: m.PromulgationInfo, DocumentType: m.DocumentType,
 			Subject: m.Subject, Content: m.Content, SignerInfo: m.SignerInfo, DueDate: m.DueDate,
 			ToPlaces: m.ToPlaces, OtherInfo: m.OtherInfo, SteeringType: m.SteeringType,
-			DocumentId: m.DocumentId}
+			ResponseFor: m.ResponseFor, DocumentId: m.DocumentId}
 	}
 	b := e.Business
 	h.Traces = wireTraces{Traces: e.Traces, Business: wireBusiness{DocType: b.DocType,
@@ -180,7 +180,7 @@ func fromWire(root wireRoot, l Limits) (Envelope, error) {
 			PromulgationInfo: m.PromulgationInfo, DocumentType: m.DocumentType,
 			Subject: m.Subject, Content: m.Content, SignerInfo: m.SignerInfo, DueDate: m.DueDate,
 			ToPlaces: m.ToPlaces, OtherInfo: m.OtherInfo, SteeringType: m.SteeringType,
-			DocumentId: m.DocumentId}
+			ResponseFor: m.ResponseFor, DocumentId: m.DocumentId}
 	default:
 		return e, invalid("MessageHeader", "Gói tin edXML thiếu MessageHeader hoặc Status.")
 	}

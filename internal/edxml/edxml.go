@@ -105,7 +105,10 @@ type MessageHeader struct {
 	ToPlaces         []string
 	OtherInfo        OtherInfo
 	SteeringType     int // 1: a document of direction (văn bản chỉ đạo), 0 otherwise
-	DocumentId       string
+	// ResponseFor names the documents this one answers (a reply to a request for an
+	// opinion names the request); empty for a document that answers none.
+	ResponseFor []ResponseFor
+	DocumentId  string
 }
 
 // TraceHeader is one hop of the document: the agency and when it passed.
@@ -199,7 +202,8 @@ func (c StatusCode) Label() string { return statusLabels[c] }
 // Known reports whether c is one of the codes above.
 func (c StatusCode) Known() bool { _, ok := statusLabels[c]; return ok }
 
-// ResponseFor names the document a status is about.
+// ResponseFor names a document: the one a status is about, or one a document answers
+// (MessageHeader/ResponseFor).
 type ResponseFor struct {
 	OrganId          string `xml:"OrganId"`
 	Code             string `xml:"Code"`

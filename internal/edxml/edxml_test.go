@@ -47,7 +47,9 @@ func TestThirdPartyEnvelopeMapsEveryField(t *testing.T) {
 			OtherInfo: OtherInfo{Priority: PriorityUrgent, SphereOfPromulgation: "Liên thông văn bản quốc gia",
 				TyperNotation: "TH", PromulgationAmount: 4, PageAmount: 2, Appendixes: []string{"Phụ lục I: Danh sách"}},
 			SteeringType: 0,
-			DocumentId:   "000.00.01.H26,2025/03/14,125/SNV-VP",
+			ResponseFor: []ResponseFor{{OrganId: "000.00.00.G09", Code: "310/BNV-VTLTNN", PromulgationDate: "2025-03-03",
+				DocumentId: "000.00.00.G09,2025/03/03,310/BNV-VTLTNN"}},
+			DocumentId: "000.00.01.H26,2025/03/14,125/SNV-VP",
 		},
 		Traces: []TraceHeader{{OrganId: "000.00.01.H26", Timestamp: "2025-03-14T09:30:00+07:00"}},
 		Business: Business{DocType: BusinessReplace, Reason: "Thay thế Công văn số 120/SNV-VP do sai thời hạn",
@@ -157,7 +159,25 @@ func TestMarshalRefusesTooLongFields(t *testing.T) {
 			*e = Envelope{Status: &Status{StatusCode: "02", ResponseFor: ResponseFor{DocumentId: "x"}, From: Organization{OrganId: "1"}}}
 		},
 		"Bussiness.DocumentId": func(e *Envelope) { e.Business.DocType = BusinessUpdate },
-		"Status.StatusCode":    func(e *Envelope) { *e = Envelope{Status: &Status{StatusCode: "07"}} },
+		"MessageHeader.ResponseFor[0].OrganId": func(e *Envelope) {
+			e.Header.ResponseFor = []ResponseFor{{OrganId: "000.00.00.G091", DocumentId: "x"}}
+		},
+		"MessageHeader.ResponseFor[1].Code": func(e *Envelope) {
+			e.Header.ResponseFor = []ResponseFor{{DocumentId: "x"}, {DocumentId: "y", Code: strings.Repeat("1", 43)}}
+		},
+		"MessageHeader.ResponseFor[0].DocumentId": func(e *Envelope) {
+			e.Header.ResponseFor = []ResponseFor{{DocumentId: strings.Repeat("d", 101)}}
+		},
+		"MessageHeader.ResponseFor[0].PromulgationDate": func(e *Envelope) {
+			e.Header.ResponseFor = []ResponseFor{{DocumentId: "x", PromulgationDate: "14.03.2025"}}
+		},
+		"MessageHeader.ResponseFor": func(e *Envelope) {
+			e.Header.ResponseFor = make([]ResponseFor, 21)
+			for i := range e.Header.ResponseFor {
+				e.Header.ResponseFor[i].DocumentId = "x"
+			}
+		},
+		"Status.StatusCode": func(e *Envelope) { *e = Envelope{Status: &Status{StatusCode: "07"}} },
 	} {
 		e := validDoc()
 		mut(&e)
@@ -210,6 +230,10 @@ func TestParseRefusesHostileAndInvalidInput(t *testing.T) {
 		{"document and status", strings.Replace(doc("<Subject>s</Subject>"), "</MessageHeader>", "</MessageHeader><Status/>", 1), "Status", "vừa là"},
 		{"bad priority", doc("<Subject>s</Subject><OtherInfo><Priority>9</Priority></OtherInfo>"), "MessageHeader.OtherInfo.Priority", "Độ khẩn"},
 		{"bad date", doc("<Subject>s</Subject><DueDate>mai</DueDate>"), "MessageHeader.DueDate", "định dạng"},
+		{"reply without document", doc("<Subject>s</Subject><ResponseFor><OrganId>000.00.00.G09</OrganId></ResponseFor>"), "MessageHeader.ResponseFor[0].DocumentId", "thiếu"},
+		{"reply's issuer too long", doc("<Subject>s</Subject><ResponseFor><OrganId>000.00.00.G09X</OrganId><DocumentId>d</DocumentId></ResponseFor>"), "MessageHeader.ResponseFor[0].OrganId", "vượt quá 13 ký tự"},
+		{"reply's code too long", doc("<Subject>s</Subject><ResponseFor><Code>" + strings.Repeat("9", 43) + "</Code><DocumentId>d</DocumentId></ResponseFor>"), "MessageHeader.ResponseFor[0].Code", "vượt quá 42 ký tự"},
+		{"reply's date", doc("<Subject>s</Subject><ResponseFor><PromulgationDate>hôm qua</PromulgationDate><DocumentId>d</DocumentId></ResponseFor>"), "MessageHeader.ResponseFor[0].PromulgationDate", "định dạng"},
 	}
 	cases[3].input = `<edXML xmlns="http://www.go.vn/eDoc"><edXMLEnvelope><edXMLHeader><MessageHeader><From><OrganId>1</OrganId></From><Subject>s</Subject></MessageHeader></edXMLHeader>` +
 		`<edXMLBody><edXMLManifest><Reference><ContentId>a</ContentId></Reference></edXMLManifest></edXMLBody></edXMLEnvelope>` +

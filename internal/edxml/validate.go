@@ -20,6 +20,7 @@ const (
 	maxPhone        = 20
 	maxLong         = 2000
 	maxContent      = 10000
+	maxResponseFor  = 20 // documents one document answers: our choice
 )
 
 // Date layouts accepted for dates and timestamps; whatever is parsed is kept verbatim.
@@ -123,6 +124,14 @@ func validate(e Envelope) error {
 		check{"MessageHeader.OtherInfo.TyperNotation", "Ký hiệu người đánh máy", h.OtherInfo.TyperNotation, maxShort},
 		check{"MessageHeader.DocumentId", "Mã văn bản (DocumentId)", h.DocumentId, maxShort},
 	)
+	if len(h.ResponseFor) > maxResponseFor {
+		return invalid("MessageHeader.ResponseFor", "Văn bản trả lời quá %d văn bản (ResponseFor).", maxResponseFor)
+	}
+	for i, r := range h.ResponseFor {
+		if err := checkResponseFor(fmt.Sprintf("MessageHeader.ResponseFor[%d]", i), r); err != nil {
+			return err
+		}
+	}
 	for i, a := range h.OtherInfo.Appendixes {
 		cs = append(cs, check{fmt.Sprintf("MessageHeader.OtherInfo.Appendixes[%d]", i), "Tên phụ lục", a, maxLong})
 	}
@@ -215,6 +224,23 @@ func validateAttachments(as []Attachment) error {
 	return nil
 }
 
+// checkResponseFor checks a reference to an earlier document: its DocumentId is
+// required, the issuer's OrganId (appendix VI) and the number and symbol ("125/SNV-VP":
+// number, slash, symbol) within their lengths, the date a date.
+func checkResponseFor(field string, r ResponseFor) error {
+	if err := required(field+".DocumentId", "mã văn bản được trả lời ("+field+".DocumentId)", r.DocumentId); err != nil {
+		return err
+	}
+	if err := checkLengths([]check{
+		{field + ".OrganId", "Mã định danh cơ quan", r.OrganId, maxOrganId},
+		{field + ".Code", "Số, ký hiệu văn bản", r.Code, maxCodeNumber + 1 + maxCodeNotation},
+		{field + ".DocumentId", "Mã văn bản", r.DocumentId, maxShort},
+	}); err != nil {
+		return err
+	}
+	return checkTime(field+".PromulgationDate", "Ngày ban hành", r.PromulgationDate, dateLayouts)
+}
+
 func validateStatus(e Envelope) error {
 	s := e.Status
 	if !reflect.DeepEqual(e.Header, MessageHeader{}) {
@@ -235,16 +261,13 @@ func validateStatus(e Envelope) error {
 	if s.StatusCode == StatusRefused && s.Description == "" {
 		return invalid("Status.Description", "Trạng thái 02 (Từ chối tiếp nhận) phải nêu lý do.")
 	}
+	if err := checkResponseFor("Status.ResponseFor", s.ResponseFor); err != nil {
+		return err
+	}
 	cs := append(organChecks("Status.From", s.From),
-		check{"Status.ResponseFor.OrganId", "Mã định danh cơ quan", s.ResponseFor.OrganId, maxOrganId},
-		check{"Status.ResponseFor.Code", "Số, ký hiệu văn bản", s.ResponseFor.Code, maxCodeNumber + 1 + maxCodeNotation},
-		check{"Status.ResponseFor.DocumentId", "Mã văn bản", s.ResponseFor.DocumentId, maxShort},
 		check{"Status.Description", "Mô tả trạng thái", s.Description, maxLong})
 	cs = append(cs, staffChecks("Status.StaffInfo", s.StaffInfo)...)
 	if err := checkLengths(cs); err != nil {
-		return err
-	}
-	if err := checkTime("Status.ResponseFor.PromulgationDate", "Ngày ban hành", s.ResponseFor.PromulgationDate, dateLayouts); err != nil {
 		return err
 	}
 	if err := checkTime("Status.Timestamp", "Thời điểm", s.Timestamp, timestampLayouts); err != nil {

@@ -36,6 +36,7 @@ type wireMessageHeader struct {
 	ToPlaces         []string         `xml:"ToPlaces>Place,omitempty"`
 	OtherInfo        OtherInfo        `xml:"OtherInfo"`
 	SteeringType     int              `xml:"SteeringType"`
+	ResponseFor      []ResponseFor    `xml:"ResponseFor,omitempty"`
 	DocumentId       string           `xml:"DocumentId"`
 }
 

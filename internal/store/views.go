@@ -70,15 +70,19 @@ type DossierView struct {
 	WorkDue *time.Time
 	// Consulting are the units asked for an opinion at the current step that have not
 	// answered (their consultation task is open), by code.
-	Consulting      []motcua.Unit
-	DueOriginal     *time.Time
-	FinishedAt      *time.Time
-	ApologyGiven    bool
-	SupplementCount int
-	Events          []Event
-	Documents       []DocumentInfo
-	Files           []File
-	Handovers       []HandoverRow
+	Consulting []motcua.Unit
+	// AwaitingAgencies are the agencies outside the ministry asked at the current step
+	// that have not replied, by organ ID; ExternalConsultations every such request.
+	AwaitingAgencies      []string
+	ExternalConsultations []ExternalConsultation
+	DueOriginal           *time.Time
+	FinishedAt            *time.Time
+	ApologyGiven          bool
+	SupplementCount       int
+	Events                []Event
+	Documents             []DocumentInfo
+	Files                 []File
+	Handovers             []HandoverRow
 }
 
 // DossierView reads a dossier with its history, documents, files and control sheet.
@@ -134,6 +138,14 @@ func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (Dossi
 		return u, r.Scan(&u.Code, &u.Path)
 	}); err != nil {
 		return DossierView{}, fmt.Errorf("consultations of %s: %w", code, err)
+	}
+	if v.ExternalConsultations, err = s.ExternalConsultations(ctx, code); err != nil {
+		return DossierView{}, fmt.Errorf("external consultations of %s: %w", code, err)
+	}
+	for _, c := range v.ExternalConsultations {
+		if c.Step == v.Step && c.AnsweredAt.IsZero() {
+			v.AwaitingAgencies = append(v.AwaitingAgencies, c.OrganID)
+		}
 	}
 	return v, nil
 }

@@ -1,0 +1,122 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"motcua"
+	"motcua/internal/render"
+	"motcua/internal/store"
+)
+
+// AskAgencyInput asks an agency outside the ministry for an opinion on a dossier: the
+// request becomes an outgoing document (a công văn xin ý kiến) that the outgoing
+// document workflow OutgoingWorkflowID carries to the agency once the leader signs.
+type AskAgencyInput struct {
+	Code               motcua.DossierCode
+	Step               string
+	OrganID            string
+	OrganName          string
+	ActorID            int64
+	Note               string
+	OutgoingWorkflowID string
+	At                 time.Time
+}
+
+// AskAgencyResult is the outgoing document that asks.
+type AskAgencyResult struct {
+	OutgoingID int64
+}
+
+// ConsultReply is an outside agency's reply to a dossier's consultation, as the
+// incoming document workflow signals it to the dossier.
+type ConsultReply struct {
+	OrganID    string
+	OrganName  string
+	IncomingID int64
+	DocumentID string
+	Subject    string
+	Files      []string
+}
+
+// AskAgency records the request for an opinion as a draft outgoing document with the
+// dossier's code, its file (the request, laid out as a table of the dossier's facts)
+// and the consultation's row. It is keyed by the outgoing workflow's ID: a retry
+// returns the document it recorded.
+func (a *Activities) AskAgency(ctx context.Context, in AskAgencyInput) (AskAgencyResult, error) {
+	if o, err := a.Store.OutgoingDocumentByWorkflow(ctx, in.OutgoingWorkflowID); err == nil {
+		c, err := a.Store.CreateExternalConsultation(ctx, store.ExternalConsultation{DossierCode: string(in.Code), Step: in.Step,
+			OrganID: in.OrganID, OrganName: in.OrganName, OutgoingID: o.ID, AskedBy: in.ActorID, AskedAt: in.At})
+		if err != nil {
+			return AskAgencyResult{}, err
+		}
+		return AskAgencyResult{OutgoingID: c.OutgoingID}, nil
+	} else if motcua.ErrorCode(err) != motcua.ENOTFOUND {
+		return AskAgencyResult{}, err
+	}
+	v, err := a.Store.DossierView(ctx, in.Code)
+	if err != nil {
+		return AskAgencyResult{}, nonRetryable(err)
+	}
+	subject := fmt.Sprintf("V/v xin ý kiến về hồ sơ %s (%s)", in.Code, v.ProcedureName)
+	pdf, err := a.consultLetter(ctx, in, v, subject)
+	if err != nil {
+		return AskAgencyResult{}, err
+	}
+	o := store.Outgoing{WorkflowID: in.OutgoingWorkflowID, Subject: truncate(subject, 500), TypeCode: "CV", TypeName: "Công văn",
+		Symbol: "BNV-XYK", DossierCode: string(in.Code), CreatedAt: in.At,
+		Recipients: []store.OutgoingRecipient{{OrganID: in.OrganID, OrganName: in.OrganName}}}
+	id, err := a.Store.CreateOutgoing(ctx, o, []store.ExchangeFile{{Name: "xin-y-kien-" + string(in.Code) + ".pdf",
+		ContentType: "application/pdf", Data: pdf}})
+	if err != nil {
+		return AskAgencyResult{}, nonRetryable(err)
+	}
+	if _, err := a.Store.CreateExternalConsultation(ctx, store.ExternalConsultation{DossierCode: string(in.Code), Step: in.Step,
+		OrganID: in.OrganID, OrganName: in.OrganName, OutgoingID: id, AskedBy: in.ActorID, AskedAt: in.At}); err != nil {
+		return AskAgencyResult{}, err
+	}
+	return AskAgencyResult{OutgoingID: id}, nil
+}
+
+// consultLetter lays out the request: the dossier's code, procedure, applicant and
+// dates, and the reviewer's note as the question.
+func (a *Activities) consultLetter(ctx context.Context, in AskAgencyInput, v store.DossierView, subject string) ([]byte, error) {
+	if a.Renderer == nil {
+		return nil, nonRetryable(&motcua.Error{Code: motcua.EUNAVAILABLE, Message: "Dịch vụ tạo tệp PDF chưa sẵn sàng."})
+	}
+	org := a.OrgName
+	if org == "" {
+		org = "Bộ Nội vụ"
+	}
+	rows := [][]string{
+		{"Mã hồ sơ", string(v.Code)},
+		{"Thủ tục hành chính", v.ProcedureName},
+		{"Người nộp", v.ApplicantName},
+		{"Ngày nộp", v.SubmittedAt.In(motcua.Vietnam).Format("02/01/2006")},
+	}
+	if v.DueAt != nil {
+		rows = append(rows, []string{"Hẹn trả kết quả", v.DueAt.In(motcua.Vietnam).Format("02/01/2006")})
+	}
+	notes := []string{fmt.Sprintf("%s đề nghị %s cho ý kiến về hồ sơ nêu trên.", org, in.OrganName)}
+	if s := strings.TrimSpace(in.Note); s != "" {
+		notes = append(notes, "Nội dung xin ý kiến: "+truncate(s, 2000))
+	}
+	notes = append(notes, "Văn bản trả lời xin gửi qua trục liên thông văn bản, nêu số, ký hiệu của văn bản này (ResponseFor).")
+	// The leader's digital signature and the seal go on when the leader signs; the
+	// block names who drafted the request.
+	drafter := "Chuyên viên thụ lý"
+	if u, err := a.Store.Actor(ctx, in.ActorID); err == nil && u.Name != "" {
+		drafter = u.Name
+	}
+	out, err := a.Renderer.RenderReport(ctx, render.Report{Agency: strings.ToUpper(org), Form: "Công văn xin ý kiến",
+		Place: "Hà Nội", Date: in.At, Title: "CÔNG VĂN XIN Ý KIẾN", Lines: []string{subject, "Kính gửi: " + in.OrganName},
+		Columns: []render.ReportColumn{{Heading: "Nội dung", Width: 1, Align: "left"}, {Heading: "Thông tin", Width: 2, Align: "left"}},
+		Rows:    rows, Notes: notes, Recipients: []string{"Như trên", "Lưu: VT, hồ sơ " + string(v.Code)},
+		Signer: render.Signer{Title: "NGƯỜI SOẠN THẢO", Name: drafter}})
+	if err != nil {
+		return nil, nonRetryable(fmt.Errorf("consultation letter for %s: %w", in.Code, err))
+	}
+	return out.PDF, nil
+}
