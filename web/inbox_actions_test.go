@@ -30,6 +30,9 @@ func TestHeadAssignsTicksInBulkInTheBrowser(t *testing.T) {
 	if !head.Has("#giao-viec") {
 		t.Fatal("the head has no assignment form")
 	}
+	for _, p := range head.Accessibility() {
+		t.Errorf("/can-bo/viec (head): %s", p)
+	}
 	for _, code := range codes {
 		var in struct {
 			Items []struct {
@@ -86,6 +89,9 @@ func TestHeadAssignsTicksInBulkInTheBrowser(t *testing.T) {
 
 	// Out of office: name a substitute for two days, then cancel.
 	clerk.Go("/can-bo/vang-mat")
+	for _, p := range clerk.Accessibility() {
+		t.Errorf("/can-bo/vang-mat: %s", p)
+	}
 	day := s.Now().In(motcua.Vietnam)
 	clerk.Set("#vm-substitute", "chuyenvien4")
 	clerk.Set("#vm-from", day.Format("2006-01-02"))
