@@ -139,3 +139,102 @@ func TestSubstituteActsDuringTheLeaveAndNotAfter(t *testing.T) {
 		t.Fatalf("holder's %s after the leave: %d %s", body["action"], r.Status, r.Body)
 	}
 }
+
+// TestSubstituteActsOnTheUnclaimedWorkOfTheirColleague: the substitute's scope is all
+// the absent colleague could act on by role in their unit, not only what they hold. A
+// reviewing clerk, holding nothing, names a clerk of another unit as substitute for
+// three days: during the leave the unit's unclaimed tasks show in the substitute's
+// inbox, the substitute takes the step's decision on one with the colleague's authority
+// and the history names both; after the leave the other is gone from the substitute's
+// inbox and the decision is refused.
+func TestSubstituteActsOnTheUnclaimedWorkOfTheirColleague(t *testing.T) {
+	var clock atomic.Int64
+	set := func(day int) { clock.Store(time.Date(2026, 12, day, 9, 0, 0, 0, motcua.Vietnam).UnixNano()) }
+	set(1)
+	s := stacktest.Start(t, stacktest.Options{Now: func() time.Time { return time.Unix(0, clock.Load()) }})
+	var p *forms.Procedure
+	for _, c := range s.Catalog.Procedures() {
+		if len(c.Steps) > 2 && c.Steps[1].Role == motcua.RoleClerk && c.Steps[1].Unit != "TDKT" {
+			p = c
+			break
+		}
+	}
+	if p == nil {
+		t.Fatal("no procedure with a clerk's second step")
+	}
+	principal := stacktest.Staff[p.Steps[1].Unit+"/clerk"]
+	const substitute = "chuyenvien4" // TDKT: no authority of their own over the step's unit
+	citizen := s.As(stacktest.ApplicantFor(p))
+	a, b := stacktest.Submit(citizen, p).Code, stacktest.Submit(citizen, p).Code
+	for _, code := range []motcua.DossierCode{a, b} {
+		user, body, _, err := stacktest.NextDecision(p, s.State(code), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := s.Act(user, code, body); r.Status != 200 { // the desk receives it
+			t.Fatalf("%s: %d %s", body["action"], r.Status, r.Body)
+		}
+	}
+	var in inboxJSON
+	s.As(substitute).MustDo(200, "GET", "/api/v1/inbox", nil, &in)
+	if slices.Contains(in.codes(), a) || slices.Contains(in.codes(), b) {
+		t.Fatalf("substitute sees the unit's work before any leave: %v", in.codes())
+	}
+	_, body, _, err := stacktest.NextDecision(p, s.State(a), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Act(substitute, a, body); r.Status != 403 && r.Status != 404 {
+		t.Fatalf("substitute's %s before the leave: %d %s, want 403 or 404", body["action"], r.Status, r.Body)
+	}
+	s.As(principal).MustDo(201, "POST", "/api/v1/substitutes", map[string]any{"substitute": substitute, "from": "2026-12-01",
+		"until": "03/12/2026", "reason": "Nghỉ phép"}, nil)
+
+	// During the leave: the unclaimed work of the colleague's unit.
+	in = inboxJSON{}
+	s.As(substitute).MustDo(200, "GET", "/api/v1/inbox", nil, &in)
+	if !slices.Contains(in.codes(), a) || !slices.Contains(in.codes(), b) {
+		t.Fatalf("substitute's inbox during the leave: %v, want %s and %s", in.codes(), a, b)
+	}
+	if r := s.Act(substitute, a, body); r.Status != 200 {
+		t.Fatalf("substitute's %s during the leave: %d %s", body["action"], r.Status, r.Body)
+	}
+	ps, err := s.Store.ActorByUsername(t.Context(), principal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err := s.Store.ActorByUsername(t.Context(), substitute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		History []struct {
+			Action string `json:"action"`
+			Actor  string `json:"actor"`
+			Holder string `json:"holder"`
+		} `json:"history"`
+	}
+	s.As(principal).MustDo(200, "GET", "/api/v1/dossiers/"+string(a), nil, &d)
+	last := d.History[len(d.History)-1]
+	if last.Actor != ss.Name || last.Holder != ps.Name {
+		t.Fatalf("history's last event %+v: want actor %q for %q", last, ss.Name, ps.Name)
+	}
+
+	// After the leave.
+	set(4)
+	in = inboxJSON{}
+	s.As(substitute).MustDo(200, "GET", "/api/v1/inbox", nil, &in)
+	if slices.Contains(in.codes(), b) {
+		t.Fatalf("substitute still sees %s after the leave: %v", b, in.codes())
+	}
+	_, body, _, err = stacktest.NextDecision(p, s.State(b), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Act(substitute, b, body); r.Status != 403 && r.Status != 404 {
+		t.Fatalf("substitute's %s after the leave: %d %s, want 403 or 404", body["action"], r.Status, r.Body)
+	}
+	if r := s.Act(principal, b, body); r.Status != 200 {
+		t.Fatalf("the colleague's %s after the leave: %d %s", body["action"], r.Status, r.Body)
+	}
+}

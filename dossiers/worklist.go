@@ -196,3 +196,25 @@ func (s *Service) SavedFilters(ctx context.Context, a motcua.Actor) ([]store.Sav
 func (s *Service) DeleteFilter(ctx context.Context, a motcua.Actor, id int64) error {
 	return s.Store.DeleteFilter(ctx, a.UserID, id)
 }
+
+// Assignees lists whom a, the head of a unit, may give its work to: the clerks and
+// leaders of a's unit and the units below it (none for someone who is not a head).
+func (s *Service) Assignees(ctx context.Context, a motcua.Actor) ([]store.Colleague, error) {
+	if !a.IsHead(a.UnitPath) {
+		return nil, nil
+	}
+	return s.Store.Colleagues(ctx, a.UnitPath)
+}
+
+// Colleagues lists the clerks and leaders of a's organization (the top unit of a's
+// unit and the units below it), whom a may name as substitute.
+func (s *Service) Colleagues(ctx context.Context, a motcua.Actor) ([]store.Colleague, error) {
+	if !IsStaff(a) {
+		return nil, nil
+	}
+	root := a.UnitPath
+	if parts := strings.SplitN(strings.TrimPrefix(root, "/"), "/", 2); len(parts) > 0 && parts[0] != "" {
+		root = "/" + parts[0] + "/"
+	}
+	return s.Store.Colleagues(ctx, root)
+}

@@ -43,11 +43,18 @@ type inboxView struct {
 	Query                                        string // the filter, for the claim forms
 	Prev, Next                                   string
 	Filtered                                     bool
+	Capped                                       bool // a search matched more than store.MaxSearchCount
 	Saved                                        []savedLink
+	// Assignees is whom the reader, a unit's head, may give the ticked tasks to (empty
+	// for anyone else: no assignment form).
+	Assignees []assignee
 }
 
 // savedLink is a saved filter as the inbox links to it.
-type savedLink struct{ Name, Href string }
+type savedLink struct {
+	ID         int64
+	Name, Href string
+}
 
 // inboxData reads the inbox of a with the filter q, the same way GET /api/v1/inbox does.
 func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxView, []pageError, error) {
@@ -95,9 +102,16 @@ func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxVi
 		return v, nil, err
 	}
 	for _, f := range saved {
-		v.Saved = append(v.Saved, savedLink{Name: f.Name, Href: "/can-bo/viec?" + f.Query})
+		v.Saved = append(v.Saved, savedLink{ID: f.ID, Name: f.Name, Href: "/can-bo/viec?" + f.Query})
 	}
-	v.Total = page.Counts.Total
+	people, err := s.Dossiers.Assignees(r.Context(), a)
+	if err != nil {
+		return v, nil, err
+	}
+	for _, c := range people {
+		v.Assignees = append(v.Assignees, assignee{Username: c.Username, Label: c.Name + " (" + c.UnitCode + ")"})
+	}
+	v.Total, v.Capped = page.Counts.Total, page.Counts.Capped
 	for _, it := range page.Items {
 		row := inboxRow{InboxItem: it, StepName: it.Step, Mine: it.AssigneeID != nil && *it.AssigneeID == a.UserID}
 		if p, err := s.Catalog.Procedure(it.ProcedureCode); err == nil {

@@ -157,6 +157,11 @@ var noticeText = map[string]string{
 	"released":          "Đã trả lại việc cho đơn vị.",
 	"commented":         "Đã gửi ý kiến.",
 	"filterSaved":       "Đã lưu bộ lọc.",
+	"filterDeleted":     "Đã xóa bộ lọc.",
+	"assigned":          "Đã giao các việc đã chọn.",
+	"unassigned":        "Đã trả các việc đã chọn về đơn vị.",
+	"absence":           "Đã ghi nhận thời gian vắng mặt và người thay thế.",
+	"absenceCancelled":  "Đã hủy thời gian vắng mặt.",
 }
 
 // show renders page name with data d.

@@ -12,6 +12,7 @@ import (
 	"motcua"
 	"motcua/internal/httpx"
 	"motcua/internal/store"
+	"motcua/reports"
 )
 
 // The statistics dashboard draws its charts as inline SVG on the server: no script,
@@ -208,6 +209,66 @@ type statsView struct {
 	OverdueNow  []store.StatsRow
 	OverdueProc []store.StatsRow
 	OverdueCh   chart
+	// The reporting period of Decree 09/2019 (?period=, default the running month), read
+	// from the rollup form 06 reads (report_monthly): per receiving unit and in total.
+	Rollup rollupView
+}
+
+// rollupView is the period's figures per receiving unit, from form 06's rollup.
+type rollupView struct {
+	Key, Label, Previous string
+	Units                []rollupLine
+	Total                rollupLine
+}
+
+// rollupLine is a unit's (or the total's) figures of the period.
+type rollupLine struct {
+	Unit                                                        string
+	Received, New, Resolved, Early, OnTime, Late, Open, Overdue int
+	Rate                                                        string // on time or early / resolved, "–" when none
+}
+
+func rollupLineOf(unit string, r reports.Form06Row) rollupLine {
+	l := rollupLine{Unit: unit, Received: r.Received(), New: r.New(), Resolved: r.Resolved(), Early: r.Early, OnTime: r.OnTime,
+		Late: r.Late, Open: r.Open(), Overdue: r.OpenOverdue, Rate: "–"}
+	if l.Resolved > 0 {
+		l.Rate = formatNumber(round1(float64(r.Early+r.OnTime)*100/float64(l.Resolved))) + " %"
+	}
+	return l
+}
+
+// rollupOf reads the reporting period key (Decree 09; "" the running month) from form
+// 06's rollup, through the same service as GET /api/v1/reports/form06, and sums its rows
+// per receiving unit.
+func (s *Site) rollupOf(r *http.Request, a motcua.Actor, key string) (rollupView, error) {
+	q := url.Values{}
+	if key != "" {
+		q.Set("period", key)
+	}
+	p, err := s.Dossiers.ReportPeriod(q)
+	if err != nil {
+		return rollupView{}, err
+	}
+	form, err := s.Dossiers.Form06(r.Context(), a, p)
+	if err != nil {
+		return rollupView{}, err
+	}
+	v := rollupView{Key: p.Key(), Label: p.Label(), Previous: p.Previous().Key()}
+	var units []reports.Form06Row
+	for _, row := range form.Rows {
+		if n := len(units); n > 0 && units[n-1].UnitCode == row.UnitCode {
+			units[n-1].Add(row)
+			continue
+		}
+		u := reports.Form06Row{UnitCode: row.UnitCode, UnitName: row.UnitName}
+		u.Add(row)
+		units = append(units, u)
+	}
+	for _, u := range units {
+		v.Units = append(v.Units, rollupLineOf(u.UnitName, u))
+	}
+	v.Total = rollupLineOf("Tổng cộng", form.Total)
+	return v, nil
 }
 
 // statsWeeks is how many weeks the flow chart shows.
@@ -228,6 +289,18 @@ func (s *Site) pageStats() http.HandlerFunc {
 		}
 		d := s.page(r, "Thống kê tình hình giải quyết hồ sơ")
 		sv := statsView{From: q.Get("from"), To: q.Get("to")}
+		rollup, err := s.rollupOf(r, a, strings.TrimSpace(r.URL.Query().Get("period")))
+		if err != nil {
+			if motcua.ErrorCode(err) != motcua.EINVALID {
+				s.showError(w, r, err)
+				return
+			}
+			d.Errors = errorsOf(err, map[string]string{"period": "period"})
+			d.Data = sv
+			s.show(w, http.StatusUnprocessableEntity, "stats", d)
+			return
+		}
+		sv.Rollup = rollup
 		f, err := s.Dossiers.StatsFilter(a, q)
 		if err != nil {
 			if motcua.ErrorCode(err) != motcua.EINVALID {

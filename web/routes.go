@@ -72,6 +72,11 @@ func (s *Site) Routes(r chi.Router) {
 			r.Post("/can-bo/viec/{task}/nhan", s.pageClaim())
 			r.Post("/can-bo/viec/{task}/tra-lai", s.pageRelease())
 			r.Post("/can-bo/viec/bo-loc", s.pageSaveFilter())
+			r.Post("/can-bo/viec/bo-loc/{id}/xoa", s.pageDeleteFilter())
+			r.Post("/can-bo/viec/giao", s.pageAssign()) // the head, in bulk, audited per task
+			r.Get("/can-bo/vang-mat", s.pageAbsences()) // out of office: the substitute
+			r.Post("/can-bo/vang-mat", s.pageAbsences())
+			r.Post("/can-bo/vang-mat/{id}/huy", s.pageCancelAbsence())
 			r.Get("/can-bo/ho-so/{code}", s.pageStaffDossier())
 			r.Post("/can-bo/ho-so/{code}/xu-ly", s.pageStaffAction())
 			r.Post("/can-bo/ho-so/{code}/y-kien", s.pageStaffComment())

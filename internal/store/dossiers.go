@@ -342,14 +342,19 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 		return false, err
 	}
 	// holder_id: whose work the actor acted on as their substitute (the holder of an open
-	// task of the dossier who named the actor substitute): the history names both. The
-	// leave's dates were judged by the service that let the actor act, on its clock; the
-	// transition's time is the workflow's, so they are not compared again here.
+	// task of the dossier who named the actor substitute, or, for an unclaimed task of
+	// a unit outside the actor's own, the colleague of that unit who named them, as
+	// Store.SubstitutedHolder chose): the history names both. The leave's dates were
+	// judged by the service that let the actor act, on its clock; the transition's time
+	// is the workflow's, so they are not compared again here.
 	_, err = tx.Exec(ctx, `INSERT INTO dossier_events (dossier_id, seq, action, status, actor_id, unit_id, note, data, at, note_public, holder_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT t.assignee_id FROM tasks t WHERE t.dossier_id = $1 AND t.state = 'open'
-			AND $5::bigint IS NOT NULL AND t.assignee_id <> $5 AND EXISTS (SELECT 1 FROM substitutes s
-				WHERE s.principal_id = t.assignee_id AND s.substitute_id = $5 AND s.cancelled_at IS NULL)
-			ORDER BY t.id LIMIT 1))`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT s.principal_id FROM tasks t JOIN units tu ON tu.id = t.unit_id
+			JOIN substitutes s ON s.substitute_id = $5 AND s.cancelled_at IS NULL
+			JOIN users p ON p.id = s.principal_id LEFT JOIN units pu ON pu.id = p.unit_id
+			WHERE t.dossier_id = $1 AND t.state = 'open' AND $5::bigint IS NOT NULL AND (t.assignee_id = s.principal_id
+				OR (t.assignee_id IS NULL AND tu.path LIKE pu.path || '%' AND NOT EXISTS (SELECT 1 FROM users su
+					JOIN units suu ON suu.id = su.unit_id WHERE su.id = $5 AND tu.path LIKE suu.path || '%')))
+			ORDER BY t.assignee_id IS NULL, t.id, s.starts_at DESC LIMIT 1))`,
 		dossierID, t.Seq, t.Action, t.Status, nullID(t.ActorID), nullID(unitID), nullText(t.Note), data, at, t.NotePublic)
 	if err != nil {
 		return false, fmt.Errorf("insert event: %w", err)

@@ -9,3 +9,6 @@ func InboxPageSQL(where string) string  { return inboxPageSQL(where, "100", "0")
 func InboxUnitsPageSQL(where string) string { return inboxUnitsPageSQL(where, "$4", "$5") }
 
 const InboxDayCountSQL = inboxDayCountSQL
+
+// InboxUnitsSearchCountSQL is the capped count of a search by name, unit by unit.
+func InboxUnitsSearchCountSQL(where string) string { return inboxUnitsSearchCountSQL(where) }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,9 +27,10 @@ type InboxFilter struct {
 	// Search finds tasks by their dossier's code, the applicant's name (diacritics and
 	// case ignored) or a personal ID number its form names: at least 3 characters.
 	Search string
-	// Reader, when set, adds the tasks held by the people the reader stands in for now
-	// (out of office, wherever their unit), and with Mine keeps only the tasks the
-	// reader holds, for themselves or for them.
+	// Reader, when set, adds the work of the people the reader stands in for now (out of
+	// office): the tasks they hold, wherever their unit, and the unclaimed tasks of their
+	// unit and the units below it; with Mine it keeps only the tasks the reader holds,
+	// for themselves or for them.
 	Reader int64
 	Mine   bool
 }
@@ -62,7 +64,15 @@ type BucketCounts struct {
 	DueSoon int `json:"dueSoon"`
 	Overdue int `json:"overdue"`
 	Total   int `json:"total"`
+	// Capped says a search matched more than MaxSearchCount open tasks: counting stopped
+	// there, Total is MaxSearchCount + 1 and the buckets are not counted (0).
+	Capped bool `json:"capped,omitempty"`
 }
+
+// MaxSearchCount is how many open tasks a search counts at most: a search is for
+// finding a dossier, and counting every task a common name matches would cost a read of
+// each (a page of them costs only its rows).
+const MaxSearchCount = 1000
 
 // InboxPage is a page of the inbox with the counts of the whole (filtered but for the
 // bucket) inbox.
@@ -101,11 +111,18 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	var units, principals []int64
-	if err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT array_agg(id) FROM units WHERE path LIKE $1 || '%'), '{}'),
-			coalesce((SELECT array_agg(principal_id) FROM substitutes WHERE substitute_id = $2 AND cancelled_at IS NULL
-				AND starts_at <= $3 AND $3 < ends_at), '{}')`, f.UnitPath, f.Reader, f.Now).
-		Scan(&units, &principals); err != nil {
+	// units: the reader's scope; principals: the colleagues on leave the reader stands in
+	// for now; theirs: the units of the principals' scope, whose unclaimed work the
+	// reader sees for them.
+	var units, principals, theirs []int64
+	if err := s.pool.QueryRow(ctx, `WITH p AS (SELECT s.principal_id, pu.path FROM substitutes s
+				JOIN users pr ON pr.id = s.principal_id AND pr.active LEFT JOIN units pu ON pu.id = pr.unit_id
+				WHERE s.substitute_id = $2 AND s.cancelled_at IS NULL AND s.starts_at <= $3 AND $3 < s.ends_at)
+		SELECT coalesce((SELECT array_agg(id) FROM units WHERE path LIKE $1 || '%'), '{}'),
+			coalesce((SELECT array_agg(principal_id) FROM p), '{}'),
+			coalesce((SELECT array_agg(u.id) FROM units u WHERE NOT u.path LIKE $1 || '%'
+				AND EXISTS (SELECT 1 FROM p WHERE p.path IS NOT NULL AND u.path LIKE p.path || '%')), '{}')`, f.UnitPath, f.Reader, f.Now).
+		Scan(&units, &principals, &theirs); err != nil {
 		return InboxPage{}, fmt.Errorf("inbox scope %s: %w", f.UnitPath, err)
 	}
 	args := []any{units, f.Now, f.Soon}
@@ -121,7 +138,13 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 		args[0] = append([]int64{f.Reader}, principals...)
 		where = `t.state = 'open' AND t.assignee_id IS NOT NULL AND t.assignee_id = ANY ($1)`
 	case len(principals) > 0:
-		where = `t.state = 'open' AND (t.unit_id = ANY ($1) OR (t.assignee_id IS NOT NULL AND t.assignee_id = ANY (` + arg(principals) + `)))`
+		// The substitute's scope: their own units', the tasks their absent colleagues hold,
+		// and the unclaimed tasks of those colleagues' units (what they could take by role).
+		where = `t.state = 'open' AND (t.unit_id = ANY ($1) OR (t.assignee_id IS NOT NULL AND t.assignee_id = ANY (` + arg(principals) + `))`
+		if len(theirs) > 0 {
+			where += ` OR (t.assignee_id IS NULL AND t.unit_id = ANY (` + arg(theirs) + `))`
+		}
+		where += `)`
 	}
 	if f.Search != "" {
 		where += ` AND t.search LIKE '%' || motcua_fold(` + arg(likePattern(f.Search)) + `) || '%'`
@@ -142,40 +165,82 @@ func (s *Store) Inbox(ctx context.Context, f InboxFilter) (InboxPage, error) {
 	var page InboxPage
 	// The whole unit's inbox (no filter but its units) is counted from the open tasks
 	// per day (migration 0015) and the two days now and soon fall in.
-	byUnits := !f.Mine && len(principals) == 0 && f.Search == ""
+	// A search by a code or an ID number (any digit) is selective: one scan of the
+	// trigram index, then a sort, whatever the units. A name may be shared by thousands:
+	// it is read unit by unit in the inbox's order, which stops at the page or the cap.
+	byUnits := !f.Mine && len(principals) == 0 && !strings.ContainsAny(f.Search, "0123456789")
 	countSQL := inboxCountSQL(where)
-	if byUnits && f.Status == "" && f.Procedure == "" && f.DueBefore.IsZero() {
+	switch {
+	case f.Search != "" && byUnits:
+		countSQL = inboxUnitsSearchCountSQL(strings.Replace(where, `t.unit_id = ANY ($1)`, `t.unit_id = u.id`, 1))
+	case f.Search != "":
+		countSQL = inboxCountSQL(where + fmt.Sprintf(` LIMIT %d`, MaxSearchCount+1))
+	case byUnits && f.Status == "" && f.Procedure == "" && f.DueBefore.IsZero():
 		countSQL = inboxDayCountSQL
 	}
-	err := s.pool.QueryRow(ctx, countSQL, args...).
-		Scan(&page.Counts.OnTime, &page.Counts.DueSoon, &page.Counts.Overdue, &page.Counts.Total)
-	if err != nil {
-		return InboxPage{}, fmt.Errorf("inbox counts of %s: %w", f.UnitPath, err)
-	}
+	countArgs := slices.Clone(args)
 	if f.Bucket != "" {
 		where += ` AND ` + inboxBucket + ` = ` + arg(string(f.Bucket))
 	}
 	limit, offset := arg(f.Limit), arg(f.Offset)
 	pageSQL := inboxPageSQL(where, limit, offset)
 	if byUnits {
-		// Each unit's first rows in order from its own part of tasks_inbox_idx, merged.
+		// Each unit's first rows in order from its own part of tasks_inbox_idx, merged; a
+		// search is then a filter on the index's copy of the search text (migration 0024),
+		// unless the planner finds the trigram index more selective.
 		pageSQL = inboxUnitsPageSQL(strings.Replace(where, `t.unit_id = ANY ($1)`, `t.unit_id = u.id`, 1), limit, offset)
 	}
-	rows, err := s.pool.Query(ctx, pageSQL, args...)
-	if err != nil {
-		return InboxPage{}, fmt.Errorf("inbox of %s: %w", f.UnitPath, err)
+	// The counts, the page and the documents, each read by a function of its rows.
+	type query struct {
+		sql  string
+		args []any
+		read func(pgx.Rows) error
 	}
-	page.Items, err = pgx.CollectRows(rows, pgx.RowToStructByPos[InboxItem])
-	if err != nil {
-		return InboxPage{}, fmt.Errorf("inbox of %s: %w", f.UnitPath, err)
+	qs := []query{{countSQL, countArgs, func(rows pgx.Rows) error {
+		c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[struct{ OnTime, DueSoon, Overdue, Total int }])
+		page.Counts = BucketCounts{OnTime: c.OnTime, DueSoon: c.DueSoon, Overdue: c.Overdue, Total: c.Total}
+		return err
+	}}, {pageSQL, args, func(rows pgx.Rows) error {
+		var err error
+		page.Items, err = pgx.CollectRows(rows, pgx.RowToStructByPos[InboxItem])
+		return err
+	}}}
+	if f.Offset == 0 && f.Status == "" && f.Procedure == "" {
+		qs = append(qs, query{inboxDocumentsSQL, []any{units, f.Now, f.Soon}, func(rows pgx.Rows) error {
+			var err error
+			page.Documents, err = pgx.CollectRows(rows, pgx.RowToStructByPos[InboxDocument])
+			return err
+		}})
+	}
+	if f.Search == "" {
+		// One round trip for them all: on a busy machine each round trip is a wait for a
+		// CPU on both sides.
+		b := &pgx.Batch{}
+		for _, q := range qs {
+			b.Queue(q.sql, q.args...).Query(q.read)
+		}
+		if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+			return InboxPage{}, fmt.Errorf("inbox of %s: %w", f.UnitPath, err)
+		}
+	} else {
+		// A search is planned for its own words (an unnamed statement, never a cached
+		// generic plan): a rare name or a number goes through the trigram index, a common
+		// name through the inbox's index in its order. A batch would use cached plans.
+		for _, q := range qs {
+			rows, err := s.pool.Query(ctx, q.sql, append([]any{pgx.QueryExecModeExec}, q.args...)...)
+			if err == nil {
+				err = q.read(rows)
+			}
+			if err != nil {
+				return InboxPage{}, fmt.Errorf("search the inbox of %s: %w", f.UnitPath, err)
+			}
+		}
+	}
+	if f.Search != "" && page.Counts.Total > MaxSearchCount {
+		page.Counts = BucketCounts{Total: MaxSearchCount + 1, Capped: true}
 	}
 	if page.Items == nil {
 		page.Items = []InboxItem{}
-	}
-	if f.Offset == 0 && f.Status == "" && f.Procedure == "" {
-		if page.Documents, err = s.inboxDocuments(ctx, units, f.Now, f.Soon); err != nil {
-			return InboxPage{}, err
-		}
 	}
 	return page, nil
 }
@@ -186,6 +251,20 @@ func inboxCountSQL(where string) string {
 			count(*) FILTER (WHERE bucket = '` + string(motcua.BucketDueSoon) + `'),
 			count(*) FILTER (WHERE bucket = '` + string(motcua.BucketOverdue) + `'), count(*)
 		FROM (SELECT ` + inboxBucket + ` AS bucket FROM tasks t WHERE ` + where + `) x`
+}
+
+// inboxUnitsSearchCountSQL counts, per SLA bucket, up to MaxSearchCount + 1 of the open
+// tasks of the units $1 that where (over t, with u.id the unit: a search) selects, read
+// unit by unit in the inbox's order: a common name is then an index-only scan of
+// tasks_inbox_idx that stops at the cap (the index carries the search text), a rare one
+// the trigram index; a LIMIT over all the units at once made the planner walk the
+// tasks themselves, one heap visit per task.
+func inboxUnitsSearchCountSQL(where string) string {
+	return fmt.Sprintf(`SELECT count(*) FILTER (WHERE bucket = '%[1]s'), count(*) FILTER (WHERE bucket = '%[2]s'),
+			count(*) FILTER (WHERE bucket = '%[3]s'), count(*)
+		FROM (SELECT %[4]s AS bucket FROM unnest($1::bigint[]) u(id) CROSS JOIN LATERAL (
+				SELECT t.inbox_due FROM tasks t WHERE %[5]s ORDER BY t.inbox_due NULLS LAST, t.id LIMIT %[6]d) t
+			LIMIT %[6]d) x`, motcua.BucketOnTime, motcua.BucketDueSoon, motcua.BucketOverdue, inboxBucket, where, MaxSearchCount+1)
 }
 
 // inboxDayCountSQL counts the open tasks of the units $1 per SLA bucket ($2 now, $3
@@ -270,21 +349,12 @@ type InboxDocument struct {
 	Bucket       motcua.SLABucket `json:"bucket"`
 }
 
-// inboxDocuments lists the incoming documents being handled (assigned or in progress)
-// whose lead unit is a unit in scope, named by its code or its name, deadline first.
-func (s *Store) inboxDocuments(ctx context.Context, units []int64, now, soon time.Time) ([]InboxDocument, error) {
-	rows, err := s.pool.Query(ctx, `SELECT e.id, e.code_number, e.code_notation, e.issuer_name, e.subject, e.lead_unit, e.state,
-			e.deadline, `+BucketSQL("(e.deadline + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'", "$2", "$3")+`
-		FROM exchange_incoming e
-		WHERE e.state IN ('assigned', 'processing') AND e.lead_unit <> ''
-			AND EXISTS (SELECT 1 FROM units u WHERE u.id = ANY ($1) AND (u.code = e.lead_unit OR u.name = e.lead_unit))
-		ORDER BY e.deadline NULLS LAST, e.id LIMIT 200`, units, now, soon)
-	if err != nil {
-		return nil, fmt.Errorf("inbox documents: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[InboxDocument])
-	if err != nil {
-		return nil, fmt.Errorf("inbox documents: %w", err)
-	}
-	return out, nil
-}
+// inboxDocumentsSQL lists the incoming documents being handled (assigned or in
+// progress) whose lead unit is a unit in scope ($1), named by its code or its name,
+// deadline first ($2 now, $3 soon).
+var inboxDocumentsSQL = `SELECT e.id, e.code_number, e.code_notation, e.issuer_name, e.subject, e.lead_unit, e.state,
+		e.deadline, ` + BucketSQL("(e.deadline + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'", "$2", "$3") + `
+	FROM exchange_incoming e
+	WHERE e.state IN ('assigned', 'processing') AND e.lead_unit <> ''
+		AND EXISTS (SELECT 1 FROM units u WHERE u.id = ANY ($1) AND (u.code = e.lead_unit OR u.name = e.lead_unit))
+	ORDER BY e.deadline NULLS LAST, e.id LIMIT 200`

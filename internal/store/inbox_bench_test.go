@@ -21,6 +21,10 @@ import (
 // "my work" and for a search by name:
 //
 //	MOTCUA_BENCH_INBOX_N=1000000 go test -run '^$' -bench Inbox -benchtime 300x -p 1 ./internal/store/
+//
+// With MOTCUA_BENCH_INBOX_DB=name the loaded database is kept under that name and later
+// runs reuse it (migrating it first, so a new index is built on the loaded rows); drop it
+// by hand when done.
 func BenchmarkInbox(b *testing.B) {
 	n := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("MOTCUA_BENCH_INBOX_N")); err == nil && v > 0 {
@@ -30,10 +34,20 @@ func BenchmarkInbox(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("MOTCUA_BENCH_INBOX_OPEN_EVERY")); err == nil && v > 0 {
 		every = v
 	}
-	s := storetest.NewSeeded(b)
 	ctx := context.Background()
+	var s *store.Store
 	loaded := time.Now()
-	storetest.LoadInbox(b, s, storetest.InboxLoad{N: n, Now: inboxNow, OpenEvery: every})
+	if name := os.Getenv("MOTCUA_BENCH_INBOX_DB"); name != "" {
+		// A kept database: loaded once (the first run), migrated and reused afterwards.
+		var fresh bool
+		s, fresh = storetest.Kept(b, name)
+		if fresh {
+			storetest.LoadInbox(b, s, storetest.InboxLoad{N: n, Now: inboxNow, OpenEvery: every})
+		}
+	} else {
+		s = storetest.NewSeeded(b)
+		storetest.LoadInbox(b, s, storetest.InboxLoad{N: n, Now: inboxNow, OpenEvery: every})
+	}
 	var open int
 	_ = s.Pool().QueryRow(ctx, `SELECT count(*) FROM tasks WHERE state = 'open'`).Scan(&open)
 	b.Logf("loaded %d dossiers (%d open tasks) in %s", n, open, time.Since(loaded).Round(time.Second))

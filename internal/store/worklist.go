@@ -198,14 +198,23 @@ func (s *Store) Substitutions(ctx context.Context, user int64, now time.Time) ([
 	return out, nil
 }
 
-// SubstitutedHolder returns the holder of an open task of the dossier whom substitute
-// stands in for at at (0 when there is none).
+// SubstitutedHolder returns the colleague whose work substitute acts on at at, on the
+// dossier (0 when there is none): the holder of an open task of the dossier who named
+// substitute for a leave running at at, or, for an unclaimed task, a colleague on such a
+// leave whose unit (or a unit above) the task belongs to, unless the task lies within the
+// substitute's own unit, where they act by their own authority. The principal's roles
+// then decide what the substitute may do (motcua.ActingFor).
 func (s *Store) SubstitutedHolder(ctx context.Context, dossierID, substitute int64, at time.Time) (int64, error) {
 	var holder int64
-	err := s.pool.QueryRow(ctx, `SELECT t.assignee_id FROM tasks t
-		JOIN substitutes s ON s.principal_id = t.assignee_id AND s.substitute_id = $2 AND s.cancelled_at IS NULL
-			AND s.starts_at <= $3 AND $3 < s.ends_at
-		WHERE t.dossier_id = $1 AND t.state = 'open' ORDER BY t.id LIMIT 1`, dossierID, substitute, at).Scan(&holder)
+	err := s.pool.QueryRow(ctx, `SELECT s.principal_id FROM tasks t
+		JOIN units tu ON tu.id = t.unit_id
+		JOIN substitutes s ON s.substitute_id = $2 AND s.cancelled_at IS NULL AND s.starts_at <= $3 AND $3 < s.ends_at
+		JOIN users p ON p.id = s.principal_id AND p.active
+		LEFT JOIN units pu ON pu.id = p.unit_id
+		WHERE t.dossier_id = $1 AND t.state = 'open' AND (t.assignee_id = s.principal_id
+			OR (t.assignee_id IS NULL AND tu.path LIKE pu.path || '%' AND NOT EXISTS (SELECT 1 FROM users su
+				JOIN units suu ON suu.id = su.unit_id WHERE su.id = $2 AND tu.path LIKE suu.path || '%')))
+		ORDER BY t.assignee_id IS NULL, t.id, s.starts_at DESC LIMIT 1`, dossierID, substitute, at).Scan(&holder)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
 	}
@@ -316,4 +325,31 @@ func (s *Store) DeleteFilter(ctx context.Context, user, id int64) error {
 // likePattern escapes v for LIKE (the default escape character, backslash).
 func likePattern(v string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(v)
+}
+
+// Colleague is a member of staff a unit's head may give work to, or a person may name
+// as substitute.
+type Colleague struct {
+	ID       int64
+	Username string
+	Name     string
+	UnitCode string
+	Roles    []string
+}
+
+// Colleagues lists the active clerks and leaders of the unit with path unitPath and
+// the units below it, by unit and name (at most 500).
+func (s *Store) Colleagues(ctx context.Context, unitPath string) ([]Colleague, error) {
+	rows, err := s.pool.Query(ctx, `SELECT u.id, u.username, u.name, un.code, array_agg(r.role ORDER BY r.role)
+		FROM users u JOIN units un ON un.id = u.unit_id JOIN user_roles r ON r.user_id = u.id AND r.role IN ('clerk', 'leader')
+		WHERE u.active AND un.path LIKE $1 || '%'
+		GROUP BY u.id, un.code, un.path ORDER BY un.path, u.name, u.id LIMIT 500`, unitPath)
+	if err != nil {
+		return nil, fmt.Errorf("colleagues in %s: %w", unitPath, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Colleague])
+	if err != nil {
+		return nil, fmt.Errorf("colleagues in %s: %w", unitPath, err)
+	}
+	return out, nil
 }

@@ -60,8 +60,9 @@ func TestInboxSearchFindsByCodeNameAndIDNumber(t *testing.T) {
 // TestInboxQueriesUseTheirIndexes runs EXPLAIN on each query of the inbox over 20,000
 // open tasks (about 3,300 per unit) and checks the plan reads the index made for it: the
 // unit's page and counts (tasks_inbox_idx, and the open tasks per day by their key),
-// filtered counts (tasks_inbox_idx), "my work" (tasks_assignee_idx) and the search
-// (tasks_search_idx), and never scans the tasks table whole.
+// filtered counts (tasks_inbox_idx), "my work" (tasks_assignee_idx), the search by a
+// number (tasks_search_idx) and by a common name (tasks_inbox_idx, index only), and never
+// scans the tasks table whole.
 func TestInboxQueriesUseTheirIndexes(t *testing.T) {
 	s := storetest.NewSeeded(t)
 	storetest.LoadInbox(t, s, storetest.InboxLoad{N: 20_000, Now: inboxNow, OpenEvery: 1})
@@ -93,6 +94,12 @@ func TestInboxQueriesUseTheirIndexes(t *testing.T) {
 			[]any{[]int64{clerk}}},
 		{"search", store.InboxCountSQL(`t.state = 'open' AND t.unit_id = ANY ($1) AND t.search LIKE '%' || motcua_fold($4) || '%'`),
 			"tasks_search_idx", []any{units, "001000012340"}},
+		// A name a fifth of the open tasks share (migration 0024): read from the inbox's
+		// index, which carries the search text, unit by unit in order, never task by task.
+		{"search-name-counts", store.InboxUnitsSearchCountSQL(`t.state = 'open' AND t.unit_id = u.id AND t.search LIKE '%' || motcua_fold($4) || '%'`),
+			"Index Only Scan using tasks_inbox_idx", []any{units, "tran thi dao"}},
+		{"search-name-page", store.InboxUnitsPageSQL(`t.state = 'open' AND t.unit_id = u.id AND t.search LIKE '%' || motcua_fold($6) || '%'`),
+			"Index Only Scan using tasks_inbox_idx", []any{units, 100, 0, "tran thi dao"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			args := []any{c.args[0], inboxNow, inboxNow.Add(24 * time.Hour)}
@@ -202,4 +209,52 @@ func TestInboxCountsFromDaysEqualCountingTasks(t *testing.T) {
 // inboxPageWithArgs is the page over every unit at once, with limit $4 and offset $5.
 func inboxPageWithArgs(where string) string {
 	return strings.Replace(strings.Replace(store.InboxPageSQL(where), "LIMIT 100", "LIMIT $4", 1), "OFFSET 0", "OFFSET $5", 1)
+}
+
+// TestInboxSearchByACommonNameCountsUpToItsCap: a name 1,200 open tasks share is counted
+// up to store.MaxSearchCount (capped, no buckets) and its page is the first 100 by due
+// time, each the name's; a search by ID number, and by the same name within one unit's
+// 200 tasks, is counted exactly.
+func TestInboxSearchByACommonNameCountsUpToItsCap(t *testing.T) {
+	s := storetest.NewSeeded(t)
+	storetest.LoadInbox(t, s, storetest.InboxLoad{N: 6_000, Now: inboxNow, OpenEvery: 1})
+	ctx := context.Background()
+	f := store.InboxFilter{UnitPath: "/G09/", Now: inboxNow, Soon: inboxNow.Add(24 * time.Hour), Limit: 100, Search: "tran thi dao"}
+	page, err := s.Inbox(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !page.Counts.Capped || page.Counts.Total != store.MaxSearchCount+1 || page.Counts.Overdue != 0 || len(page.Items) != 100 {
+		t.Fatalf("a common name: counts %+v, page of %d", page.Counts, len(page.Items))
+	}
+	var all int
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM tasks t JOIN dossiers d ON d.id = t.dossier_id JOIN users u ON u.id = d.applicant_id
+		WHERE t.state = 'open' AND u.name = 'Trần Thị Đào'`).Scan(&all); err != nil || all <= store.MaxSearchCount {
+		t.Fatalf("the load has %d open tasks of the name (%v): the test needs more than the cap", all, err)
+	}
+	var first []int64
+	rows, err := s.Pool().Query(ctx, `SELECT t.id FROM tasks t JOIN dossiers d ON d.id = t.dossier_id JOIN users u ON u.id = d.applicant_id
+		WHERE t.state = 'open' AND u.name = 'Trần Thị Đào' ORDER BY t.inbox_due NULLS LAST, t.id LIMIT 100`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		_ = rows.Scan(&id)
+		first = append(first, id)
+	}
+	for i, it := range page.Items {
+		if it.TaskID != first[i] || it.Applicant != "Trần Thị Đào" {
+			t.Fatalf("row %d: task %d of %q, want task %d", i, it.TaskID, it.Applicant, first[i])
+		}
+	}
+	f.Search = "001000000123"
+	if page, err = s.Inbox(ctx, f); err != nil || page.Counts.Capped || page.Counts.Total != 1 || len(page.Items) != 1 {
+		t.Fatalf("an ID number: %+v, %d rows, %v", page.Counts, len(page.Items), err)
+	}
+	f.Search, f.UnitPath = "tran thi dao", "/G09/TCPCP/"
+	if page, err = s.Inbox(ctx, f); err != nil || page.Counts.Capped || page.Counts.Total == 0 ||
+		page.Counts.Total != page.Counts.OnTime+page.Counts.DueSoon+page.Counts.Overdue {
+		t.Fatalf("the name in one unit: %+v, %v", page.Counts, err)
+	}
 }

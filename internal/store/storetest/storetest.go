@@ -79,3 +79,38 @@ func NewSeeded(t testing.TB) *store.Store {
 	}
 	return s
 }
+
+// Kept returns a Store on the database name, migrated, which is not dropped at the end
+// of the test: benchmarks keep a large load between runs with it. fresh says the
+// database was created now (seeded with the demo organization, to be loaded).
+func Kept(t testing.TB, name string) (s *store.Store, fresh bool) {
+	t.Helper()
+	admin := AdminURL(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exists bool
+	err = conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists)
+	conn.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := devstack.EnsureDatabase(ctx, admin, name); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = store.Open(ctx, devstack.WithDatabase(admin, name), nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !exists {
+		if err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, !exists
+}
