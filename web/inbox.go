@@ -44,6 +44,8 @@ type inboxView struct {
 	Prev, Next                                   string
 	Filtered                                     bool
 	Saved                                        []savedLink
+	// Documents are the incoming documents the units lead or support, deadline first.
+	Documents []store.InboxDocument
 }
 
 // savedLink is a saved filter as the inbox links to it.
@@ -98,6 +100,7 @@ func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxVi
 		v.Saved = append(v.Saved, savedLink{Name: f.Name, Href: "/can-bo/viec?" + f.Query})
 	}
 	v.Total = page.Counts.Total
+	v.Documents = page.Documents
 	for _, it := range page.Items {
 		row := inboxRow{InboxItem: it, StepName: it.Step, Mine: it.AssigneeID != nil && *it.AssigneeID == a.UserID}
 		if p, err := s.Catalog.Procedure(it.ProcedureCode); err == nil {

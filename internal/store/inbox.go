@@ -268,16 +268,23 @@ type InboxDocument struct {
 	State        string           `json:"state"`
 	Deadline     *time.Time       `json:"deadline,omitempty"`
 	Bucket       motcua.SLABucket `json:"bucket"`
+	// Role is the units' part in the handling: "lead" (chủ trì) or "supporting" (phối hợp).
+	Role string `json:"role"`
 }
 
 // inboxDocuments lists the incoming documents being handled (assigned or in progress)
-// whose lead unit is a unit in scope, named by its code or its name, deadline first.
+// whose lead unit or one of whose supporting units is a unit in scope, named by its
+// code or its name, deadline first.
 func (s *Store) inboxDocuments(ctx context.Context, units []int64, now, soon time.Time) ([]InboxDocument, error) {
 	rows, err := s.pool.Query(ctx, `SELECT e.id, e.code_number, e.code_notation, e.issuer_name, e.subject, e.lead_unit, e.state,
-			e.deadline, `+BucketSQL("(e.deadline + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'", "$2", "$3")+`
+			e.deadline, `+BucketSQL("(e.deadline + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'", "$2", "$3")+`,
+			CASE WHEN EXISTS (SELECT 1 FROM units u WHERE u.id = ANY ($1) AND (u.code = e.lead_unit OR u.name = e.lead_unit))
+				THEN 'lead' ELSE 'supporting' END
 		FROM exchange_incoming e
 		WHERE e.state IN ('assigned', 'processing') AND e.lead_unit <> ''
-			AND EXISTS (SELECT 1 FROM units u WHERE u.id = ANY ($1) AND (u.code = e.lead_unit OR u.name = e.lead_unit))
+			AND EXISTS (SELECT 1 FROM units u WHERE u.id = ANY ($1) AND (u.code = e.lead_unit OR u.name = e.lead_unit
+				OR (e.supporting_units <> '' AND (u.code = ANY (string_to_array(e.supporting_units, '; '))
+					OR u.name = ANY (string_to_array(e.supporting_units, '; '))))))
 		ORDER BY e.deadline NULLS LAST, e.id LIMIT 200`, units, now, soon)
 	if err != nil {
 		return nil, fmt.Errorf("inbox documents: %w", err)
