@@ -318,6 +318,7 @@ type agencyOption struct {
 }
 
 type composeView struct {
+	AxisDown   bool // the axis did not answer: no recipients to offer now
 	Form       map[string]string
 	Types      []selectOption
 	Priorities []selectOption
@@ -369,7 +370,7 @@ func (s *Site) pageCompose() http.HandlerFunc {
 		if err != nil || signer <= 0 {
 			errs = append(errs, pageError{Field: "signerId", Message: "Chọn lãnh đạo ký văn bản."})
 		}
-		agencies, err := s.Exchange.Agencies(r.Context())
+		agencies, _, err := s.agencies(r)
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -421,7 +422,7 @@ func (s *Site) pageCompose() http.HandlerFunc {
 }
 
 func (s *Site) showCompose(w http.ResponseWriter, r *http.Request, status int, form map[string]string, picked []string, errs []pageError) {
-	agencies, err := s.Exchange.Agencies(r.Context())
+	agencies, axisDown, err := s.agencies(r)
 	if err != nil {
 		s.showError(w, r, err)
 		return
@@ -431,7 +432,7 @@ func (s *Site) showCompose(w http.ResponseWriter, r *http.Request, status int, f
 		s.showError(w, r, err)
 		return
 	}
-	v := composeView{Form: form}
+	v := composeView{Form: form, AxisDown: axisDown}
 	for _, t := range composeTypes {
 		v.Types = append(v.Types, selectOption{Value: t, Label: t, Selected: t == form["typeName"]})
 	}
@@ -456,6 +457,16 @@ func (s *Site) showCompose(w http.ResponseWriter, r *http.Request, status int, f
 	s.show(w, status, "exchange-compose", d)
 }
 
+// agencies lists the axis's agencies; when the axis does not answer, the page still
+// shows, saying so, with none to pick (down is true).
+func (s *Site) agencies(r *http.Request) (list []exchange.Recipient, down bool, err error) {
+	list, err = s.Exchange.Agencies(r.Context())
+	if motcua.ErrorCode(err) == motcua.EUNAVAILABLE {
+		return nil, true, nil
+	}
+	return list, false, err
+}
+
 // randomKey is the idempotency key a compose form carries: posting it twice is one
 // document.
 func randomKey() string {
@@ -465,6 +476,7 @@ func randomKey() string {
 }
 
 type sendResultView struct {
+	AxisDown bool
 	Code     motcua.DossierCode
 	Sends    []store.Outgoing
 	Agencies []agencyOption
@@ -484,7 +496,7 @@ func (s *Site) pageSendResult() http.HandlerFunc {
 			s.showError(w, r, err)
 			return
 		}
-		agencies, err := s.Exchange.Agencies(r.Context())
+		agencies, axisDown, err := s.agencies(r)
 		if err != nil {
 			s.showError(w, r, err)
 			return
@@ -521,7 +533,7 @@ func (s *Site) pageSendResult() http.HandlerFunc {
 			s.showError(w, r, err)
 			return
 		}
-		v := sendResultView{Code: code, Sends: sends, CanSend: a.Has(motcua.RoleClerk) || a.Has(motcua.RoleClerical)}
+		v := sendResultView{AxisDown: axisDown, Code: code, Sends: sends, CanSend: a.Has(motcua.RoleClerk) || a.Has(motcua.RoleClerical)}
 		for _, ag := range agencies {
 			v.Agencies = append(v.Agencies, agencyOption{Recipient: ag, Checked: slices.Contains(picked, ag.OrganID)})
 		}
