@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -654,6 +655,36 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		}
 		p.recipientStatus(t, o.ID, otherID, "01")
 
+		// The same through the JSON API: the agencies to pick from, a send, the list.
+		api := p.a.As("vanthu1")
+		var ags struct {
+			Agencies []exchange.Recipient `json:"agencies"`
+		}
+		api.MustDo(200, "GET", "/api/v1/exchange/agencies", nil, &ags)
+		if len(ags.Agencies) != 3 || slices.ContainsFunc(ags.Agencies, func(r exchange.Recipient) bool { return r.OrganID == ministryID }) {
+			t.Fatalf("agencies: %+v", ags.Agencies)
+		}
+		var sent struct {
+			ID          int64  `json:"id"`
+			DossierCode string `json:"dossierCode"`
+		}
+		api.MustDo(201, "POST", "/api/v1/exchange/dossiers/"+string(sub.Code)+"/result",
+			map[string]any{"recipients": []exchange.Recipient{{OrganID: fourthID, OrganName: "Cơ quan thử nghiệm 3"}}}, &sent)
+		if sent.DossierCode != string(sub.Code) || sent.ID == o.ID {
+			t.Fatalf("sent through the API: %+v", sent)
+		}
+		p.a.As("lanhdao1").MustDo(403, "POST", "/api/v1/exchange/dossiers/"+string(sub.Code)+"/result",
+			map[string]any{"recipients": []exchange.Recipient{{OrganID: thirdID}}}, nil)
+		var list struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}
+		api.MustDo(200, "GET", "/api/v1/exchange/dossiers/"+string(sub.Code)+"/result", nil, &list)
+		if len(list.Items) != 2 || list.Items[0].ID != o.ID || list.Items[1].ID != sent.ID {
+			t.Fatalf("the dossier's sends through the API: %+v", list.Items)
+		}
+
 		if _, err := browsertest.ExecPath(); err != nil {
 			t.Skip("no chromium: ", err)
 		}
@@ -670,7 +701,7 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		}
 		tab.Click("input[value='" + thirdID + "']")
 		tab.Submit("form[action^='/van-ban/ket-qua/'] button[type=submit]")
-		if !strings.Contains(tab.Body(), "Đã lập văn bản gửi kết quả") || tab.Count("#da-gui li") != 2 {
+		if !strings.Contains(tab.Body(), "Đã lập văn bản gửi kết quả") || tab.Count("#da-gui li") != 3 {
 			t.Fatalf("after sending from the page: %s", tab.Body())
 		}
 	})

@@ -351,6 +351,9 @@ func (s *Site) pageCompose() http.HandlerFunc {
 		for _, k := range []string{"key", "subject", "typeName", "symbol", "priority", "signerId"} {
 			form[k] = strings.TrimSpace(r.PostFormValue(k))
 		}
+		if _, err := hex.DecodeString(form["key"]); err != nil || len(form["key"]) != 24 {
+			form["key"] = randomKey() // not the form's own key: a new document
+		}
 		picked := r.PostForm["recipients"]
 		var errs []pageError
 		if form["subject"] == "" {
