@@ -507,7 +507,7 @@ func (s *Service) takeStatus(ctx context.Context, m axis.Message) (bool, error) 
 	if o, err := s.Store.OutgoingByDocumentID(ctx, st.ResponseFor.DocumentId); err == nil {
 		var nf *serviceerror.NotFound
 		if err := s.Engine.Signal(ctx, o.WorkflowID, workflows.SignalOutgoingStatus,
-			workflows.OutgoingStatus{OrganID: st.From.OrganId, Code: string(st.StatusCode)}); err != nil && !errors.As(err, &nf) {
+			workflows.OutgoingStatus{OrganID: st.From.OrganId, Code: string(st.StatusCode), Description: st.Description}); err != nil && !errors.As(err, &nf) {
 			return false, err
 		}
 	}

@@ -579,6 +579,9 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		}
 		support := login("canbo1")
 		support.Go("/can-bo/viec")
+		for _, problem := range support.Accessibility() {
+			t.Errorf("inbox page with documents: %s", problem)
+		}
 		if row := support.Text(fmt.Sprintf("#vbg-%d", in.ID)); !strings.Contains(row, "Phối hợp") {
 			t.Errorf("VP's inbox page row: %q\n%s", row, support.Body())
 		}
@@ -699,6 +702,9 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		if !strings.Contains(tab.Body(), "Chọn ít nhất một cơ quan nhận trong danh sách.") {
 			t.Fatalf("an empty choice was not refused: %s", tab.Body())
 		}
+		for _, problem := range tab.Accessibility() {
+			t.Errorf("send-result page with an error: %s", problem)
+		}
 		tab.Click("input[value='" + thirdID + "']")
 		tab.Submit("form[action^='/van-ban/ket-qua/'] button[type=submit]")
 		if !strings.Contains(tab.Body(), "Đã lập văn bản gửi kết quả") || tab.Count("#da-gui li") != 3 {
@@ -720,13 +726,19 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		if !strings.Contains(tab.Attr("nav.menu a[aria-current=page]", "href"), "/van-ban") {
 			t.Errorf("the menu's Văn bản link is not current on /van-ban/di: %s", tab.Text("nav.menu"))
 		}
-		tab.Click("#soan")
+		if href := tab.Attr("#soan", "href"); href != "/van-ban/di/soan" {
+			t.Fatalf("the outgoing list links the compose page at %q", href)
+		}
+		tab.Go("/van-ban/di/soan")
 		tab.Submit("#soan-van-ban button[type=submit]") // empty: refused, fields marked
 		for _, msg := range []string{"Nhập trích yếu nội dung văn bản.", "Chọn ít nhất một cơ quan nhận trong danh sách.",
 			"Chọn lãnh đạo ký văn bản.", "Chọn tệp PDF của văn bản."} {
 			if !strings.Contains(tab.Body(), msg) {
 				t.Fatalf("missing %q: %s", msg, tab.Body())
 			}
+		}
+		for _, problem := range tab.Accessibility() {
+			t.Errorf("compose page with errors: %s", problem)
 		}
 		if tab.Count("#recipients input[type=checkbox]") != 3 || tab.Has("input[value='"+ministryID+"']") {
 			t.Fatalf("recipients offered: %d (own agency offered: %v)", tab.Count("#recipients input[type=checkbox]"), tab.Has("input[value='"+ministryID+"']"))

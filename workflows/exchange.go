@@ -73,8 +73,9 @@ type RecallDecision struct {
 
 // OutgoingStatus is a status a recipient reported, signalled after it was recorded.
 type OutgoingStatus struct {
-	OrganID string
-	Code    string
+	OrganID     string
+	Code        string
+	Description string // the reason of a 02 or a 16, the note of the others
 }
 
 // ExchangeState is what the exchange workflows report to their query.
@@ -299,6 +300,7 @@ type OutgoingRecipientResult struct {
 	OrganID string
 	Status  string // the last status of its progress: 01, 03–06, 02 or 15
 	Recall  string // 13 asked, 16 refused (15 ends it)
+	Reason  string // the recipient's reason for a 02 (refused) or a 16
 	Codes   []string
 }
 
@@ -331,7 +333,7 @@ func OutgoingRecipientWorkflow(ctx workflow.Context, in OutgoingRecipientInput) 
 		sel.AddReceive(ch, func(c workflow.ReceiveChannel, _ bool) {
 			var s OutgoingStatus
 			c.Receive(ctx, &s)
-			r.take(s.Code)
+			r.take(s)
 		})
 		sel.AddFuture(timer, func(workflow.Future) { timedOut = true })
 		sel.Select(ctx)
@@ -340,7 +342,8 @@ func OutgoingRecipientWorkflow(ctx workflow.Context, in OutgoingRecipientInput) 
 }
 
 // take moves the recipient by one reported status.
-func (r *OutgoingRecipientResult) take(code string) {
+func (r *OutgoingRecipientResult) take(s OutgoingStatus) {
+	code := s.Code
 	if terminalStatus(r.Status) {
 		return
 	}
@@ -348,8 +351,14 @@ func (r *OutgoingRecipientResult) take(code string) {
 	switch code {
 	case "02", "15":
 		r.Status = code
+		if code == "02" {
+			r.Reason = s.Description
+		}
 	case "13", "16":
 		r.Recall = code
+		if code == "16" {
+			r.Reason = s.Description
+		}
 	default:
 		if progressRank[code] > progressRank[r.Status] {
 			r.Status = code

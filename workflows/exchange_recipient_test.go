@@ -12,7 +12,8 @@ import (
 
 // TestOutgoingRecipientFollowsItsStatuses plays the statuses one recipient reports to its
 // child: the handling moves forward only (a repeated or late status does not move it
-// back), a recall's answers are kept beside it, and 02, 06 or 15 end it.
+// back), a recall's answers are kept beside it, a refusal keeps its reason, and 02, 06
+// or 15 end it.
 func TestOutgoingRecipientFollowsItsStatuses(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
@@ -34,7 +35,8 @@ func TestOutgoingRecipientFollowsItsStatuses(t *testing.T) {
 			env.RegisterWorkflow(workflows.OutgoingRecipientWorkflow)
 			for i, c := range tc.codes {
 				env.RegisterDelayedCallback(func() {
-					env.SignalWorkflow(workflows.SignalOutgoingStatus, workflows.OutgoingStatus{OrganID: "000.00.00.T01", Code: c})
+					env.SignalWorkflow(workflows.SignalOutgoingStatus, workflows.OutgoingStatus{OrganID: "000.00.00.T01", Code: c,
+						Description: "lý do " + c})
 				}, time.Duration(i+1)*time.Hour)
 			}
 			until := time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC)
@@ -57,6 +59,10 @@ func TestOutgoingRecipientFollowsItsStatuses(t *testing.T) {
 			}
 			if tc.ended && !slices.Contains(r.Codes, tc.status) {
 				t.Fatalf("codes %v", r.Codes)
+			}
+			// A refusal keeps its reason.
+			if tc.status == "02" && r.Reason != "lý do 02" {
+				t.Fatalf("reason %q, want the 02's", r.Reason)
 			}
 		})
 	}
