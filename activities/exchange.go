@@ -112,7 +112,7 @@ func (a *Activities) RegisterOutgoing(ctx context.Context, in RegisterOutgoingIn
 		return RegisterOutgoingResult{}, err
 	}
 	for _, f := range files {
-		if f.Verdict == "sealed" || f.ContentType != "application/pdf" || a.Signer == nil {
+		if f.Verdict == "sealed" || f.Verdict == store.VerdictPresigned || f.ContentType != "application/pdf" || a.Signer == nil {
 			continue
 		}
 		sealed, err := a.sealPlain(ctx, f.Data, in.At)
@@ -206,7 +206,11 @@ func (a *Activities) SendOutgoing(ctx context.Context, in SendOutgoingInput) (Se
 	if err := a.Store.SetOutgoingSent(ctx, o.ID, res.Message.ID, in.At); err != nil {
 		return SendOutgoingResult{}, err
 	}
-	return SendOutgoingResult{AxisMessageID: res.Message.ID, Duplicate: res.Duplicate}, nil
+	to := make([]string, len(o.Recipients))
+	for i, r := range o.Recipients {
+		to[i] = r.OrganID
+	}
+	return SendOutgoingResult{AxisMessageID: res.Message.ID, Duplicate: res.Duplicate, Recipients: to}, nil
 }
 
 // retryableUnlessInvalid lets transport outages and unknown outcomes be retried (the

@@ -40,6 +40,9 @@ type SendOutgoingInput struct {
 type SendOutgoingResult struct {
 	AxisMessageID string
 	Duplicate     bool // the axis held it already: a retry after a crash sent nothing
+	// Recipients are the OrganIds it went to, in the record's order (empty in the
+	// results of executions recorded before this field).
+	Recipients []string
 }
 
 // RecallOutgoingInput sends a recall (thu hồi, status 13) of a sent document.

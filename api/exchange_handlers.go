@@ -323,3 +323,52 @@ func (s *API) handleRegisterBook() http.HandlerFunc {
 		return nil
 	})
 }
+
+func (s *API) handleAgencies() http.HandlerFunc {
+	return s.exchangeHandler(func(w http.ResponseWriter, r *http.Request, _ motcua.Actor) error {
+		list, err := s.Exchange.Agencies(r.Context())
+		if err != nil {
+			return err
+		}
+		httpx.Encode(w, http.StatusOK, map[string]any{"agencies": list})
+		return nil
+	})
+}
+
+// sendResultRequest names the agencies a dossier's signed result goes to.
+type sendResultRequest struct {
+	Recipients []exchange.Recipient `json:"recipients"`
+}
+
+// handleSendResult sends a dossier's signed result to other agencies (an outgoing
+// document whose attachment is the signed result as it is).
+func (s *API) handleSendResult() http.HandlerFunc {
+	return s.exchangeHandler(func(w http.ResponseWriter, r *http.Request, a motcua.Actor) error {
+		var in sendResultRequest
+		if err := httpx.Decode(r, &in); err != nil {
+			return err
+		}
+		o, err := s.Exchange.SendResult(r.Context(), a, motcua.DossierCode(chi.URLParam(r, "code")), in.Recipients)
+		if err != nil {
+			return err
+		}
+		httpx.Encode(w, http.StatusCreated, outgoingOf(o, nil))
+		return nil
+	})
+}
+
+// handleResultSends lists the outgoing documents that carried a dossier's result.
+func (s *API) handleResultSends() http.HandlerFunc {
+	return s.exchangeHandler(func(w http.ResponseWriter, r *http.Request, _ motcua.Actor) error {
+		list, err := s.Exchange.ResultSends(r.Context(), motcua.DossierCode(chi.URLParam(r, "code")))
+		if err != nil {
+			return err
+		}
+		out := make([]outgoingJSON, 0, len(list))
+		for _, o := range list {
+			out = append(out, outgoingOf(o, nil))
+		}
+		httpx.Encode(w, http.StatusOK, map[string]any{"items": out})
+		return nil
+	})
+}

@@ -78,7 +78,10 @@ func (s *API) Routes(r chi.Router) {
 				r.Post("/incoming/{id}/direct", s.handleDirectIncoming()) // lead unit, supporting units, deadline
 				r.Post("/incoming/{id}/file", s.handleFileIncoming())
 				r.Post("/incoming/{id}/reply", s.handleReplyIncoming())
-				r.Get("/registers/{kind}", s.handleRegisterBook()) // ?year=&format=json|xlsx|pdf
+				r.Get("/registers/{kind}", s.handleRegisterBook())      // ?year=&format=json|xlsx|pdf
+				r.Get("/agencies", s.handleAgencies())                  // the agencies on the axis
+				r.Get("/dossiers/{code}/result", s.handleResultSends()) // the outgoing documents that carried the result
+				r.Post("/dossiers/{code}/result", s.handleSendResult()) // send the signed result to other agencies
 			})
 		})
 	})

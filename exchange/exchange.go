@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -170,13 +171,6 @@ func (s *Service) Compose(ctx context.Context, actor motcua.Actor, in ComposeInp
 	if len(in.Files) == 0 {
 		return store.Outgoing{}, &motcua.Error{Code: motcua.EINVALID, Field: "files", Message: "Văn bản đi cần ít nhất một tệp."}
 	}
-	id := workflows.OutgoingWorkflowID(in.Key)
-	o := store.Outgoing{WorkflowID: id, Subject: in.Subject, TypeCode: in.TypeCode, TypeName: in.TypeName, Symbol: in.Symbol,
-		Priority: in.Priority, BusinessType: in.BusinessType, RelatedDocumentID: in.RelatedDocumentID, SignerID: in.SignerID,
-		DossierCode: in.DossierCode, CreatedAt: s.Now()}
-	for _, r := range in.Recipients {
-		o.Recipients = append(o.Recipients, store.OutgoingRecipient{OrganID: r.OrganID, OrganName: r.OrganName})
-	}
 	files := make([]store.ExchangeFile, len(in.Files))
 	for i, f := range in.Files {
 		if !bytes.HasPrefix(f.Data, []byte("%PDF-")) {
@@ -194,6 +188,19 @@ func (s *Service) Compose(ctx context.Context, actor motcua.Actor, in ComposeInp
 		answers = []store.DocumentRef{{OrganID: d.IssuerID, Code: strings.Trim(d.CodeNumber+"/"+d.CodeNotation, "/"),
 			PromulgationDate: d.PromulgationDate, DocumentID: d.DocumentID}}
 	}
+	return s.start(ctx, in, files, false, answers)
+}
+
+// start records an outgoing document (with the documents it answers) and starts its
+// workflow; presigned files are sent as they are (no leader's signature awaited, no seal).
+func (s *Service) start(ctx context.Context, in ComposeInput, files []store.ExchangeFile, presigned bool, answers []store.DocumentRef) (store.Outgoing, error) {
+	id := workflows.OutgoingWorkflowID(in.Key)
+	o := store.Outgoing{WorkflowID: id, Subject: in.Subject, TypeCode: in.TypeCode, TypeName: in.TypeName, Symbol: in.Symbol,
+		Priority: in.Priority, BusinessType: in.BusinessType, RelatedDocumentID: in.RelatedDocumentID, SignerID: in.SignerID,
+		DossierCode: in.DossierCode, CreatedAt: s.Now()}
+	for _, r := range in.Recipients {
+		o.Recipients = append(o.Recipients, store.OutgoingRecipient{OrganID: r.OrganID, OrganName: r.OrganName})
+	}
 	oid, err := s.Store.CreateOutgoing(ctx, o, files)
 	if err != nil {
 		return store.Outgoing{}, err
@@ -202,10 +209,103 @@ func (s *Service) Compose(ctx context.Context, actor motcua.Actor, in ComposeInp
 		return store.Outgoing{}, err
 	}
 	if err := s.Engine.Start(ctx, dossiers.Start{ID: id, Workflow: workflows.OutgoingWorkflowName, TaskQueue: workflows.TaskQueue,
-		Input: workflows.OutgoingInput{OutgoingID: oid}}); err != nil {
+		Input: workflows.OutgoingInput{OutgoingID: oid, Presigned: presigned}}); err != nil {
 		return store.Outgoing{}, fmt.Errorf("start %s: %w", id, err)
 	}
 	return s.Store.OutgoingDocument(ctx, oid)
+}
+
+// Agencies lists the agencies on the axis a document can go to (all but this one).
+func (s *Service) Agencies(ctx context.Context) ([]Recipient, error) {
+	if s.Axis == nil {
+		return nil, &motcua.Error{Code: motcua.EUNAVAILABLE, Message: "Hệ thống chưa kết nối trục liên thông văn bản."}
+	}
+	list, err := s.Axis.Agencies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Recipient, 0, len(list))
+	for _, a := range list {
+		if a.ID != s.OrganID {
+			out = append(out, Recipient{OrganID: a.ID, OrganName: a.Name})
+		}
+	}
+	return out, nil
+}
+
+// resultStatuses are the dossier states in which its result is signed and issued.
+var resultStatuses = []motcua.Status{motcua.StatusIssued, motcua.StatusResultReady, motcua.StatusReturned, motcua.StatusArchived}
+
+// ResultSendable says whether a dossier in state st has a signed, issued result that
+// can be sent to other agencies.
+func ResultSendable(st motcua.Status) bool { return slices.Contains(resultStatuses, st) }
+
+// Signers lists the active leaders who may sign an outgoing document.
+func (s *Service) Signers(ctx context.Context) ([]store.StaffRow, error) {
+	staff, err := s.Store.Staff(ctx, 2000)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.StaffRow
+	for _, u := range staff {
+		if u.Active && slices.Contains(u.Roles, motcua.RoleLeader) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// SendResult sends a dossier's signed result to other agencies (the clerk or the
+// clerical office picks them): an outgoing document whose attachment is the signed
+// result as it is (no new signature, no seal: the envelope carries the signed file)
+// is numbered in the outgoing register and sent like any other, linked to the dossier.
+// Sending the same result to the same agencies again is the same document.
+func (s *Service) SendResult(ctx context.Context, actor motcua.Actor, code motcua.DossierCode, to []Recipient) (store.Outgoing, error) {
+	if !actor.Has(motcua.RoleClerical) && !actor.Has(motcua.RoleClerk) {
+		return store.Outgoing{}, forbidden("Chỉ văn thư hoặc cán bộ được gửi kết quả cho cơ quan khác.")
+	}
+	if s.Engine == nil {
+		return store.Outgoing{}, errNoEngine
+	}
+	if len(to) == 0 {
+		return store.Outgoing{}, &motcua.Error{Code: motcua.EINVALID, Field: "recipients", Message: "Chọn ít nhất một cơ quan nhận."}
+	}
+	d, err := s.Store.DossierByCode(ctx, code)
+	if err != nil {
+		return store.Outgoing{}, err
+	}
+	if !ResultSendable(d.Status) {
+		return store.Outgoing{}, &motcua.Error{Code: motcua.ECONFLICT, Message: "Hồ sơ chưa có kết quả đã ký và cấp số."}
+	}
+	doc, err := s.Store.LatestDocument(ctx, d.ID, motcua.DocResult)
+	if err != nil || !doc.Signed || !bytes.HasPrefix(doc.Data, []byte("%PDF-")) {
+		return store.Outgoing{}, &motcua.Error{Code: motcua.ECONFLICT, Err: err, Message: "Hồ sơ chưa có kết quả đã ký số."}
+	}
+	ids := make([]string, len(to))
+	for i, r := range to {
+		if r.OrganID == "" || r.OrganID == s.OrganID {
+			return store.Outgoing{}, &motcua.Error{Code: motcua.EINVALID, Field: "recipients", Message: "Cơ quan nhận không hợp lệ."}
+		}
+		ids[i] = r.OrganID
+	}
+	slices.Sort(ids)
+	symbol := "KQ"
+	if _, after, ok := strings.Cut(doc.Number, "/"); ok && after != "" {
+		symbol = after
+	}
+	in := ComposeInput{Key: "ket-qua/" + string(code) + "/" + strings.Join(ids, "+"), DossierCode: string(code),
+		Subject: "Kết quả giải quyết hồ sơ " + string(code) + " (thủ tục " + d.ProcedureCode + ")", TypeName: "Văn bản", Symbol: symbol, Recipients: to}
+	name := doc.Name
+	if name == "" {
+		name = "ket-qua-" + string(code) + ".pdf"
+	}
+	return s.start(ctx, in, []store.ExchangeFile{{Name: name, ContentType: "application/pdf", Data: doc.Data,
+		Signed: true, Verdict: store.VerdictPresigned}}, true, nil)
+}
+
+// ResultSends lists the outgoing documents that carried a dossier's result.
+func (s *Service) ResultSends(ctx context.Context, code motcua.DossierCode) ([]store.Outgoing, error) {
+	return s.Store.OutgoingForDossier(ctx, string(code))
 }
 
 // Sign is the leader's signature on a draft: the workflow then numbers, seals and sends.
@@ -423,7 +523,7 @@ func (s *Service) takeStatus(ctx context.Context, m axis.Message) (bool, error) 
 	if o, err := s.Store.OutgoingByDocumentID(ctx, st.ResponseFor.DocumentId); err == nil {
 		var nf *serviceerror.NotFound
 		if err := s.Engine.Signal(ctx, o.WorkflowID, workflows.SignalOutgoingStatus,
-			workflows.OutgoingStatus{OrganID: st.From.OrganId, Code: string(st.StatusCode)}); err != nil && !errors.As(err, &nf) {
+			workflows.OutgoingStatus{OrganID: st.From.OrganId, Code: string(st.StatusCode), Description: st.Description}); err != nil && !errors.As(err, &nf) {
 			return false, err
 		}
 	}

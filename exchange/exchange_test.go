@@ -10,6 +10,9 @@ import (
 	"io/fs"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,6 +28,7 @@ import (
 	"motcua/internal/stacktest"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
+	"motcua/workflows"
 )
 
 const (
@@ -158,6 +162,20 @@ func minimalPDF(text string) []byte {
 	}
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
 	return b.Bytes()
+}
+
+// loginTab logs username in (demo password) in a new tab of br.
+func loginTab(t *testing.T, br *browsertest.Browser, username string) *browsertest.Tab {
+	t.Helper()
+	tab := br.NewTab(t)
+	tab.Go("/dang-nhap")
+	tab.Type("#username", username)
+	tab.Type("#password", "demo")
+	tab.Submit("form.card button[type=submit]")
+	if strings.Contains(tab.URL(), "/dang-nhap") {
+		t.Fatalf("%s could not log in: %s", username, tab.Body())
+	}
+	return tab
 }
 
 // send composes, signs and waits until A's workflow sent the document.
@@ -319,6 +337,15 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		rawAnswer(t, p.t03, fourthID, edxml.StatusArrived, edxml.StatusRegistered)
 		for _, r := range three {
 			p.recipientStatus(t, first.ID, r.OrganID, "03")
+		}
+		// One child per recipient follows its statuses (outgoing-child-per-recipient).
+		for _, r := range three {
+			child := workflows.OutgoingRecipientWorkflowID(first.WorkflowID, r.OrganID)
+			eventually(t, child+" at 03", func() bool {
+				v, err := p.a.Temporal.QueryWorkflow(ctx, child, "", workflows.QueryExchangeState)
+				var st workflows.ExchangeState
+				return err == nil && v.Get(&st) == nil && st.State == "03"
+			})
 		}
 		// T02's 03 delivered a second time (another axis message, same status): one row.
 		dup := statusEnvelope(t, thirdID, first.DocumentID, edxml.StatusRegistered, time.Date(2026, 3, 2, 9, 1, 0, 0, motcua.Vietnam))
@@ -558,6 +585,25 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		if !found {
 			t.Errorf("TDKT's inbox lacks the directed document: %+v", page.Documents)
 		}
+		// The same on the inbox page: the lead unit's clerk sees it as lead, a clerk of
+		// a supporting unit as supporting, with the deadline and its bucket.
+		lead := login("chuyenvien4")
+		lead.Go("/can-bo/viec")
+		if row := lead.Text(fmt.Sprintf("#vbg-%d", in.ID)); !strings.Contains(row, "Về việc thử giao diện văn bản đến") ||
+			!strings.Contains(row, "Chủ trì") || !strings.Contains(row, "31/12/2026") {
+			t.Errorf("TDKT's inbox page row: %q\n%s", row, lead.Body())
+		}
+		support := login("canbo1")
+		support.Go("/can-bo/viec")
+		for _, problem := range support.Accessibility() {
+			t.Errorf("inbox page with documents: %s", problem)
+		}
+		if row := support.Text(fmt.Sprintf("#vbg-%d", in.ID)); !strings.Contains(row, "Phối hợp") {
+			t.Errorf("VP's inbox page row: %q\n%s", row, support.Body())
+		}
+		if !strings.Contains(support.Text("nav.menu"), "Văn bản") {
+			t.Errorf("no Văn bản link in the menu: %s", support.Text("nav.menu"))
+		}
 		// The sender's page shows each recipient's status.
 		ab := browsertest.Start(t, p.a.URL)
 		tab := ab.NewTab(t)
@@ -569,6 +615,179 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		if !strings.Contains(tab.Body(), "04 Đã phân công") {
 			t.Errorf("the sender's page lacks the recipient's 04: %s", tab.Body())
 		}
+	})
+
+	t.Run("a dossier's signed result goes to another agency as it is, and the dossier links to it", func(t *testing.T) {
+		one := []exchange.Recipient{{OrganID: otherID, OrganName: "Cơ quan thử nghiệm 1"}}
+		proc, err := p.a.Catalog.Procedure("1.014937")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := stacktest.Submit(p.a.As(stacktest.ApplicantFor(proc)), proc)
+		clerical := actor(t, p.a, "vanthu1")
+		if _, err := p.ax.SendResult(ctx, clerical, sub.Code, one); motcua.ErrorCode(err) != motcua.ECONFLICT {
+			t.Fatalf("a dossier without a result was sent: %v", err)
+		}
+		if _, err := p.ax.SendResult(ctx, actor(t, p.a, "lanhdao1"), sub.Code, one); motcua.ErrorCode(err) != motcua.EFORBIDDEN {
+			t.Fatalf("a leader sent the result: %v", err)
+		}
+		p.a.Drive(sub.Code, proc)
+		d, err := p.a.Store.DossierByCode(ctx, sub.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		result, err := p.a.Store.LatestDocument(ctx, d.ID, motcua.DocResult)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := p.ax.SendResult(ctx, clerical, sub.Code, one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "the result sent", func() bool {
+			o, err = p.a.Store.OutgoingDocument(ctx, o.ID)
+			return err == nil && o.AxisMessageID != ""
+		})
+		if o.DossierCode != string(sub.Code) || o.CodeNumber == "" {
+			t.Fatalf("not linked or not numbered: dossier %q number %q", o.DossierCode, o.CodeNumber)
+		}
+		again, err := p.ax.SendResult(ctx, clerical, sub.Code, one)
+		if err != nil || again.ID != o.ID {
+			t.Fatalf("the same result to the same agency made another document: %d %v", again.ID, err)
+		}
+		sends, err := p.ax.ResultSends(ctx, sub.Code)
+		if err != nil || len(sends) != 1 || sends[0].ID != o.ID {
+			t.Fatalf("the dossier's sends: %+v %v", sends, err)
+		}
+		// The envelope carries the signed result byte for byte: not signed, not sealed again.
+		in := p.incomingOf(t, o.DocumentID, store.IncomingArrived)
+		v, err := p.bx.Incoming(ctx, in.ID)
+		if err != nil || len(v.Files) != 1 {
+			t.Fatalf("B's copy: %v files, %v", len(v.Files), err)
+		}
+		if !bytes.Equal(v.Files[0].Data, result.Data) || v.Files[0].Verdict != "valid" {
+			t.Fatalf("B's attachment: same bytes %v, verdict %q", bytes.Equal(v.Files[0].Data, result.Data), v.Files[0].Verdict)
+		}
+		want := strings.Count(p.a.Pdfsig(t, result.Data), "Signature is Valid.")
+		if got := strings.Count(p.b.Pdfsig(t, v.Files[0].Data), "Signature is Valid."); want == 0 || got != want {
+			t.Fatalf("pdfsig at B: %d valid signatures, the result has %d", got, want)
+		}
+		p.recipientStatus(t, o.ID, otherID, "01")
+
+		// The same through the JSON API: the agencies to pick from, a send, the list.
+		api := p.a.As("vanthu1")
+		var ags struct {
+			Agencies []exchange.Recipient `json:"agencies"`
+		}
+		api.MustDo(200, "GET", "/api/v1/exchange/agencies", nil, &ags)
+		if len(ags.Agencies) != 3 || slices.ContainsFunc(ags.Agencies, func(r exchange.Recipient) bool { return r.OrganID == ministryID }) {
+			t.Fatalf("agencies: %+v", ags.Agencies)
+		}
+		var sent struct {
+			ID          int64  `json:"id"`
+			DossierCode string `json:"dossierCode"`
+		}
+		api.MustDo(201, "POST", "/api/v1/exchange/dossiers/"+string(sub.Code)+"/result",
+			map[string]any{"recipients": []exchange.Recipient{{OrganID: fourthID, OrganName: "Cơ quan thử nghiệm 3"}}}, &sent)
+		if sent.DossierCode != string(sub.Code) || sent.ID == o.ID {
+			t.Fatalf("sent through the API: %+v", sent)
+		}
+		p.a.As("lanhdao1").MustDo(403, "POST", "/api/v1/exchange/dossiers/"+string(sub.Code)+"/result",
+			map[string]any{"recipients": []exchange.Recipient{{OrganID: thirdID}}}, nil)
+		var list struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}
+		api.MustDo(200, "GET", "/api/v1/exchange/dossiers/"+string(sub.Code)+"/result", nil, &list)
+		if len(list.Items) != 2 || list.Items[0].ID != o.ID || list.Items[1].ID != sent.ID {
+			t.Fatalf("the dossier's sends through the API: %+v", list.Items)
+		}
+
+		if _, err := browsertest.ExecPath(); err != nil {
+			t.Skip("no chromium: ", err)
+		}
+		br := browsertest.Start(t, p.a.URL)
+		tab := loginTab(t, br, "vanthu1")
+		tab.Go("/can-bo/ho-so/" + string(sub.Code))
+		if href := tab.Attr(fmt.Sprintf("#gui-ket-qua ~ ul a[href='/van-ban/di/%d']", o.ID), "href"); href == "" {
+			t.Fatalf("the dossier page does not link the sent result: %s", tab.Body())
+		}
+		tab.Go("/van-ban/ket-qua/" + string(sub.Code))
+		tab.Submit("form[action^='/van-ban/ket-qua/'] button[type=submit]") // nothing picked
+		if !strings.Contains(tab.Body(), "Chọn ít nhất một cơ quan nhận trong danh sách.") {
+			t.Fatalf("an empty choice was not refused: %s", tab.Body())
+		}
+		for _, problem := range tab.Accessibility() {
+			t.Errorf("send-result page with an error: %s", problem)
+		}
+		tab.Click("input[value='" + thirdID + "']")
+		tab.Submit("form[action^='/van-ban/ket-qua/'] button[type=submit]")
+		if !strings.Contains(tab.Body(), "Đã lập văn bản gửi kết quả") || tab.Count("#da-gui li") != 3 {
+			t.Fatalf("after sending from the page: %s", tab.Body())
+		}
+	})
+
+	t.Run("pages: the clerical office composes an outgoing document, the leader signs it and it is sent", func(t *testing.T) {
+		if _, err := browsertest.ExecPath(); err != nil {
+			t.Skip("no chromium: ", err)
+		}
+		pdf := filepath.Join(t.TempDir(), "cong-van.pdf")
+		if err := os.WriteFile(pdf, minimalPDF("Cong van soan tren trang"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		br := browsertest.Start(t, p.a.URL)
+		tab := loginTab(t, br, "vanthu1")
+		tab.Go("/van-ban/di")
+		if !strings.Contains(tab.Attr("nav.menu a[aria-current=page]", "href"), "/van-ban") {
+			t.Errorf("the menu's Văn bản link is not current on /van-ban/di: %s", tab.Text("nav.menu"))
+		}
+		if href := tab.Attr("#soan", "href"); href != "/van-ban/di/soan" {
+			t.Fatalf("the outgoing list links the compose page at %q", href)
+		}
+		tab.Go("/van-ban/di/soan")
+		tab.Submit("#soan-van-ban button[type=submit]") // empty: refused, fields marked
+		for _, msg := range []string{"Nhập trích yếu nội dung văn bản.", "Chọn ít nhất một cơ quan nhận trong danh sách.",
+			"Chọn lãnh đạo ký văn bản.", "Chọn tệp PDF của văn bản."} {
+			if !strings.Contains(tab.Body(), msg) {
+				t.Fatalf("missing %q: %s", msg, tab.Body())
+			}
+		}
+		for _, problem := range tab.Accessibility() {
+			t.Errorf("compose page with errors: %s", problem)
+		}
+		if tab.Count("#recipients input[type=checkbox]") != 3 || tab.Has("input[value='"+ministryID+"']") {
+			t.Fatalf("recipients offered: %d (own agency offered: %v)", tab.Count("#recipients input[type=checkbox]"), tab.Has("input[value='"+ministryID+"']"))
+		}
+		tab.Type("#subject", "Về việc soạn văn bản trên trang")
+		tab.Type("#symbol", "BNV-VP")
+		tab.Set("#priority", "1")
+		tab.Click("input[value='" + otherID + "']")
+		leader := actor(t, p.a, "lanhdao1")
+		tab.Set("#signerId", fmt.Sprint(leader.UserID))
+		tab.Upload("#file", pdf)
+		tab.Submit("#soan-van-ban button[type=submit]")
+		if !strings.Contains(tab.Body(), "Đã lập văn bản đi; văn bản chờ lãnh đạo ký.") {
+			t.Fatalf("after composing: %s", tab.Body())
+		}
+		id, err := strconv.ParseInt(strings.TrimPrefix(strings.SplitN(tab.URL(), "?", 2)[0], p.a.URL+"/van-ban/di/"), 10, 64)
+		if err != nil {
+			t.Fatalf("landed on %s", tab.URL())
+		}
+		o, err := p.a.Store.OutgoingDocument(ctx, id)
+		if err != nil || o.Subject != "Về việc soạn văn bản trên trang" || o.Priority != 1 || o.SignerID != leader.UserID ||
+			len(o.Recipients) != 1 || o.Recipients[0].OrganID != otherID {
+			t.Fatalf("recorded %+v %v", o, err)
+		}
+		if err := p.ax.Sign(ctx, leader, o.ID, service.DefaultPIN); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "sent", func() bool {
+			o, err = p.a.Store.OutgoingDocument(ctx, o.ID)
+			return err == nil && o.AxisMessageID != ""
+		})
+		p.incomingOf(t, o.DocumentID, store.IncomingArrived)
+		p.recipientStatus(t, o.ID, otherID, "01")
 	})
 
 	t.Run("a worker killed between the axis send and the database write sends nothing twice and loses no status", func(t *testing.T) {
@@ -624,7 +843,10 @@ func TestExchangeBetweenTwoInstances(t *testing.T) {
 		if early.WorkflowID == "" || earlyIn.WorkflowID == "" {
 			t.Skip("the recall subtest did not run")
 		}
-		recordHistory(t, p.a, early.WorkflowID, "outgoing_v1.json")
+		// outgoing_v1.json was recorded before changeChildPerRecipient; today's
+		// executions start one child per recipient (outgoing_v2, outgoing_recipient_v1).
+		recordHistory(t, p.a, early.WorkflowID, "outgoing_v2.json")
+		recordHistory(t, p.a, workflows.OutgoingRecipientWorkflowID(early.WorkflowID, otherID), "outgoing_recipient_v1.json")
 		recordHistory(t, p.b, earlyIn.WorkflowID, "incoming_v1.json")
 	})
 }

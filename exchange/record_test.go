@@ -16,6 +16,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	sdkworker "go.temporal.io/sdk/worker"
+	sdkworkflow "go.temporal.io/sdk/workflow"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"motcua/exchange"
@@ -83,17 +84,23 @@ func recordHistory(t *testing.T, s *stacktest.Stack, workflowID, file string) {
 		t.Fatal(err)
 	}
 	worker.RegisterWorkflows(r)
-	if err := r.ReplayWorkflowHistory(nil, h); err != nil {
+	// The replay runs under the original workflow ID: the children's IDs derive from it.
+	if err := r.ReplayWorkflowHistoryWithOptions(nil, h, sdkworker.ReplayWorkflowHistoryOptions{
+		OriginalExecution: sdkworkflow.Execution{ID: workflowID}}); err != nil {
 		t.Fatalf("replay of %s: %v", workflowID, err)
 	}
 	if !*update {
 		return
 	}
+	path := filepath.Join("..", "workflows", "testdata", file)
+	if _, err := os.Stat(path); err == nil {
+		return // a recorded version is kept as it is: a new version gets a new file
+	}
 	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", file), b, 0o644); err != nil {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

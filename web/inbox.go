@@ -48,6 +48,8 @@ type inboxView struct {
 	// Assignees is whom the reader, a unit's head, may give the ticked tasks to (empty
 	// for anyone else: no assignment form).
 	Assignees []assignee
+	// Documents are the incoming documents the units lead or support, deadline first.
+	Documents []store.InboxDocument
 }
 
 // savedLink is a saved filter as the inbox links to it.
@@ -112,6 +114,7 @@ func (s *Site) inboxData(r *http.Request, a motcua.Actor, q url.Values) (inboxVi
 		v.Assignees = append(v.Assignees, assignee{Username: c.Username, Label: c.Name + " (" + c.UnitCode + ")"})
 	}
 	v.Total, v.Capped = page.Counts.Total, page.Counts.Capped
+	v.Documents = page.Documents
 	for _, it := range page.Items {
 		row := inboxRow{InboxItem: it, StepName: it.Step, Mine: it.AssigneeID != nil && *it.AssigneeID == a.UserID}
 		if p, err := s.Catalog.Procedure(it.ProcedureCode); err == nil {

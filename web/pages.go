@@ -84,6 +84,8 @@ type pageError struct {
 type navLink struct {
 	Href, Label string
 	Current     bool
+	// Section is the path prefix the link stands for, when wider than Href.
+	Section string
 }
 
 func (s *Site) page(r *http.Request, title string) pageData {
@@ -114,6 +116,9 @@ func navFor(a *motcua.Actor, current string) []navLink {
 		if a.Has(motcua.RoleLeader) {
 			links = append(links, navLink{Href: "/lanh-dao/trinh-ky", Label: "Trình ký"})
 		}
+		if a.Has(motcua.RoleClerk) || a.Has(motcua.RoleClerical) || a.Has(motcua.RoleLeader) {
+			links = append(links, navLink{Href: "/van-ban/den", Label: "Văn bản", Section: "/van-ban"})
+		}
 		if motcua.Authorize(*a, motcua.PermReadStats, motcua.Scope{}) == nil {
 			links = append(links, navLink{Href: "/thong-ke", Label: "Thống kê"})
 			links = append(links, navLink{Href: "/bao-cao", Label: "Báo cáo"})
@@ -124,6 +129,9 @@ func navFor(a *motcua.Actor, current string) []navLink {
 	}
 	best := -1
 	for i, l := range links {
+		if l.Section != "" && (current == l.Section || strings.HasPrefix(current, l.Section+"/")) {
+			l.Href = l.Section
+		}
 		if (current == l.Href || strings.HasPrefix(current, l.Href+"/")) && (best < 0 || len(l.Href) > len(links[best].Href)) {
 			best = i
 		}
@@ -148,6 +156,8 @@ var noticeText = map[string]string{
 	// Documents exchanged with other agencies.
 	"registered-document": "Đã vào sổ văn bản đến.",
 	"directed":            "Đã ghi ý kiến chỉ đạo.",
+	"composed":            "Đã lập văn bản đi; văn bản chờ lãnh đạo ký.",
+	"result-sent":         "Đã lập văn bản gửi kết quả; văn bản được vào sổ và gửi qua trục liên thông.",
 	"resent":              "Đã đưa thay đổi vào hàng gửi lại lên Cổng Dịch vụ công quốc gia.",
 	// Back from the payment platform (payment-STATUS).
 	"payment-paid":      "Đã thanh toán phí, lệ phí. Biên lai điện tử đã được lưu cùng hồ sơ.",

@@ -1,8 +1,14 @@
 package web
 
 import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -294,5 +300,249 @@ func (s *Site) pageBooks() http.HandlerFunc {
 		d := s.page(r, "Sổ văn bản")
 		d.Data = v
 		s.show(w, http.StatusOK, "exchange-books", d)
+	}
+}
+
+// composeTypes are the kinds of administrative document the compose page offers
+// (Decree 30/2020 art. 7).
+var composeTypes = []string{"Công văn", "Thông báo", "Kế hoạch", "Báo cáo", "Tờ trình", "Giấy mời", "Quyết định"}
+
+// composePriorities are the urgencies of QCVN 102:2016 OtherInfo/Priority.
+var composePriorities = []selectOption{{Value: "0", Label: "Thường"}, {Value: "1", Label: "Khẩn"},
+	{Value: "2", Label: "Thượng khẩn"}, {Value: "3", Label: "Hỏa tốc"}}
+
+// agencyOption is an agency of the axis as a checkbox.
+type agencyOption struct {
+	exchange.Recipient
+	Checked bool
+}
+
+type composeView struct {
+	AxisDown   bool // the axis did not answer: no recipients to offer now
+	Form       map[string]string
+	Types      []selectOption
+	Priorities []selectOption
+	Signers    []selectOption
+	Agencies   []agencyOption
+}
+
+// maxComposeFile bounds the uploaded PDF of an outgoing document.
+const maxComposeFile = 10 << 20
+
+// pageCompose is the compose form of an outgoing document (the clerical office or a
+// specialist): subject, type, symbol, urgency, recipients from the axis's list of
+// agencies, the signed leader, and the PDF. Posting it records the draft and starts its
+// workflow, which waits for the leader's signature.
+func (s *Site) pageCompose() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.exchangeReady(w, r) {
+			return
+		}
+		a, _ := httpx.ActorFrom(r.Context())
+		if !a.Has(motcua.RoleClerical) && !a.Has(motcua.RoleClerk) {
+			s.showError(w, r, &motcua.Error{Code: motcua.EFORBIDDEN, Message: "Chỉ văn thư hoặc chuyên viên được soạn văn bản đi."})
+			return
+		}
+		form := map[string]string{"key": randomKey(), "priority": "0", "typeName": composeTypes[0]}
+		if r.Method != http.MethodPost {
+			s.showCompose(w, r, http.StatusOK, form, nil, nil)
+			return
+		}
+		for _, k := range []string{"key", "subject", "typeName", "symbol", "priority", "signerId"} {
+			form[k] = strings.TrimSpace(r.PostFormValue(k))
+		}
+		if _, err := hex.DecodeString(form["key"]); err != nil || len(form["key"]) != 24 {
+			form["key"] = randomKey() // not the form's own key: a new document
+		}
+		picked := r.PostForm["recipients"]
+		var errs []pageError
+		if form["subject"] == "" {
+			errs = append(errs, pageError{Field: "subject", Message: "Nhập trích yếu nội dung văn bản."})
+		}
+		if form["symbol"] == "" {
+			errs = append(errs, pageError{Field: "symbol", Message: "Nhập ký hiệu văn bản (ví dụ BNV-VP)."})
+		}
+		if !slices.Contains(composeTypes, form["typeName"]) {
+			errs = append(errs, pageError{Field: "typeName", Message: "Chọn loại văn bản trong danh sách."})
+		}
+		priority, err := strconv.Atoi(form["priority"])
+		if err != nil || priority < 0 || priority > 3 {
+			errs = append(errs, pageError{Field: "priority", Message: "Chọn độ khẩn trong danh sách."})
+		}
+		signer, err := strconv.ParseInt(form["signerId"], 10, 64)
+		if err != nil || signer <= 0 {
+			errs = append(errs, pageError{Field: "signerId", Message: "Chọn lãnh đạo ký văn bản."})
+		}
+		agencies, _, err := s.agencies(r)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		var to []exchange.Recipient
+		for _, ag := range agencies {
+			if slices.Contains(picked, ag.OrganID) {
+				to = append(to, ag)
+			}
+		}
+		if len(to) == 0 || len(to) != len(picked) {
+			errs = append(errs, pageError{Field: "recipients", Message: "Chọn ít nhất một cơ quan nhận trong danh sách."})
+		}
+		var file exchange.File
+		if r.MultipartForm != nil && len(r.MultipartForm.File["file"]) == 1 {
+			fh := r.MultipartForm.File["file"][0]
+			if fh.Size > maxComposeFile {
+				errs = append(errs, pageError{Field: "file", Message: "Tệp văn bản quá lớn: tối đa 10 MB."})
+			} else if f, err := fh.Open(); err == nil {
+				data, err := io.ReadAll(io.LimitReader(f, maxComposeFile+1))
+				_ = f.Close()
+				if err == nil {
+					file = exchange.File{Name: fh.Filename, ContentType: "application/pdf", Data: data}
+				}
+			}
+			if file.Data != nil && !bytes.HasPrefix(file.Data, []byte("%PDF-")) {
+				errs = append(errs, pageError{Field: "file", Message: "Tệp văn bản phải là tệp PDF."})
+			}
+		} else {
+			errs = append(errs, pageError{Field: "file", Message: "Chọn tệp PDF của văn bản."})
+		}
+		if len(errs) > 0 {
+			s.showCompose(w, r, http.StatusUnprocessableEntity, form, picked, errs)
+			return
+		}
+		o, err := s.Exchange.Compose(r.Context(), a, exchange.ComposeInput{Key: "trang/" + form["key"], Subject: form["subject"],
+			TypeName: form["typeName"], Symbol: form["symbol"], Priority: priority, Recipients: to, SignerID: signer,
+			Files: []exchange.File{file}})
+		if err != nil {
+			if !shownError(err) {
+				s.showError(w, r, err)
+				return
+			}
+			s.showCompose(w, r, httpx.StatusOf(motcua.ErrorCode(err)), form, picked, errorsOf(err, map[string]string{"": "subject"}))
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/van-ban/di/%d?ok=composed", o.ID), http.StatusSeeOther)
+	}
+}
+
+func (s *Site) showCompose(w http.ResponseWriter, r *http.Request, status int, form map[string]string, picked []string, errs []pageError) {
+	agencies, axisDown, err := s.agencies(r)
+	if err != nil {
+		s.showError(w, r, err)
+		return
+	}
+	signers, err := s.Exchange.Signers(r.Context())
+	if err != nil {
+		s.showError(w, r, err)
+		return
+	}
+	v := composeView{Form: form, AxisDown: axisDown}
+	for _, t := range composeTypes {
+		v.Types = append(v.Types, selectOption{Value: t, Label: t, Selected: t == form["typeName"]})
+	}
+	for _, p := range composePriorities {
+		p.Selected = p.Value == form["priority"]
+		v.Priorities = append(v.Priorities, p)
+	}
+	for _, u := range signers {
+		id := strconv.FormatInt(u.ID, 10)
+		label := u.Name
+		if u.Title != "" {
+			label += " – " + u.Title
+		}
+		v.Signers = append(v.Signers, selectOption{Value: id, Label: label, Selected: id == form["signerId"]})
+	}
+	for _, ag := range agencies {
+		v.Agencies = append(v.Agencies, agencyOption{Recipient: ag, Checked: slices.Contains(picked, ag.OrganID)})
+	}
+	d := s.page(r, "Soạn văn bản đi")
+	d.Errors = errs
+	d.Data = v
+	s.show(w, status, "exchange-compose", d)
+}
+
+// agencies lists the axis's agencies; when the axis does not answer, the page still
+// shows, saying so, with none to pick (down is true).
+func (s *Site) agencies(r *http.Request) (list []exchange.Recipient, down bool, err error) {
+	list, err = s.Exchange.Agencies(r.Context())
+	if motcua.ErrorCode(err) == motcua.EUNAVAILABLE {
+		return nil, true, nil
+	}
+	return list, false, err
+}
+
+// randomKey is the idempotency key a compose form carries: posting it twice is one
+// document.
+func randomKey() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type sendResultView struct {
+	AxisDown bool
+	Code     motcua.DossierCode
+	Sends    []store.Outgoing
+	Agencies []agencyOption
+	CanSend  bool
+}
+
+// pageSendResult sends a dossier's signed result to other agencies: the clerk or the
+// clerical office picks them; the result is sent as it is (signed, not signed again).
+func (s *Site) pageSendResult() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.exchangeReady(w, r) {
+			return
+		}
+		a, _ := httpx.ActorFrom(r.Context())
+		code := codeParam(r)
+		if _, err := s.Dossiers.Dossier(r.Context(), a, code); err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		agencies, axisDown, err := s.agencies(r)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		picked := r.PostForm["recipients"]
+		var errs []pageError
+		status := http.StatusOK
+		if r.Method == http.MethodPost {
+			var to []exchange.Recipient
+			for _, ag := range agencies {
+				if slices.Contains(picked, ag.OrganID) {
+					to = append(to, ag)
+				}
+			}
+			status = http.StatusUnprocessableEntity
+			if len(to) == 0 || len(to) != len(picked) {
+				errs = append(errs, pageError{Field: "recipients", Message: "Chọn ít nhất một cơ quan nhận trong danh sách."})
+			} else {
+				_, err := s.Exchange.SendResult(r.Context(), a, code, to)
+				if err == nil {
+					http.Redirect(w, r, "/van-ban/ket-qua/"+url.PathEscape(string(code))+"?ok=result-sent", http.StatusSeeOther)
+					return
+				}
+				if !shownError(err) {
+					s.showError(w, r, err)
+					return
+				}
+				errs = errorsOf(err, map[string]string{"": "recipients"})
+				status = httpx.StatusOf(motcua.ErrorCode(err))
+			}
+		}
+		sends, err := s.Exchange.ResultSends(r.Context(), code)
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		v := sendResultView{AxisDown: axisDown, Code: code, Sends: sends, CanSend: a.Has(motcua.RoleClerk) || a.Has(motcua.RoleClerical)}
+		for _, ag := range agencies {
+			v.Agencies = append(v.Agencies, agencyOption{Recipient: ag, Checked: slices.Contains(picked, ag.OrganID)})
+		}
+		d := s.page(r, "Gửi kết quả hồ sơ "+string(code))
+		d.Errors = errs
+		d.Data = v
+		s.show(w, status, "exchange-send-result", d)
 	}
 }

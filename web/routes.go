@@ -61,6 +61,14 @@ func (s *Site) Routes(r chi.Router) {
 		r.Post("/can-bo/tiep-nhan/{code}", s.pageDesk())
 	})
 
+	// Composing an outgoing document uploads its PDF: the request may be as large as the
+	// desk's.
+	r.Group(func(r chi.Router) {
+		r.Use(httpx.LimitBody(maxFormPost), s.pageAuth, s.pageRequire(motcua.PermReadUnitWork))
+		r.Get("/van-ban/di/soan", s.pageCompose())
+		r.Post("/van-ban/di/soan", s.pageCompose())
+	})
+
 	// Clerks, leaders and administrators: inbox, dossier decisions, signing queue,
 	// statistics, administration. The workflow, not the page, decides whether a
 	// decision is allowed.
@@ -88,6 +96,8 @@ func (s *Site) Routes(r chi.Router) {
 			r.Get("/van-ban/di", s.pageOutgoingList())
 			r.Get("/van-ban/di/{id}", s.pageOutgoing())
 			r.Get("/van-ban/so", s.pageBooks())
+			r.Get("/van-ban/ket-qua/{code}", s.pageSendResult())  // a dossier's signed result to other agencies
+			r.Post("/van-ban/ket-qua/{code}", s.pageSendResult()) // the clerk or the clerical office
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.pageRequire(motcua.PermSign))

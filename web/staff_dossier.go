@@ -12,6 +12,7 @@ import (
 
 	"motcua"
 	"motcua/dossiers"
+	"motcua/exchange"
 	"motcua/forms"
 	"motcua/internal/httpx"
 	"motcua/internal/store"
@@ -113,6 +114,10 @@ type staffDossierView struct {
 	Final    bool
 	// Comments are colleagues' internal comments (never shown to the applicant).
 	Comments []store.Comment
+	// ResultSends are the outgoing documents that carried the result to other
+	// agencies; CanSendResult offers the page that sends it.
+	ResultSends   []store.Outgoing
+	CanSendResult bool
 }
 
 type answerSection struct {
@@ -317,6 +322,13 @@ func (s *Site) showStaffDossier(w http.ResponseWriter, r *http.Request, code mot
 	if err != nil {
 		s.showError(w, r, err)
 		return
+	}
+	if s.Exchange != nil && exchange.ResultSendable(sv.D.Status) {
+		sv.CanSendResult = a.Has(motcua.RoleClerk) || a.Has(motcua.RoleClerical)
+		if sv.ResultSends, err = s.Exchange.ResultSends(r.Context(), code); err != nil {
+			s.showError(w, r, err)
+			return
+		}
 	}
 	d := s.page(r, "Hồ sơ "+string(sv.D.Code))
 	d.Errors = errs

@@ -53,6 +53,7 @@ func RegisterWorkflows(r interface {
 	r.RegisterWorkflow(workflows.Housekeeping)
 	r.RegisterWorkflowWithOptions(workflows.DossierWorkflow, sdkworkflow.RegisterOptions{Name: workflows.DossierWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.OutgoingDocumentWorkflow, sdkworkflow.RegisterOptions{Name: workflows.OutgoingWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.OutgoingRecipientWorkflow, sdkworkflow.RegisterOptions{Name: workflows.OutgoingRecipientWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.IncomingDocumentWorkflow, sdkworkflow.RegisterOptions{Name: workflows.IncomingWorkflowName})
 }
 

@@ -12,6 +12,7 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
+	sdkworkflow "go.temporal.io/sdk/workflow"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"motcua"
@@ -212,7 +213,11 @@ func TestReplayRecordedExchangeHistories(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := replayer(t).ReplayWorkflowHistory(nil, h); err != nil {
+			// Under the recorded workflow ID: an outgoing document's children are named
+			// after it (outgoing-child-per-recipient).
+			id := h.GetEvents()[0].GetWorkflowExecutionStartedEventAttributes().GetWorkflowId()
+			if err := replayer(t).ReplayWorkflowHistoryWithOptions(nil, h, sdkworker.ReplayWorkflowHistoryOptions{
+				OriginalExecution: sdkworkflow.Execution{ID: id}}); err != nil {
 				t.Fatalf("replay %s: %v", f, err)
 			}
 		})

@@ -14,8 +14,9 @@ import (
 
 // Names of the document-exchange workflows, their updates, signals and query.
 const (
-	OutgoingWorkflowName = "OutgoingDocumentWorkflow"
-	IncomingWorkflowName = "IncomingDocumentWorkflow"
+	OutgoingWorkflowName          = "OutgoingDocumentWorkflow"
+	OutgoingRecipientWorkflowName = "OutgoingRecipientWorkflow"
+	IncomingWorkflowName          = "IncomingDocumentWorkflow"
 
 	UpdateSignOutgoing   = "sign-outgoing"
 	UpdateRecallOutgoing = "recall-outgoing"
@@ -28,14 +29,29 @@ const (
 	SignalRevokeIncoming   = "revoke-incoming"
 
 	QueryExchangeState = "exchange-state"
+
+	// changeChildPerRecipient: after the send, one OutgoingRecipientWorkflow per
+	// recipient follows its statuses (before it, the parent kept a map).
+	changeChildPerRecipient = "outgoing-child-per-recipient"
 )
 
 // OutgoingWorkflowID and IncomingWorkflowID name the workflow of a document.
-func OutgoingWorkflowID(key string) string           { return "outgoing/" + key }
+func OutgoingWorkflowID(key string) string { return "outgoing/" + key }
+
+// OutgoingRecipientWorkflowID names the child that follows one recipient of an outgoing
+// document.
+func OutgoingRecipientWorkflowID(outgoingWorkflowID, organID string) string {
+	return outgoingWorkflowID + "/to/" + organID
+}
 func IncomingWorkflowID(axisMessageID string) string { return "incoming/" + axisMessageID }
 
 // OutgoingInput starts an outgoing document's workflow; the document is recorded already.
-type OutgoingInput struct{ OutgoingID int64 }
+type OutgoingInput struct {
+	OutgoingID int64
+	// Presigned: the files carry their signatures already (a dossier's signed result
+	// sent to other agencies): no leader's signature is awaited and nothing is re-signed.
+	Presigned bool
+}
 
 // OutgoingResult is how it ended.
 type OutgoingResult struct {
@@ -57,8 +73,9 @@ type RecallDecision struct {
 
 // OutgoingStatus is a status a recipient reported, signalled after it was recorded.
 type OutgoingStatus struct {
-	OrganID string
-	Code    string
+	OrganID     string
+	Code        string
+	Description string // the reason of a 02 or a 16, the note of the others
 }
 
 // ExchangeState is what the exchange workflows report to their query.
@@ -87,6 +104,9 @@ func OutgoingDocumentWorkflow(ctx workflow.Context, in OutgoingInput) (OutgoingR
 	var acts *activities.Activities
 	ctx = workflow.WithActivityOptions(ctx, exchangeActivityOptions)
 	o := &outgoing{state: "draft", statuses: map[string]string{}}
+	if in.Presigned {
+		o.state = "signed"
+	}
 	if err := workflow.SetQueryHandler(ctx, QueryExchangeState, func() (ExchangeState, error) {
 		return ExchangeState{State: o.state, Statuses: o.statuses}, nil
 	}); err != nil {
@@ -127,6 +147,7 @@ func OutgoingDocumentWorkflow(ctx workflow.Context, in OutgoingInput) (OutgoingR
 				return ExchangeState{}, err
 			}
 			o.state = "recalled"
+			o.tellRecipients(ctx, "13") // (only executions with children have any)
 			return ExchangeState{State: o.state}, nil
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, d RecallDecision) error {
@@ -159,6 +180,30 @@ func OutgoingDocumentWorkflow(ctx workflow.Context, in OutgoingInput) (OutgoingR
 	}
 	o.state = "sent"
 
+	if workflow.GetVersion(ctx, changeChildPerRecipient, workflow.DefaultVersion, 1) == 1 {
+		o.followRecipients(ctx, in, statusCh, sent.Recipients)
+	} else {
+		o.followStatuses(ctx, statusCh)
+	}
+	if err := workflow.Await(ctx, func() bool { return o.state != "recalling" && workflow.AllHandlersFinished(ctx) }); err != nil {
+		return OutgoingResult{}, err
+	}
+	return OutgoingResult{State: o.state, Statuses: o.statuses}, nil
+}
+
+type outgoing struct {
+	state    string
+	statuses map[string]string
+	// to, children and running: the recipients' children (executions since
+	// changeChildPerRecipient) and which of them still run.
+	to       []string
+	children map[string]workflow.ChildWorkflowFuture
+	running  map[string]bool
+}
+
+// followStatuses is how executions before changeChildPerRecipient followed their
+// recipients: a map of last statuses, until all reported are final or outgoingMaxWait.
+func (o *outgoing) followStatuses(ctx workflow.Context, statusCh workflow.ReceiveChannel) {
 	deadline := workflow.Now(ctx).Add(outgoingMaxWait)
 	for {
 		sel := workflow.NewSelector(ctx)
@@ -175,15 +220,56 @@ func OutgoingDocumentWorkflow(ctx workflow.Context, in OutgoingInput) (OutgoingR
 			break
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return o.state != "recalling" && workflow.AllHandlersFinished(ctx) }); err != nil {
-		return OutgoingResult{}, err
-	}
-	return OutgoingResult{State: o.state, Statuses: o.statuses}, nil
 }
 
-type outgoing struct {
-	state    string
-	statuses map[string]string
+// followRecipients starts one OutgoingRecipientWorkflow per recipient, hands each the
+// statuses its agency reports, and returns when every child has ended (a final status,
+// or outgoingMaxWait).
+func (o *outgoing) followRecipients(ctx workflow.Context, in OutgoingInput, statusCh workflow.ReceiveChannel, to []string) {
+	id := workflow.GetInfo(ctx).WorkflowExecution.ID
+	until := workflow.Now(ctx).Add(outgoingMaxWait)
+	o.to, o.children, o.running = to, map[string]workflow.ChildWorkflowFuture{}, map[string]bool{}
+	for _, organ := range to {
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: OutgoingRecipientWorkflowID(id, organ)})
+		o.children[organ] = workflow.ExecuteChildWorkflow(cctx, OutgoingRecipientWorkflowName,
+			OutgoingRecipientInput{OutgoingID: in.OutgoingID, OrganID: organ, Until: until})
+		o.running[organ] = true
+	}
+	for len(o.running) > 0 {
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(statusCh, func(c workflow.ReceiveChannel, _ bool) {
+			var s OutgoingStatus
+			c.Receive(ctx, &s)
+			if o.running[s.OrganID] {
+				o.statuses[s.OrganID] = s.Code
+				// A child that ends meanwhile takes no more: the status is recorded anyway.
+				o.children[s.OrganID].SignalChildWorkflow(ctx, SignalOutgoingStatus, s)
+			}
+		})
+		for _, organ := range o.to {
+			if !o.running[organ] {
+				continue
+			}
+			sel.AddFuture(o.children[organ], func(f workflow.Future) {
+				delete(o.running, organ)
+				var r OutgoingRecipientResult
+				if err := f.Get(ctx, &r); err == nil && r.Status != "" {
+					o.statuses[organ] = r.Status
+				}
+			})
+		}
+		sel.Select(ctx)
+	}
+}
+
+// tellRecipients hands a status of the sender's own (13, a recall) to every child that
+// still runs.
+func (o *outgoing) tellRecipients(ctx workflow.Context, code string) {
+	for _, organ := range o.to {
+		if o.running[organ] {
+			o.children[organ].SignalChildWorkflow(ctx, SignalOutgoingStatus, OutgoingStatus{OrganID: organ, Code: code})
+		}
+	}
 }
 
 // allFinal: every recipient that reported has a final status. Recipients are known to
@@ -209,6 +295,84 @@ const (
 	replyToDossierChange = "incoming-reply-to-dossier"
 	replyToDossierOn     = 1
 )
+// OutgoingRecipientInput starts the child that follows one recipient of an outgoing
+// document.
+type OutgoingRecipientInput struct {
+	OutgoingID int64
+	OrganID    string
+	Until      time.Time // it stops waiting then
+}
+
+// OutgoingRecipientResult is where the recipient stands when the child ends.
+type OutgoingRecipientResult struct {
+	OrganID string
+	Status  string // the last status of its progress: 01, 03–06, 02 or 15
+	Recall  string // 13 asked, 16 refused (15 ends it)
+	Reason  string // the recipient's reason for a 02 (refused) or a 16
+	Codes   []string
+}
+
+// progressRank orders the statuses of a document's handling at the recipient (QCVN
+// 102:2016): 01 arrived, 03 registered, 04 assigned, 05 processing, 06 done.
+var progressRank = map[string]int{"01": 1, "03": 2, "04": 3, "05": 4, "06": 5}
+
+// OutgoingRecipientWorkflow follows one recipient of a sent document through its
+// statuses, 01 → 03 → 04 → 05 → 06, or 02 (refused, with the reason); a recall's 13
+// is answered by 15 (agreed: it ends) or 16 (refused: the handling goes on). A status
+// that arrives twice or late (a 03 after the 04) does not move it back. It ends on 02,
+// 06 or 15, or at Until. It does no I/O: the statuses are recorded by the exchange
+// service before they are signalled to the parent, which hands them on.
+func OutgoingRecipientWorkflow(ctx workflow.Context, in OutgoingRecipientInput) (OutgoingRecipientResult, error) {
+	r := OutgoingRecipientResult{OrganID: in.OrganID}
+	if err := workflow.SetQueryHandler(ctx, QueryExchangeState, func() (ExchangeState, error) {
+		return ExchangeState{State: nonEmpty(r.Status, "sent"), Statuses: map[string]string{in.OrganID: r.Status}}, nil
+	}); err != nil {
+		return r, err
+	}
+	ch := workflow.GetSignalChannel(ctx, SignalOutgoingStatus)
+	wait := in.Until.Sub(workflow.Now(ctx))
+	if in.Until.IsZero() {
+		wait = outgoingMaxWait
+	}
+	timedOut := false
+	timer := workflow.NewTimer(ctx, wait)
+	for !timedOut && !terminalStatus(r.Status) {
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(ch, func(c workflow.ReceiveChannel, _ bool) {
+			var s OutgoingStatus
+			c.Receive(ctx, &s)
+			r.take(s)
+		})
+		sel.AddFuture(timer, func(workflow.Future) { timedOut = true })
+		sel.Select(ctx)
+	}
+	return r, nil
+}
+
+// take moves the recipient by one reported status.
+func (r *OutgoingRecipientResult) take(s OutgoingStatus) {
+	code := s.Code
+	if terminalStatus(r.Status) {
+		return
+	}
+	r.Codes = append(r.Codes, code)
+	switch code {
+	case "02", "15":
+		r.Status = code
+		if code == "02" {
+			r.Reason = s.Description
+		}
+	case "13", "16":
+		r.Recall = code
+		if code == "16" {
+			r.Reason = s.Description
+		}
+	default:
+		if progressRank[code] > progressRank[r.Status] {
+			r.Status = code
+		}
+	}
+}
 
 // IncomingInput starts the workflow of a document that arrived through the axis.
 type IncomingInput struct {

@@ -97,8 +97,8 @@ func (s *Store) CreateOutgoing(ctx context.Context, o Outgoing, files []Exchange
 			}
 		}
 		for _, f := range files {
-			if _, err := tx.Exec(ctx, `INSERT INTO exchange_files (owner, owner_id, name, content_type, data, signed)
-				VALUES ('outgoing', $1, $2, $3, $4, $5)`, id, f.Name, f.ContentType, f.Data, f.Signed); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO exchange_files (owner, owner_id, name, content_type, data, signed, verdict)
+				VALUES ('outgoing', $1, $2, $3, $4, $5, $6)`, id, f.Name, f.ContentType, f.Data, f.Signed, f.Verdict); err != nil {
 				return err
 			}
 		}
@@ -165,6 +165,32 @@ func (s *Store) outgoingWhere(ctx context.Context, where string, arg any) (Outgo
 		return x, err
 	})
 	return o, err
+}
+
+// VerdictPresigned marks an outgoing file that carries its signatures already (a
+// dossier's signed result): it is sent as it is, neither signed nor sealed again.
+const VerdictPresigned = "presigned"
+
+// OutgoingForDossier lists the outgoing documents that serve a dossier (its result sent
+// to other agencies), oldest first.
+func (s *Store) OutgoingForDossier(ctx context.Context, code string) ([]Outgoing, error) {
+	rows, err := s.pool.Query(ctx, "SELECT id FROM exchange_outgoing WHERE dossier_code = $1 AND dossier_code <> '' ORDER BY id LIMIT 200", code)
+	if err != nil {
+		return nil, fmt.Errorf("outgoing of dossier %s: %w", code, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("outgoing of dossier %s: %w", code, err)
+	}
+	out := make([]Outgoing, 0, len(ids))
+	for _, id := range ids {
+		o, err := s.OutgoingDocument(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
 
 // ListOutgoing lists the outgoing documents, newest first.

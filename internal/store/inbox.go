@@ -347,14 +347,20 @@ type InboxDocument struct {
 	State        string           `json:"state"`
 	Deadline     *time.Time       `json:"deadline,omitempty"`
 	Bucket       motcua.SLABucket `json:"bucket"`
+	// Role is the units' part in the handling: "lead" (chủ trì) or "supporting" (phối hợp).
+	Role string `json:"role"`
 }
 
 // inboxDocumentsSQL lists the incoming documents being handled (assigned or in
-// progress) whose lead unit is a unit in scope ($1), named by its code or its name,
-// deadline first ($2 now, $3 soon).
+// progress) whose lead unit or one of whose supporting units is a unit in scope ($1),
+// named by its code or its name, deadline first ($2 now, $3 soon), with the units' part.
 var inboxDocumentsSQL = `SELECT e.id, e.code_number, e.code_notation, e.issuer_name, e.subject, e.lead_unit, e.state,
-		e.deadline, ` + BucketSQL("(e.deadline + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'", "$2", "$3") + `
+		e.deadline, ` + BucketSQL("(e.deadline + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'", "$2", "$3") + `,
+		CASE WHEN EXISTS (SELECT 1 FROM units u WHERE u.id = ANY ($1) AND (u.code = e.lead_unit OR u.name = e.lead_unit))
+			THEN 'lead' ELSE 'supporting' END
 	FROM exchange_incoming e
 	WHERE e.state IN ('assigned', 'processing') AND e.lead_unit <> ''
-		AND EXISTS (SELECT 1 FROM units u WHERE u.id = ANY ($1) AND (u.code = e.lead_unit OR u.name = e.lead_unit))
+		AND EXISTS (SELECT 1 FROM units u WHERE u.id = ANY ($1) AND (u.code = e.lead_unit OR u.name = e.lead_unit
+			OR (e.supporting_units <> '' AND (u.code = ANY (string_to_array(e.supporting_units, '; '))
+				OR u.name = ANY (string_to_array(e.supporting_units, '; '))))))
 	ORDER BY e.deadline NULLS LAST, e.id LIMIT 200`

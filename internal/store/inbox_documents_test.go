@@ -11,7 +11,7 @@ import (
 )
 
 // TestInboxShowsDirectedDocumentsOfTheLeadUnit: an incoming document directed to a unit
-// (by its code or its name) is in that unit's inbox, and its parent's, beside the
+// as lead or supporting (by its code or its name) is in that unit's inbox, and its parent's, beside the
 // dossiers, bucketed by the end of its deadline's day (Vietnam time); not in another
 // unit's; not once done; not on a filtered inbox.
 func TestInboxShowsDirectedDocumentsOfTheLeadUnit(t *testing.T) {
@@ -72,5 +72,33 @@ func TestInboxShowsDirectedDocumentsOfTheLeadUnit(t *testing.T) {
 	}
 	if f := inbox(tdkt.Path, store.InboxFilter{Procedure: "IX.01"}); len(f) != 0 {
 		t.Errorf("an inbox filtered by procedure lists documents: %+v", f)
+	}
+	for _, d := range got {
+		if d.Role != "lead" {
+			t.Errorf("document %d: role %q, want lead", d.ID, d.Role)
+		}
+	}
+
+	// A supporting unit (by code or by name, among the "; "-joined units) sees it too,
+	// marked supporting; a unit named in neither does not.
+	d, err := s.CreateIncoming(ctx, store.Incoming{AxisMessageID: "5", WorkflowID: "incoming/5", DocumentID: "5",
+		IssuerID: "000.00.00.T01", IssuerName: "Cơ quan thử nghiệm", CodeNumber: "5", CodeNotation: "T01",
+		TypeName: "Công văn", Subject: "Về việc phối hợp", State: store.IncomingArrived, ArrivedAt: vn(1, 8)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ChangeIncoming(ctx, d.ID, store.IncomingChange{State: store.IncomingAssigned, At: vn(1, 10), LeadUnit: "TCPCP",
+		SupportingUnits: "VP; " + tdkt.Name, Deadline: vn(30, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	got = inbox(tdkt.Path, store.InboxFilter{})
+	if len(got) != 3 || got[2].ID != d.ID || got[2].Role != "supporting" || got[2].LeadUnit != "TCPCP" {
+		t.Fatalf("TDKT's inbox documents with a supported one: %+v", got)
+	}
+	if vp := inbox(unit("VP").Path, store.InboxFilter{}); len(vp) != 1 || vp[0].ID != d.ID || vp[0].Role != "supporting" {
+		t.Errorf("VP's inbox documents: %+v", vp)
+	}
+	if cv := inbox(unit("CVTLT").Path, store.InboxFilter{}); len(cv) != 0 {
+		t.Errorf("CVTLT's inbox lists documents it neither leads nor supports: %+v", cv)
 	}
 }
