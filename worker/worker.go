@@ -54,6 +54,7 @@ func RegisterWorkflows(r interface {
 	r.RegisterWorkflowWithOptions(workflows.DossierWorkflow, sdkworkflow.RegisterOptions{Name: workflows.DossierWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.OutgoingDocumentWorkflow, sdkworkflow.RegisterOptions{Name: workflows.OutgoingWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.IncomingDocumentWorkflow, sdkworkflow.RegisterOptions{Name: workflows.IncomingWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.ResultCorrectionWorkflow, sdkworkflow.RegisterOptions{Name: workflows.CorrectionWorkflowName})
 }
 
 // StartHousekeeping starts the housekeeping workflow unless it already runs.

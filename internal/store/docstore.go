@@ -51,7 +51,8 @@ const (
 )
 
 // FillDocumentStore adds to the applicant's store what their dossiers produced since
-// it was last filled: each issued result (the newest numbered copy) and each component
+// it was last filled: each issued result (the newest numbered copy, and every numbered
+// copy that was corrected, replaced or revoked) and each component
 // the desk digitized and accepted (the dossier was received). Rows are keyed by their
 // origin, so filling again adds nothing twice.
 func (s *Store) FillDocumentStore(ctx context.Context, holderID int64) error {
@@ -63,7 +64,11 @@ func (s *Store) FillDocumentStore(ctx context.Context, holderID int64) error {
 			FROM dossiers x JOIN documents d ON d.dossier_id = x.id
 			JOIN procedures p ON p.code = x.procedure_code AND p.version = x.procedure_version
 			WHERE x.applicant_id = $1 AND d.kind = $2 AND d.number IS NOT NULL
-				AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.dossier_id = x.id AND n.kind = d.kind AND n.seq > d.seq)
+				-- the result in force, and every one that a correction or a revocation
+				-- concerns (shown not reusable, with the reason)
+				AND (NOT EXISTS (SELECT 1 FROM documents n WHERE n.dossier_id = x.id AND n.kind = d.kind AND n.seq > d.seq
+						AND n.number IS NOT NULL)
+					OR EXISTS (SELECT 1 FROM result_revocations r WHERE r.document_id = d.id))
 			ON CONFLICT (document_id) DO NOTHING`, holderID, motcua.DocResult); err != nil {
 			return fmt.Errorf("results: %w", err)
 		}
@@ -90,7 +95,7 @@ const storedColumns = `a.id::text, a.source, a.doc_type, a.name, coalesce(a.numb
 	r.kind, r.reason, r.revoked_at, a.holder_id, a.sha256, coalesce(a.document_id::text, '')`
 
 const storedFrom = `applicant_documents a LEFT JOIN dossiers x ON x.id = a.dossier_id
-	LEFT JOIN result_revocations r ON a.source = 'result' AND r.dossier_id = a.dossier_id`
+	LEFT JOIN result_revocations r ON a.source = 'result' AND r.document_id = a.document_id`
 
 func scanStored(row pgx.Row) (StoredDocument, error) {
 	var d StoredDocument
