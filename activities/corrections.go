@@ -179,9 +179,17 @@ func (a *Activities) IssueCorrection(ctx context.Context, in CorrectionIssueInpu
 	if err != nil {
 		return DocumentRef{}, err
 	}
-	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: c.DossierID, Kind: kind, Seq: seq,
+	doc := store.Document{DossierID: c.DossierID, Kind: kind, Seq: seq,
 		Name: fmt.Sprintf("%s-%s-%d.pdf", kind, c.Code, c.ID), ContentType: "application/pdf", Data: sealed, Signed: true,
-		Number: motcua.DocumentNumber(number) + "/" + symbol})
+		Number: motcua.DocumentNumber(number) + "/" + symbol}
+	if kind == motcua.DocResult {
+		// A replacement corrects the same grant: it keeps the validity of the result it
+		// replaces, it does not extend it.
+		if doc.ValidFrom, doc.ValidUntil, err = a.Store.DocumentValidity(ctx, c.DocumentID); err != nil {
+			return DocumentRef{}, err
+		}
+	}
+	id, err := a.Store.AddDocument(ctx, doc)
 	if err != nil {
 		return DocumentRef{}, err
 	}

@@ -220,3 +220,22 @@ func (s *Store) SettleRevocationNotice(ctx context.Context, documentID string, n
 	}
 	return nil
 }
+
+// DocumentValidity returns an issued document's validity (nil: none recorded, or no
+// end).
+func (s *Store) DocumentValidity(ctx context.Context, id string) (from, until *time.Time, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT valid_from::timestamptz, valid_until::timestamptz FROM documents WHERE id = $1::uuid`, id).
+		Scan(&from, &until)
+	if err != nil {
+		return nil, nil, fmt.Errorf("validity of document %s: %w", id, err)
+	}
+	if from != nil {
+		f := from.UTC()
+		from = &f
+	}
+	if until != nil {
+		u := until.UTC()
+		until = &u
+	}
+	return from, until, nil
+}
