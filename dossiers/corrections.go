@@ -2,7 +2,6 @@ package dossiers
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -31,6 +30,9 @@ type CorrectionStep = workflows.CorrectionState
 // the signature service).
 type SignCorrectionInput struct {
 	PIN string `json:"pin"`
+	// RequestID makes a retried request the same signature (the Update's ID); without
+	// it every request is a new attempt (a wrong PIN may be typed again).
+	RequestID string `json:"requestId,omitempty"`
 }
 
 // ProposeCorrection records a proposal to correct or replace the dossier's newest
@@ -112,7 +114,7 @@ func (s *Service) SignCorrection(ctx context.Context, a motcua.Actor, code motcu
 	err = s.Engine.StartWithUpdate(ctx,
 		Start{ID: workflows.CorrectionWorkflowID(c.ID), Workflow: workflows.CorrectionWorkflowName, TaskQueue: workflows.TaskQueue,
 			Input: workflows.CorrectionInput{CorrectionID: c.ID}},
-		Update{Name: workflows.UpdateSignCorrection, ID: fmt.Sprintf("sign/%d/%d", c.ID, a.UserID),
+		Update{Name: workflows.UpdateSignCorrection, ID: in.RequestID,
 			Arg: workflows.SignCorrectionDecision{LeaderID: a.UserID, PIN: in.PIN, Signature: block}}, &out)
 	if err != nil {
 		return workflows.CorrectionState{}, err
@@ -148,7 +150,7 @@ func (s *Service) IssueCorrection(ctx context.Context, a motcua.Actor, code motc
 	}
 	var out workflows.CorrectionState
 	err = s.Engine.Update(ctx, workflows.CorrectionWorkflowID(c.ID), Update{Name: workflows.UpdateIssueCorrection,
-		ID: fmt.Sprintf("issue/%d", c.ID), Arg: workflows.IssueCorrectionDecision{ClericalID: a.UserID}}, &out)
+		Arg: workflows.IssueCorrectionDecision{ClericalID: a.UserID}}, &out)
 	if err != nil {
 		return workflows.CorrectionState{}, err
 	}
