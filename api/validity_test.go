@@ -1,12 +1,14 @@
 package api_test
 
 import (
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"motcua"
+	"motcua/internal/portal"
 	"motcua/internal/stacktest"
 	"motcua/internal/store"
 )
@@ -40,6 +42,22 @@ func TestOwnResultCarriesItsValidityAndExpires(t *testing.T) {
 	if !doc.ValidFrom.Equal(from) || !doc.ValidUntil.Equal(from.AddDate(0, 1, -1)) {
 		t.Fatalf("validity %s – %s, issued %s", doc.ValidFrom, doc.ValidUntil, issued)
 	}
+	// The national store is given the end of validity with the result.
+	dev, err := portal.NewDevServer(portal.DevOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(dev.Handler())
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { _ = dev.Close() })
+	client, _ := portal.NewClient(portal.ClientOptions{URL: srv.URL, Timeout: 5 * time.Second})
+	if _, err := (&portal.Pusher{Outbox: s.Store, Store: client, Now: s.Now}).Pass(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if pushed := dev.NationalDocuments("001090012345"); len(pushed) != 1 || pushed[0].ValidUntil != doc.ValidUntil.Format(time.DateOnly) {
+		t.Errorf("pushed to the national store: %+v", pushed)
+	}
+
 	reuse := map[string]any{"procedure": "G09.CVTLT.02", "component": "chung-chi-cu"}
 	lastDay := time.Date(doc.ValidUntil.Year(), doc.ValidUntil.Month(), doc.ValidUntil.Day(), 23, 0, 0, 0, motcua.Vietnam)
 

@@ -298,7 +298,7 @@ func (p *Pusher) Pass(ctx context.Context) (int, error) {
 	sent := 0
 	for _, e := range pending {
 		perr := p.Store.PushResult(ctx, "kho/"+e.DocumentID, NationalDocument{ID: e.DocumentID, Owner: e.Owner,
-			Type: e.Type, Name: e.Name, Number: e.Number, Issuer: e.Issuer, IssuedOn: e.IssuedOn, Dossier: string(e.Dossier),
+			Type: e.Type, Name: e.Name, Number: e.Number, Issuer: e.Issuer, IssuedOn: e.IssuedOn, ValidUntil: e.ValidUntil, Dossier: string(e.Dossier),
 			File: e.Data, FileType: e.ContentType})
 		failure, next := "", time.Time{}
 		if perr != nil {
