@@ -145,6 +145,9 @@ func (s *Service) IssueCorrection(ctx context.Context, a motcua.Actor, code motc
 	if c.State != store.CorrectionProposed {
 		return workflows.CorrectionState{}, motcua.Errorf(motcua.ECONFLICT, "Văn bản này đã được ban hành.")
 	}
+	if !c.Signed {
+		return workflows.CorrectionState{}, motcua.Errorf(motcua.ECONFLICT, "Văn bản chưa được lãnh đạo ký số.")
+	}
 	if s.Engine == nil {
 		return workflows.CorrectionState{}, motcua.Errorf(motcua.EUNAVAILABLE, "Hệ thống xử lý đang bận, vui lòng thử lại sau.")
 	}

@@ -24,6 +24,7 @@ type Correction struct {
 	Reason         string             `json:"reason"`
 	Corrections    string             `json:"corrections,omitempty"`
 	State          string             `json:"state"` // proposed, issued
+	Signed         bool               `json:"signed"` // the leader signed it
 	ProposedBy     int64              `json:"proposedBy"`
 	ProposedAt     time.Time          `json:"proposedAt"`
 	SignedBy       int64              `json:"signedBy,omitempty"`
@@ -87,7 +88,8 @@ func (s *Store) ProposeCorrection(ctx context.Context, c Correction) (Correction
 
 const correctionColumns = `c.id, c.dossier_id, x.code, c.document_id::text, coalesce(o.number, ''), c.kind, c.reason, c.corrections,
 	c.state, c.proposed_by, c.proposed_at, coalesce(c.signed_by, 0), coalesce(c.issued_document::text, ''),
-	coalesce(n.number, ''), c.issued_at`
+	coalesce(n.number, ''), c.issued_at,
+	EXISTS (SELECT 1 FROM documents s WHERE s.dossier_id = c.dossier_id AND s.seq = 1000000 + 2 * c.id)`
 
 const correctionFrom = `result_corrections c JOIN dossiers x ON x.id = c.dossier_id JOIN documents o ON o.id = c.document_id
 	LEFT JOIN documents n ON n.id = c.issued_document`
@@ -95,7 +97,7 @@ const correctionFrom = `result_corrections c JOIN dossiers x ON x.id = c.dossier
 func scanCorrection(row pgx.Row) (Correction, error) {
 	var c Correction
 	err := row.Scan(&c.ID, &c.DossierID, &c.Code, &c.DocumentID, &c.Number, &c.Kind, &c.Reason, &c.Corrections,
-		&c.State, &c.ProposedBy, &c.ProposedAt, &c.SignedBy, &c.IssuedDocument, &c.IssuedNumber, &c.IssuedAt)
+		&c.State, &c.ProposedBy, &c.ProposedAt, &c.SignedBy, &c.IssuedDocument, &c.IssuedNumber, &c.IssuedAt, &c.Signed)
 	return c, err
 }
 
