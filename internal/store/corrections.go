@@ -23,7 +23,7 @@ type Correction struct {
 	Kind           string             `json:"kind"` // CorrectionCorrect or CorrectionReplace
 	Reason         string             `json:"reason"`
 	Corrections    string             `json:"corrections,omitempty"`
-	State          string             `json:"state"` // proposed, issued
+	State          string             `json:"state"`  // proposed, issued
 	Signed         bool               `json:"signed"` // the leader signed it
 	ProposedBy     int64              `json:"proposedBy"`
 	ProposedAt     time.Time          `json:"proposedAt"`
