@@ -109,6 +109,11 @@ func TestReplacementAndCorrectionGoThroughTheSigningPath(t *testing.T) {
 		return st
 	}
 	step("chuyenvien2", "sign", map[string]any{"pin": "123456"}, 403) // an officer does not sign
+	// A leader without the procedure's signing authority today (no delegation) does not.
+	if r := s.As("lanhdao3").Request("POST", path+"/"+stacktest.Sprintf("%d", c.ID)+"/sign", map[string]any{"pin": "123456"}, nil); r.Status != 403 && r.Status != 404 {
+		t.Errorf("a leader without the authority signs: %d %s", r.Status, r.Body)
+	}
+	step("vanthu2", "issue", nil, 409) // not signed yet
 	if st := step("lanhdao2", "sign", map[string]any{"pin": "123456"}, 200); st.State != "signed" {
 		t.Fatalf("signed: %+v", st)
 	}
