@@ -75,7 +75,8 @@ const (
 	DocControlSheet      DocumentKind = "control_sheet"      // mẫu 06
 	DocDraftResult       DocumentKind = "draft_result"
 	DocResult            DocumentKind = "result"
-	DocEReceipt          DocumentKind = "e_receipt" // biên lai điện tử (phí, lệ phí)
+	DocEReceipt          DocumentKind = "e_receipt"  // biên lai điện tử (phí, lệ phí)
+	DocCorrection        DocumentKind = "correction" // văn bản đính chính kết quả (Decree 30/2020 art. 18)
 )
 
 var documentKindLabels = map[DocumentKind]string{
@@ -88,12 +89,13 @@ var documentKindLabels = map[DocumentKind]string{
 	DocDraftResult:       "Dự thảo kết quả",
 	DocResult:            "Kết quả giải quyết (đã ký số)",
 	DocEReceipt:          "Biên lai thu phí, lệ phí điện tử",
+	DocCorrection:        "Văn bản đính chính kết quả",
 }
 
 // DocumentKinds lists every document kind.
 func DocumentKinds() []DocumentKind {
 	return []DocumentKind{DocReceipt, DocSupplementRequest, DocRefusal, DocApology, DocStopNotice,
-		DocControlSheet, DocDraftResult, DocResult, DocEReceipt}
+		DocControlSheet, DocDraftResult, DocResult, DocEReceipt, DocCorrection}
 }
 
 // Valid reports whether k is a known document kind.

@@ -246,15 +246,35 @@ func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, err
 	if err != nil {
 		return DocumentRef{}, err
 	}
+	from, until, err := a.validity(v, in.At)
+	if err != nil {
+		return DocumentRef{}, nonRetryable(err)
+	}
 	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: signed.DossierID, Kind: motcua.DocResult, Seq: in.Seq,
 		Name: fmt.Sprintf("ket-qua-%s.pdf", in.Code), ContentType: "application/pdf", Data: sealed, Signed: true,
-		Number: motcua.DocumentNumber(number) + "/" + symbol})
+		Number: motcua.DocumentNumber(number) + "/" + symbol, ValidFrom: from, ValidUntil: until})
 	if err != nil {
 		return DocumentRef{}, err
 	}
 	ref := in.Document
 	ref.ID = id
 	return ref, nil
+}
+
+// validity is the validity of the dossier's result issued at: from the Vietnam date of
+// issue for the catalog's period (nil until: no end); both nil when the catalog gives
+// the result no validity.
+func (a *Activities) validity(v store.DossierView, at time.Time) (from, until *time.Time, err error) {
+	p, err := a.Catalog.Version(v.ProcedureCode, v.ProcedureVersion)
+	if err != nil || p.Result.Validity == nil {
+		return nil, nil, err
+	}
+	local := at.In(motcua.Vietnam)
+	f := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	if u, ok := p.Result.Validity.Until(at); ok {
+		return &f, &u, nil
+	}
+	return &f, nil, nil
 }
 
 // resultIssuer is who issues the dossier's result: the block of its deciding unit (whose

@@ -127,6 +127,13 @@ var authzMatrix = map[string][8]int{
 	"POST /api/v1/my-documents/{id}/reuse":       {401, 422, 422, 422, 422, 422, 422, 422},
 	"POST /api/v1/my-documents/national":         {401, 422, 422, 422, 422, 422, 422, 422},
 	"POST /api/v1/dossiers/{code}/result/revoke": {401, 422, 422, 422, 422, 422, 422, 422},
+	// Corrections and replacements of the result: read by whoever reads the dossier; an
+	// empty proposal is invalid before anything; no correction {id} exists to sign or
+	// issue (404 for everyone).
+	"GET /api/v1/dossiers/{code}/result/corrections":             {401, 200, 404, 404, 200, 200, 200, 200},
+	"POST /api/v1/dossiers/{code}/result/corrections":            {401, 422, 422, 422, 422, 422, 422, 422},
+	"POST /api/v1/dossiers/{code}/result/corrections/{id}/sign":  {401, 404, 404, 404, 404, 404, 404, 404},
+	"POST /api/v1/dossiers/{code}/result/corrections/{id}/issue": {401, 404, 404, 404, 404, 404, 404, 404},
 }
 
 // matrixBodies are the request bodies: valid JSON that reaches authorization and does

@@ -29,17 +29,21 @@ func (s *API) Routes(r chi.Router) {
 			r.Post("/my-documents/{id}/reuse", s.handleReuseDocument())                     // attach it to a component by reference
 			r.With(h.Require(motcua.PermSubmitDossier)).Post("/dossiers", s.handleSubmit()) // submit (Idempotency-Key)
 			r.With(h.Require(motcua.PermSubmitDossier)).Get("/dossiers", s.handleMyDossiers())
-			r.Get("/dossiers/{code}", s.handleDossier())                      // applicant or staff in scope; others 404
-			r.Post("/dossiers/{code}/supplement", s.handleSupplement())       // the applicant's answer
-			r.Post("/dossiers/{code}/withdraw", s.handleWithdraw())           // the applicant withdraws
-			r.Post("/dossiers/{code}/result/revoke", s.handleRevokeResult())  // a leader withdraws the issued result
-			r.Get("/dossiers/{code}/receipt", s.handleReceipt())              // form 01, once received
-			r.Get("/dossiers/{code}/documents/{id}", s.handleDocument())      // notices and the result
-			r.Get("/dossiers/{code}/files/{id}", s.handleDossierFile())       // attachments
-			r.Post("/dossiers/{code}/actions", s.handleAction())              // staff decisions (the workflow checks who and when)
-			r.Get("/dossiers/{code}/payments", s.handlePayments())            // the fee's payments
-			r.Post("/dossiers/{code}/payments", s.handleStartPayment())       // the applicant pays the fee: where to pay
-			r.Post("/dossiers/{code}/payments/check", s.handleCheckPayment()) // poll the platform
+			r.Get("/dossiers/{code}", s.handleDossier())                                        // applicant or staff in scope; others 404
+			r.Post("/dossiers/{code}/supplement", s.handleSupplement())                         // the applicant's answer
+			r.Post("/dossiers/{code}/withdraw", s.handleWithdraw())                             // the applicant withdraws
+			r.Post("/dossiers/{code}/result/revoke", s.handleRevokeResult())                    // a leader withdraws the issued result
+			r.Get("/dossiers/{code}/result/corrections", s.handleCorrections())                 // corrections and replacements of the result
+			r.Post("/dossiers/{code}/result/corrections", s.handleProposeCorrection())          // staff propose one, with the reason
+			r.Post("/dossiers/{code}/result/corrections/{id}/sign", s.handleSignCorrection())   // the competent leader signs it
+			r.Post("/dossiers/{code}/result/corrections/{id}/issue", s.handleIssueCorrection()) // the clerical office numbers and seals it
+			r.Get("/dossiers/{code}/receipt", s.handleReceipt())                                // form 01, once received
+			r.Get("/dossiers/{code}/documents/{id}", s.handleDocument())                        // notices and the result
+			r.Get("/dossiers/{code}/files/{id}", s.handleDossierFile())                         // attachments
+			r.Post("/dossiers/{code}/actions", s.handleAction())                                // staff decisions (the workflow checks who and when)
+			r.Get("/dossiers/{code}/payments", s.handlePayments())                              // the fee's payments
+			r.Post("/dossiers/{code}/payments", s.handleStartPayment())                         // the applicant pays the fee: where to pay
+			r.Post("/dossiers/{code}/payments/check", s.handleCheckPayment())                   // poll the platform
 			r.Get("/dossiers/{code}/rating", s.handleRating())
 			r.Post("/dossiers/{code}/rating", s.handleRate()) // the applicant rates, once, after return
 			r.Post("/actions", s.handleBatchAction())         // one decision for several dossiers (sign a batch)

@@ -2,6 +2,9 @@ package api
 
 import (
 	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
 
 	"motcua"
 	"motcua/dossiers"
@@ -52,6 +55,71 @@ func (s *API) handleRevokeResult() http.HandlerFunc {
 			return
 		}
 		st, err := s.Dossiers.RevokeResult(r.Context(), a, codeParam(r), req)
+		if err != nil {
+			s.HTTP.WriteError(w, r, err)
+			return
+		}
+		httpx.Encode(w, http.StatusOK, st)
+	}
+}
+
+// handleCorrections lists the corrections and replacements of a dossier's result.
+func (s *API) handleCorrections() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		cs, err := s.Dossiers.Corrections(r.Context(), a, codeParam(r))
+		if err != nil {
+			s.HTTP.WriteError(w, r, err)
+			return
+		}
+		httpx.Encode(w, http.StatusOK, map[string]any{"corrections": cs})
+	}
+}
+
+// handleProposeCorrection records a proposal to correct or replace the issued result.
+func (s *API) handleProposeCorrection() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		var req dossiers.CorrectionProposal
+		if err := httpx.Decode(r, &req); err != nil {
+			s.HTTP.WriteError(w, r, err)
+			return
+		}
+		c, err := s.Dossiers.ProposeCorrection(r.Context(), a, codeParam(r), req)
+		if err != nil {
+			s.HTTP.WriteError(w, r, err)
+			return
+		}
+		httpx.Encode(w, http.StatusCreated, c)
+	}
+}
+
+// handleSignCorrection is the leader's signature on a proposed correction or
+// replacement; handleIssueCorrection the clerical office's numbering and seal, after
+// which the old result is marked.
+func (s *API) handleSignCorrection() http.HandlerFunc { return s.correctionStep(false) }
+
+func (s *API) handleIssueCorrection() http.HandlerFunc { return s.correctionStep(true) }
+
+func (s *API) correctionStep(issue bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+		if err != nil || id <= 0 {
+			s.HTTP.WriteError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy đề nghị đính chính, thay thế này."))
+			return
+		}
+		var st dossiers.CorrectionStep
+		if issue {
+			st, err = s.Dossiers.IssueCorrection(r.Context(), a, codeParam(r), id)
+		} else {
+			var req dossiers.SignCorrectionInput
+			if err := httpx.Decode(r, &req); err != nil {
+				s.HTTP.WriteError(w, r, err)
+				return
+			}
+			st, err = s.Dossiers.SignCorrection(r.Context(), a, codeParam(r), id, req)
+		}
 		if err != nil {
 			s.HTTP.WriteError(w, r, err)
 			return

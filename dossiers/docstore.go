@@ -90,7 +90,7 @@ func refuseReuse(reason, msg string) error {
 
 // checkReusable decides whether a stored document may still be reused today.
 func (s *Service) checkReusable(d store.StoredDocument, data []byte) error {
-	if d.Revoked != nil {
+	if d.Revoked != nil && d.Revoked.Kind != store.RevocationCorrected { // a corrected result stays in force
 		what := "thu hồi"
 		if d.Revoked.Kind == store.RevocationReplaced {
 			what = "thay thế"

@@ -24,39 +24,59 @@ type IssuedStatus struct {
 	Dossier motcua.DossierCode  `json:"dossier"`
 	Kind    motcua.DocumentKind `json:"kind"`
 	Number  string              `json:"number,omitempty"`
-	// Status is "in_force", "revoked" or "replaced".
-	Status      string     `json:"status"`
-	StatusLabel string     `json:"statusLabel"`
-	Revoked     bool       `json:"revoked"`
-	RevokedAt   *time.Time `json:"revokedAt,omitempty"`
-	Reason      string     `json:"reason,omitempty"`
+	// Status is "in_force", "revoked", "replaced" or "corrected" (a correction notice
+	// amends it; it stays in force).
+	Status      string `json:"status"`
+	StatusLabel string `json:"statusLabel"`
+	// Revoked is true when the document is no longer in force (revoked or replaced).
+	Revoked   bool       `json:"revoked"`
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	Reason    string     `json:"reason,omitempty"`
+	// By is the document that replaced or corrected it: its number and date.
+	By *IssuedBy `json:"by,omitempty"`
+}
+
+// IssuedBy is the replacing document or the correction notice of an issued result.
+type IssuedBy struct {
+	Number   string     `json:"number,omitempty"`
+	IssuedAt *time.Time `json:"issuedAt,omitempty"`
 }
 
 // The statuses of an issued document.
 const (
-	IssuedInForce  = "in_force"
-	IssuedRevoked  = store.RevocationRevoked
-	IssuedReplaced = store.RevocationReplaced
+	IssuedInForce   = "in_force"
+	IssuedRevoked   = store.RevocationRevoked
+	IssuedReplaced  = store.RevocationReplaced
+	IssuedCorrected = store.RevocationCorrected
 )
 
 var issuedLabels = map[string]string{
-	IssuedInForce:  "Văn bản đang có hiệu lực",
-	IssuedRevoked:  "Văn bản đã bị thu hồi",
-	IssuedReplaced: "Văn bản đã bị thay thế",
+	IssuedInForce:   "Văn bản đang có hiệu lực",
+	IssuedRevoked:   "Văn bản đã bị thu hồi",
+	IssuedReplaced:  "Văn bản đã được thay thế",
+	IssuedCorrected: "Văn bản đã được đính chính",
 }
 
-// issuedStatus reads what became of a document of a dossier. Only results can be
-// revoked; other documents (notices) are reported in force.
-func (s *Service) issuedStatus(ctx context.Context, dossierID int64, code motcua.DossierCode, kind motcua.DocumentKind, number string) (*IssuedStatus, error) {
+// issuedStatus reads what became of a document of a dossier (at sequence seq). Only
+// results can be revoked; other documents (notices) are reported in force.
+func (s *Service) issuedStatus(ctx context.Context, dossierID int64, code motcua.DossierCode, kind motcua.DocumentKind, number string, seq int) (*IssuedStatus, error) {
 	st := &IssuedStatus{Dossier: code, Kind: kind, Number: number, Status: IssuedInForce}
 	if kind == motcua.DocResult || kind == motcua.DocDraftResult {
-		r, ok, err := s.Store.RevocationOf(ctx, dossierID)
+		r, ok, err := s.Store.RevocationOf(ctx, dossierID, seq)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
 			at := r.At.In(motcua.Vietnam)
-			st.Status, st.Revoked, st.RevokedAt, st.Reason = r.Kind, true, &at, r.Reason
+			st.Status, st.RevokedAt, st.Reason = r.Kind, &at, r.Reason
+			st.Revoked = r.Kind != store.RevocationCorrected
+			if r.ReplacedBy != "" {
+				st.By = &IssuedBy{Number: r.NewNumber}
+				if r.NewIssuedAt != nil {
+					t := r.NewIssuedAt.In(motcua.Vietnam)
+					st.By.IssuedAt = &t
+				}
+			}
 		}
 	}
 	st.StatusLabel = issuedLabels[st.Status]
@@ -66,7 +86,7 @@ func (s *Service) issuedStatus(ctx context.Context, dossierID int64, code motcua
 // IssuedStatusOf says whether doc, one of ours (found by its verification ID), is
 // still in force.
 func (s *Service) IssuedStatusOf(ctx context.Context, doc store.Document, code motcua.DossierCode) (*IssuedStatus, error) {
-	return s.issuedStatus(ctx, doc.DossierID, code, doc.Kind, doc.Number)
+	return s.issuedStatus(ctx, doc.DossierID, code, doc.Kind, doc.Number, doc.Seq)
 }
 
 // RevokeInput is a decision to withdraw a dossier's issued result.
@@ -106,5 +126,14 @@ func (s *Service) RevokeResult(ctx context.Context, a motcua.Actor, code motcua.
 		return nil, err
 	}
 	s.Log.InfoContext(ctx, "result withdrawn", "code", code, "kind", r.Kind, "by", a.UserID)
-	return s.issuedStatus(ctx, acc.ID, code, motcua.DocResult, "")
+	return s.withdrawnStatus(ctx, acc.ID, code, r.DocumentID)
+}
+
+// withdrawnStatus is the status of the issued result documentID of a dossier.
+func (s *Service) withdrawnStatus(ctx context.Context, dossierID int64, code motcua.DossierCode, documentID string) (*IssuedStatus, error) {
+	d, err := s.Store.Document(ctx, documentID)
+	if err != nil {
+		return nil, err
+	}
+	return s.issuedStatus(ctx, dossierID, code, d.Kind, d.Number, d.Seq)
 }

@@ -44,7 +44,7 @@ func (s *Service) Verify(ctx context.Context, data []byte) (VerifyReport, error)
 		return VerifyReport{}, err
 	}
 	if ok {
-		if out.Issued, err = s.issuedStatus(ctx, m.DossierID, m.Code, m.Kind, m.Number); err != nil {
+		if out.Issued, err = s.issuedStatus(ctx, m.DossierID, m.Code, m.Kind, m.Number, m.Seq); err != nil {
 			return VerifyReport{}, err
 		}
 	}

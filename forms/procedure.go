@@ -504,6 +504,29 @@ type Result struct {
 	DocumentType string `json:"documentType"` // giay_phep, quyet_dinh, chung_chi, ban_sao, thong_bao
 	Name         string `json:"name"`
 	Template     string `json:"template"` // name of the render template
+	// Validity is how long the issued result is valid from its date of issue; nil: the
+	// catalog says nothing (no end is recorded).
+	Validity *Validity `json:"validity,omitempty"`
+}
+
+// Validity is a result's period of validity: Years and Months from the date of issue,
+// or Unlimited (không thời hạn). Basis names the rule.
+type Validity struct {
+	Years     int    `json:"years,omitempty"`
+	Months    int    `json:"months,omitempty"`
+	Unlimited bool   `json:"unlimited,omitempty"`
+	Basis     string `json:"basis,omitempty"`
+}
+
+// Until is the last day a result issued on the Vietnam date from is valid (from plus
+// the period, less a day), ok false when it has no end.
+func (v *Validity) Until(from time.Time) (until time.Time, ok bool) {
+	if v == nil || v.Unlimited || v.Years == 0 && v.Months == 0 {
+		return time.Time{}, false
+	}
+	from = from.In(motcua.Vietnam)
+	d := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+	return d.AddDate(v.Years, v.Months, -1), true
 }
 
 var resultTypes = []string{"giay_phep", "quyet_dinh", "chung_chi", "ban_sao", "thong_bao", "van_ban"}
@@ -650,6 +673,10 @@ func (p *Procedure) check() error {
 	}
 	if !slices.Contains(resultTypes, p.Result.DocumentType) || p.Result.Name == "" || p.Result.Template == "" {
 		bad("result: documentType (one of %v), name and template are required", resultTypes)
+	}
+	if v := p.Result.Validity; v != nil && (v.Years < 0 || v.Months < 0 || v.Years > 100 || v.Months > 1200 ||
+		v.Unlimited == (v.Years+v.Months > 0)) {
+		bad("result.validity: either a period (years, months) or unlimited")
 	}
 	if p.Retention.Permanent == (p.Retention.Years > 0) {
 		bad("retention: either permanent or a number of years")

@@ -88,6 +88,9 @@ func (s *Site) Routes(r chi.Router) {
 			r.Get("/can-bo/ho-so/{code}", s.pageStaffDossier())
 			r.Post("/can-bo/ho-so/{code}/xu-ly", s.pageStaffAction())
 			r.Post("/can-bo/ho-so/{code}/y-kien", s.pageStaffComment())
+			r.Post("/can-bo/ho-so/{code}/dinh-chinh", s.pageProposeCorrection())
+			r.Post("/can-bo/ho-so/{code}/dinh-chinh/{id}/ky", s.pageCorrectionStep(false))
+			r.Post("/can-bo/ho-so/{code}/dinh-chinh/{id}/ban-hanh", s.pageCorrectionStep(true))
 			// Documents exchanged with other agencies and the registers of Decree 30/2020.
 			r.Get("/van-ban/den", s.pageIncomingList())
 			r.Get("/van-ban/den/{id}", s.pageIncoming())

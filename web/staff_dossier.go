@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"motcua"
 	"motcua/dossiers"
 	"motcua/exchange"
@@ -118,6 +120,10 @@ type staffDossierView struct {
 	// agencies; CanSendResult offers the page that sends it.
 	ResultSends   []store.Outgoing
 	CanSendResult bool
+	// Corrections of the issued result (a final dossier's), and which steps the person
+	// may take: a clerk proposes, a leader signs, the clerical office issues.
+	Corrections                   []store.Correction
+	MayPropose, MaySign, MayIssue bool
 }
 
 type answerSection struct {
@@ -157,6 +163,12 @@ func (s *Site) staffDossier(r *http.Request, a motcua.Actor, code motcua.Dossier
 		return staffDossierView{}, err
 	}
 	sv := staffDossierView{D: dd, Final: dd.Status.Final()}
+	if sv.Final {
+		if sv.Corrections, err = s.Dossiers.Corrections(ctx, a, code); err != nil {
+			return staffDossierView{}, err
+		}
+		sv.MayPropose, sv.MaySign, sv.MayIssue = a.Has(motcua.RoleClerk), a.Has(motcua.RoleLeader), a.Has(motcua.RoleClerical)
+	}
 	if sv.Comments, err = s.Dossiers.Comments(ctx, a, code); err != nil {
 		return staffDossierView{}, err
 	}
@@ -458,4 +470,56 @@ func (s *Site) pageStaffComment() http.HandlerFunc {
 		}
 		http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(string(code))+"?ok=commented#y-kien", http.StatusSeeOther)
 	}
+}
+
+// pageProposeCorrection records a clerk's proposal to correct or replace the issued
+// result (POST /api/v1/dossiers/{code}/result/corrections); an invalid one shows the
+// page again with the reason.
+func (s *Site) pageProposeCorrection() http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		code := codeParam(r)
+		in := dossiers.CorrectionProposal{Kind: r.PostFormValue("kind"), Reason: r.PostFormValue("reason"),
+			Corrections: r.PostFormValue("corrections")}
+		if _, err := s.Dossiers.ProposeCorrection(r.Context(), a, code, in); err != nil {
+			s.correctionRefused(w, r, code, err)
+			return
+		}
+		http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(string(code))+"?ok=done#dinh-chinh", http.StatusSeeOther)
+	}
+}
+
+// pageCorrectionStep is the leader's signature (issue false) or the clerical office's
+// numbering and seal (issue true) of a correction.
+func (s *Site) pageCorrectionStep(issue bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		code := codeParam(r)
+		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+		if err != nil || id <= 0 {
+			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy đề nghị đính chính, thay thế này."))
+			return
+		}
+		if issue {
+			_, err = s.Dossiers.IssueCorrection(r.Context(), a, code, id)
+		} else {
+			_, err = s.Dossiers.SignCorrection(r.Context(), a, code, id, dossiers.SignCorrectionInput{PIN: r.PostFormValue("pin")})
+		}
+		if err != nil {
+			s.correctionRefused(w, r, code, err)
+			return
+		}
+		http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(string(code))+"?ok=done#dinh-chinh", http.StatusSeeOther)
+	}
+}
+
+// correctionRefused shows the dossier page again with why a correction's step was
+// refused (nothing changed), or the error page for what a page does not show.
+func (s *Site) correctionRefused(w http.ResponseWriter, r *http.Request, code motcua.DossierCode, err error) {
+	if !shownError(err) || motcua.ErrorCode(err) == motcua.ENOTFOUND {
+		s.showError(w, r, err)
+		return
+	}
+	pe := errorsOf(err, map[string]string{"reason": "correction-reason", "corrections": "correction-corrections"})
+	s.showStaffDossier(w, r, code, httpx.StatusOf(motcua.ErrorCode(err)), nil, pe)
 }

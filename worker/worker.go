@@ -55,6 +55,7 @@ func RegisterWorkflows(r interface {
 	r.RegisterWorkflowWithOptions(workflows.OutgoingDocumentWorkflow, sdkworkflow.RegisterOptions{Name: workflows.OutgoingWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.OutgoingRecipientWorkflow, sdkworkflow.RegisterOptions{Name: workflows.OutgoingRecipientWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.IncomingDocumentWorkflow, sdkworkflow.RegisterOptions{Name: workflows.IncomingWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.ResultCorrectionWorkflow, sdkworkflow.RegisterOptions{Name: workflows.CorrectionWorkflowName})
 }
 
 // StartHousekeeping starts the housekeeping workflow unless it already runs.

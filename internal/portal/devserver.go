@@ -91,6 +91,7 @@ type DevServer struct {
 	journal  *os.File
 	national []NationalDocument // the national document store (memory only)
 	pushes   []string           // idempotency keys of accepted result pushes
+	changes  []StatusChange     // withdrawals of results the store was told of, once each by key
 	files    devFiles           // the files of dossiers filed on the portal
 }
 

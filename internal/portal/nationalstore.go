@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"motcua"
+
 	"motcua/internal/store"
 )
 
@@ -25,6 +27,9 @@ import (
 const (
 	StoreFetchPath = "/dvcqg/kho/tracuu"
 	StorePushPath  = "/dvcqg/kho/themmoi"
+	// StoreStatusPath tells the store that a result it holds was revoked, replaced or
+	// corrected (Decree 30/2020 art. 18).
+	StoreStatusPath = "/dvcqg/kho/capnhattrangthai"
 )
 
 // maxStoreAnswer bounds a fetch's answer: a few documents of a few MB each.
@@ -106,11 +111,72 @@ func (c *Client) PushResult(ctx context.Context, key string, d NationalDocument)
 	return err
 }
 
+// StatusChange tells the national store what became of a result it holds: revoked
+// (thu_hoi: no longer in force), replaced (thay_the: by MaKetQuaThayThe) or corrected
+// (dinh_chinh: in force, amended by the notice MaKetQuaThayThe).
+type StatusChange struct {
+	ID         string `json:"MaKetQua"`
+	Owner      string `json:"SoDinhDanhChuSoHuu,omitempty"`
+	Status     string `json:"TrangThai"` // thu_hoi, thay_the, dinh_chinh
+	Reason     string `json:"LyDo"`
+	On         string `json:"NgayCapNhat"` // yyyy-mm-dd, Vietnam time
+	Number     string `json:"SoKyHieu,omitempty"`
+	ReplacedBy string `json:"MaKetQuaThayThe,omitempty"`
+	NewNumber  string `json:"SoKyHieuThayThe,omitempty"`
+	Dossier    string `json:"MaHoSo,omitempty"`
+	Key        string `json:"-"` // the idempotency key it came with (development server)
+}
+
+// The statuses a StatusChange reports, by motcua's revocation kind.
+var portalWithdrawal = map[string]string{
+	store.RevocationRevoked:   "thu_hoi",
+	store.RevocationReplaced:  "thay_the",
+	store.RevocationCorrected: "dinh_chinh",
+}
+
+// TellStatus tells the national store that a result was withdrawn or corrected; key
+// makes a repeated call harmless.
+func (c *Client) TellStatus(ctx context.Context, key string, ch StatusChange) error {
+	_, err := c.call(ctx, StoreStatusPath, key, ch)
+	return err
+}
+
 // The development portal's national store.
 
 func (s *DevServer) nationalRoutes(r chi.Router) {
 	r.Post(StoreFetchPath, s.handleStoreFetch)
 	r.Post(StorePushPath, s.handleStorePush)
+	r.Post(StoreStatusPath, s.handleStoreStatus)
+}
+
+func (s *DevServer) handleStoreStatus(w http.ResponseWriter, r *http.Request) {
+	if s.storeControl(w) {
+		return
+	}
+	var ch StatusChange
+	if err := json.NewDecoder(io.LimitReader(r.Body, maxBody)).Decode(&ch); err != nil || ch.ID == "" || ch.Status == "" {
+		writeJSON(w, http.StatusOK, Answer{ErrorCode: "-2", Message: "MaKetQua và TrangThai là bắt buộc."})
+		return
+	}
+	ch.Key = r.Header.Get("Idempotency-Key")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, x := range s.changes {
+		if x.Key == ch.Key && ch.Key != "" {
+			writeJSON(w, http.StatusOK, Answer{ErrorCode: "0", Message: "đã có"})
+			return
+		}
+	}
+	s.changes = append(s.changes, ch)
+	writeJSON(w, http.StatusOK, Answer{ErrorCode: "0"})
+}
+
+// StatusChanges is what the development store was told of withdrawn results, once
+// per idempotency key, in order.
+func (s *DevServer) StatusChanges() []StatusChange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]StatusChange(nil), s.changes...)
 }
 
 // PutNationalDocument adds a document to the development store (what another system
@@ -206,6 +272,8 @@ func (s *DevServer) Pushes() []string {
 type PushOutbox interface {
 	PendingNationalPushes(ctx context.Context, now time.Time, limit int) ([]store.NationalPush, error)
 	SettleNationalPush(ctx context.Context, documentID string, now time.Time, failure string, next time.Time) error
+	PendingRevocationNotices(ctx context.Context, now time.Time, limit int) ([]store.RevocationNotice, error)
+	SettleRevocationNotice(ctx context.Context, documentID string, now time.Time, failure string, next time.Time) error
 }
 
 // Pusher pushes every issued result to the national store. A failing store delays a
@@ -219,7 +287,8 @@ type Pusher struct {
 	MaxBackoff time.Duration // default 10 min
 }
 
-// Pass pushes what is due now; it returns how many the store accepted.
+// Pass pushes what is due now, results then withdrawals; it returns how many the
+// store accepted.
 func (p *Pusher) Pass(ctx context.Context) (int, error) {
 	now := p.Now()
 	pending, err := p.Outbox.PendingNationalPushes(ctx, now, 50)
@@ -229,7 +298,7 @@ func (p *Pusher) Pass(ctx context.Context) (int, error) {
 	sent := 0
 	for _, e := range pending {
 		perr := p.Store.PushResult(ctx, "kho/"+e.DocumentID, NationalDocument{ID: e.DocumentID, Owner: e.Owner,
-			Type: e.Type, Name: e.Name, Number: e.Number, Issuer: e.Issuer, IssuedOn: e.IssuedOn, Dossier: string(e.Dossier),
+			Type: e.Type, Name: e.Name, Number: e.Number, Issuer: e.Issuer, IssuedOn: e.IssuedOn, ValidUntil: e.ValidUntil, Dossier: string(e.Dossier),
 			File: e.Data, FileType: e.ContentType})
 		failure, next := "", time.Time{}
 		if perr != nil {
@@ -238,6 +307,28 @@ func (p *Pusher) Pass(ctx context.Context) (int, error) {
 			sent++
 		}
 		if err := p.Outbox.SettleNationalPush(ctx, e.DocumentID, now, failure, next); err != nil {
+			return sent, err
+		}
+	}
+	// Then the withdrawals: a replacing result is pushed above before the store hears
+	// that it replaces the old one.
+	notices, err := p.Outbox.PendingRevocationNotices(ctx, now, 50)
+	if err != nil {
+		return sent, err
+	}
+	for _, n := range notices {
+		// The key names the document and the kind: a corrected result revoked later is
+		// told again, once.
+		terr := p.Store.TellStatus(ctx, "kho/"+n.DocumentID+"/"+n.Kind, StatusChange{ID: n.DocumentID, Owner: n.ApplicantID,
+			Status: portalWithdrawal[n.Kind], Reason: n.Reason, On: n.At.In(motcua.Vietnam).Format(time.DateOnly), Number: n.Number,
+			ReplacedBy: n.ReplacedBy, NewNumber: n.NewNumber, Dossier: string(n.Dossier)})
+		failure, next := "", time.Time{}
+		if terr != nil {
+			failure, next = terr.Error(), now.Add(p.backoff(n.Attempts+1))
+		} else {
+			sent++
+		}
+		if err := p.Outbox.SettleRevocationNotice(ctx, n.DocumentID, now, failure, next); err != nil {
 			return sent, err
 		}
 	}

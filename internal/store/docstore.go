@@ -23,6 +23,7 @@ type StoredDocument struct {
 	Number      string              `json:"number,omitempty"`
 	Issuer      string              `json:"issuer,omitempty"`
 	IssuedAt    time.Time           `json:"issuedAt"`
+	ValidFrom   *time.Time          `json:"validFrom,omitempty"`
 	ValidUntil  *time.Time          `json:"validUntil,omitempty"`
 	Dossier     motcua.DossierCode  `json:"dossier,omitempty"`
 	ContentType string              `json:"contentType"`
@@ -51,19 +52,25 @@ const (
 )
 
 // FillDocumentStore adds to the applicant's store what their dossiers produced since
-// it was last filled: each issued result (the newest numbered copy) and each component
+// it was last filled: each issued result (the newest numbered copy, and every numbered
+// copy that was corrected, replaced or revoked) and each component
 // the desk digitized and accepted (the dossier was received). Rows are keyed by their
 // origin, so filling again adds nothing twice.
 func (s *Store) FillDocumentStore(ctx context.Context, holderID int64) error {
 	err := s.Tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO applicant_documents (holder_id, source, doc_type, name, number, issuer, issued_at,
-				dossier_id, document_id, sha256, size, content_type, signed)
+				dossier_id, document_id, sha256, size, content_type, signed, valid_from, valid_until)
 			SELECT x.applicant_id, 'result', x.procedure_code, coalesce(p.definition->'result'->>'name', d.name), d.number,
-				coalesce(p.definition->>'decidingAuthority', ''), d.created_at, x.id, d.id, d.sha256, d.size, d.content_type, d.signed
+				coalesce(p.definition->>'decidingAuthority', ''), d.created_at, x.id, d.id, d.sha256, d.size, d.content_type, d.signed,
+				d.valid_from, d.valid_until
 			FROM dossiers x JOIN documents d ON d.dossier_id = x.id
 			JOIN procedures p ON p.code = x.procedure_code AND p.version = x.procedure_version
 			WHERE x.applicant_id = $1 AND d.kind = $2 AND d.number IS NOT NULL
-				AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.dossier_id = x.id AND n.kind = d.kind AND n.seq > d.seq)
+				-- the result in force, and every one that a correction or a revocation
+				-- concerns (shown not reusable, with the reason)
+				AND (NOT EXISTS (SELECT 1 FROM documents n WHERE n.dossier_id = x.id AND n.kind = d.kind AND n.seq > d.seq
+						AND n.number IS NOT NULL)
+					OR EXISTS (SELECT 1 FROM result_revocations r WHERE r.document_id = d.id))
 			ON CONFLICT (document_id) DO NOTHING`, holderID, motcua.DocResult); err != nil {
 			return fmt.Errorf("results: %w", err)
 		}
@@ -86,17 +93,17 @@ func (s *Store) FillDocumentStore(ctx context.Context, holderID int64) error {
 }
 
 const storedColumns = `a.id::text, a.source, a.doc_type, a.name, coalesce(a.number, ''), a.issuer, a.issued_at,
-	a.valid_until::timestamptz, coalesce(x.code, ''), a.content_type, a.size, a.signed, coalesce(a.copy_kind, ''),
+	a.valid_from::timestamptz, a.valid_until::timestamptz, coalesce(x.code, ''), a.content_type, a.size, a.signed, coalesce(a.copy_kind, ''),
 	r.kind, r.reason, r.revoked_at, a.holder_id, a.sha256, coalesce(a.document_id::text, '')`
 
 const storedFrom = `applicant_documents a LEFT JOIN dossiers x ON x.id = a.dossier_id
-	LEFT JOIN result_revocations r ON a.source = 'result' AND r.dossier_id = a.dossier_id`
+	LEFT JOIN result_revocations r ON a.source = 'result' AND r.document_id = a.document_id`
 
 func scanStored(row pgx.Row) (StoredDocument, error) {
 	var d StoredDocument
 	var rk, rr *string
 	var ra *time.Time
-	err := row.Scan(&d.ID, &d.Source, &d.Type, &d.Name, &d.Number, &d.Issuer, &d.IssuedAt, &d.ValidUntil, &d.Dossier,
+	err := row.Scan(&d.ID, &d.Source, &d.Type, &d.Name, &d.Number, &d.Issuer, &d.IssuedAt, &d.ValidFrom, &d.ValidUntil, &d.Dossier,
 		&d.ContentType, &d.Size, &d.Signed, &d.CopyKind, &rk, &rr, &ra, &d.HolderID, &d.SHA256, &d.DocumentID)
 	if err == nil && rk != nil {
 		d.Revoked = &RevocationSummary{Kind: *rk, Reason: *rr, At: *ra}

@@ -112,6 +112,9 @@ type Document struct {
 	// VerifyID is the random ID the document's QR code and verification link carry
 	// (NewVerifyID); "" for documents that draw no QR code of their own.
 	VerifyID string
+	// ValidFrom and ValidUntil are an issued result's validity (Vietnam dates, UTC
+	// midnight); nil ValidUntil is no end, nil ValidFrom none recorded.
+	ValidFrom, ValidUntil *time.Time
 }
 
 // DocumentInfo describes a stored document without its bytes.
@@ -135,10 +138,12 @@ func (s *Store) AddDocument(ctx context.Context, d Document) (string, error) {
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO documents (dossier_id, kind, seq, name, content_type, number, signed, sha256, size, verify_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		err = tx.QueryRow(ctx, `INSERT INTO documents (dossier_id, kind, seq, name, content_type, number, signed, sha256, size, verify_id,
+				valid_from, valid_until)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::date, $12::date)
 			ON CONFLICT (dossier_id, kind, seq) DO NOTHING RETURNING id::text`,
-			d.DossierID, d.Kind, d.Seq, d.Name, d.ContentType, nullText(d.Number), d.Signed, sum, len(d.Data), nullText(d.VerifyID)).Scan(&id)
+			d.DossierID, d.Kind, d.Seq, d.Name, d.ContentType, nullText(d.Number), d.Signed, sum, len(d.Data), nullText(d.VerifyID),
+			validityDate(d.ValidFrom), validityDate(d.ValidUntil)).Scan(&id)
 		if err == pgx.ErrNoRows {
 			return tx.QueryRow(ctx, `SELECT id::text FROM documents WHERE dossier_id = $1 AND kind = $2 AND seq = $3`,
 				d.DossierID, d.Kind, d.Seq).Scan(&id)
@@ -490,4 +495,13 @@ func (s *Store) PurgeOrphanFiles(ctx context.Context, cutoff time.Time) (int64, 
 		return 0, fmt.Errorf("purge the bytes of orphan files: %w", err)
 	}
 	return int64(len(hashes)), nil
+}
+
+// validityDate is a date for a date column ("yyyy-mm-dd" of t's UTC day), nil for nil.
+func validityDate(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.UTC().Format(time.DateOnly)
+	return &s
 }

@@ -19,6 +19,7 @@ type NationalPush struct {
 	Type                 string // the procedure code
 	Name, Number, Issuer string
 	IssuedOn             string // yyyy-mm-dd, Vietnam time
+	ValidUntil           string // yyyy-mm-dd; "" no end
 	Dossier              motcua.DossierCode
 	Data                 []byte
 	ContentType          string
@@ -30,7 +31,7 @@ type NationalPush struct {
 func (s *Store) PendingNationalPushes(ctx context.Context, now time.Time, limit int) ([]NationalPush, error) {
 	rows, err := s.pool.Query(ctx, `SELECT d.id::text, coalesce(n.attempts, 0), u.id_number, x.procedure_code,
 			coalesce(p.definition->'result'->>'name', d.name), d.number, coalesce(p.definition->>'decidingAuthority', ''),
-			(d.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text, x.code, b.data, d.content_type
+			(d.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text, coalesce(d.valid_until::text, ''), x.code, b.data, d.content_type
 		FROM documents d JOIN dossiers x ON x.id = d.dossier_id JOIN users u ON u.id = x.applicant_id
 		JOIN procedures p ON p.code = x.procedure_code AND p.version = x.procedure_version
 		JOIN blobs b ON b.sha256 = d.sha256
@@ -47,7 +48,7 @@ func (s *Store) PendingNationalPushes(ctx context.Context, now time.Time, limit 
 	for rows.Next() {
 		var e NationalPush
 		if err := rows.Scan(&e.DocumentID, &e.Attempts, &e.Owner, &e.Type, &e.Name, &e.Number, &e.Issuer, &e.IssuedOn,
-			&e.Dossier, &e.Data, &e.ContentType); err != nil {
+			&e.ValidUntil, &e.Dossier, &e.Data, &e.ContentType); err != nil {
 			return nil, fmt.Errorf("pending national pushes: %w", err)
 		}
 		out = append(out, e)

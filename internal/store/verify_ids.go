@@ -58,9 +58,12 @@ func (s *Store) DocumentByVerifyID(ctx context.Context, v string) (Document, mot
 	var code motcua.DossierCode
 	var d Document
 	err := s.pool.QueryRow(ctx, `SELECT `+documentColumns+`, x.code FROM documents v
-		JOIN documents d ON d.dossier_id = v.dossier_id AND (d.id = v.id OR (v.kind = 'draft_result' AND d.kind = 'result'
+		JOIN documents d ON d.dossier_id = v.dossier_id AND (d.id = v.id OR (v.kind IN ('draft_result', 'result', 'correction') AND d.kind = CASE WHEN v.kind = 'correction' THEN 'correction' ELSE 'result' END
 			AND d.seq > v.seq AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.dossier_id = v.dossier_id
-				AND n.kind = 'draft_result' AND n.seq > v.seq AND n.seq < d.seq)))
+				AND n.kind = 'draft_result' AND n.seq > v.seq AND n.seq < d.seq)
+			-- up to the first numbered copy: a result that replaced it later has its own code
+			AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.dossier_id = v.dossier_id
+				AND n.kind = d.kind AND n.number IS NOT NULL AND n.seq > v.seq AND n.seq < d.seq)))
 		JOIN blobs b ON b.sha256 = d.sha256 JOIN dossiers x ON x.id = d.dossier_id
 		WHERE v.verify_id = $1 ORDER BY d.seq DESC LIMIT 1`, v).
 		Scan(&d.ID, &d.DossierID, &d.Kind, &d.Seq, &d.Name, &d.ContentType, &d.Number, &d.Signed, &d.Data, &d.CreatedAt, &d.VerifyID, &code)
