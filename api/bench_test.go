@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -221,7 +222,7 @@ func newPathDriver(b *testing.B, s *stacktest.Stack, p *forms.Procedure) *pathDr
 	b.Helper()
 	d := &pathDriver{s: s, p: p, tokens: map[string]string{},
 		http: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
-	for _, u := range stacktest.Staff {
+	for _, u := range append(slices.Collect(maps.Values(stacktest.Staff)), stacktest.ApplicantFor(p)) {
 		if _, ok := d.tokens[u]; !ok {
 			d.tokens[u] = s.As(u).Token
 		}

@@ -26,7 +26,7 @@ type config struct {
 	TemporalNamespace string // TEMPORAL_NAMESPACE
 	TemporalPort      int    // -temporal-port: embedded server's frontend port
 	TemporalDB        string // TEMPORAL_DB
-	TemporalTuning    string // MOTCUA_TEMPORAL_TUNING: embedded server's tuning, "shards=4,partitions=1,conns=20" (to measure)
+	TemporalTuning    string // MOTCUA_TEMPORAL_TUNING: embedded server's tuning, "shards=4,partitions=1,conns=20,cache=4096" (to measure)
 	TemporalVisDB     string // TEMPORAL_VISIBILITY_DB
 	PublicURL         string // MOTCUA_PUBLIC_URL
 	DevLogin          bool   // MOTCUA_DEV_LOGIN

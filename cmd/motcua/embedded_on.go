@@ -34,7 +34,7 @@ func (p *process) embeddedTemporal(ctx context.Context) (hostPort, namespace str
 	return t.HostPort(), t.Namespace(), nil
 }
 
-// parseTuning reads MOTCUA_TEMPORAL_TUNING, "shards=N,partitions=N,conns=N" (any of
+// parseTuning reads MOTCUA_TEMPORAL_TUNING, "shards=N,partitions=N,conns=N,cache=N" (any of
 // them; the rest keep embedded.DefaultTuning), which exists to measure settings A/B
 // with motcua load (docs/PERFORMANCE.md).
 func parseTuning(s string) (embedded.Tuning, error) {
@@ -45,6 +45,13 @@ func parseTuning(s string) (embedded.Tuning, error) {
 		}
 		k, v, _ := strings.Cut(kv, "=")
 		n, err := strconv.Atoi(v)
+		if k == "cache" {
+			if err != nil || n <= 0 || n > 1_000_000 {
+				return t, fmt.Errorf("%q: want cache=N with N from 1 to 1000000", kv)
+			}
+			t.HistoryCache = n
+			continue
+		}
 		if err != nil || n <= 0 || n > 1024 {
 			return t, fmt.Errorf("%q: want KEY=N with N from 1 to 1024", kv)
 		}
@@ -56,7 +63,7 @@ func parseTuning(s string) (embedded.Tuning, error) {
 		case "conns":
 			t.MaxConns = n
 		default:
-			return t, fmt.Errorf("%q: unknown setting (shards, partitions, conns)", k)
+			return t, fmt.Errorf("%q: unknown setting (shards, partitions, conns, cache)", k)
 		}
 	}
 	return t, nil

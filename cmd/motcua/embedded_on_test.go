@@ -23,6 +23,9 @@ func TestParseTuning(t *testing.T) {
 		{"partitions=x", embedded.Tuning{}, true},
 		{"pollers=4", embedded.Tuning{}, true},
 		{"conns=5000", embedded.Tuning{}, true},
+		{"cache=20000,conns=5", embedded.Tuning{HistoryCache: 20000, MaxConns: 5}, false},
+		{"cache=0", embedded.Tuning{}, true},
+		{"cache=2000000", embedded.Tuning{}, true},
 	} {
 		got, err := parseTuning(tc.in)
 		if (err != nil) != tc.bad {

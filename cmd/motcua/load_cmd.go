@@ -43,10 +43,16 @@ func loadCmd(ctx context.Context, args []string, env *Env) error {
 	fs.StringVar(&tlsCfg.ServerName, "temporal-tls-server-name", "", "`name` in the frontend's certificate")
 	bare := fs.Bool("bare", false, "after the path, on the same Temporal server (-temporal), run N workflows with the dossier's updates and activities that do nothing (bare), then N with its updates and no activity (floor), each bounded by -duration")
 	quiet := fs.Bool("quiet", false, "no progress line on stderr")
+	stopAfter := fs.String("stop-after", "", "stop each dossier after this `call` (submit, receive, ...), its workflow left open where the call left it (receive: in review, holding its SLA timers)")
+	open := fs.Int("open", 0, "instead of the path, start `N` workflows on the load tool's bench task queue of the Temporal server (-temporal) that stay open, each holding one timer of -hold (scale-up measures), -c at once")
+	hold := fs.Duration("hold", 30*24*time.Hour, "with -open, each workflow's timer; 0 starts workflows that close at once (closed ones); the server closes them an hour after it")
 	if err := parse(fs, "load", "Take dossiers through their whole path over HTTP, as citizens, clerks and leaders do, and print dossiers/s and p50/p99 of every call.", args, env); err != nil {
 		return err
 	}
-	cfg := load.Config{URL: *url, Citizens: split(*citizens), Password: *password, Procedures: split(*procedures),
+	if *open > 0 {
+		return openCmd(ctx, env, *temporal, *namespace, tlsCfg, load.OpenConfig{N: *open, C: *c, Hold: *hold, Duration: *duration}, *quiet, *asJSON)
+	}
+	cfg := load.Config{URL: *url, StopAfter: *stopAfter, Citizens: split(*citizens), Password: *password, Procedures: split(*procedures),
 		PIN: *pin, N: *n, C: *c, Duration: *duration, Staff: map[string]string{}}
 	for _, kv := range split(*staff) {
 		k, v, ok := strings.Cut(kv, "=")
@@ -62,16 +68,9 @@ func loadCmd(ctx context.Context, args []string, env *Env) error {
 		return usageError("load: -bare needs -temporal HOST:PORT, the deployment's Temporal frontend")
 	}
 	if *temporal != "" {
-		tc, err := tlsCfg.ClientConfig()
+		c, err := dialTemporal(ctx, *temporal, *namespace, tlsCfg)
 		if err != nil {
-			return usageError("load: %v", err)
-		}
-		dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		c, err := client.DialContext(dctx, client.Options{HostPort: *temporal, Namespace: *namespace,
-			ConnectionOptions: client.ConnectionOptions{TLS: tc}, Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
-		cancel()
-		if err != nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("load: cannot reach Temporal at %s (namespace %s): %s", *temporal, *namespace, app.RootCause(err))}
+			return err
 		}
 		defer c.Close()
 		cfg.Engine = &load.Engine{Client: c, Bare: *bare}
@@ -96,6 +95,56 @@ func loadCmd(ctx context.Context, args []string, env *Env) error {
 		if t != nil && t.Workflows < cfg.N {
 			return &exitError{code: 1, msg: fmt.Sprintf("load: %d of %d bench workflows finished: %s", t.Workflows, cfg.N, strings.Join(t.Errors, "; "))}
 		}
+	}
+	return nil
+}
+
+// dialTemporal dials the deployment's Temporal frontend for the load tool.
+func dialTemporal(ctx context.Context, hostPort, namespace string, tlsCfg app.TemporalTLS) (client.Client, error) {
+	tc, err := tlsCfg.ClientConfig()
+	if err != nil {
+		return nil, usageError("load: %v", err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dctx, client.Options{HostPort: hostPort, Namespace: namespace,
+		ConnectionOptions: client.ConnectionOptions{TLS: tc}, Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("load: cannot reach Temporal at %s (namespace %s): %s", hostPort, namespace, app.RootCause(err))}
+	}
+	return c, nil
+}
+
+// openCmd is `motcua load -open N`: N workflows left open on the server, each holding
+// a timer (internal/load.OpenWorkflows).
+func openCmd(ctx context.Context, env *Env, temporal, namespace string, tlsCfg app.TemporalTLS, cfg load.OpenConfig, quiet, asJSON bool) error {
+	if temporal == "" {
+		return usageError("load: -open needs -temporal HOST:PORT, the deployment's Temporal frontend")
+	}
+	c, err := dialTemporal(ctx, temporal, namespace, tlsCfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if !quiet {
+		cfg.Progress = env.Stderr
+	}
+	o, err := load.OpenWorkflows(ctx, c, cfg)
+	if err != nil {
+		return usageError("load: %v", err)
+	}
+	if asJSON {
+		b, _ := json.Marshal(map[string]any{"open": o, "load": o.Load})
+		fmt.Fprintln(env.Stdout, string(b))
+	} else {
+		fmt.Fprintf(env.Stdout, "open: %d workflows holding a timer of %s in %.1f s: %.1f/s (%d failed); start p50 %.0f ms, p99 %.0f ms; load average %.2f\n",
+			o.Workflows, o.Hold, o.Seconds, o.Rate, o.Failed, o.P50[load.HeldUpdate], o.P99[load.HeldUpdate], o.Load)
+		for _, e := range o.Errors {
+			fmt.Fprintln(env.Stdout, "error:", e)
+		}
+	}
+	if o.Workflows < cfg.N {
+		return &exitError{code: 1, msg: fmt.Sprintf("load: %d of %d workflows open", o.Workflows, cfg.N)}
 	}
 	return nil
 }

@@ -65,6 +65,11 @@ type Config struct {
 	// Engine.Bare, then runs the bare and the floor workflows, N of each, C at once,
 	// each phase bounded by Duration.
 	Engine *Engine
+	// StopAfter, when set, stops each dossier after this call ("submit", or a decision
+	// such as "receive"), leaving its workflow open where that call left it: a received
+	// dossier waits in review holding its SLA timers. No history is read (nothing
+	// finishes); the path's rate is then of dossiers taken that far.
+	StopAfter string
 }
 
 // Result is what a run measured. Its JSON names are the ones other tools read.
@@ -153,7 +158,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	d.mu.Unlock()
 	p.Load = loadAverage()
 	res := Result{Path: p, LoadStart: loadStart}
-	if e := d.cfg.Engine; e != nil && e.Client != nil {
+	if e := d.cfg.Engine; e != nil && e.Client != nil && d.cfg.StopAfter == "" {
 		d.engine(ctx, e, first, &res)
 	}
 	res.Load = loadAverage()
@@ -304,6 +309,9 @@ func (d *driver) drive(ctx context.Context, i int) error {
 	if st.Step == "" {
 		st.Step = p.Steps[0].ID
 	}
+	if d.cfg.StopAfter == "submit" {
+		return nil
+	}
 	consulted := false
 	for n := range 60 {
 		user, decision, done, err := d.next(p, st, consulted)
@@ -326,6 +334,9 @@ func (d *driver) drive(ctx context.Context, i int) error {
 			return fmt.Errorf("%s: %w", st.Code, err)
 		}
 		st, consulted = next, consulted || action == motcua.DecideConsult
+		if action == d.cfg.StopAfter {
+			return nil
+		}
 	}
 	return fmt.Errorf("%s: not finished after 60 decisions", st.Code)
 }

@@ -80,10 +80,16 @@ type Tuning struct {
 	// MaxConns is the connection pool of each persistence store (history and
 	// visibility).
 	MaxConns int
+	// HistoryCache is how many workflows' mutable states the history service keeps in
+	// memory (history.hostLevelCacheMaxSize; an entry also leaves after an hour
+	// unused). The server's default, 128,000, lets memory grow by about 20 KB for every
+	// workflow touched in the last hour, up to gigabytes; a dossier is touched a few
+	// times over days, and a miss reloads its state from PostgreSQL.
+	HistoryCache int
 }
 
 // DefaultTuning is the embedded server's tuning unless Options.Tuning says otherwise.
-var DefaultTuning = Tuning{HistoryShards: 4, Partitions: 1, MaxConns: 20}
+var DefaultTuning = Tuning{HistoryShards: 4, Partitions: 1, MaxConns: 20, HistoryCache: 4096}
 
 func (t Tuning) withDefaults() Tuning {
 	if t.HistoryShards <= 0 {
@@ -94,6 +100,9 @@ func (t Tuning) withDefaults() Tuning {
 	}
 	if t.MaxConns <= 0 {
 		t.MaxConns = DefaultTuning.MaxConns
+	}
+	if t.HistoryCache <= 0 {
+		t.HistoryCache = DefaultTuning.HistoryCache
 	}
 	return t
 }
@@ -314,6 +323,7 @@ func tryServer(ctx context.Context, host string, frontendPort int, ports []int, 
 		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): true,
 		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():      o.Tuning.Partitions,
 		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key():     o.Tuning.Partitions,
+		dynamicconfig.HistoryCacheHostLevelMaxSize.Key():            o.Tuning.HistoryCache,
 	}
 	opts := []temporal.ServerOption{
 		temporal.WithConfig(cfg),
