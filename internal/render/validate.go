@@ -132,17 +132,17 @@ func upperFirst(s string) string {
 // Limits on free text. They keep one document within a few pages and a field within
 // what the layout can show; geometric limits (a name on one line) are checked by layout.
 const (
-	maxShort   = 200  // names, codes, places, titles
-	maxLine    = 500  // one-line descriptions: procedure, address, component
-	maxText    = 3000 // reasons, articles
-	maxItems   = 60   // components, missing items, bases, articles, recipients
-	maxRows    = 200  // hand-overs
-	maxURL     = 300
-	maxPages   = 20
+	maxShort = 200  // names, codes, places, titles
+	maxLine  = 500  // one-line descriptions: procedure, address, component
+	maxText  = 3000 // reasons, articles
+	maxItems = 60   // components, missing items, bases, articles, recipients
+	maxRows  = 200  // hand-overs
+	maxURL   = 300
+	maxPages = 20
 	// MaxLetterBody bounds a letter's body, in characters (about eight pages at 14 pt).
 	MaxLetterBody       = 20000
 	maxLetterParagraphs = 200
-	dossierLen = 40
+	dossierLen          = 40
 )
 
 func (c *check) header(h *Header, notice, needURL bool) {
