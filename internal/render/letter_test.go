@@ -135,3 +135,22 @@ func TestBadLettersAreRefusedNamingTheField(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParagraphs: whatever the text, no paragraph is empty or holds a line break, and
+// no word is lost.
+func FuzzParagraphs(f *testing.F) {
+	for _, s := range []string{"", "a\n\nb", "a\r\n\r\nb\n c", "\n \t\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ps := Paragraphs(s)
+		for _, p := range ps {
+			if p == "" || strings.ContainsAny(p, "\n\r") {
+				t.Fatalf("paragraph %q of %q", p, s)
+			}
+		}
+		if got, want := strings.Join(strings.Fields(strings.Join(ps, " ")), " "), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("words changed: %q, want %q", got, want)
+		}
+	})
+}
