@@ -42,7 +42,7 @@ type ConsultReply struct {
 }
 
 // AskAgency records the request for an opinion as a draft outgoing document with the
-// dossier's code, its file (the request, laid out as a table of the dossier's facts)
+// dossier's code, its file (the request, a công văn laid out by render.Letter)
 // and the consultation's row. It is keyed by the outgoing workflow's ID: a retry
 // returns the document it recorded.
 func (a *Activities) AskAgency(ctx context.Context, in AskAgencyInput) (AskAgencyResult, error) {
@@ -66,7 +66,7 @@ func (a *Activities) AskAgency(ctx context.Context, in AskAgencyInput) (AskAgenc
 		return AskAgencyResult{}, err
 	}
 	o := store.Outgoing{WorkflowID: in.OutgoingWorkflowID, Subject: truncate(subject, 500), TypeCode: "CV", TypeName: "Công văn",
-		Symbol: "BNV-XYK", DossierCode: string(in.Code), CreatedAt: in.At,
+		Symbol: consultSymbol, DossierCode: string(in.Code), CreatedAt: in.At,
 		Recipients: []store.OutgoingRecipient{{OrganID: in.OrganID, OrganName: in.OrganName}}}
 	id, err := a.Store.CreateOutgoing(ctx, o, []store.ExchangeFile{{Name: "xin-y-kien-" + string(in.Code) + ".pdf",
 		ContentType: "application/pdf", Data: pdf}})
@@ -80,8 +80,10 @@ func (a *Activities) AskAgency(ctx context.Context, in AskAgencyInput) (AskAgenc
 	return AskAgencyResult{OutgoingID: id}, nil
 }
 
-// consultLetter lays out the request: the dossier's code, procedure, applicant and
-// dates, and the reviewer's note as the question.
+// consultLetter lays out the request as a công văn (render.Letter, Decree 30/2020
+// Appendix I): "V/v xin ý kiến về hồ sơ <code>", Kính gửi the agency, a body naming the
+// dossier's procedure, applicant and dates and the reviewer's note. Its number and date
+// are the empty fields the clerical office's register fills after the leader signs.
 func (a *Activities) consultLetter(ctx context.Context, in AskAgencyInput, v store.DossierView, subject string) ([]byte, error) {
 	if a.Renderer == nil {
 		return nil, nonRetryable(&motcua.Error{Code: motcua.EUNAVAILABLE, Message: "Dịch vụ tạo tệp PDF chưa sẵn sàng."})
@@ -90,33 +92,35 @@ func (a *Activities) consultLetter(ctx context.Context, in AskAgencyInput, v sto
 	if org == "" {
 		org = "Bộ Nội vụ"
 	}
-	rows := [][]string{
-		{"Mã hồ sơ", string(v.Code)},
-		{"Thủ tục hành chính", v.ProcedureName},
-		{"Người nộp", v.ApplicantName},
-		{"Ngày nộp", v.SubmittedAt.In(motcua.Vietnam).Format("02/01/2006")},
-	}
+	facts := fmt.Sprintf("%s đang giải quyết hồ sơ mã số %s, thủ tục %s, của %s, tiếp nhận ngày %s",
+		org, v.Code, v.ProcedureName, v.ApplicantName, v.SubmittedAt.In(motcua.Vietnam).Format("02/01/2006"))
 	if v.DueAt != nil {
-		rows = append(rows, []string{"Hẹn trả kết quả", v.DueAt.In(motcua.Vietnam).Format("02/01/2006")})
+		facts += ", hẹn trả kết quả ngày " + v.DueAt.In(motcua.Vietnam).Format("02/01/2006")
 	}
-	notes := []string{fmt.Sprintf("%s đề nghị %s cho ý kiến về hồ sơ nêu trên.", org, in.OrganName)}
-	if s := strings.TrimSpace(in.Note); s != "" {
-		notes = append(notes, "Nội dung xin ý kiến: "+truncate(s, 2000))
+	body := []string{facts + ".",
+		fmt.Sprintf("Để có cơ sở giải quyết hồ sơ theo quy định, %s đề nghị %s cho ý kiến về hồ sơ nêu trên.", org, in.OrganName)}
+	if s := strings.Join(strings.Fields(in.Note), " "); s != "" {
+		body = append(body, "Nội dung xin ý kiến: "+truncate(s, 2000))
 	}
-	notes = append(notes, "Văn bản trả lời xin gửi qua trục liên thông văn bản, nêu số, ký hiệu của văn bản này (ResponseFor).")
+	body = append(body, "Văn bản trả lời xin gửi qua Trục liên thông văn bản quốc gia, nêu số, ký hiệu của văn bản này.",
+		"Trân trọng cảm ơn./.")
 	// The leader's digital signature and the seal go on when the leader signs; the
 	// block names who drafted the request.
 	drafter := "Chuyên viên thụ lý"
 	if u, err := a.Store.Actor(ctx, in.ActorID); err == nil && u.Name != "" {
 		drafter = u.Name
 	}
-	out, err := a.Renderer.RenderReport(ctx, render.Report{Agency: strings.ToUpper(org), Form: "Công văn xin ý kiến",
-		Place: "Hà Nội", Date: in.At, Title: "CÔNG VĂN XIN Ý KIẾN", Lines: []string{subject, "Kính gửi: " + in.OrganName},
-		Columns: []render.ReportColumn{{Heading: "Nội dung", Width: 1, Align: "left"}, {Heading: "Thông tin", Width: 2, Align: "left"}},
-		Rows:    rows, Notes: notes, Recipients: []string{"Như trên", "Lưu: VT, hồ sơ " + string(v.Code)},
-		Signer: render.Signer{Title: "NGƯỜI SOẠN THẢO", Name: drafter}})
+	out, err := a.Renderer.Render(ctx, &render.Letter{
+		Header: render.Header{Agency: strings.ToUpper(org), Place: "Hà Nội", Date: in.At,
+			Signer:     render.Signer{Title: "NGƯỜI SOẠN THẢO", Name: drafter},
+			Recipients: []string{"Như trên;", "Lưu: VT, hồ sơ " + string(v.Code) + "."}},
+		Symbol: consultSymbol, Excerpt: "xin ý kiến về hồ sơ " + string(v.Code),
+		To: []string{in.OrganName}, Body: strings.Join(body, "\n\n")})
 	if err != nil {
 		return nil, nonRetryable(fmt.Errorf("consultation letter for %s: %w", in.Code, err))
 	}
 	return out.PDF, nil
 }
+
+// consultSymbol is the symbol a consultation's request is registered and printed under.
+const consultSymbol = "BNV-XYK"

@@ -12,6 +12,7 @@ import (
 	"motcua/internal/axis"
 	"motcua/internal/edxml"
 	"motcua/internal/pades"
+	"motcua/internal/render"
 	"motcua/internal/signing"
 	"motcua/internal/store"
 )
@@ -115,7 +116,11 @@ func (a *Activities) RegisterOutgoing(ctx context.Context, in RegisterOutgoingIn
 		if f.Verdict == "sealed" || f.Verdict == store.VerdictPresigned || f.ContentType != "application/pdf" || a.Signer == nil {
 			continue
 		}
-		sealed, err := a.sealPlain(ctx, f.Data, in.At)
+		data, err := fillNumber(f.Data, e.Number, in.At)
+		if err != nil {
+			return RegisterOutgoingResult{}, err
+		}
+		sealed, err := a.sealPlain(ctx, data, in.At)
 		if err != nil {
 			return RegisterOutgoingResult{}, err
 		}
@@ -498,6 +503,25 @@ func LeaderDue(wt WorkingTime, t time.Time, priority int) time.Time {
 // removal after a recall).
 func (a *Activities) ChangeIncoming(ctx context.Context, in ChangeIncomingInput) error {
 	return a.Store.ChangeIncoming(ctx, in.IncomingID, in.Change)
+}
+
+// fillNumber writes the register's number and the date of issue into a file motcua
+// laid out (a letter drafted on the compose page or a consultation's request: the
+// render.FieldNumber and render.FieldDate fields), in an incremental update after the
+// leader's signature, as the results are numbered. A file without those fields (an
+// uploaded PDF) is returned as it is.
+func fillNumber(pdf []byte, number int, at time.Time) ([]byte, error) {
+	filled, err := pades.FillFields(pdf, map[string]string{
+		render.FieldNumber: store.FormatRegisterNumber(number), // as the register and the DocumentId write it
+		render.FieldDate:   render.DatePhrase(at),
+	})
+	if motcua.ErrorCode(err) == motcua.ENOTFOUND {
+		return pdf, nil
+	}
+	if err != nil {
+		return nil, nonRetryable(fmt.Errorf("fill the number of an outgoing document: %w", err))
+	}
+	return filled, nil
 }
 
 // sealPlain applies the organization's seal signature without a drawn stamp: an

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
@@ -145,6 +146,12 @@ type ComposeInput struct {
 	// ReplyToIncomingID is the incoming document this one answers: the envelope's
 	// MessageHeader/ResponseFor names it, so that its issuer links the reply.
 	ReplyToIncomingID int64 `json:"replyToIncomingId,omitempty"`
+	// Text is the body of a drafted công văn (plain text, paragraphs separated by blank
+	// lines): when set, the document's first file is that text laid out per Decree
+	// 30/2020 by render.Letter (V/v the subject, Kính gửi the recipients, signed by
+	// SignerID), its number and date filled in at registration; Files, if any, follow
+	// it as attachments.
+	Text string `json:"text,omitempty"`
 }
 
 // Compose records a draft outgoing document and starts its workflow, which waits for
@@ -168,15 +175,22 @@ func (s *Service) Compose(ctx context.Context, actor motcua.Actor, in ComposeInp
 				Message: "Không tìm thấy văn bản đi được cập nhật hoặc thay thế."}
 		}
 	}
-	if len(in.Files) == 0 {
-		return store.Outgoing{}, &motcua.Error{Code: motcua.EINVALID, Field: "files", Message: "Văn bản đi cần ít nhất một tệp."}
+	if len(in.Files) == 0 && strings.TrimSpace(in.Text) == "" {
+		return store.Outgoing{}, &motcua.Error{Code: motcua.EINVALID, Field: "files", Message: "Văn bản đi cần ít nhất một tệp hoặc nội dung soạn thảo."}
 	}
-	files := make([]store.ExchangeFile, len(in.Files))
-	for i, f := range in.Files {
+	var files []store.ExchangeFile
+	if strings.TrimSpace(in.Text) != "" {
+		letter, err := s.draftLetter(ctx, in)
+		if err != nil {
+			return store.Outgoing{}, err
+		}
+		files = append(files, letter)
+	}
+	for _, f := range in.Files {
 		if !bytes.HasPrefix(f.Data, []byte("%PDF-")) {
 			return store.Outgoing{}, &motcua.Error{Code: motcua.EINVALID, Field: "files", Message: "Tệp " + f.Name + " không phải tệp PDF."}
 		}
-		files[i] = store.ExchangeFile{Name: f.Name, ContentType: "application/pdf", Data: f.Data}
+		files = append(files, store.ExchangeFile{Name: f.Name, ContentType: "application/pdf", Data: f.Data})
 	}
 	var answers []store.DocumentRef
 	if in.ReplyToIncomingID != 0 {
@@ -189,6 +203,80 @@ func (s *Service) Compose(ctx context.Context, actor motcua.Actor, in ComposeInp
 			PromulgationDate: d.PromulgationDate, DocumentID: d.DocumentID}}
 	}
 	return s.start(ctx, in, files, false, answers)
+}
+
+// draftLetter lays out a drafted text as a công văn (render.Letter): the agency, the
+// number and date left to the register, "V/v" the subject, Kính gửi the recipients, the
+// text's paragraphs, the signing leader. Bad input is EINVALID naming the form's field
+// (text, subject, symbol, recipients, signerId), before anything is recorded.
+func (s *Service) draftLetter(ctx context.Context, in ComposeInput) (store.ExchangeFile, error) {
+	if in.TypeName != "" && in.TypeName != "Công văn" {
+		return store.ExchangeFile{}, &motcua.Error{Code: motcua.EINVALID, Field: "text",
+			Message: "Nội dung soạn thảo được trình bày theo thể thức công văn: chọn loại văn bản “Công văn”, hoặc tải lên tệp PDF."}
+	}
+	if n := utf8.RuneCountInString(in.Text); n > render.MaxLetterBody {
+		return store.ExchangeFile{}, &motcua.Error{Code: motcua.EINVALID, Field: "text",
+			Message: fmt.Sprintf("Nội dung công văn quá dài (%d ký tự, tối đa %d).", n, render.MaxLetterBody)}
+	}
+	if s.Renderer == nil {
+		return store.ExchangeFile{}, &motcua.Error{Code: motcua.EUNAVAILABLE, Message: "Dịch vụ tạo tệp PDF chưa sẵn sàng."}
+	}
+	r, err := s.Renderer()
+	if err != nil {
+		return store.ExchangeFile{}, err
+	}
+	signers, err := s.Signers(ctx)
+	if err != nil {
+		return store.ExchangeFile{}, err
+	}
+	i := slices.IndexFunc(signers, func(u store.StaffRow) bool { return u.ID == in.SignerID })
+	if i < 0 {
+		return store.ExchangeFile{}, &motcua.Error{Code: motcua.EINVALID, Field: "signerId", Message: "Chọn lãnh đạo ký văn bản."}
+	}
+	leader := signers[i]
+	title := strings.ToUpper(leader.Title)
+	if title == "" {
+		title = "LÃNH ĐẠO"
+	}
+	prefix := ""
+	if strings.HasPrefix(title, "THỨ TRƯỞNG") {
+		prefix = "KT. BỘ TRƯỞNG" // a deputy signs on the minister's behalf (Decree 30/2020 art. 13)
+	}
+	agency := s.AgencyName
+	if agency == "" {
+		agency = "Bộ Nội vụ"
+	}
+	to := make([]string, len(in.Recipients))
+	for i, rc := range in.Recipients {
+		to[i] = rc.OrganName
+	}
+	excerpt := strings.TrimSpace(in.Subject)
+	for _, p := range []string{"V/v ", "v/v ", "V/V "} {
+		excerpt = strings.TrimSpace(strings.TrimPrefix(excerpt, p))
+	}
+	out, err := r.Render(ctx, &render.Letter{
+		Header: render.Header{Agency: strings.ToUpper(agency), Place: "Hà Nội", Date: s.Now(),
+			Signer:     render.Signer{Prefix: prefix, Title: title, Name: leader.Name},
+			Recipients: []string{"Như trên;", "Lưu: VT."}},
+		Symbol: in.Symbol, Excerpt: excerpt, To: to, Body: in.Text})
+	if err != nil {
+		var me *motcua.Error
+		if errors.As(err, &me) && me.Code == motcua.EINVALID {
+			field := map[string]string{"Body": "text", "Excerpt": "subject", "Symbol": "symbol"}[me.Field]
+			if field == "" && strings.HasPrefix(me.Field, "To") {
+				field = "recipients"
+			}
+			if field == "" && strings.HasPrefix(me.Field, "Signer") {
+				field = "signerId"
+			}
+			if field == "" {
+				field = "text"
+			}
+			return store.ExchangeFile{}, &motcua.Error{Code: motcua.EINVALID, Field: field, Message: me.Message, Err: err}
+		}
+		return store.ExchangeFile{}, fmt.Errorf("draft letter: %w", err)
+	}
+	return store.ExchangeFile{Name: "cong-van.pdf", ContentType: "application/pdf", Data: out.PDF}, nil
 }
 
 // start records an outgoing document (with the documents it answers) and starts its

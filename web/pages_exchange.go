@@ -12,12 +12,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
 	"motcua"
 	"motcua/exchange"
 	"motcua/internal/httpx"
+	"motcua/internal/render"
 	"motcua/internal/store"
 )
 
@@ -324,6 +326,7 @@ type composeView struct {
 	Priorities []selectOption
 	Signers    []selectOption
 	Agencies   []agencyOption
+	MaxText    int // the longest drafted text, in characters
 }
 
 // maxComposeFile bounds the uploaded PDF of an outgoing document.
@@ -348,9 +351,17 @@ func (s *Site) pageCompose() http.HandlerFunc {
 			s.showCompose(w, r, http.StatusOK, form, nil, nil)
 			return
 		}
-		for _, k := range []string{"key", "subject", "typeName", "symbol", "priority", "signerId"} {
+		for _, k := range []string{"key", "subject", "typeName", "symbol", "priority", "signerId", "source"} {
 			form[k] = strings.TrimSpace(r.PostFormValue(k))
 		}
+		form["text"] = strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("text"), "\r\n", "\n"))
+		if form["source"] != "soan" && form["source"] != "tai-len" {
+			form["source"] = "tai-len" // a client that names none uploads, as before
+			if form["text"] != "" {
+				form["source"] = "soan"
+			}
+		}
+		drafted := form["source"] == "soan"
 		if _, err := hex.DecodeString(form["key"]); err != nil || len(form["key"]) != 24 {
 			form["key"] = randomKey() // not the form's own key: a new document
 		}
@@ -387,8 +398,19 @@ func (s *Site) pageCompose() http.HandlerFunc {
 		if len(to) == 0 || len(to) != len(picked) {
 			errs = append(errs, pageError{Field: "recipients", Message: "Chọn ít nhất một cơ quan nhận trong danh sách."})
 		}
+		if drafted {
+			switch n := utf8.RuneCountInString(form["text"]); {
+			case n == 0:
+				errs = append(errs, pageError{Field: "text", Message: "Nhập nội dung công văn, hoặc chọn “Tải lên tệp PDF”."})
+			case n > render.MaxLetterBody:
+				errs = append(errs, pageError{Field: "text", Message: fmt.Sprintf("Nội dung công văn quá dài (%d ký tự, tối đa %d).", n, render.MaxLetterBody)})
+			}
+			if form["typeName"] != "Công văn" {
+				errs = append(errs, pageError{Field: "typeName", Message: "Nội dung soạn thảo được trình bày theo thể thức công văn: chọn loại “Công văn”, hoặc tải lên tệp PDF."})
+			}
+		}
 		var file exchange.File
-		if r.MultipartForm != nil && len(r.MultipartForm.File["file"]) == 1 {
+		if r.MultipartForm != nil && len(r.MultipartForm.File["file"]) == 1 && r.MultipartForm.File["file"][0].Size > 0 {
 			fh := r.MultipartForm.File["file"][0]
 			if fh.Size > maxComposeFile {
 				errs = append(errs, pageError{Field: "file", Message: "Tệp văn bản quá lớn: tối đa 10 MB."})
@@ -402,16 +424,24 @@ func (s *Site) pageCompose() http.HandlerFunc {
 			if file.Data != nil && !bytes.HasPrefix(file.Data, []byte("%PDF-")) {
 				errs = append(errs, pageError{Field: "file", Message: "Tệp văn bản phải là tệp PDF."})
 			}
-		} else {
+		} else if !drafted {
 			errs = append(errs, pageError{Field: "file", Message: "Chọn tệp PDF của văn bản."})
 		}
 		if len(errs) > 0 {
 			s.showCompose(w, r, http.StatusUnprocessableEntity, form, picked, errs)
 			return
 		}
+		var files []exchange.File
+		if file.Data != nil {
+			files = []exchange.File{file}
+		}
+		text := ""
+		if drafted {
+			text = form["text"]
+		}
 		o, err := s.Exchange.Compose(r.Context(), a, exchange.ComposeInput{Key: "trang/" + form["key"], Subject: form["subject"],
 			TypeName: form["typeName"], Symbol: form["symbol"], Priority: priority, Recipients: to, SignerID: signer,
-			Files: []exchange.File{file}})
+			Files: files, Text: text})
 		if err != nil {
 			if !shownError(err) {
 				s.showError(w, r, err)
@@ -435,7 +465,7 @@ func (s *Site) showCompose(w http.ResponseWriter, r *http.Request, status int, f
 		s.showError(w, r, err)
 		return
 	}
-	v := composeView{Form: form, AxisDown: axisDown}
+	v := composeView{Form: form, AxisDown: axisDown, MaxText: render.MaxLetterBody}
 	for _, t := range composeTypes {
 		v.Types = append(v.Types, selectOption{Value: t, Label: t, Selected: t == form["typeName"]})
 	}

@@ -21,6 +21,7 @@ const (
 	sizeTitle     = 14.0 // title and subject, bold
 	sizeRecipHead = 12.0 // "Nơi nhận:", bold (bold italic in the decree; DejaVu has no such face here)
 	sizeRecip     = 11.0
+	sizeExcerpt   = 12.0 // a letter's "V/v ..." under its number
 	sizeURL       = 6.5
 	sizePageNo    = 13.0
 
@@ -112,8 +113,9 @@ func invalid(field, format string, args ...any) error {
 }
 
 // heading draws the agency column and the national heading column, then the number and
-// the place/date line. For results the number and the date are empty fields.
-func (lo *layouter) heading(h *Header, result bool, symbol string) error {
+// the place/date line. For results and letters the number and the date are empty
+// fields. A letter's excerpt goes under the number after "V/v".
+func (lo *layouter) heading(h *Header, result bool, symbol, excerpt string) error {
 	top := lo.y
 	leftX, rightX := contentLeft, contentLeft+leftColWidth
 	cxL, cxR := leftX+leftColWidth/2, rightX+rightColWidth/2
@@ -205,7 +207,65 @@ func (lo *layouter) heading(h *Header, result bool, symbol string) error {
 		lo.b.drawText(lo.page, textSpan{f: italic, size: sizeDate, x: cxR - w/2, y: pageHeight - base, text: s})
 	}
 	lo.y = row + lineHeight(sizeNumber) + 14
+	if excerpt != "" {
+		// Decree 30/2020 Appendix I, 5b: after "V/v", lower case, 12–13 pt, upright,
+		// centred under the number and symbol, 6 pt below them.
+		top := row + lineHeight(sizeNumber) + 6
+		lines := lo.placeAt(paragraph{spans: []span{{"V/v " + excerpt, regular}}, size: sizeExcerpt,
+			align: alignCenter, x: leftX, width: leftColWidth}, top)
+		if len(lines) > maxExcerptLines {
+			return invalid("Excerpt", "Trích yếu nội dung công văn quá dài (tối đa %d dòng dưới số, ký hiệu).", maxExcerptLines)
+		}
+		lo.y = max(lo.y, top+float64(len(lines))*lineHeight(sizeExcerpt)+14)
+	}
 	return nil
+}
+
+// maxExcerptLines bounds a letter's "V/v" excerpt under the number.
+const maxExcerptLines = 5
+
+// addressee draws "Kính gửi:" (Decree 30/2020 Appendix I, 9a; 14 pt, upright): one
+// addressee on the same line; several each on a line under it, a dash aligned under the
+// colon, ";" after each but the last, "." after the last.
+func (lo *layouter) addressee(to []string, size float64) {
+	if len(to) == 0 {
+		return
+	}
+	reg := lo.m[regular]
+	label := "Kính gửi:"
+	lw := reg.width(label+" ", size)
+	if len(to) == 1 {
+		line := label + " " + to[0]
+		w := reg.width(line, size)
+		if w <= contentWidth-2*firstIndent {
+			lo.place(paragraph{spans: []span{{line, regular}}, size: size, align: alignCenter,
+				x: contentLeft, width: contentWidth}, paraSpace*2)
+			return
+		}
+		lo.place(paragraph{spans: []span{{line, regular}}, size: size, align: alignLeft,
+			x: contentLeft + firstIndent, width: contentWidth - firstIndent, restIndent: lw}, paraSpace*2)
+		return
+	}
+	widest := 0.0
+	items := make([]string, len(to))
+	for i, t := range to {
+		t = strings.TrimRight(t, ";.")
+		if i == len(to)-1 {
+			t += "."
+		} else {
+			t += ";"
+		}
+		items[i] = "- " + t
+		widest = max(widest, reg.width(items[i], size))
+	}
+	x := contentLeft + max(firstIndent, (contentWidth-lw-widest)/2)
+	lo.place(paragraph{spans: []span{{label, regular}}, size: size, align: alignLeft,
+		x: x, width: contentLeft + contentWidth - x}, 0)
+	for _, it := range items {
+		lo.place(paragraph{spans: []span{{it, regular}}, size: size, align: alignLeft,
+			x: x + lw, width: contentLeft + contentWidth - x - lw, restIndent: 8}, 0)
+	}
+	lo.y += paraSpace * 2
 }
 
 func (lo *layouter) addField(name string, r Rect, size float64, align int, f face) {
@@ -237,8 +297,19 @@ func (lo *layouter) title(title []string, subject string, subtitle []string, bod
 	lo.y += 10
 }
 
-// text places template output: each line is a paragraph in the block's style.
+// text places template output: each line is a paragraph in the block's style; in the
+// style "addressee" each line is one addressee of "Kính gửi:".
 func (lo *layouter) text(style, s string, size float64) {
+	if style == "addressee" {
+		var to []string
+		for _, ln := range strings.Split(s, "\n") {
+			if ln = strings.TrimSpace(plainText(ln)); ln != "" {
+				to = append(to, ln)
+			}
+		}
+		lo.addressee(to, size)
+		return
+	}
 	for _, ln := range strings.Split(s, "\n") {
 		if strings.TrimSpace(plainText(ln)) == "" {
 			continue

@@ -16,6 +16,7 @@ const (
 	KindDecision          Kind = "decision"           // result: quyết định
 	KindLicence           Kind = "licence"            // result: giấy phép, giấy chứng nhận
 	KindEReceipt          Kind = "e-receipt"          // biên lai thu phí, lệ phí điện tử
+	KindLetter            Kind = "letter"             // công văn (Decree 30/2020 Appendix I)
 )
 
 // Document is one document to render: *Receipt, *SupplementRequest, *Refusal, *Apology,
@@ -220,6 +221,21 @@ type EReceipt struct {
 	PaidAt      time.Time
 }
 
+// Letter is an official letter (công văn) laid out per Decree 30/2020 Appendix I: the
+// heading, "Số: …/<Symbol>" with "V/v <Excerpt>" under it, place and date, "Kính gửi:",
+// the body, the signer and "Nơi nhận:". Like a result, its number and date of issue are
+// the empty fields motcua.number and motcua.date, filled when the clerical office
+// registers it. Header.VerifyURL is optional: without it no QR code is drawn.
+type Letter struct {
+	Header
+	Symbol  string   // the symbol printed after the number: "BNV-VP"
+	Excerpt string   // trích yếu, printed after "V/v" under the number
+	To      []string // the addressees of "Kính gửi:"
+	// Body is plain text; paragraphs are separated by blank lines, and a single line
+	// break inside a paragraph is a space.
+	Body string `render:"multiline"`
+}
+
 // Particular is one "label: value" line of a licence or certificate.
 type Particular struct {
 	Label string
@@ -252,10 +268,11 @@ func (*ControlSheet) Kind() Kind      { return KindControlSheet }
 func (*Decision) Kind() Kind          { return KindDecision }
 func (*Licence) Kind() Kind           { return KindLicence }
 func (*EReceipt) Kind() Kind          { return KindEReceipt }
+func (*Letter) Kind() Kind            { return KindLetter }
 
-// isResult reports whether k is a procedure result, which is numbered and dated after
-// signing through the motcua.number and motcua.date fields.
-func (k Kind) isResult() bool { return k == KindDecision || k == KindLicence }
+// isResult reports whether k is numbered and dated after signing through the
+// motcua.number and motcua.date fields: a procedure result or a letter.
+func (k Kind) isResult() bool { return k == KindDecision || k == KindLicence || k == KindLetter }
 
 // Field names of the empty AcroForm text fields on result documents.
 const (

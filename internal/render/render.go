@@ -128,6 +128,8 @@ func isNilPointer(doc Document) bool {
 		return d == nil
 	case *EReceipt:
 		return d == nil
+	case *Letter:
+		return d == nil
 	}
 	return false
 }
@@ -137,17 +139,21 @@ func (r *Renderer) compose(ctx context.Context, doc Document, t *compiled, m [3]
 	kind := doc.Kind()
 	lo := newLayouter(m, r.opt)
 	lo.b.shared = r.fonts
-	lo.qrBand = lo.qrBandHeight(h.VerifyURL)
+	if h.VerifyURL != "" {
+		lo.qrBand = lo.qrBandHeight(h.VerifyURL)
+	}
 	lo.newPage()
 
-	symbol := ""
+	symbol, excerpt := "", ""
 	switch d := doc.(type) {
 	case *Decision:
 		symbol = d.Symbol
 	case *Licence:
 		symbol = d.Symbol
+	case *Letter:
+		symbol, excerpt = d.Symbol, d.Excerpt
 	}
-	if err := lo.heading(h, kind.isResult(), symbol); err != nil {
+	if err := lo.heading(h, kind.isResult(), symbol, excerpt); err != nil {
 		return Output{}, err
 	}
 
@@ -225,14 +231,19 @@ func (r *Renderer) compose(ctx context.Context, doc Document, t *compiled, m [3]
 	if lo.pageNo > maxPages {
 		return Output{}, invalid("", "Văn bản quá dài (%d trang, tối đa %d).", lo.pageNo, maxPages)
 	}
-	if err := lo.drawQR(lo.b.pages[0], h.VerifyURL); err != nil {
-		return Output{}, err
+	if h.VerifyURL != "" {
+		if err := lo.drawQR(lo.b.pages[0], h.VerifyURL); err != nil {
+			return Output{}, err
+		}
 	}
 	lo.out.PageCount = lo.pageNo
 
 	title := plainText(strings.Join(titles, " "))
 	if subject != "" {
 		title += " " + plainText(subject)
+	}
+	if excerpt != "" {
+		title = strings.TrimSpace(title + " V/v " + excerpt)
 	}
 	lo.b.info = docInfo{
 		title:    title,

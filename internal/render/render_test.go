@@ -686,7 +686,7 @@ func TestEmbeddedTemplatesAllCompileAndCoverEveryKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []Kind{KindReceipt, KindSupplementRequest, KindRefusal, KindApology, KindStopNotice,
-		KindControlSheet, KindDecision, KindLicence, KindEReceipt} {
+		KindControlSheet, KindDecision, KindLicence, KindEReceipt, KindLetter} {
 		if _, err := cat.pick(k, at(2026, 1, 1, 0, 0)); err != nil {
 			t.Errorf("%s: %v", k, err)
 		}

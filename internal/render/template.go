@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"text/template"
@@ -45,7 +46,7 @@ type templateFile struct {
 // the document; each line of its output is one paragraph. Inline {{b "..."}} and
 // {{i "..."}} set bold and italic.
 type templateBlock struct {
-	Style string         `json:"style"` // para (default), plain, center, heading, basis, hang
+	Style string         `json:"style"` // para (default), plain, center, heading, basis, hang, addressee
 	Text  string         `json:"text"`
 	When  string         `json:"when"` // kept when this renders to something other than "", "false"
 	Table *templateTable `json:"table"`
@@ -134,7 +135,23 @@ var funcs = template.FuncMap{
 	"upper": strings.ToUpper,
 	"vnd":   formatVND,
 	"lower": strings.ToLower,
+	"paras": Paragraphs,
 }
+
+// Paragraphs splits plain text into paragraphs: blank lines separate them, and the
+// line breaks inside one become spaces.
+func Paragraphs(s string) []string {
+	var out []string
+	for _, block := range blankLine.Split(strings.ReplaceAll(s, "\r\n", "\n"), -1) {
+		p := strings.Join(strings.Fields(block), " ")
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+var blankLine = regexp.MustCompile(`\n[ \t]*\n`)
 
 // formatVND prints an amount of đồng with dots between thousands: 60.000.
 func formatVND(n int64) string {
@@ -209,7 +226,7 @@ func compile(p string, raw []byte) (*compiled, error) {
 	}
 	switch f.Kind {
 	case KindReceipt, KindSupplementRequest, KindRefusal, KindApology, KindStopNotice,
-		KindControlSheet, KindDecision, KindLicence, KindEReceipt:
+		KindControlSheet, KindDecision, KindLicence, KindEReceipt, KindLetter:
 	default:
 		return nil, fmt.Errorf("unknown kind %q", f.Kind)
 	}
@@ -254,7 +271,7 @@ func compile(p string, raw []byte) (*compiled, error) {
 	for i, b := range f.Body {
 		cb := compiledBlock{src: b}
 		switch b.Style {
-		case "", "para", "plain", "center", "heading", "basis", "hang":
+		case "", "para", "plain", "center", "heading", "basis", "hang", "addressee":
 		default:
 			return nil, fmt.Errorf("body[%d]: unknown style %q", i, b.Style)
 		}

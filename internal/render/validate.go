@@ -132,17 +132,20 @@ func upperFirst(s string) string {
 // Limits on free text. They keep one document within a few pages and a field within
 // what the layout can show; geometric limits (a name on one line) are checked by layout.
 const (
-	maxShort   = 200  // names, codes, places, titles
-	maxLine    = 500  // one-line descriptions: procedure, address, component
-	maxText    = 3000 // reasons, articles
-	maxItems   = 60   // components, missing items, bases, articles, recipients
-	maxRows    = 200  // hand-overs
-	maxURL     = 300
-	maxPages   = 20
-	dossierLen = 40
+	maxShort = 200  // names, codes, places, titles
+	maxLine  = 500  // one-line descriptions: procedure, address, component
+	maxText  = 3000 // reasons, articles
+	maxItems = 60   // components, missing items, bases, articles, recipients
+	maxRows  = 200  // hand-overs
+	maxURL   = 300
+	maxPages = 20
+	// MaxLetterBody bounds a letter's body, in characters (about eight pages at 14 pt).
+	MaxLetterBody       = 20000
+	maxLetterParagraphs = 200
+	dossierLen          = 40
 )
 
-func (c *check) header(h *Header, notice bool) {
+func (c *check) header(h *Header, notice, needURL bool) {
 	c.optional("ParentAgency", h.ParentAgency, "tên cơ quan chủ quản", maxShort)
 	c.text("Agency", h.Agency, "tên cơ quan ban hành", maxShort)
 	if notice {
@@ -160,7 +163,11 @@ func (c *check) header(h *Header, notice bool) {
 	for i, r := range h.Recipients {
 		c.text(fmt.Sprintf("Recipients[%d]", i), r, "nơi nhận", maxLine)
 	}
-	c.text("VerifyURL", h.VerifyURL, "địa chỉ xác thực văn bản", maxURL)
+	if needURL {
+		c.text("VerifyURL", h.VerifyURL, "địa chỉ xác thực văn bản", maxURL)
+	} else {
+		c.optional("VerifyURL", h.VerifyURL, "địa chỉ xác thực văn bản", maxURL)
+	}
 	if h.VerifyURL != "" {
 		u, err := url.Parse(h.VerifyURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -201,7 +208,7 @@ func (c *check) list(field string, v []string, label string, min int) {
 func validate(doc Document) error {
 	c := &check{}
 	h := doc.head()
-	c.header(h, !doc.Kind().isResult())
+	c.header(h, !doc.Kind().isResult(), doc.Kind() != KindLetter)
 	switch d := doc.(type) {
 	case *Receipt:
 		c.dossier(d.DossierCode, d.Applicant, d.Procedure)
@@ -293,6 +300,17 @@ func validate(doc Document) error {
 		c.list("Bases", d.Bases, "căn cứ ban hành", 1)
 		c.optional("Proposal", d.Proposal, "đề nghị", maxLine)
 		c.list("Articles", d.Articles, "nội dung các điều", 1)
+	case *Letter:
+		c.text("Symbol", d.Symbol, "ký hiệu văn bản", 40)
+		c.text("Excerpt", d.Excerpt, "trích yếu nội dung (V/v)", maxLine)
+		c.list("To", d.To, "nơi gửi (Kính gửi)", 1)
+		for i, t := range d.To {
+			c.optional(fmt.Sprintf("To[%d]", i), t, "tên nơi gửi", maxShort)
+		}
+		c.text("Body", d.Body, "nội dung công văn", MaxLetterBody)
+		if n := len(Paragraphs(d.Body)); n > maxLetterParagraphs {
+			c.fail("Body", "Nội dung công văn có quá nhiều đoạn (%d, tối đa %d).", n, maxLetterParagraphs)
+		}
 	case *Licence:
 		c.text("Symbol", d.Symbol, "ký hiệu văn bản", 40)
 		c.text("Title", d.Title, "tên loại văn bản", 80)
