@@ -28,7 +28,7 @@ func (s *Service) SigningQueue(ctx context.Context, a motcua.Actor) ([]store.Que
 		return out, nil
 	}
 	now := s.Now()
-	items, err := s.Store.AwaitingSignature(ctx, 2000)
+	procs, err := s.Store.AwaitingProcedures(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -36,31 +36,28 @@ func (s *Service) SigningQueue(ctx context.Context, a motcua.Actor) ([]store.Que
 	if err != nil {
 		return nil, err
 	}
-	type key struct {
-		code    string
-		version int
+	// Who signs is decided per procedure version: find the versions a signs today, then
+	// ask only for their dossiers.
+	mine := map[store.ProcedureVersion]motcua.SignatureBlock{}
+	var of []store.ProcedureVersion
+	for _, k := range procs {
+		cs, err := s.authority().Candidates(ctx, k.Code, k.Version, dels, now)
+		if err != nil {
+			return nil, fmt.Errorf("signers of %s@v%d: %w", k.Code, k.Version, err)
+		}
+		if i := slices.IndexFunc(cs, func(c authority.Candidate) bool { return c.Signatory.ID == a.UserID }); i >= 0 {
+			mine[k] = cs[i].Block
+			of = append(of, k)
+		}
 	}
-	mine := map[key]*motcua.SignatureBlock{}
+	items, err := s.Store.AwaitingSignature(ctx, of, 200)
+	if err != nil {
+		return nil, err
+	}
 	for _, it := range items {
-		k := key{it.ProcedureCode, it.ProcedureVersion}
-		b, seen := mine[k]
-		if !seen {
-			cs, err := s.authority().Candidates(ctx, k.code, k.version, dels, now)
-			if err != nil {
-				return nil, fmt.Errorf("signers of %s@v%d: %w", k.code, k.version, err)
-			}
-			if i := slices.IndexFunc(cs, func(c authority.Candidate) bool { return c.Signatory.ID == a.UserID }); i >= 0 {
-				b = &cs[i].Block
-			}
-			mine[k] = b
-		}
-		if b != nil {
-			it.SignAs = strings.Join(b.Lines(), " / ")
-			out = append(out, it)
-			if len(out) == 200 {
-				break
-			}
-		}
+		b := mine[store.ProcedureVersion{Code: it.ProcedureCode, Version: it.ProcedureVersion}]
+		it.SignAs = strings.Join(b.Lines(), " / ")
+		out = append(out, it)
 	}
 	return out, nil
 }

@@ -154,23 +154,66 @@ func (s *Store) Signatory(ctx context.Context, userID int64) (Signatory, error) 
 	return sg, nil
 }
 
-// AwaitingSignature lists every dossier awaiting a signature, due first, with the
-// procedure version it is signed under; the caller keeps those a person may sign. The
-// dossiers awaiting a signature at once are few (a leader's day of work), and the
-// partial index on status finds them.
-func (s *Store) AwaitingSignature(ctx context.Context, limit int) ([]QueueItem, error) {
+// ProcedureVersion names one version of a procedure in the catalog.
+type ProcedureVersion struct {
+	Code    string
+	Version int
+}
+
+// AwaitingProcedures lists the procedure versions that have dossiers awaiting a
+// signature: a skip scan of their partial index, one probe per version, however many
+// dossiers wait.
+func (s *Store) AwaitingProcedures(ctx context.Context) ([]ProcedureVersion, error) {
+	rows, err := s.pool.Query(ctx, `WITH RECURSIVE v AS (
+			(SELECT procedure_code, procedure_version FROM dossiers WHERE status = 'awaiting_signature'
+				ORDER BY procedure_code, procedure_version LIMIT 1)
+			UNION ALL
+			SELECT n.procedure_code, n.procedure_version FROM v, LATERAL (
+				SELECT procedure_code, procedure_version FROM dossiers
+				WHERE status = 'awaiting_signature' AND (procedure_code, procedure_version) > (v.procedure_code, v.procedure_version)
+				ORDER BY procedure_code, procedure_version LIMIT 1) n)
+		SELECT procedure_code, procedure_version FROM v`)
+	if err != nil {
+		return nil, fmt.Errorf("procedures awaiting signature: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ProcedureVersion])
+	if err != nil {
+		return nil, fmt.Errorf("procedures awaiting signature: %w", err)
+	}
+	return out, nil
+}
+
+// AwaitingSignature lists the dossiers of the given procedure versions awaiting a
+// signature, due first, at most limit, with the procedure version each is signed under.
+// The partial index on status gives them in due order.
+func (s *Store) AwaitingSignature(ctx context.Context, of []ProcedureVersion, limit int) ([]QueueItem, error) {
 	if limit <= 0 || limit > 2000 {
 		limit = 500
 	}
-	rows, err := s.pool.Query(ctx, `SELECT d.code, d.procedure_code, p.name, a.name, hu.code, d.submitted_at, d.due_at,
+	if len(of) == 0 {
+		return []QueueItem{}, nil
+	}
+	codes, versions := make([]string, len(of)), make([]int32, len(of))
+	for i, v := range of {
+		codes[i], versions[i] = v.Code, int32(v.Version)
+	}
+	// The first dossiers due of each version (an index range each), then the first of
+	// them all: bounded by versions × limit, however many wait.
+	rows, err := s.pool.Query(ctx, `WITH pick AS (
+			SELECT x.id, x.due_at FROM unnest($2::text[], $3::int[]) AS v(code, version),
+			LATERAL (SELECT id, due_at FROM dossiers
+				WHERE status = 'awaiting_signature' AND procedure_code = v.code AND procedure_version = v.version
+				ORDER BY due_at, id LIMIT $1) x
+			ORDER BY x.due_at, x.id LIMIT $1)
+		SELECT d.code, d.procedure_code, p.name, a.name, hu.code, d.submitted_at, d.due_at,
 			coalesce((SELECT id::text FROM documents WHERE dossier_id = d.id AND kind = 'draft_result' ORDER BY seq DESC LIMIT 1), ''),
 			d.updated_at, d.procedure_version
-		FROM dossiers d
+		FROM pick
+		JOIN dossiers d ON d.id = pick.id
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 		JOIN users a ON a.id = d.applicant_id
 		JOIN units hu ON hu.id = d.holder_unit_id
-		WHERE d.status = 'awaiting_signature'
-		ORDER BY d.due_at NULLS LAST, d.id LIMIT $1`, limit)
+		ORDER BY d.due_at, d.id`, limit, codes, versions)
 	if err != nil {
 		return nil, fmt.Errorf("dossiers awaiting signature: %w", err)
 	}
