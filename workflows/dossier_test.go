@@ -95,6 +95,9 @@ func newHarness(t *testing.T, p activities.Plan) *harness {
 		})
 	h.env.OnActivity(a.SignAsLeader, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.SignInput) (activities.DocumentRef, error) {
+			if in.Document.ID != "draft_result-doc" {
+				return activities.DocumentRef{}, temporal.NewNonRetryableApplicationError("Không tìm thấy văn bản.", motcua.ENOTFOUND, nil)
+			}
 			if in.PIN != "123456" {
 				return activities.DocumentRef{}, temporal.NewNonRetryableApplicationError("Mã PIN không đúng.", motcua.EINVALID, nil)
 			}

@@ -46,7 +46,11 @@ const (
 // or the whole task's after a lost worker) writes nothing twice. Refusals are not
 // retried, as for activities.
 var localWriteOptions = workflow.LocalActivityOptions{
-	StartToCloseTimeout: 10 * time.Second,
+	// On a saturated machine (issue 17's load at 32 at once) a write waited more than
+	// the 10 s these had, and the decision failed: an attempt gets 30 s, as an
+	// activity's, and the retries two minutes in all. Timeouts are not part of replay.
+	StartToCloseTimeout:    30 * time.Second,
+	ScheduleToCloseTimeout: 2 * time.Minute,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:        time.Second,
 		BackoffCoefficient:     2,
@@ -256,6 +260,10 @@ func (d *dossier) submitForSigning(ctx workflow.Context, in SubmitForSigningInpu
 
 // sign: the leader signs the draft with their own key; the clerical office gets it.
 func (d *dossier) sign(ctx workflow.Context, in SignInput) error {
+	// The draft may still be being made (asyncNoticesChange): sign it once it is.
+	if err := workflow.Await(ctx, d.idle); err != nil {
+		return err
+	}
 	var ref activities.DocumentRef
 	if err := d.call(ctx, acts.SignAsLeader, activities.SignInput{Code: d.in.Code, Seq: d.seq + 1,
 		Document: d.refs[motcua.DocDraftResult], LeaderID: in.Actor.UserID, PIN: in.PIN, At: workflow.Now(ctx),
