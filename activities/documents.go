@@ -391,6 +391,11 @@ type manifestEntry struct {
 // form data, attachments, notices, the signed result and the history, signed with the
 // organization's seal (CMS), kept for the procedure's retention period.
 func (a *Activities) Archive(ctx context.Context, in ArchiveInput) error {
+	if in.Change != nil {
+		if _, err := a.RecordChange(ctx, *in.Change); err != nil {
+			return err
+		}
+	}
 	v, err := a.Store.DossierView(ctx, in.Code)
 	if err != nil {
 		return nonRetryable(err)

@@ -131,6 +131,10 @@ type NoticeInput struct {
 	ActorID            int64
 	// Seal signs the notice with the organization's seal, as the one-stop desk issues it.
 	Seal bool
+	// PreviousDueAt is the appointment an apology moves (dossier-async-notices on: the
+	// apology is rendered after its decision is recorded, when the records already
+	// hold the new one). Zero before: the records' appointment is the previous one.
+	PreviousDueAt time.Time
 }
 
 // DocumentRef names a stored document and, for one still to be signed, where the
@@ -178,4 +182,8 @@ type NotifyInput struct {
 type ArchiveInput struct {
 	Code motcua.DossierCode
 	At   time.Time
+	// Change is written first (dossier-async-notices on: the control sheet and the
+	// notification of the return, made after the click), so the package holds the
+	// sheet. Nil before.
+	Change *Change
 }

@@ -64,8 +64,12 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 	case motcua.DocRefusal:
 		return &render.Refusal{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName, Reason: in.Reason}, nil
 	case motcua.DocApology:
+		due := v.DueAt
+		if !in.PreviousDueAt.IsZero() {
+			due = &in.PreviousDueAt
+		}
 		return &render.Apology{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
-			ReceivedAt: received.In(motcua.Vietnam), DueAt: v.DueAt.In(motcua.Vietnam), Reason: in.Reason, NewDueAt: in.DueAt.In(motcua.Vietnam)}, nil
+			ReceivedAt: received.In(motcua.Vietnam), DueAt: due.In(motcua.Vietnam), Reason: in.Reason, NewDueAt: in.DueAt.In(motcua.Vietnam)}, nil
 	case motcua.DocStopNotice:
 		return &render.StopNotice{Header: h, DossierCode: string(in.Code), Applicant: who, Procedure: v.ProcedureName,
 			ReceivedAt: received.In(motcua.Vietnam), Reason: in.Reason}, nil

@@ -261,8 +261,14 @@ func (s *Service) Receipt(ctx context.Context, a motcua.Actor, code motcua.Dossi
 	}
 	doc, err := s.Store.LatestDocument(ctx, acc.ID, motcua.DocReceipt)
 	if motcua.ErrorCode(err) == motcua.ENOTFOUND {
+		switch acc.Status {
+		case motcua.StatusSubmitted, motcua.StatusAwaitingPayment, motcua.StatusRejected, motcua.StatusWithdrawn:
+			return store.Document{}, motcua.Errorf(motcua.ECONFLICT,
+				"Hồ sơ chưa được tiếp nhận: giấy tiếp nhận và hẹn trả kết quả sẽ có khi Bộ phận Một cửa tiếp nhận hồ sơ.")
+		}
+		// Received: the receipt is made a moment after the click (dossier-async-notices).
 		return store.Document{}, motcua.Errorf(motcua.ECONFLICT,
-			"Hồ sơ chưa được tiếp nhận: giấy tiếp nhận và hẹn trả kết quả sẽ có khi Bộ phận Một cửa tiếp nhận hồ sơ.")
+			"Giấy tiếp nhận và hẹn trả kết quả đang được tạo, vui lòng thử lại sau giây lát.")
 	}
 	return doc, err
 }

@@ -140,6 +140,7 @@ func TestWhatTheApplicantSees(t *testing.T) {
 		t.Fatal(err)
 	}
 	decide(t, people.of("canbo1"), code, "receive", publicNote, `input[name=notePublic]`)
+	s.Settle(code) // the receipt is made after the click
 	var submitted, received time.Time
 	if err := s.Store.Pool().QueryRow(ctx, `SELECT submitted_at, received_at FROM dossiers WHERE code = $1`, code).Scan(&submitted, &received); err != nil {
 		t.Fatal(err)

@@ -441,6 +441,7 @@ func drivePages(t *testing.T, s *site, people *tabs, code motcua.DossierCode, p 
 	t.Helper()
 	consulted := false
 	for range 30 {
+		s.Settle(code) // the last decision's notice (a draft the queue previews) is made after its click
 		st := s.State(code)
 		user, body, done, err := stacktest.NextDecision(p, st, consulted)
 		if err != nil {

@@ -61,6 +61,7 @@ func TestDeskClerkRegistersAWalkInDossierWithScannedPapers(t *testing.T) {
 	}
 
 	decide(t, clerk, code, "receive", "Hồ sơ đủ thành phần.")
+	s.Settle(code) // the receipt is made after the click
 	status, pdf := clerk.Fetch("/api/v1/dossiers/" + string(code) + "/receipt")
 	if status != 200 {
 		t.Fatalf("receipt: %d", status)

@@ -29,6 +29,31 @@ type Options struct {
 	// and the test harness set it (internal/app). Without it Signals are not checked
 	// before a workflow reads them (the codec still refuses them then).
 	Sealer Sealer
+	// Tuning sets the worker's pollers; zero fields take DefaultTuning's.
+	Tuning Tuning
+}
+
+// Tuning is how many long polls the worker keeps open on each kind of task.
+type Tuning struct {
+	// WorkflowPollers poll workflow tasks, shared by the sticky queue (a cached
+	// dossier's next task) and the task queue (a new dossier's first task).
+	WorkflowPollers int
+	// ActivityPollers poll activity tasks.
+	ActivityPollers int
+}
+
+// DefaultTuning: the SDK's 2 and 2, measured against more in docs/PERFORMANCE.md
+// ("The embedded server's tuning").
+var DefaultTuning = Tuning{WorkflowPollers: 2, ActivityPollers: 2}
+
+func (t Tuning) withDefaults() Tuning {
+	if t.WorkflowPollers <= 0 {
+		t.WorkflowPollers = DefaultTuning.WorkflowPollers
+	}
+	if t.ActivityPollers <= 0 {
+		t.ActivityPollers = DefaultTuning.ActivityPollers
+	}
+	return t
 }
 
 // New returns a worker on motcua's task queue with every workflow and activity. c must
@@ -38,7 +63,9 @@ func New(c client.Client, acts *activities.Activities, opts ...Options) sdkworke
 	if len(opts) > 0 {
 		o = opts[0]
 	}
+	t := o.Tuning.withDefaults()
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		MaxConcurrentWorkflowTaskPollers: t.WorkflowPollers, MaxConcurrentActivityTaskPollers: t.ActivityPollers,
 		Interceptors: []interceptor.WorkerInterceptor{&sealedOnly{sealer: o.Sealer}, &Heartbeats{}}})
 	RegisterWorkflows(w)
 	w.RegisterActivity(acts)

@@ -443,8 +443,11 @@ func (d *dossier) stop(ctx workflow.Context, in StopInput) error {
 
 // apologize gives the apology with a new appointment (form 04), once.
 func (d *dossier) apologize(ctx workflow.Context, in ApologizeInput) error {
-	if err := d.render(ctx, activities.NoticeInput{Kind: motcua.DocApology, Reason: in.Note, DueAt: in.NewDue,
-		ActorID: in.Actor.UserID, Seal: true}); err != nil {
+	notice := activities.NoticeInput{Kind: motcua.DocApology, Reason: in.Note, DueAt: in.NewDue, ActorID: in.Actor.UserID, Seal: true}
+	if d.async {
+		notice.PreviousDueAt = d.due
+	}
+	if err := d.render(ctx, notice); err != nil {
 		return err
 	}
 	due := in.NewDue

@@ -114,10 +114,12 @@ func TestRecordDossierHistory(t *testing.T) {
 	}
 	if *update {
 		// dossier_v1.json was recorded by the workflow's first version, dossier_v2.json
-		// by the second (dates in a local activity, one activity per decision); this is
-		// the third (dossier-local-writes: short writes as local activities, the
-		// receipt's dates in one computation).
-		writeHistory(t, "testdata/dossier_v3.json", h)
+		// by the second (dates in a local activity, one activity per decision),
+		// dossier_v3.json by the third (dossier-local-writes: short writes as local
+		// activities, the receipt's dates in one computation); this is the fourth
+		// (dossier-async-notices: notices, notifications and the archive made after
+		// the click).
+		writeHistory(t, "testdata/dossier_v4.json", h)
 	}
 }
 

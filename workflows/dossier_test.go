@@ -102,13 +102,22 @@ func newHarness(t *testing.T, p activities.Plan) *harness {
 		})
 	h.env.OnActivity(a.SignAsLeader, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.SignInput) (activities.DocumentRef, error) {
+			if in.Document.ID != "draft_result-doc" {
+				return activities.DocumentRef{}, temporal.NewNonRetryableApplicationError("Không tìm thấy văn bản.", motcua.ENOTFOUND, nil)
+			}
 			if in.PIN != "123456" {
 				return activities.DocumentRef{}, temporal.NewNonRetryableApplicationError("Mã PIN không đúng.", motcua.EINVALID, nil)
 			}
 			return activities.DocumentRef{ID: "signed-doc"}, nil
 		})
 	h.env.OnActivity(a.Issue, mock.Anything, mock.Anything).Return(activities.DocumentRef{ID: "issued-doc"}, nil)
-	h.env.OnActivity(a.Archive, mock.Anything, mock.Anything).Return(nil)
+	h.env.OnActivity(a.Archive, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ArchiveInput) error {
+			if c := in.Change; c != nil && c.Notice != nil {
+				h.notices = append(h.notices, string(c.Notice.Kind))
+			}
+			return nil
+		})
 	return h
 }
 
@@ -196,7 +205,8 @@ func TestTheWholePathEndsArchived(t *testing.T) {
 		{after: time.Hour, update: workflows.UpdateSign, arg: decision(leader, pin("000000")), wantErr: motcua.EINVALID},
 		{after: time.Hour, update: workflows.UpdateSign, arg: decision(leader, pin("123456")), wantStat: motcua.StatusSigned},
 		{after: time.Hour, update: workflows.UpdateIssue, arg: decision(clerical), wantStat: motcua.StatusResultReady},
-		{after: time.Hour, update: workflows.UpdateReturnResult, arg: decision(deskClerk), wantStat: motcua.StatusArchived},
+		// The return answers once recorded; the control sheet and the archive follow.
+		{after: time.Hour, update: workflows.UpdateReturnResult, arg: decision(deskClerk), wantStat: motcua.StatusReturned},
 	})
 	if !h.env.IsWorkflowCompleted() || h.env.GetWorkflowError() != nil {
 		t.Fatalf("completed %v, err %v", h.env.IsWorkflowCompleted(), h.env.GetWorkflowError())
@@ -218,10 +228,12 @@ func TestTheWholePathEndsArchived(t *testing.T) {
 	if strings.Join(h.notices, " ") != "receipt draft_result control_sheet" {
 		t.Fatalf("notices %v", h.notices)
 	}
-	// One write per decision (the intake's, then eight decisions), and two for the
-	// return: the archive package is made between the return and its record.
-	if h.changes != 10 {
-		t.Fatalf("%d RecordChange calls, want 10", h.changes)
+	// One write per decision (the intake's, then eight decisions), one more for each
+	// of the two notices made after their decision (receipt, draft), and two for the
+	// return: the archive package (with the control sheet) is made between the return
+	// and its record.
+	if h.changes != 12 {
+		t.Fatalf("%d RecordChange calls, want 12", h.changes)
 	}
 }
 

@@ -311,4 +311,7 @@ type State struct {
 	Facts motcua.Facts
 	// Documents produced so far, by kind (receipt, result, …) → document ID.
 	Documents map[motcua.DocumentKind]string
+	// Making lists the notices of recorded decisions still being rendered and sealed
+	// (dossier-async-notices): they appear in Documents when ready.
+	Making []motcua.DocumentKind `json:",omitempty"`
 }

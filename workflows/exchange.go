@@ -295,6 +295,7 @@ const (
 	replyToDossierChange = "incoming-reply-to-dossier"
 	replyToDossierOn     = 1
 )
+
 // OutgoingRecipientInput starts the child that follows one recipient of an outgoing
 // document.
 type OutgoingRecipientInput struct {

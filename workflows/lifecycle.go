@@ -29,6 +29,18 @@ const (
 	localWritesOn     = 1
 )
 
+// asyncNoticesChange is the workflow.GetVersion change ID of notices made after the
+// click (issue 17): from asyncNoticesOn, a decision answers once its rows are written
+// (a local activity); its notice is rendered and sealed, and its people notified, by
+// the dossier's background queue (records.go: later), in the order decided. It is
+// asked first and, once recorded, stands for the two versions before it, whose
+// markers a new dossier no longer writes (it implies dossier-workflow 2 and
+// dossier-local-writes 1); a history without it asks them as before.
+const (
+	asyncNoticesChange = "dossier-async-notices"
+	asyncNoticesOn     = 1
+)
+
 // localWriteOptions run a short database write in the worker, within the workflow
 // task: keyed, idempotent, in one transaction, so a retry (the local activity's own,
 // or the whole task's after a lost worker) writes nothing twice. Refusals are not
@@ -38,7 +50,9 @@ const (
 // Without ScheduleToCloseTimeout, the SDK would give every attempt together only the
 // StartToCloseTimeout.
 var localWriteOptions = workflow.LocalActivityOptions{
-	StartToCloseTimeout:    10 * time.Second,
+	// On a saturated machine (issue 17's load at 32 at once) a write waited more than
+	// 10 s: an attempt gets 30 s, as an activity's. Timeouts are not part of replay.
+	StartToCloseTimeout:    30 * time.Second,
 	ScheduleToCloseTimeout: localRetryBudget,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:        time.Second,
@@ -77,16 +91,23 @@ var activityOptions = workflow.ActivityOptions{
 // This file is the main path, in the order the rules give it; the other decisions are
 // in decisions.go, the clock and its timers in clock.go, what is written in records.go.
 func DossierWorkflow(ctx workflow.Context, in DossierInput) (DossierResult, error) {
-	version := workflow.GetVersion(ctx, "dossier-workflow", workflow.DefaultVersion, versionBatched)
-	local := version >= versionBatched && workflow.GetVersion(ctx, localWritesChange, workflow.DefaultVersion, localWritesOn) >= localWritesOn
+	async := workflow.GetVersion(ctx, asyncNoticesChange, workflow.DefaultVersion, asyncNoticesOn) >= asyncNoticesOn
+	version, local := workflow.Version(versionBatched), true
+	if !async {
+		version = workflow.GetVersion(ctx, "dossier-workflow", workflow.DefaultVersion, versionBatched)
+		local = version >= versionBatched && workflow.GetVersion(ctx, localWritesChange, workflow.DefaultVersion, localWritesOn) >= localWritesOn
+	}
 
 	d := &dossier{in: in, status: motcua.StatusSubmitted, mu: workflow.NewMutex(ctx), batched: version >= versionBatched, localWrites: local,
-		docs: map[motcua.DocumentKind]string{}, refs: map[motcua.DocumentKind]activities.DocumentRef{}}
+		async: async, docs: map[motcua.DocumentKind]string{}, refs: map[motcua.DocumentKind]activities.DocumentRef{}}
 	ctx = workflow.WithActivityOptions(ctx, activityOptions)
 	if err := d.register(ctx); err != nil {
 		return DossierResult{}, err
 	}
 	d.receiveReplies(ctx)
+	if async {
+		workflow.Go(ctx, d.runLater)
+	}
 
 	// Submission: record it first. The API answers the citizen only once the dossier is
 	// in PostgreSQL, so the receipt always points at a stored dossier.
@@ -136,7 +157,7 @@ func DossierWorkflow(ctx workflow.Context, in DossierInput) (DossierResult, erro
 			}
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && d.idle() }); err != nil {
 		return DossierResult{}, err
 	}
 	return DossierResult{Status: d.status, FinishedAt: d.finishedAt}, nil
@@ -247,6 +268,10 @@ func (d *dossier) submitForSigning(ctx workflow.Context, in SubmitForSigningInpu
 
 // sign: the leader signs the draft with their own key; the clerical office gets it.
 func (d *dossier) sign(ctx workflow.Context, in SignInput) error {
+	// The draft may still be being made (asyncNoticesChange): sign it once it is.
+	if err := workflow.Await(ctx, d.idle); err != nil {
+		return err
+	}
 	var ref activities.DocumentRef
 	if err := d.call(ctx, acts.SignAsLeader, activities.SignInput{Code: d.in.Code, Seq: d.seq + 1,
 		Document: d.refs[motcua.DocDraftResult], LeaderID: in.Actor.UserID, PIN: in.PIN, At: workflow.Now(ctx),
@@ -287,6 +312,9 @@ func (d *dossier) issue(ctx workflow.Context, in IssueInput) error {
 // returnResult: the desk returns the result with the process control sheet (form 06),
 // and the dossier goes to the archive.
 func (d *dossier) returnResult(ctx workflow.Context, in ReturnResultInput) error {
+	if d.async {
+		return d.returnResultThenArchive(ctx, in)
+	}
 	if err := d.render(ctx, activities.NoticeInput{Kind: motcua.DocControlSheet, DueAt: d.due, ActorID: in.Actor.UserID, Seal: true}); err != nil {
 		return err
 	}
@@ -297,4 +325,19 @@ func (d *dossier) returnResult(ctx workflow.Context, in ReturnResultInput) error
 		return err
 	}
 	return d.record(ctx, motcua.Transition{Action: motcua.EventArchive, Status: motcua.StatusArchived})
+}
+
+// returnResultThenArchive (asyncNoticesChange on): the return is recorded and the click
+// answered; the control sheet, the applicant's notification and the archive package
+// follow in one activity, and the archived record after it.
+func (d *dossier) returnResultThenArchive(ctx workflow.Context, in ReturnResultInput) error {
+	if err := d.render(ctx, activities.NoticeInput{Kind: motcua.DocControlSheet, DueAt: d.due, ActorID: in.Actor.UserID, Seal: true}); err != nil {
+		return err
+	}
+	if err := d.finish(ctx, motcua.StatusReturned, UpdateReturnResult, in.Actor.UserID, d.step().Unit.Code, in.Note, ""); err != nil {
+		return err
+	}
+	archive := activities.ArchiveInput{Code: d.in.Code, At: workflow.Now(ctx)}
+	d.pending.archive = &archive
+	return nil
 }

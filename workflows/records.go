@@ -24,6 +24,11 @@ type dossier struct {
 	pending *pending
 	// localWrites (localWritesChange on) makes a short write a local activity.
 	localWrites bool
+	// async (asyncNoticesChange on): a decision's notice, notifications and archive
+	// package are made after it answers, by runLater, from the queue later (the one
+	// being made stays first until it is done).
+	async bool
+	later []laterJob
 	// known are the next step's due time and reminder, counted with the decision's
 	// other dates; handTo takes them instead of counting them again.
 	known []activities.DueResult
@@ -77,6 +82,15 @@ type pending struct {
 	change activities.Change
 	seq    int
 	status motcua.Status
+	// archive is the archive package to make after the change (the return's).
+	archive *activities.ArchiveInput
+}
+
+// laterJob is what a recorded decision still has to make: its notice and
+// notifications, and after a return the archive package and the archived record.
+type laterJob struct {
+	change  activities.Change
+	archive *activities.ArchiveInput
 }
 
 // withLock runs fn as the only change in progress: decisions, timers and the intake
@@ -117,6 +131,9 @@ func (d *dossier) commit(ctx workflow.Context) error {
 	if p == nil || p.empty() {
 		return nil
 	}
+	if d.async && (p.change.Notice != nil || p.archive != nil) {
+		return d.commitRowsThenLater(ctx, p)
+	}
 	var out activities.ChangeResult
 	f := workflow.ExecuteActivity
 	if p.rowsOnly() {
@@ -130,6 +147,79 @@ func (d *dossier) commit(ctx workflow.Context) error {
 		d.docs[n.Kind], d.refs[n.Kind] = out.Notice.ID, out.Notice
 	}
 	return nil
+}
+
+// commitRowsThenLater writes the decision's rows (a local activity) and queues its
+// notice, notifications and archive package for runLater: the click waits for the
+// record, not for rendering and sealing. A change that only notifies is not split: one
+// activity costs the engine less than a local activity and a background one.
+func (d *dossier) commitRowsThenLater(ctx workflow.Context, p *pending) error {
+	if len(p.change.Transitions) > 0 {
+		rows := activities.Change{Code: p.change.Code, Transitions: p.change.Transitions}
+		if err := d.write(ctx, acts.RecordChange, rows).Get(ctx, nil); err != nil {
+			d.seq, d.status = p.seq, p.status
+			return err
+		}
+	}
+	d.later = append(d.later, laterJob{change: activities.Change{Code: p.change.Code, Notice: p.change.Notice, Notify: p.change.Notify},
+		archive: p.archive})
+	return nil
+}
+
+// runLater makes, one after another in the order decided, what recorded decisions
+// left to make (asyncNoticesChange on). It runs beside the update handlers for the
+// dossier's whole life; the workflow ends only once the queue is empty. A job that
+// fails for good (a retryable failure is retried by Temporal) is logged and dropped:
+// its decision stands, and the document is missing, as a failed render left it before.
+func (d *dossier) runLater(ctx workflow.Context) {
+	for {
+		if err := workflow.Await(ctx, func() bool { return len(d.later) > 0 }); err != nil {
+			return
+		}
+		if err := d.make(ctx, d.later[0]); err != nil {
+			workflow.GetLogger(ctx).Error("making after the decision failed", "dossier", d.in.Code, "error", err)
+		}
+		d.later = d.later[1:]
+	}
+}
+
+// make carries out one job of runLater.
+func (d *dossier) make(ctx workflow.Context, j laterJob) error {
+	if j.archive != nil {
+		in := *j.archive
+		in.Change = &j.change
+		if err := workflow.ExecuteActivity(ctx, acts.Archive, in).Get(ctx, nil); err != nil {
+			return err
+		}
+		err := d.withLock(ctx, func(ctx workflow.Context) error {
+			return d.record(ctx, motcua.Transition{Action: motcua.EventArchive, Status: motcua.StatusArchived})
+		})
+		d.changes++
+		return err
+	}
+	var out activities.ChangeResult
+	if err := workflow.ExecuteActivity(ctx, acts.RecordChange, j.change).Get(ctx, &out); err != nil {
+		return err
+	}
+	if n := j.change.Notice; n != nil {
+		d.docs[n.Kind], d.refs[n.Kind] = out.Notice.ID, out.Notice
+	}
+	return nil
+}
+
+// idle reports whether nothing recorded is still being made.
+func (d *dossier) idle() bool { return len(d.later) == 0 }
+
+// making lists the notices recorded decisions are still making, for the pages'
+// "đang tạo".
+func (d *dossier) making() []motcua.DocumentKind {
+	var out []motcua.DocumentKind
+	for _, j := range d.later {
+		if j.change.Notice != nil {
+			out = append(out, j.change.Notice.Kind)
+		}
+	}
+	return out
 }
 
 // write runs a short database write: a local activity from localWritesChange on, an
@@ -168,6 +258,10 @@ func (d *dossier) flush(ctx workflow.Context) error {
 // archives what was written before it).
 func (d *dossier) call(ctx workflow.Context, activity, in, out any) error {
 	if err := d.flush(ctx); err != nil {
+		return err
+	}
+	// What it signs or numbers may be a notice still being made (the draft result).
+	if err := workflow.Await(ctx, d.idle); err != nil {
 		return err
 	}
 	return workflow.ExecuteActivity(ctx, activity, in).Get(ctx, out)
@@ -313,7 +407,7 @@ func (d *dossier) state() State {
 	s := State{Code: d.in.Code, Status: d.status, Seq: d.seq, ReceivedAt: d.receivedAt, DueAt: d.due,
 		StepDueAt: d.stepDue, Paused: d.status == motcua.StatusSupplementRequested, Apologized: d.apologized,
 		Supplements: d.supplements, Consulting: slices.Clone(d.consulting), Documents: map[motcua.DocumentKind]string{},
-		AwaitingAgencies: d.awaitingLabels()}
+		AwaitingAgencies: d.awaitingLabels(), Making: d.making()}
 	if d.recorded {
 		s.Facts = d.facts()
 	}

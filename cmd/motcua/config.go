@@ -27,6 +27,7 @@ type config struct {
 	TemporalPort      int    // -temporal-port: embedded server's frontend port
 	TemporalDB        string // TEMPORAL_DB
 	TemporalTuning    string // MOTCUA_TEMPORAL_TUNING: embedded server's tuning, "shards=4,partitions=1,conns=20,cache=4096" (to measure)
+	WorkerTuning      string // MOTCUA_WORKER_TUNING: the worker's pollers, "wfpollers=N,actpollers=N" (to measure)
 	TemporalVisDB     string // TEMPORAL_VISIBILITY_DB
 	PublicURL         string // MOTCUA_PUBLIC_URL
 	DevLogin          bool   // MOTCUA_DEV_LOGIN
@@ -98,6 +99,7 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	fs.IntVar(&c.TemporalPort, "temporal-port", 7233, "frontend `port` of the embedded Temporal server (0: any free port)")
 	c.TemporalDB = get("TEMPORAL_DB", "temporal")
 	c.TemporalTuning = env.Getenv("MOTCUA_TEMPORAL_TUNING")
+	c.WorkerTuning = env.Getenv("MOTCUA_WORKER_TUNING")
 	c.TemporalVisDB = get("TEMPORAL_VISIBILITY_DB", "temporal_visibility")
 	fs.StringVar(&c.PublicURL, "public-url", env.Getenv("MOTCUA_PUBLIC_URL"), "public base `URL` of the pages (env MOTCUA_PUBLIC_URL; default http://ADDR)")
 	fs.BoolVar(&c.DevLogin, "dev-login", getBool("MOTCUA_DEV_LOGIN", devDefaults), "allow password login with motcua's own accounts (env MOTCUA_DEV_LOGIN)")

@@ -13,6 +13,8 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"motcua/dossiers"
@@ -25,6 +27,7 @@ import (
 	"motcua/internal/payload"
 	"motcua/internal/payment"
 	"motcua/internal/signing/service"
+	"motcua/worker"
 )
 
 // process is a running server subcommand: its configuration, what it started around
@@ -90,7 +93,11 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 		}
 		url = pg.DatabaseURL(p.cfg.Database)
 	}
-	ac := app.Config{DatabaseURL: url, SeedDemo: p.cfg.SeedDemo, PublicURL: p.publicURL(),
+	wt, err := parseWorkerTuning(p.cfg.WorkerTuning)
+	if err != nil {
+		return usageError("MOTCUA_WORKER_TUNING: %v", err)
+	}
+	ac := app.Config{DatabaseURL: url, SeedDemo: p.cfg.SeedDemo, PublicURL: p.publicURL(), Worker: wt,
 		DevLogin: p.cfg.DevLogin, SecureCookies: p.cfg.SecureCookies, TrustedProxies: p.proxies, Roots: p.roots,
 		OIDC: auth.OIDCConfig{Issuer: p.cfg.OIDCIssuer, ClientID: p.cfg.OIDCClientID, ClientSecret: p.cfg.OIDCClientSecret,
 			ProvisionCitizens: true},
@@ -326,4 +333,30 @@ func (p *process) startAxis(ctx context.Context) error {
 		agency = server.DemoAgencies()[0].ID
 	}
 	return p.app.SetAxis(axis.ClientConfig{URL: p.axis, AgencyID: agency, Secret: secret})
+}
+
+// parseWorkerTuning reads MOTCUA_WORKER_TUNING, "wfpollers=N,actpollers=N" (either; the
+// other keeps worker.DefaultTuning's), which exists to measure the worker's pollers
+// A/B with motcua load (docs/PERFORMANCE.md).
+func parseWorkerTuning(s string) (worker.Tuning, error) {
+	var t worker.Tuning
+	for _, kv := range strings.Split(s, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n > 256 {
+			return t, fmt.Errorf("%q: want KEY=N with N from 1 to 256", kv)
+		}
+		switch k {
+		case "wfpollers":
+			t.WorkflowPollers = n
+		case "actpollers":
+			t.ActivityPollers = n
+		default:
+			return t, fmt.Errorf("%q: unknown setting (wfpollers, actpollers)", k)
+		}
+	}
+	return t, nil
 }

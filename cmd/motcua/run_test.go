@@ -182,8 +182,13 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 		site.Login(user).MustDo(200, "POST", "/api/v1/dossiers/"+string(sub.Code)+"/actions", body, nil)
 	}
 	decide("canbo1", "receive")
-	if r := site.Login("congdan1").Get(sub.Receipt); r.Status != 200 || !strings.HasPrefix(string(r.Body), "%PDF-") {
-		t.Fatalf("receipt: %d", r.Status)
+	// The receipt is made a moment after the click (409 "đang được tạo" until then).
+	r := site.Login("congdan1").Get(sub.Receipt)
+	for end := time.Now().Add(time.Minute); r.Status == 409 && time.Now().Before(end); r = site.Login("congdan1").Get(sub.Receipt) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if r.Status != 200 || !strings.HasPrefix(string(r.Body), "%PDF-") {
+		t.Fatalf("receipt: %d %s", r.Status, r.Body)
 	}
 	// run's worker tells its development portal (named in the banner) of the receipt.
 	if m := regexp.MustCompile(`Portal\s+(http://\S+) .*token (\S+)\)`).FindStringSubmatch(out); m == nil {
@@ -255,7 +260,12 @@ func TestRunFromScratchWithAPrivateClusterSurvivesRestart(t *testing.T) {
 			ID, Kind string
 		} `json:"documents"`
 	}
+	// The return answers once recorded; the archive package follows a moment later.
 	site.Login("congdan1").MustDo(200, "GET", "/api/v1/dossiers/"+string(sub.Code), nil, &d)
+	for end := time.Now().Add(time.Minute); d.Status == "returned" && time.Now().Before(end); {
+		time.Sleep(100 * time.Millisecond)
+		site.Login("congdan1").MustDo(200, "GET", "/api/v1/dossiers/"+string(sub.Code), nil, &d)
+	}
 	if d.Status != "archived" {
 		t.Fatalf("after the restart the dossier ended %s", d.Status)
 	}

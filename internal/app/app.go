@@ -39,6 +39,7 @@ import (
 	"motcua/internal/payload"
 	"motcua/internal/payment"
 	"motcua/internal/store"
+	"motcua/worker"
 )
 
 // Config is everything the system is built from. The zero value of a field means its
@@ -49,6 +50,8 @@ type Config struct {
 	DatabaseURL string
 	// SeedDemo creates the demo units and accounts.
 	SeedDemo bool
+	// Worker tunes the worker's pollers (zero: worker.DefaultTuning).
+	Worker worker.Tuning
 	// Catalog replaces the procedure catalog embedded in the binary (<code>/v<n>/procedure.json
 	// files); nil: the embedded one. Tests use it for procedures the catalog does not have.
 	Catalog fs.FS

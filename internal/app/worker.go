@@ -85,7 +85,7 @@ func (a *App) NewWorker() (sdkworker.Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return worker.New(a.Temporal, acts, worker.Options{Sealer: a.Codec}), nil
+	return worker.New(a.Temporal, acts, worker.Options{Sealer: a.Codec, Tuning: a.Config.Worker}), nil
 }
 
 // AxisPollInterval is how often a running worker takes what the axis delivered.

@@ -212,9 +212,29 @@ func (s *Stack) Actor(code motcua.DossierCode, p *forms.Procedure) (string, form
 	return "", forms.Step{}
 }
 
-// Act sends a decision as username and returns the response.
+// Act sends a decision as username and returns the response. A decision answers once
+// it is recorded, and its notice is made after (dossier-async-notices): Act returns
+// once that is done too, so a test reads the dossier as a person would a moment later.
 func (s *Stack) Act(username string, code motcua.DossierCode, body map[string]any) Response {
-	return s.client(username).Request("POST", "/api/v1/dossiers/"+string(code)+"/actions", body, nil)
+	r := s.client(username).Request("POST", "/api/v1/dossiers/"+string(code)+"/actions", body, nil)
+	if r.Status == 200 {
+		s.Settle(code)
+	}
+	return r
+}
+
+// Settle waits (at most a minute) until the dossier's workflow has made the notices
+// of the decisions it recorded.
+func (s *Stack) Settle(code motcua.DossierCode) {
+	for end := time.Now().Add(time.Minute); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		resp, err := s.Temporal.QueryWorkflow(ctx, code.WorkflowID(), "", workflows.QueryState)
+		cancel()
+		var st workflows.State
+		if err != nil || resp.Get(&st) != nil || len(st.Making) == 0 {
+			return
+		}
+	}
 }
 
 // client returns a logged-in client of username, logging in once per stack.

@@ -274,6 +274,14 @@ func (s *Store) RecordTransitions(ctx context.Context, ts []motcua.Transition) (
 	}
 	err = s.Tx(ctx, func(tx pgx.Tx) error {
 		applied = 0
+		// Each transition audits, and the audit lock is held to the commit: taken after
+		// the first transition's row locks and before the second's, it ordered locks
+		// one way here and the other way in a concurrent writer of the same rows (the
+		// dossier's, its unit's counters): deadlocks at 32 dossiers at once (issue 17).
+		// Every transition writer takes it first, so none waits for it holding a row.
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", auditLock); err != nil {
+			return fmt.Errorf("record transitions: lock the audit chain: %w", err)
+		}
 		for _, t := range ts {
 			ok, err := recordTransition(ctx, tx, t, s.workingMinutes)
 			if err != nil {
