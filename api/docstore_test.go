@@ -212,6 +212,7 @@ func TestReuseIsRefusedForTamperedRevokedAndExpiredDocuments(t *testing.T) {
 		spoil  func(code motcua.DossierCode, doc store.StoredDocument)
 		reason string
 		words  string
+		shown  string // on the store page (a tampered one is found out only when chosen)
 	}{
 		{"tampered in storage", func(_ motcua.DossierCode, doc store.StoredDocument) {
 			// One byte of the stored PDF changes where it lies (the blob of its hash).
@@ -219,18 +220,18 @@ func TestReuseIsRefusedForTamperedRevokedAndExpiredDocuments(t *testing.T) {
 				WHERE sha256 = (SELECT sha256 FROM applicant_documents WHERE id = $1::uuid)`, doc.ID); err != nil {
 				t.Fatal(err)
 			}
-		}, "reuse.signature", "chữ ký số không còn hợp lệ"},
+		}, "reuse.signature", "chữ ký số không còn hợp lệ", ""},
 		{"revoked", func(code motcua.DossierCode, _ store.StoredDocument) {
 			s.As("lanhdao2").MustDo(200, "POST", "/api/v1/dossiers/"+string(code)+"/result/revoke",
 				map[string]any{"reason": "Cấp sai đối tượng."}, nil)
-		}, "reuse.revoked", "đã bị thu hồi"},
+		}, "reuse.revoked", "đã bị thu hồi", "Đã bị thu hồi ngày"},
 		{"expired", func(_ motcua.DossierCode, doc store.StoredDocument) {
 			// A document whose validity ended the day before the stack's today.
 			if _, err := s.Store.Pool().Exec(ctx, `UPDATE applicant_documents SET valid_until = $2::date WHERE id = $1::uuid`,
 				doc.ID, s.Now().In(motcua.Vietnam).AddDate(0, 0, -1).Format("2006-01-02")); err != nil {
 				t.Fatal(err)
 			}
-		}, "reuse.expired", "đã hết hiệu lực"},
+		}, "reuse.expired", "đã hết hiệu lực", "Hết hiệu lực từ ngày"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := s.For(t)
@@ -253,6 +254,9 @@ func TestReuseIsRefusedForTamperedRevokedAndExpiredDocuments(t *testing.T) {
 			}
 			if after := reusedFiles(t); after != before {
 				t.Errorf("a refused reuse attached %d files", after-before)
+			}
+			if page := citizen.Get("/kho-giay-to"); tc.shown != "" && (page.Status != 200 || !strings.Contains(string(page.Body), tc.shown)) {
+				t.Errorf("the store page does not say %q: %d", tc.shown, page.Status)
 			}
 		})
 	}

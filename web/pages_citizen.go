@@ -567,7 +567,15 @@ func (s *Site) pageMyDossiers() http.HandlerFunc {
 	}
 }
 
-// pageMyDocuments shows the applicant's document store (kho dữ liệu điện tử).
+// storedRow is a document of the applicant's store as the store's page shows it.
+type storedRow struct {
+	store.StoredDocument
+	Expired bool
+}
+
+// pageMyDocuments shows the applicant's document store (kho dữ liệu điện tử), each
+// document with whether it may be reused (revoked, replaced and expired ones may not;
+// the signature is checked again when one is chosen).
 func (s *Site) pageMyDocuments() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := httpx.ActorFrom(r.Context())
@@ -576,8 +584,14 @@ func (s *Site) pageMyDocuments() http.HandlerFunc {
 			s.showError(w, r, err)
 			return
 		}
+		// Expired is judged as reuse judges it: valid_until before today's Vietnam date.
+		today := s.Dossiers.Now().In(motcua.Vietnam).Format("2006-01-02")
+		rows := make([]storedRow, len(docs))
+		for i, doc := range docs {
+			rows[i] = storedRow{StoredDocument: doc, Expired: doc.ValidUntil != nil && doc.ValidUntil.UTC().Format("2006-01-02") < today}
+		}
 		d := s.page(r, "Kho giấy tờ điện tử của tôi")
-		d.Data = docs
+		d.Data = rows
 		s.show(w, http.StatusOK, "my-documents", d)
 	}
 }

@@ -102,6 +102,8 @@ type postedAction struct {
 	Action, Note, Answer, NewDue, Other string
 	Missing, Units, Agencies            []string
 	NotePublic                          bool
+	// Correction is a refused proposal of a correction or replacement, shown again.
+	Correction dossiers.CorrectionProposal
 }
 
 // staffDossierView is a dossier as a member of staff works on it.
@@ -124,6 +126,8 @@ type staffDossierView struct {
 	// may take: a clerk proposes, a leader signs, the clerical office issues.
 	Corrections                   []store.Correction
 	MayPropose, MaySign, MayIssue bool
+	// Proposal refills the proposal's form after a refusal (a correction by default).
+	Proposal dossiers.CorrectionProposal
 }
 
 type answerSection struct {
@@ -168,6 +172,10 @@ func (s *Site) staffDossier(r *http.Request, a motcua.Actor, code motcua.Dossier
 			return staffDossierView{}, err
 		}
 		sv.MayPropose, sv.MaySign, sv.MayIssue = a.Has(motcua.RoleClerk), a.Has(motcua.RoleLeader), a.Has(motcua.RoleClerical)
+		sv.Proposal = dossiers.CorrectionProposal{Kind: store.CorrectionCorrect}
+		if posted != nil && posted.Correction.Kind != "" {
+			sv.Proposal = posted.Correction
+		}
 	}
 	if sv.Comments, err = s.Dossiers.Comments(ctx, a, code); err != nil {
 		return staffDossierView{}, err
@@ -482,7 +490,10 @@ func (s *Site) pageProposeCorrection() http.HandlerFunc {
 		in := dossiers.CorrectionProposal{Kind: r.PostFormValue("kind"), Reason: r.PostFormValue("reason"),
 			Corrections: r.PostFormValue("corrections")}
 		if _, err := s.Dossiers.ProposeCorrection(r.Context(), a, code, in); err != nil {
-			s.correctionRefused(w, r, code, err)
+			if in.Kind != store.CorrectionReplace {
+				in.Kind = store.CorrectionCorrect
+			}
+			s.correctionRefused(w, r, code, err, &postedAction{Correction: in}, nil)
 			return
 		}
 		http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(string(code))+"?ok=done#dinh-chinh", http.StatusSeeOther)
@@ -506,20 +517,40 @@ func (s *Site) pageCorrectionStep(issue bool) http.HandlerFunc {
 			_, err = s.Dossiers.SignCorrection(r.Context(), a, code, id, dossiers.SignCorrectionInput{PIN: r.PostFormValue("pin")})
 		}
 		if err != nil {
-			s.correctionRefused(w, r, code, err)
+			// A refused signature (a wrong, missing or locked PIN) is told at the PIN's
+			// field; an invalid signature request without a field is about the PIN too.
+			var field map[string]string
+			if !issue {
+				field = map[string]string{"pin": pinFieldID(id)}
+				if motcua.ErrorCode(err) == motcua.EINVALID {
+					field[""] = pinFieldID(id)
+				}
+			}
+			s.correctionRefused(w, r, code, err, nil, field)
 			return
 		}
 		http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(string(code))+"?ok=done#dinh-chinh", http.StatusSeeOther)
 	}
 }
 
+// pinFieldID is the id of the PIN's input in the signature form of correction id.
+func pinFieldID(id int64) string { return "pin-" + strconv.FormatInt(id, 10) }
+
 // correctionRefused shows the dossier page again with why a correction's step was
 // refused (nothing changed), or the error page for what a page does not show.
-func (s *Site) correctionRefused(w http.ResponseWriter, r *http.Request, code motcua.DossierCode, err error) {
+// posted refills the proposal's form; fields maps the error's field to the id of its
+// input (the proposal's fields by default).
+func (s *Site) correctionRefused(w http.ResponseWriter, r *http.Request, code motcua.DossierCode, err error, posted *postedAction, fields map[string]string) {
 	if !shownError(err) || motcua.ErrorCode(err) == motcua.ENOTFOUND {
 		s.showError(w, r, err)
 		return
 	}
-	pe := errorsOf(err, map[string]string{"reason": "correction-reason", "corrections": "correction-corrections"})
-	s.showStaffDossier(w, r, code, httpx.StatusOf(motcua.ErrorCode(err)), nil, pe)
+	if fields == nil {
+		fields = map[string]string{"kind": "kind-correct", "reason": "correction-reason", "corrections": "correction-corrections"}
+	}
+	pe := errorsOf(err, fields)
+	if pe[0].Field == "" {
+		pe[0].Field = fields[""]
+	}
+	s.showStaffDossier(w, r, code, httpx.StatusOf(motcua.ErrorCode(err)), posted, pe)
 }

@@ -78,7 +78,7 @@ func (e *Error) Unwrap() error {
 	case e.Is(ErrInvalidPIN):
 		msg := "Mã PIN không đúng."
 		if e.RemainingAttempts > 0 {
-			msg = fmt.Sprintf("Mã PIN không đúng. Còn %d lần thử trước khi khóa ký bị khóa.", e.RemainingAttempts)
+			msg = fmt.Sprintf("Mã PIN không đúng. Bạn còn %d lần nhập trước khi khóa ký số bị tạm khóa.", e.RemainingAttempts)
 		} else if e.RemainingAttempts == 0 {
 			msg = "Mã PIN không đúng. Khóa ký đã bị khóa; liên hệ quản trị viên để mở khóa."
 		}
