@@ -69,6 +69,7 @@ func TestFeeAfterReceiptWaitsBetweenReceiptAndReview(t *testing.T) {
 	if st.Status != motcua.StatusInReview || st.Step != p.Steps[1].ID {
 		t.Fatalf("after payment: %s at %s, want in_review at %s", st.Status, st.Step, p.Steps[1].ID)
 	}
+	s.Settle(code) // the e-receipt is made after the payment is recorded
 	var paid dossierJSON
 	citizen.MustDo(200, "GET", "/api/v1/dossiers/"+string(code), nil, &paid)
 	if paid.latest(string(motcua.DocEReceipt)) == "" {

@@ -65,6 +65,7 @@ func TestFeePaymentEndsEveryWayCorrectly(t *testing.T) {
 		if again.Status != "paid" || again.PaidAmount == nil || *again.PaidAmount != fee {
 			t.Fatalf("after the poll: %+v", again)
 		}
+		s.Settle(code) // the e-receipt is made after the payment is recorded
 		var d dossierJSON
 		citizen.MustDo(200, "GET", "/api/v1/dossiers/"+string(code), nil, &d)
 		pays, receipts := 0, ""
