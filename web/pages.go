@@ -160,7 +160,7 @@ var noticeText = map[string]string{
 	"result-sent":         "Đã lập văn bản gửi kết quả; văn bản được vào sổ và gửi qua trục liên thông.",
 	"resent":              "Đã đưa thay đổi vào hàng gửi lại lên Cổng Dịch vụ công quốc gia.",
 	// Back from the payment platform (payment-STATUS).
-	"payment-paid":      "Đã thanh toán phí, lệ phí. Biên lai điện tử đã được lưu cùng hồ sơ.",
+	"payment-paid":      "Đã thanh toán phí, lệ phí. Biên lai điện tử được tạo và lưu cùng hồ sơ trong giây lát (tải lại trang để xem).",
 	"payment-pending":   "Cổng thanh toán chưa xác nhận giao dịch. Vui lòng tải lại trang sau ít phút.",
 	"payment-cancelled": "Giao dịch thanh toán đã bị hủy. Bạn có thể thanh toán lại.",
 	"payment-mismatch":  "Số tiền đã thanh toán không khớp với phí, lệ phí. Bộ phận Một cửa sẽ liên hệ để xử lý.",

@@ -43,7 +43,14 @@ func TestApplicantPaysOnTheGatewayPage(t *testing.T) {
 		t.Fatalf("not back at the dossier: %s", tab.URL())
 	}
 	body := tab.Body()
-	for _, want := range []string{"Đã thanh toán phí, lệ phí", motcua.DocEReceipt.Label(), motcua.EventPay.Label()} {
+	if !strings.Contains(body, "Đã thanh toán phí, lệ phí") {
+		t.Errorf("the dossier page does not say the fee is paid:\n%s", body)
+	}
+	// The e-receipt is made after the payment is recorded: it is on the page once made.
+	s.Settle(code)
+	tab.Go("/ho-so/" + string(code))
+	body = tab.Body()
+	for _, want := range []string{motcua.DocEReceipt.Label(), motcua.EventPay.Label()} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the dossier page lacks %q:\n%s", want, body)
 		}
