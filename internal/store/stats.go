@@ -153,7 +153,7 @@ func (s *Store) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
 			out.By = ByProcedure
 		}
 		b := []statsBucket{{from: f.From, to: f.To}}
-		if err := s.fillBuckets(ctx, f, unit, b); err != nil {
+		if err := s.fillBuckets(ctx, f, unit, false, b); err != nil {
 			return Stats{}, err
 		}
 		labels, err := s.statsLabels(ctx, unit)
@@ -173,7 +173,7 @@ func (s *Store) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
 		for m := monthStart(f.From); m.Before(f.To); m = m.AddDate(0, 1, 0) {
 			b = append(b, statsBucket{from: maxTime(m, f.From), to: minTime(m.AddDate(0, 1, 0), f.To)})
 		}
-		if err := s.fillBuckets(ctx, f, false, b); err != nil {
+		if err := s.fillBuckets(ctx, f, false, true, b); err != nil {
 			return Stats{}, err
 		}
 		for i, m := 0, monthStart(f.From); i < len(b); i, m = i+1, m.AddDate(0, 1, 0) {
@@ -248,7 +248,10 @@ func dayStart(d time.Time) time.Time {
 }
 
 // fillBuckets computes the buckets' rows (consecutive, oldest first) from the rollups.
-func (s *Store) fillBuckets(ctx context.Context, f StatsFilter, unit bool, buckets []statsBucket) error {
+//
+// unit reads the hand-overs per unit, else the dossiers per procedure; summed says the
+// caller adds each bucket's rows up (months, weeks), so they need not be told apart.
+func (s *Store) fillBuckets(ctx context.Context, f StatsFilter, unit, summed bool, buckets []statsBucket) error {
 	now := f.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -270,8 +273,16 @@ func (s *Store) fillBuckets(ctx context.Context, f StatsFilter, unit bool, bucke
 	}
 	q := statsQueries[unit]
 	d0, d1 := vnDay(buckets[0].from), endDay(buckets[len(buckets)-1].to)
+	// The days are read grouped by day and key (the procedure, the unit, or '' when the
+	// buckets are summed); the open work before them by key alone.
+	day, key := "day", "procedure_code"
+	if unit {
+		day = "r.day"
+	} else if summed {
+		key = "''"
+	}
 	base := map[string]openLevel{}
-	baseRows, err := s.dayRows(ctx, q.days, f.UnitPath, time.Time{}, d0, f.Procedure)
+	baseRows, err := s.dayRows(ctx, fmt.Sprintf(q.days, "NULL::date", key), f.UnitPath, time.Time{}, d0, f.Procedure)
 	if err != nil {
 		return err
 	}
@@ -280,7 +291,7 @@ func (s *Store) fillBuckets(ctx context.Context, f StatsFilter, unit bool, bucke
 		l.add(r.open)
 		base[r.key] = l
 	}
-	days, err := s.dayRows(ctx, q.days, f.UnitPath, d0, d1, f.Procedure)
+	days, err := s.dayRows(ctx, fmt.Sprintf(q.days, day, key), f.UnitPath, d0, d1, f.Procedure)
 	if err != nil {
 		return err
 	}
@@ -399,11 +410,11 @@ func (s *Store) dayRows(ctx context.Context, q, scope string, a, b time.Time, pr
 
 // statsQueries are the queries of the dossiers' statistics (false) and of the units'
 // hand-overs (true): days reads the rollup's days [$2, $3) (a date of year 1 for "from
-// the start"), edge counts the flows of the instants [$2, $3) (less than a day) from the
+// the start"; a format of the day and key expressions, so '%%' for '%'), edge counts the flows of the instants [$2, $3) (less than a day) from the
 // records, live counts the open work at $2 judged at $3 (now) from the open records.
 var statsQueries = map[bool]struct{ days, edge, live string }{
 	false: {
-		days: `SELECT day, procedure_code, sum(received)::int, sum(resolved)::int, sum(early)::int, sum(on_time)::int,
+		days: `SELECT %[1]s, %[2]s, sum(received)::int, sum(resolved)::int, sum(early)::int, sum(on_time)::int,
 				sum(late)::int, sum(refused)::int, sum(withdrawn)::int, sum(stopped)::int,
 				coalesce(sum(received) FILTER (WHERE channel = 'online'), 0)::int,
 				coalesce(sum(received) FILTER (WHERE channel = 'desk'), 0)::int,
@@ -448,11 +459,11 @@ var statsQueries = map[bool]struct{ days, edge, live string }{
 			GROUP BY 2`,
 	},
 	true: {
-		days: `SELECT r.day, un.code, sum(r.handed)::int, sum(r.finished)::int, sum(r.early)::int, sum(r.on_time)::int,
+		days: `SELECT %[1]s, un.code, sum(r.handed)::int, sum(r.finished)::int, sum(r.early)::int, sum(r.on_time)::int,
 				sum(r.late)::int, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 				sum(r.handed - r.finished)::int, sum(r.due_mark - r.due_clear)::int, 0
 			FROM stats_unit_daily r JOIN units un ON un.id = r.unit_id
-			WHERE un.path LIKE $1 || '%' AND r.day >= $2::date AND r.day < $3::date AND ($4 = '' OR r.procedure_code = $4)
+			WHERE un.path LIKE $1 || '%%' AND r.day >= $2::date AND r.day < $3::date AND ($4 = '' OR r.procedure_code = $4)
 			GROUP BY 1, 2`,
 		edge: `SELECT NULL::date, un.code,
 				count(*) FILTER (WHERE h.handed_at >= $2 AND h.handed_at < $3)::int,
@@ -467,9 +478,9 @@ var statsQueries = map[bool]struct{ days, edge, live string }{
 			GROUP BY 2`,
 		live: `SELECT NULL::date, un.code, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 				count(*)::int, count(*) FILTER (WHERE h.due_at < $3)::int, 0
-			FROM handovers h JOIN units un ON un.id = h.to_unit_id JOIN dossiers d ON d.id = h.dossier_id
+			FROM handovers h JOIN units un ON un.id = h.to_unit_id
 			WHERE h.finished_at IS NULL AND h.handed_at < $2 AND un.path LIKE $1 || '%'
-				AND ($4 = '' OR d.procedure_code = $4)
+				AND ($4 = '' OR EXISTS (SELECT 1 FROM dossiers d WHERE d.id = h.dossier_id AND d.procedure_code = $4))
 			GROUP BY 2`,
 	},
 }

@@ -20,7 +20,7 @@ func (s *Store) Weekly(ctx context.Context, f StatsFilter) ([]StatsRow, error) {
 	for w := weekStart(f.From); w.Before(f.To); w = w.AddDate(0, 0, 7) {
 		b = append(b, statsBucket{from: maxTime(w, f.From), to: minTime(w.AddDate(0, 0, 7), f.To)})
 	}
-	if err := s.fillBuckets(ctx, f, false, b); err != nil {
+	if err := s.fillBuckets(ctx, f, false, true, b); err != nil {
 		return nil, fmt.Errorf("weekly stats: %w", err)
 	}
 	out := make([]StatsRow, 0, len(b))

@@ -167,6 +167,7 @@ CREATE FUNCTION stats_apply(ids bigint[], sign int) RETURNS void LANGUAGE sql AS
         sign * c.on_time, sign * c.late, sign * c.refused, sign * c.withdrawn, sign * c.stopped, sign * c.closed,
         sign * c.due_mark, sign * c.due_clear, sign * c.paused, sign * c.rated, sign * c.rating_sum
     FROM stats_contrib(ids) c
+    ORDER BY 1, 2, 3, 4 -- rows locked in one order by every transaction
     ON CONFLICT (scope, day, procedure_code, channel) DO UPDATE SET
         received = s.received + EXCLUDED.received, resolved = s.resolved + EXCLUDED.resolved,
         early = s.early + EXCLUDED.early, on_time = s.on_time + EXCLUDED.on_time, late = s.late + EXCLUDED.late,
@@ -180,6 +181,7 @@ CREATE FUNCTION stats_apply(ids bigint[], sign int) RETURNS void LANGUAGE sql AS
     SELECT c.unit_id, c.day, c.procedure_code, sign * c.handed, sign * c.finished, sign * c.early, sign * c.on_time,
         sign * c.late, sign * c.due_mark, sign * c.due_clear
     FROM stats_unit_contrib(ids) c
+    ORDER BY 1, 2, 3
     ON CONFLICT (unit_id, day, procedure_code) DO UPDATE SET
         handed = s.handed + EXCLUDED.handed, finished = s.finished + EXCLUDED.finished,
         early = s.early + EXCLUDED.early, on_time = s.on_time + EXCLUDED.on_time, late = s.late + EXCLUDED.late,
@@ -189,8 +191,12 @@ $$;
 -- Back-fill from the dossiers recorded before this migration, in one set.
 SELECT stats_apply(array_agg(id), 1) FROM dossiers HAVING count(*) > 0;
 
--- The running period's open work (judged now) reads the open hand-overs per unit.
-CREATE INDEX handovers_open_unit_idx ON handovers (to_unit_id) WHERE finished_at IS NULL;
+-- The running period's open work (judged now) reads the open dossiers and hand-overs
+-- from these indexes alone (index-only scans).
+CREATE INDEX dossiers_open_stats_idx ON dossiers (procedure_code, due_at, received_at, unit_id) INCLUDE (status)
+    WHERE finished_at IS NULL AND received_at IS NOT NULL;
+CREATE INDEX handovers_open_unit_idx ON handovers (to_unit_id) INCLUDE (handed_at, due_at, dossier_id)
+    WHERE finished_at IS NULL;
 -- The fringe of a period that does not start or end at a Vietnam midnight.
 CREATE INDEX handovers_handed_idx ON handovers (handed_at);
 CREATE INDEX handovers_finished_idx ON handovers (finished_at) WHERE finished_at IS NOT NULL;
