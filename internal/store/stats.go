@@ -282,9 +282,13 @@ func (s *Store) fillBuckets(ctx context.Context, f StatsFilter, unit, summed boo
 		key = "''"
 	}
 	base := map[string]openLevel{}
-	baseRows, err := s.dayRows(ctx, fmt.Sprintf(q.days, "NULL::date", key), f.UnitPath, time.Time{}, d0, f.Procedure)
-	if err != nil {
-		return err
+	var baseRows []dayRow
+	if buckets[0].to.Before(now) {
+		// Some bucket ended in the past: its open work is the prefix sum before its end.
+		var err error
+		if baseRows, err = s.dayRows(ctx, fmt.Sprintf(q.days, "NULL::date", key), f.UnitPath, time.Time{}, d0, f.Procedure); err != nil {
+			return err
+		}
 	}
 	for _, r := range baseRows {
 		l := base[r.key]
