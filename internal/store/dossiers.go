@@ -332,6 +332,11 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 	if t.Step != "" {
 		step = &t.Step
 	}
+	// The statistics' rollups (migration 0027): the dossier's contribution is taken out
+	// here and put back, as the transition leaves it, below.
+	if _, err := tx.Exec(ctx, `SELECT stats_apply(ARRAY[$1::bigint], -1)`, dossierID); err != nil {
+		return false, fmt.Errorf("statistics rollup: %w", err)
+	}
 	_, err = tx.Exec(ctx, `UPDATE dossiers SET last_seq = $2, status = $3, updated_at = $4,
 			holder_unit_id = coalesce($5, holder_unit_id), current_step = coalesce($6, current_step),
 			due_at = coalesce($7, due_at), due_original = coalesce($8, due_original),
@@ -429,6 +434,9 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 		dossierID, t.Seq, int(t.Status.Portal()), t.Status, nullID(t.ActorID), nullID(unitID), content, at)
 	if err != nil {
 		return false, fmt.Errorf("status outbox: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT stats_apply(ARRAY[$1::bigint], 1)`, dossierID); err != nil {
+		return false, fmt.Errorf("statistics rollup: %w", err)
 	}
 	return true, Audit(ctx, tx, AuditEntry{ActorID: t.ActorID, Action: "dossier." + string(t.Action), ObjectType: "dossier",
 		ObjectID: code, Detail: map[string]any{"seq": t.Seq, "status": t.Status}})

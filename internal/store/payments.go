@@ -146,13 +146,34 @@ func (s *Store) AddRating(ctx context.Context, r Rating) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	tag, err := s.pool.Exec(ctx, `INSERT INTO ratings (dossier_id, applicant_id, score, criteria, comment, rated_at)
-		SELECT id, $2, $3, $4, $5, $6 FROM dossiers WHERE code = $1
-		ON CONFLICT (dossier_id) DO NOTHING`, r.DossierCode, r.ApplicantID, r.Score, criteria, r.Comment, r.RatedAt)
+	// The rating joins the statistics' rollup (migration 0027) in the same transaction:
+	// the dossier's contribution is taken out and put back with its rating.
+	var added bool
+	err = s.Tx(ctx, func(tx pgx.Tx) error {
+		var id int64
+		if err := tx.QueryRow(ctx, `SELECT id FROM dossiers WHERE code = $1 FOR UPDATE`, r.DossierCode).Scan(&id); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SELECT stats_apply(ARRAY[$1::bigint], -1)`, id); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO ratings (dossier_id, applicant_id, score, criteria, comment, rated_at)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dossier_id) DO NOTHING`,
+			id, r.ApplicantID, r.Score, criteria, r.Comment, r.RatedAt)
+		if err != nil {
+			return err
+		}
+		added = tag.RowsAffected() == 1
+		_, err = tx.Exec(ctx, `SELECT stats_apply(ARRAY[$1::bigint], 1)`, id)
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("rate %s: %w", r.DossierCode, err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return added, nil
 }
 
 // RatingOf returns the dossier's rating, if it has one.

@@ -10,22 +10,24 @@ import (
 
 // Weekly is the statistics of each week (Monday to Sunday, Vietnam time) that overlaps
 // [f.From, f.To), cut to that period, oldest first, for the dashboard's chart of received
-// and resolved dossiers. Each week is counted by the same query as Stats (one query per week, as
-// ByMonth does), so a week's figures and the period's can never disagree.
+// and resolved dossiers. The weeks are read from the same daily rollup as Stats (one
+// read for all of them), so a week's figures and the period's can never disagree.
 func (s *Store) Weekly(ctx context.Context, f StatsFilter) ([]StatsRow, error) {
-	q := fmt.Sprintf(dossierStats, "'', ''")
-	var out []StatsRow
+	if !f.From.Before(f.To) {
+		return nil, fmt.Errorf("weekly stats: empty period %s–%s", f.From, f.To)
+	}
+	var b []statsBucket
 	for w := weekStart(f.From); w.Before(f.To); w = w.AddDate(0, 0, 7) {
-		from, to := maxTime(w, f.From), minTime(w.AddDate(0, 0, 7), f.To)
-		rows, err := s.statsRows(ctx, q, f.UnitPath, from, to, f.Now, f.Procedure)
-		if err != nil {
-			return nil, fmt.Errorf("week of %s: %w", w.Format(time.DateOnly), err)
-		}
+		b = append(b, statsBucket{from: maxTime(w, f.From), to: minTime(w.AddDate(0, 0, 7), f.To)})
+	}
+	if err := s.fillBuckets(ctx, f, false, true, b); err != nil {
+		return nil, fmt.Errorf("weekly stats: %w", err)
+	}
+	out := make([]StatsRow, 0, len(b))
+	for i, w := 0, weekStart(f.From); i < len(b); i, w = i+1, w.AddDate(0, 0, 7) {
+		row := b[i].sum()
 		end := w.AddDate(0, 0, 6)
-		row := StatsRow{Key: w.Format(time.DateOnly), Label: fmt.Sprintf("%s–%s", w.Format("02/01"), end.Format("02/01"))}
-		for _, r := range rows {
-			row.Add(r)
-		}
+		row.Key, row.Label = w.Format(time.DateOnly), fmt.Sprintf("%s–%s", w.Format("02/01"), end.Format("02/01"))
 		out = append(out, row)
 	}
 	return out, nil
