@@ -97,24 +97,9 @@ func (a *Activities) SignCorrection(ctx context.Context, in CorrectionSignInput)
 	if err != nil {
 		return DocumentRef{}, nonRetryable(err)
 	}
-	out, err := a.Renderer.Render(ctx, doc)
-	if err != nil {
-		return DocumentRef{}, nonRetryable(fmt.Errorf("render correction %d of %s: %w", c.ID, c.Code, err))
-	}
-	ref := DocumentRef{Page: out.Layout.Page, SignerRect: rect(out.Layout.SignerImage), SealRect: rect(out.Layout.Seal)}
-	img, err := a.signatureImage(leader.Name)
+	signed, ref, err := a.certify(ctx, doc, s, leader.Name, in.At, fmt.Sprintf("correction %d of %s", c.ID, c.Code))
 	if err != nil {
 		return DocumentRef{}, err
-	}
-	opts := pades.SignOptions{Kind: pades.Certification, DocMDP: 2, Key: s, Chain: s.Chain(), Time: in.At.In(motcua.Vietnam),
-		Name: leader.Name, Reason: "Phê duyệt", Location: "Hà Nội",
-		Appearance: &pades.Appearance{Page: ref.Page, Rect: ref.SignerRect, Image: img}}
-	if a.Signing.TSAURL != "" {
-		opts.TSA = &pades.TSA{URL: a.Signing.TSAURL}
-	}
-	signed, err := pades.Sign(ctx, out.PDF, opts)
-	if err != nil {
-		return DocumentRef{}, nonRetryable(fmt.Errorf("sign correction %d of %s: %w", c.ID, c.Code, err))
 	}
 	// AddDocument keeps the first document stored at (dossier, kind, seq): a retry
 	// returns it, with the verification ID its QR code shows.

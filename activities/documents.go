@@ -145,24 +145,9 @@ func (a *Activities) SignAsLeader(ctx context.Context, in SignInput) (DocumentRe
 	if err != nil {
 		return DocumentRef{}, nonRetryable(err)
 	}
-	out, err := a.Renderer.Render(ctx, doc)
-	if err != nil {
-		return DocumentRef{}, nonRetryable(fmt.Errorf("render the result of %s: %w", in.Code, err))
-	}
-	ref := DocumentRef{Page: out.Layout.Page, SignerRect: rect(out.Layout.SignerImage), SealRect: rect(out.Layout.Seal)}
-	img, err := a.signatureImage(leader.Name)
+	signed, ref, err := a.certify(ctx, doc, s, leader.Name, in.At, "the result of "+string(in.Code))
 	if err != nil {
 		return DocumentRef{}, err
-	}
-	opts := pades.SignOptions{Kind: pades.Certification, DocMDP: 2, Key: s, Chain: s.Chain(), Time: in.At.In(motcua.Vietnam),
-		Name: leader.Name, Reason: "Phê duyệt", Location: "Hà Nội",
-		Appearance: &pades.Appearance{Page: ref.Page, Rect: ref.SignerRect, Image: img}}
-	if a.Signing.TSAURL != "" {
-		opts.TSA = &pades.TSA{URL: a.Signing.TSAURL}
-	}
-	signed, err := pades.Sign(ctx, out.PDF, opts)
-	if err != nil {
-		return DocumentRef{}, nonRetryable(fmt.Errorf("sign %s: %w", in.Code, err))
 	}
 	id, err := a.Store.AddDocument(ctx, store.Document{DossierID: draft.DossierID, Kind: motcua.DocResult, Seq: in.Seq,
 		Name: fmt.Sprintf("ket-qua-%s.pdf", in.Code), ContentType: "application/pdf", Data: signed, Signed: true})
@@ -171,6 +156,33 @@ func (a *Activities) SignAsLeader(ctx context.Context, in SignInput) (DocumentRe
 	}
 	ref.ID = id
 	return ref, nil
+}
+
+// certify renders doc and signs it as the leader whose key s is (a certification
+// signature with their handwritten image where the layout puts it, and the time-stamp
+// when a TSA is configured): the signature of a result and of what corrects or
+// replaces one. what names the document in errors.
+func (a *Activities) certify(ctx context.Context, doc render.Document, s *signing.Signer, name string, at time.Time, what string) ([]byte, DocumentRef, error) {
+	out, err := a.Renderer.Render(ctx, doc)
+	if err != nil {
+		return nil, DocumentRef{}, nonRetryable(fmt.Errorf("render %s: %w", what, err))
+	}
+	ref := DocumentRef{Page: out.Layout.Page, SignerRect: rect(out.Layout.SignerImage), SealRect: rect(out.Layout.Seal)}
+	img, err := a.signatureImage(name)
+	if err != nil {
+		return nil, DocumentRef{}, err
+	}
+	opts := pades.SignOptions{Kind: pades.Certification, DocMDP: 2, Key: s, Chain: s.Chain(), Time: at.In(motcua.Vietnam),
+		Name: name, Reason: "Phê duyệt", Location: "Hà Nội",
+		Appearance: &pades.Appearance{Page: ref.Page, Rect: ref.SignerRect, Image: img}}
+	if a.Signing.TSAURL != "" {
+		opts.TSA = &pades.TSA{URL: a.Signing.TSAURL}
+	}
+	signed, err := pades.Sign(ctx, out.PDF, opts)
+	if err != nil {
+		return nil, DocumentRef{}, nonRetryable(fmt.Errorf("sign %s: %w", what, err))
+	}
+	return signed, ref, nil
 }
 
 // CertificateTitle is the title (X.520 title, 2.5.4.12) in a certificate's subject, ""
