@@ -150,7 +150,7 @@ var noticeText = map[string]string{
 	"rated":      "Cảm ơn bạn đã đánh giá việc giải quyết hồ sơ.",
 	"claimed":    "Đã nhận xử lý hồ sơ.",
 	"registered": "Đã đăng ký hồ sơ. Hãy kiểm tra rồi tiếp nhận để in Giấy tiếp nhận hồ sơ và hẹn trả kết quả.",
-	"done":       "Đã ghi nhận thao tác.",
+	"done":       "Đã ghi nhận thao tác. Phiếu, thông báo kèm theo (nếu có) hiện trong mục «Văn bản của hồ sơ» sau giây lát.",
 	"signed":     "Đã ký số.",
 	"saved":      "Đã lưu.",
 	// Documents exchanged with other agencies.

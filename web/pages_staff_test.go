@@ -420,6 +420,9 @@ func TestClerkWorksADossierFromTheInboxPages(t *testing.T) {
 	if len(timeline) != 1 || !strings.Contains(text(timeline[0]), "Tiếp nhận hồ sơ") || !strings.Contains(text(timeline[0]), "Hồ sơ đầy đủ.") {
 		t.Errorf("the history does not show the receipt")
 	}
+	// The receipt is made after the click: it is on the page once made.
+	s.Settle(code)
+	received = clerk.get(received.URL.Path)
 	if !strings.Contains(received.Body, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)</a>") {
 		t.Errorf("the receipt is not among the documents")
 	}

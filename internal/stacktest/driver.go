@@ -271,6 +271,7 @@ func (s *Stack) Drive(code motcua.DossierCode, p *forms.Procedure) workflows.Sta
 			s.T.Fatalf("%s: %v", code, err)
 		}
 		if done {
+			s.finished(code)
 			return st
 		}
 		if r := s.Act(user, code, body); r.Status != 200 {
@@ -279,6 +280,15 @@ func (s *Stack) Drive(code motcua.DossierCode, p *forms.Procedure) workflows.Sta
 	}
 	s.T.Fatalf("%s: did not finish", code)
 	return workflows.State{}
+}
+
+// finished waits (a minute at most) for a dossier's workflow to end: after the result
+// is returned, the control sheet, the notification and the archive are made after the
+// click, and the dossier is archived a moment later.
+func (s *Stack) finished(code motcua.DossierCode) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_ = s.Temporal.GetWorkflow(ctx, code.WorkflowID(), "").Get(ctx, nil)
 }
 
 // NextDecision is the happy path's next decision for a dossier of p in state st: the
