@@ -40,6 +40,9 @@ type Tuning struct {
 	WorkflowPollers int
 	// ActivityPollers poll activity tasks.
 	ActivityPollers int
+	// Activities bounds the activities the worker runs at once (rendering, signing and
+	// sealing are CPU work); zero is the SDK's default (1,000).
+	Activities int
 }
 
 // DefaultTuning: the SDK's 2 and 2, measured against more in docs/PERFORMANCE.md
@@ -66,7 +69,8 @@ func New(c client.Client, acts *activities.Activities, opts ...Options) sdkworke
 	t := o.Tuning.withDefaults()
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
 		MaxConcurrentWorkflowTaskPollers: t.WorkflowPollers, MaxConcurrentActivityTaskPollers: t.ActivityPollers,
-		Interceptors: []interceptor.WorkerInterceptor{&sealedOnly{sealer: o.Sealer}, &Heartbeats{}}})
+		MaxConcurrentActivityExecutionSize: t.Activities,
+		Interceptors:                       []interceptor.WorkerInterceptor{&sealedOnly{sealer: o.Sealer}, &Heartbeats{}}})
 	RegisterWorkflows(w)
 	w.RegisterActivity(acts)
 	return w

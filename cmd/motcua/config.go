@@ -27,7 +27,7 @@ type config struct {
 	TemporalPort      int    // -temporal-port: embedded server's frontend port
 	TemporalDB        string // TEMPORAL_DB
 	TemporalTuning    string // MOTCUA_TEMPORAL_TUNING: embedded server's tuning, "shards=4,partitions=1,conns=20,cache=4096" (to measure)
-	WorkerTuning      string // MOTCUA_WORKER_TUNING: the worker's pollers, "wfpollers=N,actpollers=N" (to measure)
+	WorkerTuning      string // MOTCUA_WORKER_TUNING: the worker's pollers and activity slots, "wfpollers=N,actpollers=N,activities=N" (to measure)
 	TemporalVisDB     string // TEMPORAL_VISIBILITY_DB
 	PublicURL         string // MOTCUA_PUBLIC_URL
 	DevLogin          bool   // MOTCUA_DEV_LOGIN

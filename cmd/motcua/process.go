@@ -335,7 +335,7 @@ func (p *process) startAxis(ctx context.Context) error {
 	return p.app.SetAxis(axis.ClientConfig{URL: p.axis, AgencyID: agency, Secret: secret})
 }
 
-// parseWorkerTuning reads MOTCUA_WORKER_TUNING, "wfpollers=N,actpollers=N" (either; the
+// parseWorkerTuning reads MOTCUA_WORKER_TUNING, "wfpollers=N,actpollers=N,activities=N" (any; the
 // other keeps worker.DefaultTuning's), which exists to measure the worker's pollers
 // A/B with motcua load (docs/PERFORMANCE.md).
 func parseWorkerTuning(s string) (worker.Tuning, error) {
@@ -354,8 +354,10 @@ func parseWorkerTuning(s string) (worker.Tuning, error) {
 			t.WorkflowPollers = n
 		case "actpollers":
 			t.ActivityPollers = n
+		case "activities":
+			t.Activities = n
 		default:
-			return t, fmt.Errorf("%q: unknown setting (wfpollers, actpollers)", k)
+			return t, fmt.Errorf("%q: unknown setting (wfpollers, actpollers, activities)", k)
 		}
 	}
 	return t, nil
