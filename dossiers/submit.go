@@ -98,6 +98,13 @@ func (s *Service) Submit(ctx context.Context, a motcua.Actor, key string, req Su
 		}
 	}
 	if err := s.checkFiles(ctx, a, p, files); err != nil {
+		if key != "" {
+			// A concurrent request with the same key may have stored its dossier, and
+			// attached these files to it, since the look above: answer that dossier.
+			if res, ok, rerr := s.repeated(ctx, a, key, hash[:]); ok || rerr != nil {
+				return res, ok, rerr
+			}
+		}
 		return SubmitResult{}, false, err
 	}
 	if err := s.checkFromDocuments(ctx, a, p, data); err != nil {
