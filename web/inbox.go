@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -186,37 +187,15 @@ func (s *Site) pageInbox() http.HandlerFunc {
 
 // pageClaim takes a task of the inbox (nhận xử lý) and goes back to the inbox as it was
 // filtered.
-func (s *Site) pageClaim() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := httpx.ActorFrom(r.Context())
-		q, _ := url.ParseQuery(r.PostFormValue("q"))
-		id, err := strconv.ParseInt(chi.URLParam(r, "task"), 10, 64)
-		if err != nil {
-			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy việc."))
-			return
-		}
-		if err := s.Dossiers.Claim(r.Context(), a, id); err != nil {
-			if !shownError(err) {
-				s.showError(w, r, err)
-				return
-			}
-			s.showInbox(w, r, q, httpx.StatusOf(motcua.ErrorCode(err)), errorsOf(err, nil))
-			return
-		}
-		back := url.Values{}
-		for _, k := range inboxFilterKeys {
-			if v := q.Get(k); v != "" {
-				back.Set(k, v)
-			}
-		}
-		back.Set("ok", "claimed")
-		http.Redirect(w, r, "/can-bo/viec?"+back.Encode(), http.StatusSeeOther)
-	}
-}
+func (s *Site) pageClaim() http.HandlerFunc { return s.pageTask(s.Dossiers.Claim, "claimed") }
 
 // pageRelease gives a claimed task back to its unit (trả lại việc) and goes back to the
 // inbox as it was filtered.
-func (s *Site) pageRelease() http.HandlerFunc {
+func (s *Site) pageRelease() http.HandlerFunc { return s.pageTask(s.Dossiers.Release, "released") }
+
+// pageTask carries out act on the task named in the URL and goes back to the inbox as
+// it was filtered, with the confirmation ok; a refusal is shown on the inbox.
+func (s *Site) pageTask(act func(context.Context, motcua.Actor, int64) error, ok string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := httpx.ActorFrom(r.Context())
 		q, _ := url.ParseQuery(r.PostFormValue("q"))
@@ -225,7 +204,7 @@ func (s *Site) pageRelease() http.HandlerFunc {
 			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy việc."))
 			return
 		}
-		if err := s.Dossiers.Release(r.Context(), a, id); err != nil {
+		if err := act(r.Context(), a, id); err != nil {
 			if !shownError(err) {
 				s.showError(w, r, err)
 				return
@@ -239,7 +218,7 @@ func (s *Site) pageRelease() http.HandlerFunc {
 				back.Set(k, v)
 			}
 		}
-		back.Set("ok", "released")
+		back.Set("ok", ok)
 		http.Redirect(w, r, "/can-bo/viec?"+back.Encode(), http.StatusSeeOther)
 	}
 }
