@@ -19,8 +19,11 @@ import (
 // the applicant's store; on its last day it is still reused, the next day (the service's
 // clock moved) it is refused as expired, with the reason, and nothing is attached.
 func TestOwnResultCarriesItsValidityAndExpires(t *testing.T) {
+	// The issue day is the 10th of next month, 09:00 in Vietnam: "a month later, less a
+	// day" then never meets a month's end, whatever day the suite runs.
+	y, m, _ := time.Now().In(motcua.Vietnam).Date()
 	var clock atomic.Int64
-	clock.Store(time.Now().UnixNano())
+	clock.Store(time.Date(y, m+1, 10, 9, 0, 0, 0, motcua.Vietnam).UnixNano())
 	s := stacktest.Start(t, stacktest.Options{
 		Now: func() time.Time { return time.Unix(0, clock.Load()) },
 		Catalog: stacktest.CatalogWith(t, "1.013929", 1, func(p map[string]any) {
