@@ -307,15 +307,17 @@ func (s *Store) RecordTransitions(ctx context.Context, ts []motcua.Transition) (
 	return applied, err
 }
 
-// recordTransition writes one transition inside tx. The first time it changes a
-// dossier it takes the dossier's contribution out of the statistics' rollups and adds
-// the dossier to rolled; the caller puts the contributions back after the last.
+// recordTransition writes one transition inside tx. The first time it may change a
+// dossier's contribution to the statistics' rollups (movesStatistics) it takes that
+// contribution out and adds the dossier to rolled; the caller puts the contributions
+// back after the last.
 func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minutes func(from, to time.Time) int64, rolled *[]int64) (applied bool, err error) {
 	var last int
 	var dossierID int64
 	var before reportState
-	if err := tx.QueryRow(ctx, `SELECT id, last_seq, received_at, finished_at, due_at FROM dossiers WHERE code = $1 FOR UPDATE`, t.Code).
-		Scan(&dossierID, &last, &before.received, &before.finished, &before.due); err != nil {
+	var status motcua.Status
+	if err := tx.QueryRow(ctx, `SELECT id, last_seq, status, received_at, finished_at, due_at FROM dossiers WHERE code = $1 FOR UPDATE`, t.Code).
+		Scan(&dossierID, &last, &status, &before.received, &before.finished, &before.due); err != nil {
 		return false, notFound(err, "Không tìm thấy hồ sơ.")
 	}
 	code := string(t.Code)
@@ -345,7 +347,7 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 	if t.Step != "" {
 		step = &t.Step
 	}
-	if !slices.Contains(*rolled, dossierID) {
+	if movesStatistics(t, status, before) && !slices.Contains(*rolled, dossierID) {
 		if _, err := tx.Exec(ctx, `SELECT stats_apply(ARRAY[$1::bigint], -1)`, dossierID); err != nil {
 			return false, fmt.Errorf("statistics rollup: %w", err)
 		}
@@ -451,6 +453,27 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 	}
 	return true, Audit(ctx, tx, AuditEntry{ActorID: t.ActorID, Action: "dossier." + string(t.Action), ObjectType: "dossier",
 		ObjectID: code, Detail: map[string]any{"seq": t.Seq, "status": t.Status}})
+}
+
+// movesStatistics tells whether t may change its dossier's contribution to the
+// statistics' rollups (stats_contrib and stats_unit_contrib, migration 0027), from the
+// status and dates the dossier has before it. The contribution reads the receipt, due
+// and end times, the status once the dossier has ended, the hand-overs, and, once
+// received, which of its events enter or leave "waiting for the applicant"; a
+// transition that touches none of these (most of the steps between a receipt and the
+// end: consultations, a signature, the seal) leaves the rollups alone, and skips the
+// two stats_apply calls that would take the contribution out and put it back
+// unchanged (TestTheRollupsAreTheSumOfTheContributions holds this to the functions).
+func movesStatistics(t motcua.Transition, status motcua.Status, before reportState) bool {
+	switch {
+	case t.ReceivedAt != nil, t.DueAt != nil, t.FinishedAt != nil, t.Handover != nil, t.FinishHandover:
+		return true
+	case before.finished != nil:
+		return true
+	case before.received != nil:
+		return (status == motcua.StatusSupplementRequested) != (t.Status == motcua.StatusSupplementRequested)
+	}
+	return false
 }
 
 func orEmpty(m map[string]any) map[string]any {

@@ -299,3 +299,48 @@ func TestStatsRollupEqualsTheScan(t *testing.T) {
 	}
 	t.Logf("%d statistics equal the scan", checked)
 }
+
+// TestTheRollupsAreTheSumOfTheContributions: after the varied fixture's transitions and
+// ratings, each of which moved a dossier's contribution only when it could change it
+// (movesStatistics), the rollups hold exactly the contributions of every dossier
+// computed afresh by stats_contrib and stats_unit_contrib (rows left at zero aside).
+func TestTheRollupsAreTheSumOfTheContributions(t *testing.T) {
+	s, f := seedVariedStatsFixture(t)
+	// Transitions the fixture lacks: a hand-over finished alone, a step that changes
+	// nothing the statistics read, a supplement asked for before the receipt.
+	d := f.submit(procFund, vn(4, 20, 8, 0), vn(4, 20, 17, 0)).
+		receive(vn(4, 20, 9, 0), vn(4, 30, 17, 0)).
+		review(vn(4, 20, 9, 0), "TCPCP", vn(4, 27, 17, 0))
+	d.record(d.acting(motcua.Transition{Action: "consult", Status: motcua.StatusInReview, At: vn(4, 21, 9, 0)}))
+	d.record(d.acting(motcua.Transition{Action: "submit-for-signing", Status: motcua.StatusAwaitingSignature, At: vn(4, 21, 10, 0),
+		FinishHandover: true}))
+	f.submit(procArchive, vn(4, 20, 8, 0), vn(4, 20, 17, 0)).
+		requestSupplement(vn(4, 20, 9, 0)).
+		receive(vn(4, 21, 9, 0), vn(4, 30, 17, 0))
+	const daily = `received, resolved, early, on_time, late, refused, withdrawn, stopped, closed, due_mark, due_clear, paused, rated, rating_sum`
+	const unit = `handed, finished, early, on_time, late, due_mark, due_clear`
+	for _, c := range []struct{ name, rollup, fresh string }{
+		{"stats_daily",
+			`SELECT scope, day, procedure_code, channel, ` + daily + ` FROM stats_daily
+				WHERE (` + daily + `) IS DISTINCT FROM (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)`,
+			`SELECT scope, day, procedure_code, channel, ` + daily + ` FROM stats_contrib((SELECT array_agg(id) FROM dossiers))
+				WHERE (` + daily + `) IS DISTINCT FROM (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)`},
+		{"stats_unit_daily",
+			`SELECT unit_id, day, procedure_code, ` + unit + ` FROM stats_unit_daily
+				WHERE (` + unit + `) IS DISTINCT FROM (0, 0, 0, 0, 0, 0, 0)`,
+			`SELECT unit_id, day, procedure_code, ` + unit + ` FROM stats_unit_contrib((SELECT array_agg(id) FROM dossiers))
+				WHERE (` + unit + `) IS DISTINCT FROM (0, 0, 0, 0, 0, 0, 0)`},
+	} {
+		var rows, extra, missing int
+		err := s.Pool().QueryRow(context.Background(), `SELECT (SELECT count(*) FROM (`+c.fresh+`) f),
+				(SELECT count(*) FROM (`+c.rollup+` EXCEPT ALL `+c.fresh+`) x),
+				(SELECT count(*) FROM (`+c.fresh+` EXCEPT ALL `+c.rollup+`) x)`).Scan(&rows, &extra, &missing)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if rows == 0 || extra != 0 || missing != 0 {
+			t.Errorf("%s: %d rows afresh; %d rows of the rollup are not the contributions', %d of the contributions' are not in the rollup",
+				c.name, rows, extra, missing)
+		}
+	}
+}
