@@ -159,6 +159,11 @@ func (s *Service) Decide(ctx context.Context, a motcua.Actor, code motcua.Dossie
 		}
 		d.signature = b
 	}
+	release, err := s.decisionSlot(ctx)
+	if err != nil {
+		return State{}, err
+	}
+	defer release()
 	return s.update(ctx, code, Update{Name: d.Action, ID: d.RequestID, Arg: updateArg(a, d)})
 }
 

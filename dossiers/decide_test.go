@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"motcua"
 	"motcua/workflows"
@@ -83,5 +84,50 @@ func TestUpdateArgCarriesTheAuthenticatedActor(t *testing.T) {
 	supp, ok := updateArg(a, Decision{Action: workflows.UpdateRequestSupplement, Missing: d.Missing}).(workflows.RequestSupplementInput)
 	if !ok || len(supp.Missing) != 1 {
 		t.Errorf("request-supplement: %+v", supp)
+	}
+}
+
+// TestDecisionSlotsHoldTheNinthClick: with DecisionsInFlight slots taken, the next
+// decision waits for one, and is refused as unavailable (503: nothing was sent, so it
+// may be tried again) when none frees within UpdateTimeout; a freed slot is taken at
+// once; a request that goes away stops waiting. Without a bound nothing waits.
+func TestDecisionSlotsHoldTheNinthClick(t *testing.T) {
+	ctx := context.Background()
+	s := New(Deps{DecisionsInFlight: 2, UpdateTimeout: 100 * time.Millisecond})
+	first, err := s.decisionSlot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := s.decisionSlot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.decisionSlot(ctx); motcua.ErrorCode(err) != motcua.EUNAVAILABLE {
+		t.Fatalf("a third decision with two slots taken: %v, want %s", err, motcua.EUNAVAILABLE)
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.decisionSlot(gone); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a request gone away: %v, want context.Canceled", err)
+	}
+	waiting := make(chan error, 1)
+	go func() {
+		release, err := s.decisionSlot(ctx)
+		if err == nil {
+			release()
+		}
+		waiting <- err
+	}()
+	first()
+	if err := <-waiting; err != nil {
+		t.Fatalf("a decision waiting when a slot is freed: %v", err)
+	}
+	second()
+
+	unbounded := New(Deps{UpdateTimeout: time.Millisecond})
+	for i := range 100 {
+		if _, err := unbounded.decisionSlot(ctx); err != nil {
+			t.Fatalf("no bound: decision %d: %v", i, err)
+		}
 	}
 }

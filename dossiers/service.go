@@ -10,7 +10,9 @@
 package dossiers
 
 import (
+	"context"
 	"crypto/x509"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -39,6 +41,12 @@ type Deps struct {
 	// answer (default DefaultUpdateTimeout). When it runs out the request answers
 	// EUNKNOWNOUTCOME: the update may still be carried out once a worker takes it.
 	UpdateTimeout time.Duration
+	// DecisionsInFlight bounds the staff decisions this process has before the
+	// workflows at once; more wait their turn, for at most UpdateTimeout, and are then
+	// refused as unavailable (503, nothing sent). The applicants' submissions, answers
+	// and payments are never held: a crowd of clicks in the inbox does not slow the
+	// submissions of the people outside (issue 17). Zero: no bound.
+	DecisionsInFlight int
 	// Uploads bound each person's uploads; the zero value means DefaultUploadLimits.
 	Uploads store.UploadLimits
 	// PaymentGateway is the payment platform; nil: fees cannot be paid online.
@@ -68,6 +76,7 @@ const DefaultUpdateTimeout = 30 * time.Second
 // Service is the dossier service.
 type Service struct {
 	Deps
+	decisions chan struct{} // the DecisionsInFlight slots; nil: no bound
 }
 
 // New returns the dossier service.
@@ -81,7 +90,33 @@ func New(d Deps) *Service {
 	if d.UpdateTimeout <= 0 {
 		d.UpdateTimeout = DefaultUpdateTimeout
 	}
-	return &Service{Deps: d}
+	s := &Service{Deps: d}
+	if d.DecisionsInFlight > 0 {
+		s.decisions = make(chan struct{}, d.DecisionsInFlight)
+	}
+	return s
+}
+
+// errBusy refuses a decision that waited its whole UpdateTimeout for a slot: it was
+// never sent, so trying again is safe.
+var errBusy = &motcua.Error{Code: motcua.EUNAVAILABLE,
+	Message: "Hệ thống đang bận xử lý nhiều thao tác; thao tác chưa được thực hiện. Vui lòng thử lại sau ít phút."}
+
+// decisionSlot waits for one of the DecisionsInFlight slots and returns its release.
+func (s *Service) decisionSlot(ctx context.Context) (release func(), err error) {
+	if s.decisions == nil {
+		return func() {}, nil
+	}
+	wait := time.NewTimer(s.UpdateTimeout)
+	defer wait.Stop()
+	select {
+	case s.decisions <- struct{}{}:
+		return func() { <-s.decisions }, nil
+	case <-wait.C:
+		return nil, errBusy
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for a decision slot: %w", ctx.Err())
+	}
 }
 
 // errUnavailable answers a submission or decision while Temporal is not connected.

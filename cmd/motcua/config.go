@@ -66,6 +66,7 @@ type config struct {
 	MetricsAddr       string // -metrics-addr, MOTCUA_METRICS_ADDR: internal listener of /metrics; empty: none
 	PProf             bool   // -pprof, MOTCUA_PPROF: serve net/http/pprof at /debug/pprof/ on the internal listener too
 	UploadsPerMinute  int    // -uploads-per-minute, MOTCUA_UPLOADS_PER_MINUTE: each person's upload rate (0: 30)
+	DecisionsInFlight int    // -decisions-in-flight, MOTCUA_DECISIONS_IN_FLIGHT: staff decisions sent at once (0: 4 per core; -1: no bound)
 	TemporalTLSCert   string // TEMPORAL_TLS_CERT: client certificate (PEM) for mTLS with the Temporal frontend
 	TemporalTLSKey    string // TEMPORAL_TLS_KEY: its private key (PEM)
 	TemporalTLSCA     string // TEMPORAL_TLS_CA: CA (PEM) of the frontend's certificate
@@ -132,6 +133,8 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", get("MOTCUA_METRICS_ADDR", metricsDefault), "internal listen address `HOST:PORT` of /metrics, never the public one (env MOTCUA_METRICS_ADDR; empty: no metrics)")
 	fs.BoolVar(&c.PProf, "pprof", getBool("MOTCUA_PPROF", false), "serve net/http/pprof at /debug/pprof/ on the internal metrics listener, never the public one (env MOTCUA_PPROF; needs -metrics-addr)")
 	uploads, _ := strconv.Atoi(get("MOTCUA_UPLOADS_PER_MINUTE", "0"))
+	decisions, _ := strconv.Atoi(get("MOTCUA_DECISIONS_IN_FLIGHT", "0"))
+	fs.IntVar(&c.DecisionsInFlight, "decisions-in-flight", decisions, "staff decisions the API sends to the workflows at once; more wait their turn, submissions never do (env MOTCUA_DECISIONS_IN_FLIGHT; 0: 4 per core; -1: no bound)")
 	fs.IntVar(&c.UploadsPerMinute, "uploads-per-minute", uploads, "files one person may upload a minute (env MOTCUA_UPLOADS_PER_MINUTE; 0: 30); raise it only to measure with few accounts")
 	fs.StringVar(&c.TemporalTLSCert, "temporal-tls-cert", env.Getenv("TEMPORAL_TLS_CERT"), "client certificate `file` (PEM) for mutual TLS with the Temporal frontend (env TEMPORAL_TLS_CERT)")
 	fs.StringVar(&c.TemporalTLSKey, "temporal-tls-key", env.Getenv("TEMPORAL_TLS_KEY"), "its private key `file` (PEM) (env TEMPORAL_TLS_KEY)")

@@ -103,9 +103,9 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 			ProvisionCitizens: true},
 		Axis:      axis.ClientConfig{URL: p.cfg.AxisURL, AgencyID: p.cfg.AxisAgency, Secret: p.cfg.AxisSecret},
 		SignerURL: p.signerURL(), SignerToken: p.signerToken(), SealCredential: p.cfg.SealCredential, SealPIN: p.cfg.SealPIN,
-		FontDir: p.cfg.FontDir,
-		Mail:    mail.Config{Addr: p.cfg.SMTPAddr, From: p.cfg.SMTPFrom, Username: p.cfg.SMTPUsername, Password: p.cfg.SMTPPassword},
-		Log:     p.log}
+		FontDir: p.cfg.FontDir, DecisionsInFlight: p.cfg.DecisionsInFlight,
+		Mail: mail.Config{Addr: p.cfg.SMTPAddr, From: p.cfg.SMTPFrom, Username: p.cfg.SMTPUsername, Password: p.cfg.SMTPPassword},
+		Log:  p.log}
 	if devMode && ac.Axis.URL != "" {
 		// run against another development axis: the demo agency and secret by default.
 		if ac.Axis.AgencyID == "" {

@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/netip"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -117,6 +118,10 @@ type Config struct {
 	// answer before answering that its outcome is unknown (default
 	// dossiers.DefaultUpdateTimeout).
 	UpdateTimeout time.Duration
+	// DecisionsInFlight bounds the staff decisions the HTTP layer sends to the
+	// workflows at once (dossiers.Deps.DecisionsInFlight): 0 means
+	// DefaultDecisionsInFlight, a negative value no bound.
+	DecisionsInFlight int
 
 	// Now is the clock legal dates are judged by: the API's, and the catalog's (which
 	// version is in force, a birth date not in the future). Default time.Now.
@@ -189,6 +194,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	return a, nil
 }
 
+// DefaultDecisionsInFlight is four staff decisions at once per core: on two cores, the
+// eight at once whose p99 stays under 500 ms (docs/PERFORMANCE.md), while a crowd's
+// submissions pass the ninth and later clicks.
+func DefaultDecisionsInFlight() int { return 4 * runtime.GOMAXPROCS(0) }
+
 func withDefaults(cfg Config) Config {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -210,6 +220,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.Mail.From == "" {
 		cfg.Mail.From = cfg.Org.MailFrom
+	}
+	if cfg.DecisionsInFlight == 0 {
+		cfg.DecisionsInFlight = DefaultDecisionsInFlight()
 	}
 	if cfg.OIDC.Issuer != "" && cfg.OIDC.RedirectURL == "" {
 		cfg.OIDC.RedirectURL = cfg.PublicURL + "/auth/oidc/callback"
