@@ -21,7 +21,7 @@ import (
 func TestLoadDrivesDossiersThroughTheWholePath(t *testing.T) {
 	s := stacktest.Start(t)
 	var stdout, stderr syncBuffer
-	err := run(context.Background(), []string{"motcua", "load", "-url", s.URL, "-n", "3", "-c", "2", "-json", "-duration", "3m"},
+	err := run(context.Background(), []string{"motcua", "load", "-url", s.URL, "-n", "3", "-c", "3", "-json", "-duration", "3m"},
 		func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("load: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
@@ -30,7 +30,9 @@ func TestLoadDrivesDossiersThroughTheWholePath(t *testing.T) {
 		Path struct {
 			Rate     float64
 			Dossiers int
+			Accounts int
 			P50, P99 map[string]float64
+			Calls    map[string]int
 		}
 		Load *float64
 	}
@@ -39,6 +41,10 @@ func TestLoadDrivesDossiersThroughTheWholePath(t *testing.T) {
 	}
 	if res.Path.Dossiers != 3 || res.Path.Rate <= 0 || res.Load == nil {
 		t.Errorf("want 3 dossiers at a positive rate and a load average, got %s", stdout.String())
+	}
+	// Three dossiers start together as one applicant: one login each account, not three.
+	if res.Path.Accounts < 2 || res.Path.Calls["login"] != res.Path.Accounts {
+		t.Errorf("%d logins for %d accounts", res.Path.Calls["login"], res.Path.Accounts)
 	}
 	for _, call := range []string{"upload", "submit", motcua.DecideReceive, motcua.DecideSign, motcua.DecideIssue, motcua.DecideReturnResult} {
 		if res.Path.P50[call] <= 0 || res.Path.P99[call] < res.Path.P50[call] {
