@@ -11,7 +11,8 @@ import (
 
 // TestWhoMayApply (issue 12, acceptance 3): a citizen cannot submit an agency-only
 // procedure (403 with a Vietnamese reason), an agency's representative can; an
-// organization's representative cannot submit a procedure for citizens. The former
+// organization's representative cannot submit a procedure for citizens, and the
+// association's and the business's representatives can submit one for organizations. The former
 // code of the archivist certificate still submits, under the national code.
 func TestWhoMayApply(t *testing.T) {
 	s := stacktest.Start(t)
@@ -49,6 +50,18 @@ func TestWhoMayApply(t *testing.T) {
 	agency.MustDo(200, "GET", "/api/v1/dossiers/"+string(sub.Code), nil, &d)
 	if d.Procedure != commendation.Code {
 		t.Errorf("dossier of %q", d.Procedure)
+	}
+	// The association's and the business's representatives submit a procedure open
+	// to organizations only; a citizen may not.
+	recognition := procedure(t, s, "1.014937")
+	if r := citizen.Request("POST", "/api/v1/dossiers", map[string]any{"procedure": recognition.Code,
+		"formData": stacktest.SampleForm(citizen, recognition)}, nil); r.Status != 403 || !strings.Contains(r.Problem().Title, "chỉ dành cho tổ chức") {
+		t.Errorf("a citizen submits %s: %d %s", recognition.Code, r.Status, r.Body)
+	}
+	for _, rep := range []string{"daidien.hoi1", "daidien.dn1"} {
+		if sub := stacktest.Submit(s.As(rep), recognition); sub.Status != motcua.StatusSubmitted {
+			t.Errorf("%s's dossier of %s is %s", rep, recognition.Code, sub.Status)
+		}
 	}
 
 	// The former code: the API's procedure and a submission under it.

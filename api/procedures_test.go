@@ -2,8 +2,10 @@ package api_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,5 +116,48 @@ func TestActionsAreCheckedBeforeReachingTheWorkflow(t *testing.T) {
 				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
 			}
 		})
+	}
+}
+
+// TestTheCatalogAPIKeepsTheFeesInternalNoteFromCitizens (issue 12): the archive
+// certificate's fee carries the catalog keepers' remark «chưa đối chiếu quy định mới»;
+// neither the list nor the procedure's answer gives it, under the national code or the
+// former one, while the fee line itself is there. The search without diacritics and in
+// another word order finds the certificate through the API too.
+func TestTheCatalogAPIKeepsTheFeesInternalNoteFromCitizens(t *testing.T) {
+	srv := newCatalogServer(t)
+	cat, err := forms.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := cat.Procedure("1.013929")
+	if err != nil || p.Fee.InternalNote == "" {
+		t.Fatalf("the archive certificate's fee has no internal note to keep back (%v)", err)
+	}
+	for _, path := range []string{"/api/v1/procedures", "/api/v1/procedures?q=chung+chi+luu+tru",
+		"/api/v1/procedures/1.013929", "/api/v1/procedures/G09.CVTLT.01"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body strings.Builder
+		_, _ = io.Copy(&body, resp.Body)
+		resp.Body.Close()
+		b := body.String()
+		if resp.StatusCode != 200 || !strings.Contains(b, p.Fee.Description) {
+			t.Errorf("GET %s: %d, without the fee line %q: %s", path, resp.StatusCode, p.Fee.Description, b)
+		}
+		if strings.Contains(b, p.Fee.InternalNote) || strings.Contains(b, "internalNote") {
+			t.Errorf("GET %s gives citizens the fee's internal note: %s", path, b)
+		}
+	}
+	var found struct{ Items []struct{ Code string } }
+	getJSON(t, srv.URL+"/api/v1/procedures?q=luu+tru+chung+chi", &found)
+	var codes []string
+	for _, it := range found.Items {
+		codes = append(codes, it.Code)
+	}
+	if !slices.Contains(codes, "1.013929") {
+		t.Errorf("the API's search «luu tru chung chi» finds %v, not the archive certificate", codes)
 	}
 }
