@@ -83,7 +83,34 @@ func layeringViolations(pkgs []pkgImports) []string {
 			}
 		}
 	}
+	out = append(out, workerViolations(pkgs)...)
 	return append(out, pureViolations(pkgs)...)
+}
+
+// workerSide are the packages whose code runs in the worker's slots; outside are the
+// partners they must not call: the payment platform and the population database are
+// asked only from API and page requests, under their adapters' timeouts, so a hung
+// partner never holds a worker slot (issue 14, point 6).
+var (
+	workerSide = []string{module + "/activities", module + "/workflows", module + "/worker"}
+	outside    = []string{module + "/internal/payment", module + "/internal/population"}
+)
+
+func workerViolations(pkgs []pkgImports) []string {
+	var out []string
+	for _, p := range pkgs {
+		if !slices.ContainsFunc(workerSide, func(w string) bool { return within(p.Path, w) }) {
+			continue
+		}
+		for _, imp := range p.Imports {
+			for _, o := range outside {
+				if within(imp, o) {
+					out = append(out, p.Path+" imports "+imp+": the worker never calls the payment platform or the population database")
+				}
+			}
+		}
+	}
+	return out
 }
 
 // pure are the packages that compute without I/O, and what they may import besides the
@@ -135,6 +162,9 @@ func TestLayeringRulesBite(t *testing.T) {
 		{"the exempt harness", []pkgImports{{"motcua/internal/stacktest", []string{"motcua/api", "motcua/web", "motcua/workflows"}}}, 0},
 		{"the reports import the store", []pkgImports{{"motcua/reports", []string{"motcua/internal/store", "github.com/jackc/pgx/v5"}}}, 2},
 		{"the reports import the domain and excelize", []pkgImports{{"motcua/reports", []string{"motcua", "time", "github.com/xuri/excelize/v2"}}}, 0},
+		{"an activity asks the payment platform", []pkgImports{{"motcua/activities", []string{"motcua/internal/payment"}}}, 1},
+		{"the worker asks the population database", []pkgImports{{"motcua/worker", []string{"motcua/internal/population"}}}, 1},
+		{"the services ask both", []pkgImports{{"motcua/dossiers", []string{"motcua/internal/payment", "motcua/internal/population"}}}, 0},
 		{"a name that only starts like api", []pkgImports{{"motcua/worker", []string{"motcua/apidocs", "motcua/webhooks"}}}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"motcua"
@@ -14,8 +15,9 @@ import (
 
 // TestFeePaymentEndsEveryWayCorrectly drives the fee of procedure 1.013932 through the
 // development gateway over real HTTP, with real PostgreSQL and Temporal: paid (callback,
-// then a poll of the same payment), cancelled, a wrong amount, a forged notice, and a
-// payment found by polling alone.
+// then a poll of the same payment), cancelled, a wrong amount, a forged notice, a
+// payment found by polling alone (then its late callback), and callbacks and polls of
+// one payment at once: each payment is taken once (one pay event, one e-receipt).
 func TestFeePaymentEndsEveryWayCorrectly(t *testing.T) {
 	s := stacktest.Start(t)
 	p, err := s.Catalog.Version("1.013932", 1)
@@ -45,6 +47,43 @@ func TestFeePaymentEndsEveryWayCorrectly(t *testing.T) {
 		citizen.MustDo(200, "GET", "/api/v1/dossiers/"+string(code), nil, &d)
 		return d.Status
 	}
+	// recorded counts the dossier's pay events and e-receipts once the workflow has
+	// made what it makes; a payment taken twice would show two of either.
+	recorded := func(t *testing.T, code motcua.DossierCode) (pays, receipts int, receipt string) {
+		t.Helper()
+		s.Settle(code)
+		var d dossierJSON
+		citizen.MustDo(200, "GET", "/api/v1/dossiers/"+string(code), nil, &d)
+		for _, e := range d.History {
+			if e.Action == string(motcua.EventPay) {
+				pays++
+			}
+		}
+		for _, doc := range d.Documents {
+			if doc.Kind == string(motcua.DocEReceipt) {
+				receipts, receipt = receipts+1, doc.ID
+			}
+		}
+		return pays, receipts, receipt
+	}
+	confirmedBy := func(t *testing.T, ref string) string {
+		t.Helper()
+		var by string
+		if err := s.Store.Pool().QueryRow(t.Context(), `SELECT confirmed_by FROM payments WHERE reference = $1`, ref).Scan(&by); err != nil {
+			t.Fatal(err)
+		}
+		return by
+	}
+	postNotice := func(t *testing.T, n payment.Notice) int {
+		t.Helper()
+		b, _ := json.Marshal(n)
+		res, err := http.Post(s.URL+"/api/v1/payments/notify", "application/json", bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
 
 	t.Run("paid, then the same payment polled", func(t *testing.T) {
 		code := submit(t)
@@ -65,24 +104,15 @@ func TestFeePaymentEndsEveryWayCorrectly(t *testing.T) {
 		if again.Status != "paid" || again.PaidAmount == nil || *again.PaidAmount != fee {
 			t.Fatalf("after the poll: %+v", again)
 		}
-		s.Settle(code) // the e-receipt is made after the payment is recorded
-		var d dossierJSON
-		citizen.MustDo(200, "GET", "/api/v1/dossiers/"+string(code), nil, &d)
-		pays, receipts := 0, ""
-		for _, e := range d.History {
-			if e.Action == string(motcua.EventPay) {
-				pays++
-			}
+		// The e-receipt is made after the payment is recorded.
+		pays, receipts, receipt := recorded(t, code)
+		if pays != 1 || receipts != 1 {
+			t.Fatalf("%d pay events, %d e-receipts; want one and one", pays, receipts)
 		}
-		for _, doc := range d.Documents {
-			if doc.Kind == string(motcua.DocEReceipt) {
-				receipts = doc.ID
-			}
+		if by := confirmedBy(t, paid.Reference); by != "callback" {
+			t.Fatalf("confirmed by %q, want the callback (the poll came second)", by)
 		}
-		if pays != 1 || receipts == "" {
-			t.Fatalf("%d pay events, e-receipt %q; want one and one", pays, receipts)
-		}
-		r := citizen.Get("/api/v1/dossiers/" + string(code) + "/documents/" + receipts)
+		r := citizen.Get("/api/v1/dossiers/" + string(code) + "/documents/" + receipt)
 		text := stacktest.PDFText(t, r.Body)
 		for _, want := range []string{"BIÊN LAI THU PHÍ, LỆ PHÍ ĐIỆN TỬ", "90.000", string(code), paid.Reference} {
 			if !strings.Contains(text, want) {
@@ -122,6 +152,9 @@ func TestFeePaymentEndsEveryWayCorrectly(t *testing.T) {
 		if st := s.State(code); st.Status != motcua.StatusAwaitingPayment {
 			t.Fatalf("after a wrong amount: %s", st.Status)
 		}
+		if pays, receipts, _ := recorded(t, code); pays != 0 || receipts != 0 {
+			t.Fatalf("a wrong amount made %d pay events and %d e-receipts", pays, receipts)
+		}
 	})
 
 	t.Run("forged notice refused", func(t *testing.T) {
@@ -129,15 +162,7 @@ func TestFeePaymentEndsEveryWayCorrectly(t *testing.T) {
 		var started stacktest.Payment
 		citizen.MustDo(200, "POST", "/api/v1/dossiers/"+string(code)+"/payments", nil, &started)
 		notice := payment.Notice{Reference: started.Reference, Transaction: "GD-FORGED", Amount: fee, Status: payment.StatusPaid, Time: "20260101080000"}
-		post := func(n payment.Notice) int {
-			b, _ := json.Marshal(n)
-			res, err := http.Post(s.URL+"/api/v1/payments/notify", "application/json", bytes.NewReader(b))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			return res.StatusCode
-		}
+		post := func(n payment.Notice) int { return postNotice(t, n) }
 		if code := post(payment.Sign("not-the-secret", notice)); code != 403 {
 			t.Fatalf("forged notice: %d, want 403", code)
 		}
@@ -178,6 +203,54 @@ func TestFeePaymentEndsEveryWayCorrectly(t *testing.T) {
 		}
 		if st := s.State(code); st.Status != motcua.StatusSubmitted {
 			t.Fatalf("after the poll: %s", st.Status)
+		}
+		// The platform's callback comes late, after the poll: taken, and nothing changes.
+		ps := payments(t, code)
+		late := payment.Notice{Reference: ps[0].Reference, Transaction: "GD-LATE", Amount: fee, Status: payment.StatusPaid, Time: "20260101080000"}
+		if got := postNotice(t, payment.Sign(s.PaymentSecret, late)); got != 200 {
+			t.Fatalf("the late callback: %d", got)
+		}
+		if pays, receipts, _ := recorded(t, code); pays != 1 || receipts != 1 {
+			t.Fatalf("%d pay events, %d e-receipts after poll and callback; want one and one", pays, receipts)
+		}
+		if by := confirmedBy(t, ps[0].Reference); by != "poll" {
+			t.Fatalf("confirmed by %q, want the poll (the callback came second)", by)
+		}
+	})
+
+	t.Run("callbacks and polls at once", func(t *testing.T) {
+		code := submit(t)
+		s.Payments.NoCallback = true
+		defer func() { s.Payments.NoCallback = false }()
+		started := citizen.Pay(code, "pay", 0)
+		n := payment.Sign(s.PaymentSecret, payment.Notice{Reference: started.Reference, Transaction: "GD-RACE",
+			Amount: fee, Status: payment.StatusPaid, Time: "20260101080000"})
+		var wg sync.WaitGroup
+		answers := make(chan int, 6)
+		for i := range 6 {
+			wg.Go(func() {
+				if i%2 == 0 {
+					answers <- postNotice(t, n)
+					return
+				}
+				answers <- citizen.Request("POST", "/api/v1/dossiers/"+string(code)+"/payments/check", nil, nil).Status
+			})
+		}
+		wg.Wait()
+		close(answers)
+		for a := range answers {
+			if a != 200 {
+				t.Errorf("a confirmation answered %d", a)
+			}
+		}
+		if st := s.State(code); st.Status != motcua.StatusSubmitted {
+			t.Fatalf("after the confirmations: %s", st.Status)
+		}
+		if pays, receipts, _ := recorded(t, code); pays != 1 || receipts != 1 {
+			t.Fatalf("%d pay events, %d e-receipts after six confirmations; want one and one", pays, receipts)
+		}
+		if ps := payments(t, code); len(ps) != 1 || ps[0].Status != "paid" {
+			t.Fatalf("payments %+v", ps)
 		}
 	})
 }

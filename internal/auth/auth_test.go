@@ -88,3 +88,63 @@ func TestDevLogin(t *testing.T) {
 		t.Fatalf("wrong password: %v", err)
 	}
 }
+
+// TestOIDCProvisionsApplicantsFromTheirClaims: through a real signed ID token, a
+// citizen's account is created with the 12-digit ID number of its claims, a
+// business's with its tax code, an agency's with its identifier, each of its kind;
+// a token whose claims contradict its account type creates nothing.
+func TestOIDCProvisionsApplicantsFromTheirClaims(t *testing.T) {
+	st := storetest.NewSeeded(t)
+	ctx := context.Background()
+	iss := oidctest.New("motcua")
+	defer iss.Close()
+	o, err := auth.NewOIDC(ctx, auth.OIDCConfig{Issuer: iss.URL(), ClientID: "motcua", ProvisionCitizens: true}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		subject string
+		claims  map[string]any
+		kind    motcua.ApplicantKind
+		vneid   bool
+		column  string // the users column that holds the identifier
+		want    string
+		refused bool
+	}{
+		{"vneid-citizen", map[string]any{"account_type": "citizen", "citizen_id": "001090054321", "name": "Đỗ Thị Hoa", "idp": "vneid"},
+			motcua.ApplicantCitizen, true, "id_number", "001090054321", false},
+		{"vneid-business", map[string]any{"account_type": "business", "tax_code": "0100109106-001", "name": "Công ty TNHH Ánh Dương"},
+			motcua.ApplicantOrganization, false, "tax_code", "0100109106001", false},
+		{"agency", map[string]any{"account_type": "agency", "organization_id": "000.00.00.H26", "name": "Sở Nội vụ"},
+			motcua.ApplicantAgency, false, "org_identifier", "000.00.00.H26", false},
+		{"bad-citizen", map[string]any{"account_type": "citizen", "citizen_id": "0010900543"}, "", false, "", "", true},
+		{"bad-business", map[string]any{"account_type": "business", "tax_code": "12345"}, "", false, "", "", true},
+	} {
+		t.Run(tc.subject, func(t *testing.T) {
+			a, err := o.Authenticate(ctx, iss.IDToken(tc.subject, tc.claims, time.Hour))
+			var n int
+			if qerr := st.Pool().QueryRow(ctx, `SELECT count(*) FROM users WHERE oidc_subject = $1`, tc.subject).Scan(&n); qerr != nil {
+				t.Fatal(qerr)
+			}
+			if tc.refused {
+				if motcua.ErrorCode(err) != motcua.EUNAUTHORIZED || n != 0 {
+					t.Fatalf("err = %v, %d accounts; want %s and none", err, n, motcua.EUNAUTHORIZED)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Applicant != tc.kind || a.VNeID != tc.vneid || a.Name != tc.claims["name"] || n != 1 {
+				t.Fatalf("actor %+v (%d accounts), want kind %q, VNeID %t", a, n, tc.kind, tc.vneid)
+			}
+			var got string
+			if err := st.Pool().QueryRow(ctx, `SELECT coalesce(`+tc.column+`, '') FROM users WHERE id = $1`, a.UserID).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("%s = %q, want %q", tc.column, got, tc.want)
+			}
+		})
+	}
+}

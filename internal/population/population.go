@@ -1,7 +1,8 @@
 // Package population looks people up in the national population database (Cơ sở dữ
 // liệu quốc gia về dân cư) through an adapter: Registry is the database, Development
 // stands in for it, and Lookups is the one way motcua asks, which refuses a lookup
-// without a reason and records who looked up whom and why before it asks.
+// without a reason and records who looked up whom and why before it asks. Every
+// question to the registry carries a timeout (Lookups.Timeout).
 package population
 
 import (
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"motcua"
@@ -27,7 +29,8 @@ type Person struct {
 
 // Registry is the national population database.
 type Registry interface {
-	// Person returns the citizen with a personal ID number, or ErrNotFound.
+	// Person returns the citizen with a personal ID number, or ErrNotFound. It should
+	// stop when ctx is done (Lookups gives it a deadline).
 	Person(ctx context.Context, idNumber string) (Person, error)
 }
 
@@ -45,11 +48,17 @@ type Request struct {
 // maxReason bounds the reason written in the audit row.
 const maxReason = 500
 
+// DefaultTimeout bounds each question to the registry when Lookups.Timeout is not set.
+const DefaultTimeout = 10 * time.Second
+
 // Lookups asks the Registry and keeps the audit trail in the store.
 type Lookups struct {
 	Registry Registry
 	Store    *store.Store
 	Log      *slog.Logger
+	// Timeout bounds each question to the registry (default DefaultTimeout): a hung
+	// registry never holds the caller longer, even one that ignores its context.
+	Timeout time.Duration
 }
 
 // Lookup checks the request, records it, then asks the registry. A lookup without a
@@ -76,9 +85,12 @@ func (l *Lookups) Lookup(ctx context.Context, req Request) (Person, error) {
 	if err != nil {
 		return Person{}, err
 	}
-	p, err := l.Registry.Person(ctx, req.IDNumber)
+	p, err := l.ask(ctx, req.IDNumber)
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		return Person{}, fmt.Errorf("population lookup %d: %w", id, err)
+		// The row stays without an answer (found NULL): asked, not answered.
+		return Person{}, &motcua.Error{Code: motcua.EUNAVAILABLE,
+			Message: "Cơ sở dữ liệu quốc gia về dân cư đang không phản hồi. Vui lòng thử lại sau ít phút.",
+			Err:     fmt.Errorf("population lookup %d: %w", id, err)}
 	}
 	found := err == nil
 	if ferr := l.Store.FinishPopulationLookup(ctx, id, found); ferr != nil && l.Log != nil {
@@ -89,6 +101,33 @@ func (l *Lookups) Lookup(ctx context.Context, req Request) (Person, error) {
 			Message: "Không tìm thấy công dân có số định danh cá nhân này trong cơ sở dữ liệu quốc gia về dân cư.", Err: err}
 	}
 	return p, nil
+}
+
+// ask asks the registry within the timeout. The answer is awaited in a goroutine so
+// that a registry which ignores its context still costs the caller no more than the
+// timeout; its late answer is dropped.
+func (l *Lookups) ask(ctx context.Context, idNumber string) (Person, error) {
+	timeout := l.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type answer struct {
+		p   Person
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		p, err := l.Registry.Person(ctx, idNumber)
+		done <- answer{p, err}
+	}()
+	select {
+	case a := <-done:
+		return a.p, a.err
+	case <-ctx.Done():
+		return Person{}, fmt.Errorf("ask the population registry: %w", context.Cause(ctx))
+	}
 }
 
 // Development is the development registry: a fixed set of made-up people.

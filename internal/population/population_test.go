@@ -1,7 +1,11 @@
 package population_test
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"motcua"
 	"motcua/internal/population"
@@ -72,5 +76,57 @@ func TestLookupsAreRefusedWithoutAReasonAndAudited(t *testing.T) {
 	// The database itself refuses a row without a reason.
 	if _, err := st.RecordPopulationLookup(ctx, clerk.UserID, known, " ", ""); err == nil {
 		t.Error("the table took a lookup without a reason")
+	}
+}
+
+// hungRegistry never answers until released, and ignores its context: the worst
+// partner there is.
+type hungRegistry struct{ release chan struct{} }
+
+func (h hungRegistry) Person(context.Context, string) (population.Person, error) {
+	<-h.release
+	return population.Person{}, errors.New("released")
+}
+
+// TestAHungRegistryCostsNoMoreThanTheTimeout: a registry that never answers (and
+// ignores its context) holds a lookup no longer than Lookups.Timeout; the lookup ends
+// EUNAVAILABLE with a Vietnamese message, and its audit row (who, whom, why) is kept
+// without an answer.
+func TestAHungRegistryCostsNoMoreThanTheTimeout(t *testing.T) {
+	st := storetest.NewSeeded(t)
+	ctx := t.Context()
+	var id int64
+	if err := st.Pool().QueryRow(ctx, `SELECT id FROM users WHERE username = 'canbo1'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	clerk, err := st.Actor(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hung := hungRegistry{release: make(chan struct{})}
+	defer close(hung.release)
+	const timeout = 300 * time.Millisecond
+	l := &population.Lookups{Registry: hung, Store: st, Timeout: timeout}
+
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() {
+		_, err := l.Lookup(ctx, population.Request{Actor: clerk, IDNumber: store.DemoCitizenIDNumber, Reason: "Đối chiếu thông tin người nộp hồ sơ."})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if motcua.ErrorCode(err) != motcua.EUNAVAILABLE || !strings.Contains(err.Error(), "không phản hồi") {
+			t.Fatalf("err = %v, want %s with a Vietnamese message", err, motcua.EUNAVAILABLE)
+		}
+		if took := time.Since(start); took > timeout+2*time.Second {
+			t.Fatalf("the lookup took %s with a timeout of %s", took, timeout)
+		}
+	case <-time.After(timeout + 5*time.Second):
+		t.Fatal("a hung registry still holds the lookup long after the timeout")
+	}
+	rows, err := st.PopulationLookupsOf(ctx, store.DemoCitizenIDNumber)
+	if err != nil || len(rows) != 1 || rows[0].ActorID != clerk.UserID || rows[0].Reason == "" || rows[0].Found != nil {
+		t.Fatalf("audit rows %+v (%v), want one without an answer", rows, err)
 	}
 }

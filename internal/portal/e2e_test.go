@@ -172,3 +172,62 @@ func TestARatingReachesThePortalOnceAfterTheReturn(t *testing.T) {
 		t.Errorf("%d applied rating calls, want 1", applied)
 	}
 }
+
+// TestAFeeDossierWaitsOnThePortalAsStatus6: with the status sync that internal/app
+// builds running against the development portal, a dossier of 1.013932 that owes its
+// fee reaches the portal with status 6 (Yêu cầu thực hiện nghĩa vụ tài chính) while
+// it waits; once paid on the development gateway, the portal hears the next change,
+// with the fee marked paid online.
+func TestAFeeDossierWaitsOnThePortalAsStatus6(t *testing.T) {
+	s := stacktest.Start(t)
+	dev, err := portal.NewDevServer(portal.DevOptions{Token: devToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(dev.Handler())
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { _ = dev.Close() })
+	if err := s.App.SetPortal(srv.URL, devToken); err != nil {
+		t.Fatal(err)
+	}
+	sync, err := s.App.NewPortalSync()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := run(sync)
+	t.Cleanup(stop)
+
+	p, err := s.Catalog.Version("1.013932", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	citizen := s.As("congdan1")
+	code := stacktest.SubmitUnpaid(citizen, p).Code
+	waitFor(t, "the dossier on the portal, waiting for payment", func() bool {
+		d, ok := dev.Dossier(string(code))
+		return ok && d.Record.Status == int(motcua.PortalFinancial)
+	})
+	d, _ := dev.Dossier(string(code))
+	if last := d.Steps[len(d.Steps)-1]; last.Status != 6 || d.Record.PaidOnline {
+		t.Fatalf("while waiting: last step %+v, paid online %t", last, d.Record.PaidOnline)
+	}
+
+	citizen.Pay(code, "pay", 0)
+	waitFor(t, "the payment's change on the portal", func() bool {
+		d, ok := dev.Dossier(string(code))
+		return ok && d.Record.Status != int(motcua.PortalFinancial)
+	})
+	d, _ = dev.Dossier(string(code))
+	if d.Record.Status != int(motcua.PortalNew) || !d.Record.PaidOnline {
+		t.Fatalf("after payment: status %d, paid online %t; want %d, true", d.Record.Status, d.Record.PaidOnline, motcua.PortalNew)
+	}
+	sixes := 0
+	for _, st := range d.Steps {
+		if st.Status == 6 {
+			sixes++
+		}
+	}
+	if sixes != 1 {
+		t.Errorf("%d steps with status 6 on the portal, want 1: %+v", sixes, d.Steps)
+	}
+}
