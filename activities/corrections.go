@@ -149,7 +149,7 @@ func (a *Activities) IssueCorrection(ctx context.Context, in CorrectionIssueInpu
 	local := in.At.In(motcua.Vietnam)
 	// The register keeps the number given to this correction (keyed by it), so a retry
 	// takes no second number.
-	number, err := a.Store.NextDocumentNumber(ctx, symbol, local.Year(), motcua.DossierCode(fmt.Sprintf("%s#c%d", c.Code, c.ID)))
+	number, err := a.Store.NextDocumentNumber(ctx, symbol, in.At, motcua.DossierCode(fmt.Sprintf("%s#c%d", c.Code, c.ID)))
 	if err != nil {
 		return DocumentRef{}, err
 	}

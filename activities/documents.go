@@ -242,7 +242,7 @@ func (a *Activities) Issue(ctx context.Context, in IssueInput) (DocumentRef, err
 	}
 	// The register numbers each symbol (document type and issuer) from 1 every year,
 	// the year of Vietnam time.
-	number, err := a.Store.NextDocumentNumber(ctx, symbol, in.At.In(motcua.Vietnam).Year(), in.Code)
+	number, err := a.Store.NextDocumentNumber(ctx, symbol, in.At, in.Code)
 	if err != nil {
 		return DocumentRef{}, err
 	}

@@ -153,7 +153,8 @@ func TestSupplementLoopsUnderBothClockPolicies(t *testing.T) {
 }
 
 // TestEndingsOtherThanAResult covers refusal at intake and in review, withdrawal and
-// stopping: each ends the dossier with its notice and nothing further is allowed.
+// stopping: each ends the dossier with its notice, which gives the reason the officer
+// wrote, and nothing further is allowed.
 func TestEndingsOtherThanAResult(t *testing.T) {
 	root := stacktest.Start(t)
 	p := procedure(t, root, "1.014937")
@@ -162,22 +163,23 @@ func TestEndingsOtherThanAResult(t *testing.T) {
 		run    func(t *testing.T, s *stacktest.Stack, code motcua.DossierCode)
 		status motcua.Status
 		notice string
+		reason string // what the notice must say
 	}{
 		{"refused at intake", func(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) {
 			act(t, s, "canbo1", code, map[string]any{"action": "refuse", "note": "Không thuộc thẩm quyền giải quyết của Bộ."})
-		}, motcua.StatusRefused, "refusal"},
+		}, motcua.StatusRefused, "refusal", "Không thuộc thẩm quyền giải quyết của Bộ."},
 		{"refused in review", func(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) {
 			act(t, s, "canbo1", code, map[string]any{"action": "receive"})
 			act(t, s, "chuyenvien1", code, map[string]any{"action": "refuse", "note": "Quỹ không đủ điều kiện hoạt động."})
-		}, motcua.StatusRejected, "refusal"},
+		}, motcua.StatusRejected, "refusal", "Quỹ không đủ điều kiện hoạt động."},
 		{"withdrawn", func(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) {
 			act(t, s, "canbo1", code, map[string]any{"action": "receive"})
 			s.As(stacktest.ApplicantFor(p)).MustDo(200, "POST", "/api/v1/dossiers/"+string(code)+"/withdraw", map[string]string{"note": "Tôi rút hồ sơ."}, nil)
-		}, motcua.StatusWithdrawn, ""},
+		}, motcua.StatusWithdrawn, "", ""},
 		{"stopped", func(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) {
 			act(t, s, "canbo1", code, map[string]any{"action": "receive"})
 			act(t, s, "chuyenvien1", code, map[string]any{"action": "stop", "note": "Tổ chức đề nghị dừng để hoàn thiện điều lệ."})
-		}, motcua.StatusStopped, "stop_notice"},
+		}, motcua.StatusStopped, "stop_notice", "Tổ chức đề nghị dừng để hoàn thiện điều lệ."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -199,6 +201,9 @@ func TestEndingsOtherThanAResult(t *testing.T) {
 				doc := citizen.Get("/api/v1/dossiers/" + string(sub.Code) + "/documents/" + id)
 				if rep := s.Pdfsig(t, doc.Body); !contains(rep, "Signature is Valid") {
 					t.Errorf("the %s notice is not validly sealed:\n%s", tc.notice, rep)
+				}
+				if text := stacktest.PDFText(t, doc.Body); !strings.Contains(text, tc.reason) {
+					t.Errorf("the %s notice does not give the reason %q:\n%s", tc.notice, tc.reason, text)
 				}
 			}
 			var open int

@@ -14,6 +14,7 @@ import (
 
 	"motcua"
 	"motcua/forms"
+	"motcua/forms/formstest"
 	"motcua/internal/authority"
 	"motcua/internal/stacktest"
 )
@@ -169,17 +170,25 @@ var numberRE = regexp.MustCompile(`^(0[1-9]|[1-9][0-9]+)/[^/ ]+-[A-ZĐ]+$`)
 // (VTLTNN, as in its Công văn 425/VTLTNN-NVTW).
 var issuerAbbreviations = map[string]string{"G09": "BNV", "CVTLT": "VTLTNN"}
 
-// checkResultContent checks the issued result of procedure p: it prints the kind of
-// document the catalog declares and the applicant's own data from the form, its number
+// checkResultContent checks the issued result of procedure p: it prints the document
+// the catalog declares and the applicant's own data from the form
+// (formstest.ResultContent, and every name and ID number in the sample), its number
 // has the leading zero, the Times New Roman–metric font is embedded, the QR code names
 // the verification ID of this very document; the draft the leader previews carries
 // "DỰ THẢO" and the issued copy does not.
 func checkResultContent(t *testing.T, s *stacktest.Stack, p *forms.Procedure, d dossierJSON, id string, pdf []byte) {
 	t.Helper()
 	text := strings.Join(strings.Fields(stacktest.PDFText(t, pdf)), " ")
-	kind := strings.ToUpper(strings.Join(strings.Fields(p.Result.Name)[:2], " "))
-	if !strings.Contains(strings.ToUpper(text), kind) {
-		t.Errorf("result does not print %q (declared %q):\n%s", kind, p.Result.Name, text)
+	// The declared result as the document titles it, and the applicant's own content:
+	// the same table the render package's catalog test reads.
+	want, ok := formstest.ResultContent[p.Code]
+	if !ok {
+		t.Fatalf("no expected content for %s: add it to formstest.ResultContent", p.Code)
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("result of %s (declared %q) does not print %q:\n%s", p.Code, p.Result.Name, w, text)
+		}
 	}
 	raw, err := forms.Sample(p.Code, p.Version)
 	if err != nil {

@@ -170,6 +170,26 @@ func TestBrokenCatalogFilesFailLoudlyWithEveryProblem(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	// National procedure codes: a provisional code (the catalog's own, where the
+	// national database has none) loads only with a note saying why, and a code of any
+	// other form not at all.
+	for _, tc := range []struct{ name, code, notes, want string }{
+		{"a provisional code without a note", "G09.THU.01", "", "provisional code G09.THU.01 needs a note saying why"},
+		{"a provisional code with its note", "G09.THU.01", `"notes": ["Chưa có mã trên Cơ sở dữ liệu quốc gia: mã tạm."],`, ""},
+		{"an invented code", "BNV.01", `"notes": ["Mã tự đặt."],`, `code "BNV.01": want a national code like 1.014936 or a provisional G09.UNIT.NN`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := strings.Replace(validProcedure, `"code": "1.000001"`, `"code": "`+tc.code+`"`, 1)
+			body = strings.Replace(body, `"effectiveFrom"`, tc.notes+` "effectiveFrom"`, 1)
+			_, err := Load(fstest.MapFS{tc.code + "/v1/procedure.json": {Data: []byte(body)}})
+			if tc.want == "" && err != nil {
+				t.Fatalf("a provisional code with its note: %v", err)
+			}
+			if tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
 	t.Run("path and content disagree", func(t *testing.T) {
 		_, err := Load(fstest.MapFS{"1.000002/v1/procedure.json": {Data: []byte(validProcedure)}})
 		if err == nil || !strings.Contains(err.Error(), "its path says 1.000002 v1") {

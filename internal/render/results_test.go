@@ -1,7 +1,9 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,21 +16,6 @@ import (
 	"motcua/forms/formstest"
 	"motcua/internal/fonts"
 )
-
-// resultContent is, per procedure, what its result must say: the declared title in the
-// words the document prints, and the applicant's own data from the valid sample.
-var resultContent = map[string][]string{
-	"1.013932":     {"BẢN SAO TÀI LIỆU LƯU TRỮ CÓ CHỨNG THỰC LƯU TRỮ", "Trần Văn Minh", "001085012345", "Quyết định thành lập Trường Sư phạm Hà Nội", "HS 88/1995"},
-	"1.014936":     {"QUYẾT ĐỊNH", "cấp giấy phép thành lập và công nhận điều lệ Quỹ Học bổng Ánh Dương", "Số 12 phố Tràng Thi", "5.500.000.000 đồng", "toàn quốc", "Lê Minh Khang", "079201008888"},
-	"1.014937":     {"QUYẾT ĐỊNH", "Quỹ Học bổng Ánh Dương đủ điều kiện hoạt động", "Nguyễn Thị Hòa", "040190004567", "Lê Minh Khang", "215/QĐ-BNV"},
-	"G09.CCVC.01":  {"QUYẾT ĐỊNH", "tiếp nhận vào làm công chức", "Nguyễn Thị Hòa", "21/07/1990", "040190004567", "Chuyên viên chính về văn thư, lưu trữ"},
-	"G09.CCVC.02":  {"QUYẾT ĐỊNH", "kéo dài thời gian giữ chức vụ", "Đỗ Văn Thành", "02/02/1966", "Vụ trưởng Vụ Tổ chức cán bộ", "02/05/2028"},
-	"1.013929":     {"CHỨNG CHỈ HÀNH NGHỀ LƯU TRỮ", "TRẦN VĂN MINH", "12/03/1985", "001085012345", "Số hóa tài liệu lưu trữ", "05 năm"},
-	"G09.CVTLT.02": {"CHỨNG CHỈ HÀNH NGHỀ LƯU TRỮ", "TRẦN VĂN MINH", "12/03/1985", "001085012345", "CCHNLT-2020-0421", "05 năm"},
-	"G09.TCPCP.01": {"GIẤY PHÉP THÀNH LẬP VÀ CÔNG NHẬN ĐIỀU LỆ QUỸ", "(Cấp lại)", "Quỹ Học bổng Ánh Dương", "215/QĐ-BNV", "Bị mất"},
-	"G09.TCPCP.02": {"QUYẾT ĐỊNH", "hợp nhất", "Quỹ Khuyến học Bình Minh", "Quỹ Học bổng Ánh Dương Bình Minh", "88/QĐ-BNV"},
-	"G09.TDKT.01":  {"TỜ TRÌNH", "đề nghị tặng Bằng khen của Thủ tướng Chính phủ", "Kính gửi: Thủ tướng Chính phủ", "Lê Thị Hoa", "Bộ phận Một cửa, Văn phòng Bộ Nội vụ", "92,5%", "85,7%"},
-}
 
 // sampleResult builds procedure p's result from its valid sample, as the draft-result
 // activity does.
@@ -82,9 +69,9 @@ func TestEveryCatalogResultHasItsOwnTemplate(t *testing.T) {
 				out := render(t, r, sampleResult(t, r, p, now))
 				path := writePDF(t, p.Code, out.PDF)
 				text := oneLine(tool(t, "pdftotext", "-layout", path, "-"))
-				want, ok := resultContent[p.Code]
+				want, ok := formstest.ResultContent[p.Code]
 				if !ok {
-					t.Fatalf("no expected content for %s: add it to resultContent", p.Code)
+					t.Fatalf("no expected content for %s: add it to formstest.ResultContent", p.Code)
 				}
 				for _, w := range want {
 					if !strings.Contains(text, w) {
@@ -208,6 +195,49 @@ func TestDatePhraseWritesAZeroBeforeJanuaryAndFebruaryOnly(t *testing.T) {
 	} {
 		if got := DatePhrase(c.t); got != c.want {
 			t.Errorf("DatePhrase(%s) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}
+
+// TestEveryResultTypeHasItsScreenshotInTheREADME: the README's section on results shows
+// page 1 of every result type the catalog declares, and of the marked draft, as small
+// PNGs under docs/screenshots (written by the whole-path test with
+// MOTCUA_RESULT_SCREENSHOTS, see the README); a template added to the catalog without
+// its picture fails here.
+func TestEveryResultTypeHasItsScreenshotInTheREADME(t *testing.T) {
+	const root = "../.."
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Results (Decree 30/2020 layout)\n")
+	if !ok {
+		t.Fatal("README has no section on results")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	cat, err := forms.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"du-thao-luu-tru-chung-chi.png": true}
+	for _, code := range cat.Codes() {
+		for _, p := range cat.Versions(code) {
+			want["ket-qua-"+p.Result.Template+".png"] = true
+		}
+	}
+	for name := range want {
+		path := "docs/screenshots/" + name
+		if !strings.Contains(section, "]("+path+")") {
+			t.Errorf("the README's results section does not show %s", path)
+		}
+		b, err := os.ReadFile(filepath.Join(root, path))
+		if err != nil {
+			t.Errorf("screenshot of a result type: %v", err)
+			continue
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(b))
+		if err != nil || cfg.Width > 800 || cfg.Height > 1000 || len(b) > 200<<10 {
+			t.Errorf("%s: want a small PNG (≤ 800×1000 px, ≤ 200 KB), got %dx%d, %d bytes (%v)", path, cfg.Width, cfg.Height, len(b), err)
 		}
 	}
 }

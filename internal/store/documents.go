@@ -207,9 +207,14 @@ func isUUID(s string) bool {
 	return err == nil && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-'
 }
 
-// NextDocumentNumber gives the dossier's result the next number of the symbol's yearly
-// sequence; asking again for the same dossier returns the number it already has.
-func (s *Store) NextDocumentNumber(ctx context.Context, symbol string, year int, code motcua.DossierCode) (int, error) {
+// NextDocumentNumber gives the dossier's result issued at the next number of the
+// symbol's register for the year of at in Vietnam time: Decree 30/2020 art. 15 numbers
+// from 01 on 1 January to 31 December, and each symbol ("QĐ-BNV", "GP-BNV": document type
+// and issuing agency) has its own sequence, so the register starts again at 1 at 00:00
+// on 1 January in Hanoi, not in UTC. Asking again for the same dossier and year returns
+// the number it already has.
+func (s *Store) NextDocumentNumber(ctx context.Context, symbol string, at time.Time, code motcua.DossierCode) (int, error) {
+	year := at.In(motcua.Vietnam).Year()
 	var n int
 	err := s.Tx(ctx, func(tx pgx.Tx) error {
 		// Serialize numbering of a symbol and year so numbers have no gaps or twins.

@@ -14,7 +14,8 @@ import (
 
 // TestVerifyIDsAreRandomAndNameTheIssuedVersion: verification IDs are 128 random bits
 // (no two alike in many draws, none derived from the dossier); the ID of a notice names
-// it, the ID drawn on a draft result names the newest version issued from that draft;
+// it, the ID drawn on a draft result names the version issued from that draft, and
+// nothing before it is issued;
 // every ID that names nothing, of whatever shape (the old guessable form, a well-formed
 // random one), gets one and the same answer; and a retried store keeps the first ID.
 func TestVerifyIDsAreRandomAndNameTheIssuedVersion(t *testing.T) {
@@ -41,7 +42,15 @@ func TestVerifyIDsAreRandomAndNameTheIssuedVersion(t *testing.T) {
 	add(motcua.DocReceipt, 2, receiptID, "", "receipt")
 	add(motcua.DocReceipt, 2, store.NewVerifyID(), "", "receipt rendered again by a retry") // kept: the first
 	add(motcua.DocDraftResult, 5, draftID, "", "draft")
+	// Before the result is issued its QR code names nothing: neither the draft nor the
+	// copy carrying the leader's signature alone.
+	if doc, _, err := f.s.DocumentByVerifyID(ctx, draftID); !errors.Is(err, store.ErrNoVerifiedDocument) {
+		t.Errorf("the ID of a draft not yet issued names %s %d (%v), want nothing", doc.Kind, doc.Seq, err)
+	}
 	add(motcua.DocResult, 6, "", "", "signed")
+	if doc, _, err := f.s.DocumentByVerifyID(ctx, draftID); !errors.Is(err, store.ErrNoVerifiedDocument) {
+		t.Errorf("the ID of a signed, unnumbered result names %s %d (%v), want nothing", doc.Kind, doc.Seq, err)
+	}
 	add(motcua.DocResult, 7, "", "1/QĐ-BNV", "sealed")
 
 	doc, code, err := f.s.DocumentByVerifyID(ctx, receiptID)

@@ -48,8 +48,10 @@ var ErrNoVerifiedDocument = motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy 
 
 // DocumentByVerifyID finds the document a verification link names. A result's QR code
 // is drawn on the draft the leader signs; the clerical office numbers and seals it later,
-// so the ID of a draft result names the newest version made from that draft (the one
-// the applicant received), or the draft itself before any.
+// so the ID of a draft result (or of a signed correction or replacement) names the
+// issued version made from it: numbered and sealed, the one the applicant received.
+// Until it is issued the ID names nothing: the link never shows a draft, nor the copy
+// carrying the leader's signature alone.
 func (s *Store) DocumentByVerifyID(ctx context.Context, v string) (Document, motcua.DossierCode, error) {
 	v = strings.ToLower(strings.TrimSpace(v))
 	if !ValidVerifyID(v) {
@@ -58,8 +60,10 @@ func (s *Store) DocumentByVerifyID(ctx context.Context, v string) (Document, mot
 	var code motcua.DossierCode
 	var d Document
 	err := s.pool.QueryRow(ctx, `SELECT `+documentColumns+`, x.code FROM documents v
-		JOIN documents d ON d.dossier_id = v.dossier_id AND (d.id = v.id OR (v.kind IN ('draft_result', 'result', 'correction') AND d.kind = CASE WHEN v.kind = 'correction' THEN 'correction' ELSE 'result' END
-			AND d.seq > v.seq AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.dossier_id = v.dossier_id
+		JOIN documents d ON d.dossier_id = v.dossier_id AND (
+			(v.kind NOT IN ('draft_result', 'result', 'correction') AND d.id = v.id)
+			OR (v.kind IN ('draft_result', 'result', 'correction') AND d.kind = CASE WHEN v.kind = 'correction' THEN 'correction' ELSE 'result' END
+			AND d.number IS NOT NULL AND d.seq > v.seq AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.dossier_id = v.dossier_id
 				AND n.kind = 'draft_result' AND n.seq > v.seq AND n.seq < d.seq)
 			-- up to the first numbered copy: a result that replaced it later has its own code
 			AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.dossier_id = v.dossier_id
