@@ -70,3 +70,28 @@ func (a Actor) ApplicantKind() ApplicantKind {
 	}
 	return ApplicantCitizen
 }
+
+// ApplicantOrganizationID is the organization (its account) the actor applies for: the
+// one it represents, or its own account when it is an organization's or an agency's; 0
+// for a citizen applying for themself.
+func (a Actor) ApplicantOrganizationID() int64 {
+	if a.OrganizationID != 0 {
+		return a.OrganizationID
+	}
+	if a.Applicant == ApplicantOrganization || a.Applicant == ApplicantAgency {
+		return a.UserID
+	}
+	return 0
+}
+
+// ActsFor reports whether the actor is, for a dossier filed by ownerID for the
+// organization organizationID (0: for the filer themself), its applicant: the filer of a
+// person's own dossier; for an organization's dossier, the organization's account or
+// one of its current representatives (a former representative, even its filer, no
+// longer is). A zero owner and organization is anything the actor owns.
+func (a Actor) ActsFor(ownerID, organizationID int64) bool {
+	if organizationID != 0 {
+		return a.UserID != 0 && (a.UserID == organizationID || a.OrganizationID == organizationID)
+	}
+	return ownerID == 0 || ownerID == a.UserID
+}

@@ -20,6 +20,10 @@ const (
 type Scope struct {
 	UnitPath string
 	OwnerID  int64
+	// OrganizationID is the organization (its account) a dossier was filed for, 0 for
+	// none: such a dossier is the organization's, read by its account and its current
+	// representatives, not by OwnerID (who filed it) as such.
+	OrganizationID int64
 }
 
 // grants says which roles carry which permissions.
@@ -40,7 +44,8 @@ var grants = map[Permission][]Role{
 //
 // Rules: the actor must hold a role that carries p; staff permissions are unit-scoped
 // (the thing must be in the actor's unit or below it; an admin is in scope everywhere);
-// citizens see only what they own.
+// citizens see only what they own, and an organization's people (its account, its
+// current representatives) what was filed for it.
 func Authorize(a Actor, p Permission, s Scope) error {
 	roles, ok := grants[p]
 	if !ok {
@@ -62,7 +67,7 @@ func Authorize(a Actor, p Permission, s Scope) error {
 	}
 	switch p {
 	case PermReadOwnDossier:
-		if s.OwnerID != 0 && s.OwnerID != a.UserID {
+		if !a.ActsFor(s.OwnerID, s.OrganizationID) {
 			return Errorf(ENOTFOUND, "Không tìm thấy hồ sơ.")
 		}
 		return nil

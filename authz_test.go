@@ -12,6 +12,14 @@ func TestAuthorize(t *testing.T) {
 	leader := Actor{UserID: 4, Roles: []Role{RoleLeader}, UnitID: 1, UnitPath: "/G09/"}
 	admin := Actor{UserID: 5, Roles: []Role{RoleAdmin}, UnitID: 1, UnitPath: "/G09/"}
 	inVP := Scope{UnitPath: "/G09/VP/"}
+	// An association (account 20) with representatives 21 and 22; 31 represents a business (30).
+	association := Actor{UserID: 20, Roles: []Role{RoleCitizen}, Applicant: ApplicantOrganization}
+	repA := Actor{UserID: 21, Roles: []Role{RoleCitizen}, Applicant: ApplicantOrganization, Organization: "Hội", OrganizationID: 20}
+	repB := Actor{UserID: 22, Roles: []Role{RoleCitizen}, Applicant: ApplicantOrganization, Organization: "Hội", OrganizationID: 20}
+	formerB := Actor{UserID: 22, Roles: []Role{RoleCitizen}}
+	formerA := Actor{UserID: 21, Roles: []Role{RoleCitizen}}
+	business := Actor{UserID: 31, Roles: []Role{RoleCitizen}, Applicant: ApplicantOrganization, Organization: "Công ty", OrganizationID: 30}
+	filedByA := Scope{OwnerID: 21, OrganizationID: 20}
 	tests := []struct {
 		name  string
 		actor Actor
@@ -22,6 +30,15 @@ func TestAuthorize(t *testing.T) {
 		{"citizen submits", citizen, PermSubmitDossier, Scope{}, ""},
 		{"citizen reads own dossier", citizen, PermReadOwnDossier, Scope{OwnerID: 1}, ""},
 		{"citizen reads another's dossier: not found", citizen, PermReadOwnDossier, Scope{OwnerID: 9}, ENOTFOUND},
+		{"representative reads what they filed for the organization", repA, PermReadOwnDossier, filedByA, ""},
+		{"another representative reads the organization's dossier", repB, PermReadOwnDossier, filedByA, ""},
+		{"the organization's account reads its dossier", association, PermReadOwnDossier, filedByA, ""},
+		{"a former representative: not found", formerB, PermReadOwnDossier, filedByA, ENOTFOUND},
+		{"a former representative who filed it: not found", formerA, PermReadOwnDossier, filedByA, ENOTFOUND},
+		{"another organization's representative: not found", business, PermReadOwnDossier, filedByA, ENOTFOUND},
+		{"a citizen and an organization's dossier: not found", citizen, PermReadOwnDossier, filedByA, ENOTFOUND},
+		{"a representative and their own dossier as a person", repA, PermReadOwnDossier, Scope{OwnerID: 21}, ""},
+		{"the organization and its representative's own dossier: not found", association, PermReadOwnDossier, Scope{OwnerID: 21}, ENOTFOUND},
 		{"citizen calls clerk endpoint: forbidden", citizen, PermActOnDossier, inVP, EFORBIDDEN},
 		{"clerk acts in own unit", clerk, PermActOnDossier, inVP, ""},
 		{"clerk acts in sub-unit", clerk, PermActOnDossier, Scope{UnitPath: "/G09/VP/MC/"}, ""},

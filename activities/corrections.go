@@ -226,7 +226,7 @@ func (a *Activities) correctionNotice(ctx context.Context, v store.DossierView, 
 	if err != nil {
 		return nil, err
 	}
-	applicant, err := a.Store.Actor(ctx, v.ApplicantID)
+	applicant, err := a.applicantOf(ctx, v)
 	if err != nil {
 		return nil, err
 	}

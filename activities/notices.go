@@ -13,10 +13,28 @@ import (
 	"motcua/internal/store"
 )
 
+// applicantOf is the dossier's applicant as its notices and result name it: the
+// organization it was filed for (its name, its tax code or identifier, and the
+// representative who filed for it), or the person.
+func (a *Activities) applicantOf(ctx context.Context, v store.DossierView) (render.Applicant, error) {
+	if o := v.Organization; o.ID != 0 {
+		who := render.Applicant{Name: o.Name, IDNumber: o.Number()}
+		if v.ApplicantID != o.ID {
+			who.Representative = v.ApplicantName
+		}
+		return who, nil
+	}
+	applicant, err := a.Store.Actor(ctx, v.ApplicantID)
+	if err != nil {
+		return render.Applicant{}, err
+	}
+	return render.Applicant{Name: applicant.Name}, nil
+}
+
 // notice builds the document of kind in.Kind from the dossier's records; its QR code
 // links to the verification page with verifyID.
 func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeInput, verifyID string) (render.Document, error) {
-	applicant, err := a.Store.Actor(ctx, v.ApplicantID)
+	who, err := a.applicantOf(ctx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +47,6 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 	h := render.Header{ParentAgency: "BỘ NỘI VỤ", Agency: "VĂN PHÒNG BỘ", Office: "Bộ phận Một cửa Bộ Nội vụ",
 		Place: "Hà Nội", Date: in.At.In(motcua.Vietnam), Signer: render.Signer{Name: clerk},
 		VerifyURL: a.PublicURL + "/tra-cuu/xac-thuc?ma=" + verifyID}
-	who := render.Applicant{Name: applicant.Name}
 	received := v.SubmittedAt
 	if v.ReceivedAt != nil {
 		received = *v.ReceivedAt
@@ -78,7 +95,7 @@ func (a *Activities) notice(ctx context.Context, v store.DossierView, in NoticeI
 		for _, r := range v.Handovers {
 			from := r.FromUnitName
 			if from == "" {
-				from = applicant.Name + " (người nộp hồ sơ)"
+				from = who.Name + " (người nộp hồ sơ)"
 			}
 			rows = append(rows, render.Handover{From: from, To: r.ToUnitName, At: r.HandedAt.In(motcua.Vietnam),
 				BudgetHours: float64(r.BudgetMinutes) / 60, Result: render.Timeliness(r.Outcome)})
@@ -171,7 +188,7 @@ func (a *Activities) result(ctx context.Context, v store.DossierView, code motcu
 	if err != nil {
 		return nil, err
 	}
-	applicant, err := a.Store.Actor(ctx, v.ApplicantID)
+	applicant, err := a.applicantOf(ctx, v)
 	if err != nil {
 		return nil, err
 	}

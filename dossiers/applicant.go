@@ -25,7 +25,7 @@ func (s *Service) Supplement(ctx context.Context, a motcua.Actor, code motcua.Do
 	if err != nil {
 		return State{}, err
 	}
-	if v.ApplicantID != a.UserID {
+	if !ActsAsApplicant(a, v.ApplicantID, v.OrganizationID) {
 		return State{}, motcua.Errorf(motcua.EFORBIDDEN, "Chỉ người nộp hồ sơ mới bổ sung được hồ sơ.")
 	}
 	p, err := s.Catalog.Version(v.Procedure, v.Version)
@@ -60,7 +60,7 @@ func (s *Service) Supplement(ctx context.Context, a motcua.Actor, code motcua.Do
 		}
 	}
 	return s.update(ctx, code, Update{Name: workflows.UpdateSupplement, ID: req.RequestID,
-		Arg: workflows.SupplementInput{ApplicantID: a.UserID, FileIDs: ids, Note: strings.TrimSpace(req.Note)}})
+		Arg: workflows.SupplementInput{ApplicantID: v.ApplicantID, By: by(a, v), FileIDs: ids, Note: strings.TrimSpace(req.Note)}})
 }
 
 // Withdraw sends the applicant's withdrawal to the workflow.
@@ -73,9 +73,18 @@ func (s *Service) Withdraw(ctx context.Context, a motcua.Actor, code motcua.Doss
 	if err != nil {
 		return State{}, err
 	}
-	if v.ApplicantID != a.UserID {
+	if !ActsAsApplicant(a, v.ApplicantID, v.OrganizationID) {
 		return State{}, motcua.Errorf(motcua.EFORBIDDEN, "Chỉ người nộp hồ sơ mới rút được hồ sơ.")
 	}
 	return s.update(ctx, code, Update{Name: workflows.UpdateWithdraw,
-		Arg: workflows.WithdrawInput{ApplicantID: a.UserID, Note: strings.TrimSpace(note)}})
+		Arg: workflows.WithdrawInput{ApplicantID: v.ApplicantID, By: by(a, v), Note: strings.TrimSpace(note)}})
+}
+
+// by is who acts for the applicant of v, for the workflow's input: 0 for its filer, or
+// the organization's person (its account, another representative) who acts for it.
+func by(a motcua.Actor, v store.DossierAccess) int64 {
+	if a.UserID == v.ApplicantID {
+		return 0
+	}
+	return a.UserID
 }

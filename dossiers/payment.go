@@ -55,7 +55,7 @@ func (s *Service) payable(ctx context.Context, a motcua.Actor, code motcua.Dossi
 	if err != nil {
 		return store.Submission{}, err
 	}
-	if acc.ApplicantID != a.UserID {
+	if !ActsAsApplicant(a, acc.ApplicantID, acc.OrganizationID) {
 		return store.Submission{}, motcua.Errorf(motcua.EFORBIDDEN, "Chỉ người nộp hồ sơ mới thanh toán được phí, lệ phí của hồ sơ.")
 	}
 	if acc.Status != motcua.StatusAwaitingPayment {
@@ -111,7 +111,12 @@ func (s *Service) StartPayment(ctx context.Context, a motcua.Actor, code motcua.
 	if err != nil {
 		return PaymentView{}, err
 	}
-	applicant, err := s.Store.Actor(ctx, sub.ApplicantID)
+	// The payer is the applicant: the organization an organization's dossier was filed for.
+	payer := sub.ApplicantID
+	if sub.OrganizationID != 0 {
+		payer = sub.OrganizationID
+	}
+	applicant, err := s.Store.Actor(ctx, payer)
 	if err != nil {
 		return PaymentView{}, err
 	}
@@ -153,7 +158,7 @@ func (s *Service) CheckPayment(ctx context.Context, a motcua.Actor, code motcua.
 	if err != nil {
 		return PaymentView{}, err
 	}
-	if acc.ApplicantID != a.UserID && !IsStaff(a) {
+	if !ActsAsApplicant(a, acc.ApplicantID, acc.OrganizationID) && !IsStaff(a) {
 		return PaymentView{}, notFound(code)
 	}
 	ps, err := s.Store.Payments(ctx, code)

@@ -29,7 +29,7 @@ func (s *Service) Rate(ctx context.Context, a motcua.Actor, code motcua.DossierC
 	if err != nil {
 		return store.Rating{}, err
 	}
-	if acc.ApplicantID != a.UserID {
+	if !ActsAsApplicant(a, acc.ApplicantID, acc.OrganizationID) {
 		return store.Rating{}, motcua.Errorf(motcua.EFORBIDDEN, "Chỉ người nộp hồ sơ mới đánh giá được việc giải quyết hồ sơ.")
 	}
 	if acc.Status != motcua.StatusReturned && acc.Status != motcua.StatusArchived {

@@ -40,7 +40,12 @@ type DossierDetail struct {
 	Files                 []store.File           `json:"files"`
 	ControlSheet          []store.HandoverRow    `json:"controlSheet,omitempty"`
 	FormData              json.RawMessage        `json:"formData,omitempty"`
-	Applicant             string                 `json:"applicant,omitempty"`
+	// Applicant is who the dossier is for: the person, or the organization it was filed
+	// for, with its tax code or identifier (ApplicantIdentifier); FiledBy then names who
+	// filed it for the organization (a representative), "" when its own account did.
+	Applicant           string `json:"applicant,omitempty"`
+	ApplicantIdentifier string `json:"applicantIdentifier,omitempty"`
+	FiledBy             string `json:"filedBy,omitempty"`
 	// Allowed are the decisions the reader may take now (staff only): the domain's rules
 	// over the records, the same the workflow's validators apply to its state.
 	Allowed []string `json:"allowed,omitempty"`
@@ -48,15 +53,30 @@ type DossierDetail struct {
 	// What the pages need and the API does not show.
 	ID             int64  `json:"-"`
 	ApplicantID    int64  `json:"-"`
+	OrganizationID int64  `json:"-"` // the organization it was filed for, 0 for none
 	HolderUnitPath string `json:"-"` // the unit holding the dossier now
 	// WorkDue is when its open work falls due, as the inbox buckets it (nil: none open).
 	WorkDue *time.Time `json:"-"`
 }
 
-// MayRead decides who reads a dossier: its applicant, and staff whose scope covers a
-// unit that received or handled it. Anyone else is told it does not exist.
+// FollowedBy reports whether a follows the dossier as its applicant (see ActsAsApplicant).
+func (d DossierDetail) FollowedBy(a motcua.Actor) bool {
+	return ActsAsApplicant(a, d.ApplicantID, d.OrganizationID)
+}
+
+// ActsAsApplicant reports whether a reads and follows a dossier filed by applicantID for
+// the organization organizationID (0: for themself) as its applicant, not as staff: the
+// filer of a person's own dossier; the organization's account or any of its current
+// representatives for an organization's (motcua.Actor.ActsFor, which Authorize's
+// PermReadOwnDossier applies too).
+func ActsAsApplicant(a motcua.Actor, applicantID, organizationID int64) bool {
+	return !IsStaff(a) && a.ActsFor(applicantID, organizationID)
+}
+
+// MayRead decides who reads a dossier: its applicant (ActsAsApplicant), and staff whose
+// scope covers a unit that received or handled it. Anyone else is told it does not exist.
 func (s *Service) mayRead(ctx context.Context, a motcua.Actor, v store.DossierAccess) bool {
-	if v.ApplicantID == a.UserID {
+	if ActsAsApplicant(a, v.ApplicantID, v.OrganizationID) || (v.OrganizationID == 0 && v.ApplicantID == a.UserID) {
 		return true
 	}
 	if !IsStaff(a) {
@@ -108,8 +128,8 @@ func (s *Service) view(ctx context.Context, a motcua.Actor, code motcua.DossierC
 	if err != nil {
 		return store.DossierView{}, err
 	}
-	if !s.mayRead(ctx, a, store.DossierAccess{ID: v.ID, Code: v.Code, ApplicantID: v.ApplicantID, Status: v.Status,
-		UnitPath: v.UnitPath, HolderUnitPath: v.HolderUnitPath}) {
+	if !s.mayRead(ctx, a, store.DossierAccess{ID: v.ID, Code: v.Code, ApplicantID: v.ApplicantID, OrganizationID: v.Organization.ID,
+		Status: v.Status, UnitPath: v.UnitPath, HolderUnitPath: v.HolderUnitPath}) {
 		return store.DossierView{}, notFound(code)
 	}
 	return v, nil
@@ -126,13 +146,20 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 		Status: v.Status, StatusLabel: v.Status.Label(), PortalStatus: int(v.Status.Portal()), SubmittedAt: v.SubmittedAt,
 		ReceivedAt: v.ReceivedAt, DueAt: v.DueAt, WorkDue: v.WorkDue, FinishedAt: v.FinishedAt, HolderUnit: v.HolderUnitName, Step: v.Step,
 		History: v.Events, Documents: v.Documents, Files: v.Files, FormData: v.FormData, Applicant: v.ApplicantName,
-		ID: v.ID, ApplicantID: v.ApplicantID, HolderUnitPath: v.HolderUnitPath}
+		ID: v.ID, ApplicantID: v.ApplicantID, OrganizationID: v.Organization.ID, HolderUnitPath: v.HolderUnitPath}
+	if v.Organization.ID != 0 {
+		d.Applicant, d.ApplicantIdentifier = v.Organization.Name, v.Organization.IdentifierLabel()
+		if v.ApplicantID != v.Organization.ID {
+			d.FiledBy = v.ApplicantName
+		}
+	}
 	d.Channel = motcua.ChannelOf(v.Channel, v.Online)
 	d.ChannelLabel = d.Channel.Label()
 	if d.History == nil {
 		d.History = []store.Event{}
 	}
-	if v.ApplicantID == a.UserID && !IsStaff(a) {
+	applicant := ActsAsApplicant(a, v.ApplicantID, v.Organization.ID)
+	if applicant {
 		d.History = forApplicant(d.History)
 		// Who held the work inside the agency is the agency's own record.
 		for i := range d.History {
@@ -180,7 +207,7 @@ func (s *Service) Dossier(ctx context.Context, a motcua.Actor, code motcua.Dossi
 	case motcua.StatusReturned, motcua.StatusArchived:
 		d.Expected = "Tải về kết quả đã ký số."
 	}
-	if v.ApplicantID == a.UserID && !a.Has(motcua.RoleClerk) && !a.Has(motcua.RoleLeader) && !a.Has(motcua.RoleClerical) {
+	if applicant || (v.ApplicantID == a.UserID && !a.Has(motcua.RoleClerk) && !a.Has(motcua.RoleLeader) && !a.Has(motcua.RoleClerical)) {
 		return d, nil // an applicant does not see the control sheet or the actions
 	}
 	d.ControlSheet = v.Handovers
@@ -223,7 +250,7 @@ func (s *Service) Document(ctx context.Context, a motcua.Actor, code motcua.Doss
 	if doc.DossierID != acc.ID {
 		return store.Document{}, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản.")
 	}
-	if acc.ApplicantID == a.UserID && !IsStaff(a) && !applicantMaySee(doc.Kind, doc.Number, acc.Status) {
+	if ActsAsApplicant(a, acc.ApplicantID, acc.OrganizationID) && !applicantMaySee(doc.Kind, doc.Number, acc.Status) {
 		return store.Document{}, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản.")
 	}
 	if doc.Kind == motcua.DocDraftResult {
@@ -286,9 +313,10 @@ func (s *Service) File(ctx context.Context, a motcua.Actor, code motcua.DossierC
 	return f, data, nil
 }
 
-// MyDossiers lists a's own dossiers, newest first.
+// MyDossiers lists the dossiers a follows as their applicant, newest first: their own,
+// and those of the organization they are the account or a representative of.
 func (s *Service) MyDossiers(ctx context.Context, a motcua.Actor) ([]store.DossierSummary, error) {
-	items, err := s.Store.DossiersOfApplicant(ctx, a.UserID, 200)
+	items, err := s.Store.DossiersOfApplicant(ctx, a.UserID, a.ApplicantOrganizationID(), 200)
 	if items == nil && err == nil {
 		items = []store.DossierSummary{}
 	}

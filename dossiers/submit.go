@@ -116,7 +116,7 @@ func (s *Service) Submit(ctx context.Context, a motcua.Actor, key string, req Su
 		return SubmitResult{}, false, err
 	}
 	code, prev, err := s.Store.SubmitOnce(ctx, key, hash[:], agency.Agency, store.Submission{ApplicantID: a.UserID,
-		UnitCode: p.ReceivingUnit, ProcedureCode: p.Code, ProcedureVersion: p.Version, Online: online, FormData: normalized,
+		OrganizationID: a.ApplicantOrganizationID(), UnitCode: p.ReceivingUnit, ProcedureCode: p.Code, ProcedureVersion: p.Version, Online: online, FormData: normalized,
 		Files: files, SubmittedAt: now, Fee: fee, ApplicantVNeID: a.VNeID})
 	if err != nil {
 		return SubmitResult{}, false, err

@@ -678,7 +678,7 @@ func (s *Site) myDossierData(r *http.Request, a motcua.Actor, code motcua.Dossie
 	if err != nil {
 		return myDossierPage{}, err
 	}
-	mp := myDossierPage{Dossier: dd, Owner: dd.ApplicantID == a.UserID, RequestID: newRequestID()}
+	mp := myDossierPage{Dossier: dd, Owner: dd.FollowedBy(a), RequestID: newRequestID()}
 	mp.Procedure, _ = s.Catalog.Version(dd.Procedure, dd.ProcedureVersion)
 	mp.CanSupply = mp.Owner && mp.Procedure != nil && dd.Status == motcua.StatusSupplementRequested
 	mp.CanWithdraw = mp.Owner && slices.Contains([]motcua.Status{motcua.StatusSubmitted, motcua.StatusReceived,

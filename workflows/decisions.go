@@ -64,7 +64,7 @@ func (d *dossier) register(ctx workflow.Context) error {
 		func(ctx workflow.Context, in WithdrawInput) (Outcome, error) {
 			return d.locked(ctx, func() error { return d.validateApplicant(UpdateWithdraw, in.ApplicantID) },
 				func(ctx workflow.Context) error {
-					return d.finish(ctx, motcua.StatusWithdrawn, UpdateWithdraw, in.ApplicantID, "", in.Note, "")
+					return d.finish(ctx, motcua.StatusWithdrawn, UpdateWithdraw, d.applicantActor(ctx, in.ApplicantID, in.By), "", in.Note, "")
 				})
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in WithdrawInput) error {
@@ -202,6 +202,25 @@ func (d *dossier) validateApplicant(name string, applicantID int64) error {
 		return reject(motcua.ENOTFOUND, "Không tìm thấy hồ sơ.")
 	}
 	return nil
+}
+
+// organizationApplicantChange is the workflow.GetVersion change ID of an answer or a
+// withdrawal by another person of the organization a dossier was filed for than its
+// filer: from organizationApplicantOn the history names who acted (the input's By).
+// Inputs without By (every one before, and the filer's own) never reach the call.
+const (
+	organizationApplicantChange = "organization-applicant"
+	organizationApplicantOn     = 1
+)
+
+// applicantActor is who the history names for the applicant's decision: the filer, or
+// the organization's person who acted for it.
+func (d *dossier) applicantActor(ctx workflow.Context, applicantID, by int64) int64 {
+	if by == 0 || by == applicantID ||
+		workflow.GetVersion(ctx, organizationApplicantChange, workflow.DefaultVersion, organizationApplicantOn) < organizationApplicantOn {
+		return applicantID
+	}
+	return by
 }
 
 // consultedUnitOf returns the pending consulted unit the actor belongs to, or "".
@@ -379,7 +398,7 @@ func (d *dossier) supplement(ctx workflow.Context, in SupplementInput) error {
 	if !d.due.IsZero() {
 		due = &d.due
 	}
-	if err := d.record(ctx, motcua.Transition{Action: UpdateSupplement, Status: status, ActorID: in.ApplicantID,
+	if err := d.record(ctx, motcua.Transition{Action: UpdateSupplement, Status: status, ActorID: d.applicantActor(ctx, in.ApplicantID, in.By),
 		Note: in.Note, DueAt: due, SupplementCount: &n, HolderUnit: st.Unit.Code, Step: st.ID,
 		OpenTask:    &motcua.TaskSpec{Step: st.ID, UnitCode: st.Unit.Code, DueAt: nonZero(d.stepDue)},
 		AttachFiles: in.FileIDs, Data: map[string]any{"files": in.FileIDs}}); err != nil {

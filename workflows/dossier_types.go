@@ -268,14 +268,19 @@ func (m noteMark) publicNote() bool { return m.NotePublic }
 // SupplementInput is the applicant's answer to a supplement request: the uploaded files
 // and the changed form data are already stored by the API; this carries their IDs.
 type SupplementInput struct {
+	// ApplicantID is the dossier's applicant (who filed it); By, when not 0, is who
+	// answered for it: another person of the organization the dossier was filed for
+	// (its account or a current representative), whom the API authorized.
 	ApplicantID int64
+	By          int64
 	FileIDs     []string
 	Note        string
 }
 
-// WithdrawInput is the applicant's withdrawal.
+// WithdrawInput is the applicant's withdrawal; ApplicantID and By as in SupplementInput.
 type WithdrawInput struct {
 	ApplicantID int64
+	By          int64
 	Note        string
 }
 

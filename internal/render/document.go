@@ -71,9 +71,12 @@ type Signer struct {
 type Applicant struct {
 	Name     string
 	IDNumber string // personal identification number or enterprise code; optional
-	Address  string // optional
-	Phone    string // optional
-	Email    string // optional
+	// Representative is who filed for an organization applicant (its authorized
+	// representative); optional.
+	Representative string
+	Address        string // optional
+	Phone          string // optional
+	Email          string // optional
 }
 
 // Component is one document received as part of a dossier.

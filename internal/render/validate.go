@@ -185,6 +185,7 @@ func (c *check) dossier(code string, a Applicant, procedure string) {
 	}
 	c.text("Applicant.Name", a.Name, "họ tên người nộp hồ sơ", maxShort)
 	c.optional("Applicant.IDNumber", a.IDNumber, "số định danh", 40)
+	c.optional("Applicant.Representative", a.Representative, "họ tên người đại diện", maxShort)
 	c.optional("Applicant.Address", a.Address, "địa chỉ", maxLine)
 	c.optional("Applicant.Phone", a.Phone, "số điện thoại", 40)
 	c.optional("Applicant.Email", a.Email, "thư điện tử", 120)

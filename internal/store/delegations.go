@@ -205,13 +205,14 @@ func (s *Store) AwaitingSignature(ctx context.Context, of []ProcedureVersion, li
 				WHERE status = 'awaiting_signature' AND procedure_code = v.code AND procedure_version = v.version
 				ORDER BY due_at, id LIMIT $1) x
 			ORDER BY x.due_at, x.id LIMIT $1)
-		SELECT d.code, d.procedure_code, p.name, a.name, hu.code, d.submitted_at, d.due_at,
+		SELECT d.code, d.procedure_code, p.name, `+applicantSQL("a", "og")+`, hu.code, d.submitted_at, d.due_at,
 			coalesce((SELECT id::text FROM documents WHERE dossier_id = d.id AND kind = 'draft_result' ORDER BY seq DESC LIMIT 1), ''),
 			d.updated_at, d.procedure_version
 		FROM pick
 		JOIN dossiers d ON d.id = pick.id
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 		JOIN users a ON a.id = d.applicant_id
+		LEFT JOIN users og ON og.id = d.organization_id
 		JOIN units hu ON hu.id = d.holder_unit_id
 		ORDER BY d.due_at, d.id`, limit, codes, versions)
 	if err != nil {

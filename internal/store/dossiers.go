@@ -16,8 +16,12 @@ import (
 // Submission is what the API took from a citizen, numbered, before its workflow
 // recorded it as a dossier.
 type Submission struct {
-	Code             motcua.DossierCode
-	ApplicantID      int64
+	Code        motcua.DossierCode
+	ApplicantID int64
+	// OrganizationID is the organization (its account) the dossier is filed for, 0 for
+	// none: an organization's account or representative files for it
+	// (motcua.Actor.ApplicantOrganizationID); ApplicantID is then who filed.
+	OrganizationID   int64
 	UnitCode         string // receiving unit
 	ProcedureCode    string
 	ProcedureVersion int
@@ -157,10 +161,10 @@ func CreateSubmission(ctx context.Context, tx pgx.Tx, sub Submission) error {
 		files = []byte("[]")
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO submissions (code, applicant_id, unit_id, procedure_code, procedure_version, online,
-			form_data, files, submitted_at, channel, registered_by, portal_code, fee, applicant_vneid)
-		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, 0), NULLIF($12, ''), $13, $14 FROM units u WHERE u.code = $3`,
+			form_data, files, submitted_at, channel, registered_by, portal_code, fee, applicant_vneid, organization_id)
+		SELECT $1, $2, u.id, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, 0), NULLIF($12, ''), $13, $14, NULLIF($15, 0) FROM units u WHERE u.code = $3`,
 		sub.Code, sub.ApplicantID, sub.UnitCode, sub.ProcedureCode, sub.ProcedureVersion, channel.Electronic(),
-		sub.FormData, files, sub.SubmittedAt, channel, sub.RegisteredBy, sub.PortalCode, sub.Fee, sub.ApplicantVNeID)
+		sub.FormData, files, sub.SubmittedAt, channel, sub.RegisteredBy, sub.PortalCode, sub.Fee, sub.ApplicantVNeID, sub.OrganizationID)
 	if err != nil {
 		return fmt.Errorf("store submission %s: %w", sub.Code, err)
 	}
@@ -172,10 +176,11 @@ func (s *Store) Submission(ctx context.Context, code motcua.DossierCode) (Submis
 	var sub Submission
 	var files []byte
 	err := s.pool.QueryRow(ctx, `SELECT s.code, s.applicant_id, u.code, s.procedure_code, s.procedure_version, s.online,
-			s.form_data, s.files, s.submitted_at, s.channel, coalesce(s.registered_by, 0), coalesce(s.portal_code, ''), s.fee
+			s.form_data, s.files, s.submitted_at, s.channel, coalesce(s.registered_by, 0), coalesce(s.portal_code, ''), s.fee,
+			coalesce(s.organization_id, 0)
 		FROM submissions s JOIN units u ON u.id = s.unit_id WHERE s.code = $1`, code).
 		Scan(&sub.Code, &sub.ApplicantID, &sub.UnitCode, &sub.ProcedureCode, &sub.ProcedureVersion, &sub.Online,
-			&sub.FormData, &files, &sub.SubmittedAt, &sub.Channel, &sub.RegisteredBy, &sub.PortalCode, &sub.Fee)
+			&sub.FormData, &files, &sub.SubmittedAt, &sub.Channel, &sub.RegisteredBy, &sub.PortalCode, &sub.Fee, &sub.OrganizationID)
 	if err != nil {
 		return Submission{}, notFound(err, "Không tìm thấy hồ sơ đã nộp "+string(code)+".")
 	}
@@ -202,9 +207,9 @@ func (s *Store) RecordSubmission(ctx context.Context, code motcua.DossierCode) (
 			return tx.QueryRow(ctx, `SELECT id FROM dossiers WHERE code = $1`, code).Scan(&id)
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, applicant_id, unit_id, status,
-				form_data, submitted_at, online, holder_unit_id, channel, registered_by, portal_code, applicant_vneid)
+				form_data, submitted_at, online, holder_unit_id, channel, registered_by, portal_code, applicant_vneid, organization_id)
 			SELECT code, procedure_code, procedure_version, applicant_id, unit_id, $2, form_data, submitted_at, online, unit_id,
-				channel, registered_by, portal_code, applicant_vneid
+				channel, registered_by, portal_code, applicant_vneid, organization_id
 			FROM submissions WHERE code = $1
 			RETURNING id`, code, motcua.StatusSubmitted).Scan(&id)
 		if err != nil {
@@ -416,8 +421,12 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 		}
 	}
 	if len(t.AttachFiles) > 0 {
+		// The applicant's files: of an organization's dossier, those its account or a
+		// current representative uploaded (who answered a supplement request).
 		_, err := tx.Exec(ctx, `UPDATE files f SET dossier_id = d.id FROM dossiers d
-			WHERE d.id = $1 AND f.owner_id = d.applicant_id AND f.dossier_id IS NULL AND f.id::text = ANY ($2)`,
+			WHERE d.id = $1 AND f.dossier_id IS NULL AND f.id::text = ANY ($2)
+				AND (f.owner_id = d.applicant_id OR f.owner_id = d.organization_id
+					OR EXISTS (SELECT 1 FROM users r WHERE r.id = f.owner_id AND r.represents = d.organization_id))`,
 			dossierID, t.AttachFiles)
 		if err != nil {
 			return false, fmt.Errorf("attach files: %w", err)

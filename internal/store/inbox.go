@@ -287,7 +287,7 @@ const inboxDayCountSQL = `WITH h AS (SELECT day, sum(n) AS n FROM inbox_day_coun
 // sort every open task of the ministry for a page of 100.
 func inboxUnitsPageSQL(where, limit, offset string) string {
 	return `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
-			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, ` + inboxBucket + `, ap.name
+			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, ` + inboxBucket + `, ` + applicantSQL("ap", "og") + `
 		FROM (SELECT x.id, x.inbox_due FROM unnest($1::bigint[]) u(id) CROSS JOIN LATERAL (
 				SELECT t.id, t.inbox_due FROM tasks t WHERE ` + where + `
 				ORDER BY t.inbox_due NULLS LAST, t.id LIMIT ` + limit + `::bigint + ` + offset + `::bigint) x
@@ -297,6 +297,7 @@ func inboxUnitsPageSQL(where, limit, offset string) string {
 		JOIN units un ON un.id = t.unit_id
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 		JOIN users ap ON ap.id = d.applicant_id
+		LEFT JOIN users og ON og.id = d.organization_id
 		LEFT JOIN users a ON a.id = t.assignee_id
 		ORDER BY t.inbox_due NULLS LAST, t.id`
 }
@@ -305,7 +306,7 @@ func inboxUnitsPageSQL(where, limit, offset string) string {
 // selects, due first: the page's rows are chosen from the tasks alone, then joined.
 func inboxPageSQL(where, limit, offset string) string {
 	return `SELECT t.id, d.code, d.procedure_code, p.name, d.status, t.step, un.code, t.assignee_id,
-			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, ` + inboxBucket + `, ap.name
+			coalesce(a.name, ''), t.opened_at, t.due_at, t.inbox_due, ` + inboxBucket + `, ` + applicantSQL("ap", "og") + `
 		FROM (SELECT t.id FROM tasks t WHERE ` + where + `
 			ORDER BY t.inbox_due NULLS LAST, t.id LIMIT ` + limit + ` OFFSET ` + offset + `) page
 		JOIN tasks t ON t.id = page.id
@@ -313,8 +314,18 @@ func inboxPageSQL(where, limit, offset string) string {
 		JOIN units un ON un.id = t.unit_id
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 		JOIN users ap ON ap.id = d.applicant_id
+		LEFT JOIN users og ON og.id = d.organization_id
 		LEFT JOIN users a ON a.id = t.assignee_id
 		ORDER BY t.inbox_due NULLS LAST, t.id`
+}
+
+// applicantSQL is a dossier's applicant as a list shows it, from the filer's account
+// (alias person) and the organization's it was filed for (alias org, LEFT JOINed on
+// dossiers.organization_id): the person; the organization; or the organization and the
+// representative who filed for it.
+func applicantSQL(person, org string) string {
+	return fmt.Sprintf(`CASE WHEN %[2]s.id IS NULL THEN %[1]s.name WHEN %[2]s.id = %[1]s.id THEN %[2]s.name
+		ELSE %[2]s.name || ' (người đại diện: ' || %[1]s.name || ')' END`, person, org)
 }
 
 // QueueItem is a dossier awaiting a leader's signature.

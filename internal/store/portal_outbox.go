@@ -45,8 +45,11 @@ type OutboxEvent struct {
 	Channel                              motcua.Channel
 	SubmittedAt                          time.Time
 	ReceivedAt, FinishedAt               *time.Time
-	ApplicantName                        string
-	ApplicantEmail, ApplicantPhone       string
+	// ApplicantName is the dossier's owner (the portal's ChuHoSo): the organization an
+	// organization's dossier was filed for, else the person; its e-mail and phone, or
+	// (an organization that records none) those of who filed.
+	ApplicantName                  string
+	ApplicantEmail, ApplicantPhone string
 	// ApplicantVNeID reports that the applicant submitted logged in through VNeID.
 	ApplicantVNeID bool
 	// PaidOnline reports that the dossier's fee was paid through the payment platform.
@@ -112,12 +115,13 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 			EXISTS (SELECT 1 FROM status_outbox k WHERE k.dossier_id = o.dossier_id AND k.sent_at IS NOT NULL),
 			coalesce(h.name, ''), coalesce(h.title, ''), coalesce(u.name, ''),
 			d.procedure_code, coalesce(p.name, ''), coalesce(p.domain, ''), du.name, d.online, d.channel, d.submitted_at,
-			d.received_at, d.finished_at, a.name, coalesce(a.email, ''), coalesce(a.phone, ''), d.applicant_vneid,
+			d.received_at, d.finished_at, coalesce(og.name, a.name), coalesce(og.email, a.email, ''), coalesce(og.phone, a.phone, ''), d.applicant_vneid,
 			EXISTS (SELECT 1 FROM payments pay WHERE pay.dossier_code = d.code AND pay.status = 'paid')
 		FROM status_outbox o
 		JOIN dossiers d ON d.id = o.dossier_id
 		JOIN units du ON du.id = d.unit_id
 		JOIN users a ON a.id = d.applicant_id
+		LEFT JOIN users og ON og.id = d.organization_id
 		LEFT JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 		LEFT JOIN users h ON h.id = o.handler_id
 		LEFT JOIN units u ON u.id = o.unit_id

@@ -181,6 +181,24 @@ func userError(username string, err error) error {
 	return fmt.Errorf("create user %s: %w", username, err)
 }
 
+// EndRepresentation ends username's authorization to represent the organization it
+// represents, in the name of the administrator by (audited): from then on the person
+// applies as themself and no longer reads nor follows the organization's dossiers, even
+// those they filed. A person who represents no organization is ENOTFOUND.
+func (s *Store) EndRepresentation(ctx context.Context, by int64, username string) error {
+	return s.Tx(ctx, func(tx pgx.Tx) error {
+		var id, org int64
+		err := tx.QueryRow(ctx, `UPDATE users u SET represents = NULL FROM users old
+			WHERE old.id = u.id AND u.username = $1 AND old.represents IS NOT NULL
+			RETURNING u.id, old.represents`, username).Scan(&id, &org)
+		if err != nil {
+			return notFound(err, fmt.Sprintf("Tài khoản %s không đại diện cho tổ chức nào.", username))
+		}
+		return Audit(ctx, tx, AuditEntry{ActorID: by, Action: "user.representation.end", ObjectType: "user",
+			ObjectID: username, Detail: map[string]any{"user": id, "organization": org}})
+	})
+}
+
 // actorQuery reads an account with its roles; a representative applies as the
 // organization it represents (while that organization's account is active).
 const actorQuery = `SELECT u.id, u.username, u.name, COALESCE(u.unit_id, 0), COALESCE(un.path, ''),

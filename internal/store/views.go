@@ -45,10 +45,13 @@ type HandoverRow struct {
 
 // DossierView is a dossier with everything a page or a notice shows of it.
 type DossierView struct {
-	ID               int64
-	Code             motcua.DossierCode
-	ApplicantID      int64
-	ApplicantName    string
+	ID            int64
+	Code          motcua.DossierCode
+	ApplicantID   int64 // who filed it
+	ApplicantName string
+	// Organization is the organization the dossier was filed for (the applicant; the
+	// filer is its representative or its own account), zero for a person's own dossier.
+	Organization     Organization
 	ProcedureCode    string
 	ProcedureName    string
 	ProcedureVersion int
@@ -85,6 +88,35 @@ type DossierView struct {
 	Handovers             []HandoverRow
 }
 
+// Organization is an organization's or an agency's account as an applicant: its name and
+// its identifier (a business's tax code, or another organization's identifier).
+type Organization struct {
+	ID         int64
+	Name       string
+	TaxCode    string
+	Identifier string
+}
+
+// IdentifierLabel is the organization's identifier with what it is, for pages and
+// notices ("Mã số thuế 0101234567"); "" when it records none.
+func (o Organization) IdentifierLabel() string {
+	switch {
+	case o.TaxCode != "":
+		return "Mã số thuế " + o.TaxCode
+	case o.Identifier != "":
+		return "Mã định danh " + o.Identifier
+	}
+	return ""
+}
+
+// Number is the organization's tax code, or its identifier.
+func (o Organization) Number() string {
+	if o.TaxCode != "" {
+		return o.TaxCode
+	}
+	return o.Identifier
+}
+
 // DossierView reads a dossier with its history, documents, files and control sheet.
 func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (DossierView, error) {
 	var v DossierView
@@ -92,16 +124,19 @@ func (s *Store) DossierView(ctx context.Context, code motcua.DossierCode) (Dossi
 	err := s.pool.QueryRow(ctx, `SELECT d.id, d.code, d.applicant_id, a.name, d.procedure_code, p.name, d.procedure_version,
 			d.online, d.status, ru.path, hu.code, hu.name, hu.path, d.current_step, d.form_data, d.submitted_at, d.received_at,
 			d.due_at, (SELECT min(t.inbox_due) FROM tasks t WHERE t.dossier_id = d.id AND t.state = 'open'),
-			d.due_original, d.finished_at, d.apology_given, d.supplement_count, d.channel
+			d.due_original, d.finished_at, d.apology_given, d.supplement_count, d.channel,
+			coalesce(o.id, 0), coalesce(o.name, ''), coalesce(o.tax_code, ''), coalesce(o.org_identifier, '')
 		FROM dossiers d
 		JOIN users a ON a.id = d.applicant_id
+		LEFT JOIN users o ON o.id = d.organization_id
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 		JOIN units ru ON ru.id = d.unit_id
 		LEFT JOIN units hu ON hu.id = d.holder_unit_id
 		WHERE d.code = $1`, code).
 		Scan(&v.ID, &v.Code, &v.ApplicantID, &v.ApplicantName, &v.ProcedureCode, &v.ProcedureName, &v.ProcedureVersion,
 			&v.Online, &v.Status, &v.UnitPath, &holderCode, &holderName, &holderPath, &step, &v.FormData, &v.SubmittedAt,
-			&v.ReceivedAt, &v.DueAt, &v.WorkDue, &v.DueOriginal, &v.FinishedAt, &v.ApologyGiven, &v.SupplementCount, &v.Channel)
+			&v.ReceivedAt, &v.DueAt, &v.WorkDue, &v.DueOriginal, &v.FinishedAt, &v.ApologyGiven, &v.SupplementCount, &v.Channel,
+			&v.Organization.ID, &v.Organization.Name, &v.Organization.TaxCode, &v.Organization.Identifier)
 	if err != nil {
 		return DossierView{}, notFound(err, "Không tìm thấy hồ sơ "+string(code)+".")
 	}
@@ -184,14 +219,18 @@ type DossierSummary struct {
 	HolderUnit    string             `json:"holderUnit,omitempty"`
 }
 
-// DossiersOfApplicant lists a citizen's dossiers, newest first.
-func (s *Store) DossiersOfApplicant(ctx context.Context, applicantID int64, limit int) ([]DossierSummary, error) {
+// DossiersOfApplicant lists, newest first, the dossiers a person follows as their
+// applicant: those they filed for themself (applicantID), and those filed for the
+// organization organizationID (0: none) by anyone: its account or any of its
+// representatives (motcua.Actor.ActsFor).
+func (s *Store) DossiersOfApplicant(ctx context.Context, applicantID, organizationID int64, limit int) ([]DossierSummary, error) {
 	rows, err := s.pool.Query(ctx, `SELECT d.code, d.procedure_code, p.name, d.status, d.submitted_at, d.received_at,
 			d.due_at, d.finished_at, coalesce(hu.name, '')
 		FROM dossiers d
 		JOIN procedures p ON p.code = d.procedure_code AND p.version = d.procedure_version
 		LEFT JOIN units hu ON hu.id = d.holder_unit_id
-		WHERE d.applicant_id = $1 ORDER BY d.submitted_at DESC, d.id DESC LIMIT $2`, applicantID, limit)
+		WHERE (d.applicant_id = $1 AND d.organization_id IS NULL) OR d.organization_id = $3
+		ORDER BY d.submitted_at DESC, d.id DESC LIMIT $2`, applicantID, limit, organizationID)
 	if err != nil {
 		return nil, fmt.Errorf("dossiers of %d: %w", applicantID, err)
 	}
@@ -217,6 +256,7 @@ type DossierAccess struct {
 	ID             int64
 	Code           motcua.DossierCode
 	ApplicantID    int64
+	OrganizationID int64 // the organization it was filed for, 0 for none
 	Procedure      string
 	Version        int // of the procedure
 	Status         motcua.Status
@@ -229,11 +269,13 @@ type DossierAccess struct {
 func (s *Store) DossierAccess(ctx context.Context, code motcua.DossierCode) (DossierAccess, error) {
 	var a DossierAccess
 	var holderPath *string
-	err := s.pool.QueryRow(ctx, `SELECT d.id, d.code, d.applicant_id, d.procedure_code, d.procedure_version, d.status, ru.path, hu.path
+	err := s.pool.QueryRow(ctx, `SELECT d.id, d.code, d.applicant_id, coalesce(d.organization_id, 0), d.procedure_code, d.procedure_version,
+			d.status, ru.path, hu.path
 		FROM dossiers d
 		JOIN units ru ON ru.id = d.unit_id
 		LEFT JOIN units hu ON hu.id = d.holder_unit_id
-		WHERE d.code = $1`, code).Scan(&a.ID, &a.Code, &a.ApplicantID, &a.Procedure, &a.Version, &a.Status, &a.UnitPath, &holderPath)
+		WHERE d.code = $1`, code).Scan(&a.ID, &a.Code, &a.ApplicantID, &a.OrganizationID, &a.Procedure, &a.Version, &a.Status,
+		&a.UnitPath, &holderPath)
 	if err != nil {
 		return DossierAccess{}, notFound(err, "Không tìm thấy hồ sơ "+string(code)+".")
 	}
