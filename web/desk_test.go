@@ -94,8 +94,9 @@ func TestDeskClerkRegistersAWalkInDossierWithScannedPapers(t *testing.T) {
 // name, ID number, birth date, sex and address; the clerk completes the rest and
 // registers the dossier, made for a new account with that number and name. Each
 // lookup leaves its row: the clerk, the number, the reason the page fixes and, once
-// registered, the dossier. A citizen, a leader, the clerical office and the
-// administrator cannot ask, and their attempts leave no row.
+// registered, the dossier; a number with an account is not looked up. A citizen, a
+// leader, the clerical office and the administrator cannot ask, and their attempts
+// leave no row.
 func TestDeskClerkFindsAWalkInInThePopulationDatabase(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
@@ -105,6 +106,22 @@ func TestDeskClerkFindsAWalkInInThePopulationDatabase(t *testing.T) {
 	if err := s.Store.Pool().QueryRow(ctx, `SELECT id FROM users WHERE username = 'canbo1'`).Scan(&clerkID); err != nil {
 		t.Fatal(err)
 	}
+	// Nobody but a one-stop clerk may ask: a citizen, a leader, the clerical office
+	// and the administrator are refused, shown nothing and leave no row.
+	for _, user := range []string{"congdan1", "lanhdao1", "vanthu1", "admin"} {
+		b := pageLogin(t, s.URL, user)
+		got := b.post(desk, url.Values{"id_number": {population.DevelopmentWalkIn}, "channel": {"desk"}, "action": {"lookup"}})
+		if got.Status != 403 && got.Status != 404 {
+			t.Errorf("%s asked the population database: %d", user, got.Status)
+		}
+		if strings.Contains(got.Body, "Hoàng Thị Lan") {
+			t.Errorf("%s was shown the database's answer", user)
+		}
+	}
+	if rows, err := s.Store.PopulationLookupsOf(ctx, population.DevelopmentWalkIn); err != nil || len(rows) != 0 {
+		t.Fatalf("refused lookups left %d rows (%v)", len(rows), err)
+	}
+
 	clerk := s.login(t, "canbo1")
 	clerk.Go(desk)
 
@@ -166,24 +183,15 @@ func TestDeskClerkFindsAWalkInInThePopulationDatabase(t *testing.T) {
 		t.Errorf("the walk-in's lookup row %+v, want clerk %d, found, dossier %s", r, clerkID, code)
 	}
 
-	// Nobody but a one-stop clerk may ask.
-	const other = "079185004321" // known to the database
-	before, err := s.Store.PopulationLookupsOf(ctx, other)
-	if err != nil {
-		t.Fatal(err)
+	// Now that the walk-in has an account, the desk finds it without asking again.
+	clerk.Go(desk)
+	clerk.Type("#id_number", walkIn)
+	clerk.Submit("#tra-cuu-dan-cu")
+	if got := clerk.Text("#dan-cu"); !strings.Contains(got, "đã có tài khoản của «Hoàng Thị Lan»") {
+		t.Errorf("a number with an account: %q", got)
 	}
-	for _, user := range []string{"congdan1", "lanhdao1", "vanthu1", "admin"} {
-		b := pageLogin(t, s.URL, user)
-		got := b.post(desk, url.Values{"id_number": {other}, "channel": {"desk"}, "action": {"lookup"}})
-		if got.Status != 403 && got.Status != 404 {
-			t.Errorf("%s asked the population database: %d", user, got.Status)
-		}
-		if strings.Contains(got.Body, "Lý Thị Mai") {
-			t.Errorf("%s was shown the database's answer", user)
-		}
-	}
-	if after, err := s.Store.PopulationLookupsOf(ctx, other); err != nil || len(after) != len(before) {
-		t.Errorf("refused lookups left rows: %d before, %d after (%v)", len(before), len(after), err)
+	if rows, err := s.Store.PopulationLookupsOf(ctx, walkIn); err != nil || len(rows) != 1 {
+		t.Errorf("a number with an account was looked up again: %d rows (%v)", len(rows), err)
 	}
 }
 
