@@ -26,6 +26,10 @@ type DeskRequest struct {
 	FormData  json.RawMessage `json:"formData"`
 	// Copies lists the components whose paper was a copy (bản sao), not the original.
 	Copies []string `json:"copies,omitempty"`
+	// PopulationLookup is the audit row of the clerk's lookup of the applicant in the
+	// population database (DeskApplicant.LookupID), if one was made: the registered
+	// dossier is named on it.
+	PopulationLookup int64 `json:"populationLookup,omitempty"`
 }
 
 // RegisterAtDesk checks and stores a desk or postal dossier and starts the same
@@ -92,11 +96,14 @@ func (s *Service) RegisterAtDesk(ctx context.Context, clerk motcua.Actor, key st
 		if !bytes.Equal(prev.RequestHash, hash[:]) || prev.DossierCode == "" {
 			return SubmitResult{}, false, errKeyReused
 		}
+		s.namePopulationLookup(ctx, clerk, req.PopulationLookup, applicant.IDNumber, prev.DossierCode)
 		var r SubmitResult
 		if len(prev.Response) > 0 && json.Unmarshal(prev.Response, &r) == nil {
 			return r, true, nil
 		}
 		code = prev.DossierCode
+	} else {
+		s.namePopulationLookup(ctx, clerk, req.PopulationLookup, applicant.IDNumber, code)
 	}
 	res, _, err := s.started(ctx, clerk, key, code, p)
 	if err == nil {

@@ -62,6 +62,9 @@ type Deps struct {
 	National NationalStore
 	// Files fetches a portal dossier's files by reference; nil: refused as unavailable.
 	Files FileFetcher
+	// Population is the national population database the desk asks about walk-in and
+	// postal applicants; nil: not connected (the clerk types their details).
+	Population PopulationLookups
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	Log *slog.Logger

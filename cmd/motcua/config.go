@@ -55,6 +55,8 @@ type config struct {
 	PaymentPartner    string // PAYMENT_PARTNER: motcua's partner code at the platform
 	PaymentSecret     string // PAYMENT_SECRET: the secret shared with the platform
 	PaymentAddr       string // MOTCUA_PAYMENT_ADDR: listen address of run's development payment gateway
+	Population        string // MOTCUA_POPULATION: the population database the desk asks: "development" (run's default) or "none"
+	PopulationTimeout string // POPULATION_TIMEOUT: bound of each question to it (Go duration, default 10s)
 	SealCredential    string // MOTCUA_SEAL_CREDENTIAL: credential of the organization's seal
 	SealPIN           string // MOTCUA_SEAL_PIN: its PIN
 	FontDir           string // MOTCUA_FONT_DIR: the agency's licensed Times New Roman files; empty uses Liberation Serif
@@ -118,6 +120,11 @@ func (c *config) flags(fs *flag.FlagSet, env *Env, devDefaults bool) {
 	c.SignerURL, c.SignerToken = env.Getenv("MOTCUA_SIGNER_URL"), env.Getenv("MOTCUA_SIGNER_TOKEN")
 	c.PaymentURL, c.PaymentPartner, c.PaymentSecret = env.Getenv("PAYMENT_URL"), get("PAYMENT_PARTNER", "motcua"), env.Getenv("PAYMENT_SECRET")
 	c.PaymentAddr = get("MOTCUA_PAYMENT_ADDR", "127.0.0.1:8093")
+	population := "none"
+	if devDefaults {
+		population = "development"
+	}
+	c.Population, c.PopulationTimeout = get("MOTCUA_POPULATION", population), env.Getenv("POPULATION_TIMEOUT")
 	// Empty, the seal and the sender are the organization's (app.HomeAffairs).
 	c.SealCredential, c.SealPIN = env.Getenv("MOTCUA_SEAL_CREDENTIAL"), env.Getenv("MOTCUA_SEAL_PIN")
 	c.FontDir = env.Getenv("MOTCUA_FONT_DIR")

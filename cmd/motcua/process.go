@@ -126,6 +126,9 @@ func (p *process) open(ctx context.Context, temporal, devMode bool) error {
 	if p.cfg.PaymentURL != "" {
 		ac.Payment = payment.Config{URL: p.cfg.PaymentURL, Partner: p.cfg.PaymentPartner, Secret: p.cfg.PaymentSecret}
 	}
+	if ac.Population, ac.PopulationTimeout, err = p.populationConfig(); err != nil {
+		return err
+	}
 	if n := p.cfg.UploadsPerMinute; n > 0 {
 		ac.Uploads = dossiers.DefaultUploadLimits
 		ac.Uploads.PerWindow = n

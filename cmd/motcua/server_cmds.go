@@ -15,6 +15,7 @@ import (
 	"motcua/internal/axis"
 	"motcua/internal/axis/server"
 	"motcua/internal/devstack"
+	"motcua/internal/population"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
 	"motcua/workflows"
@@ -218,6 +219,9 @@ func printBanner(w io.Writer, p *process) {
 	}
 	if p.payment != "" {
 		fmt.Fprintf(tw, "  Payment\t%s (development gateway: pay / cancel page)\n", p.payment)
+	}
+	if p.cfg.Population == "development" {
+		fmt.Fprintf(tw, "  Population\tdevelopment registry (made-up people; a walk-in to look up at the desk: %s)\n", population.DevelopmentWalkIn)
 	}
 	fmt.Fprintf(tw, "  PostgreSQL\t%s (%s)\n", devstack.Redact(p.pg.URL), p.pg.Source)
 	abs, _ := filepath.Abs(p.cfg.DataDir)

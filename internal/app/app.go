@@ -39,6 +39,7 @@ import (
 	"motcua/internal/mail"
 	"motcua/internal/payload"
 	"motcua/internal/payment"
+	"motcua/internal/population"
 	"motcua/internal/store"
 	"motcua/worker"
 )
@@ -113,6 +114,14 @@ type Config struct {
 	// Payment is the payment platform fees are paid through (PAYMENT_URL, its partner
 	// code and shared secret); none when URL is empty: fees cannot be paid online.
 	Payment payment.Config
+	// Population is the national population database the one-stop desk asks about
+	// walk-in and postal applicants; nil: not connected, the desk offers no lookup.
+	// `motcua run` sets population.NewDevelopment(); a production registry is an
+	// implementation of population.Registry (its protocol is the ministry's to obtain),
+	// set here. PopulationTimeout bounds each question to it (POPULATION_TIMEOUT,
+	// default population.DefaultTimeout).
+	Population        population.Registry
+	PopulationTimeout time.Duration
 
 	// UpdateTimeout is how long a submission or a decision waits for its workflow's
 	// answer before answering that its outcome is unknown (default
@@ -147,6 +156,9 @@ type App struct {
 	Roots    *x509.CertPool
 	// Axis is the document axis, nil without Config.Axis.URL.
 	Axis axis.Transport
+	// Population is the one way the system asks the population database (audited,
+	// bounded); nil without Config.Population.
+	Population *population.Lookups
 
 	actsMu  sync.Mutex // the HTTP layer builds the activities too (reports are signed there)
 	acts    *activities.Activities
@@ -181,6 +193,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	// The reports' average resolution time counts working time by the same calendar.
 	a.Store.SetWorkingTime(func(from, to time.Time) int64 { return int64(a.Calendar.Elapsed(from, to)) })
 
+	if cfg.Population != nil {
+		a.Population = &population.Lookups{Registry: cfg.Population, Store: a.Store, Log: a.Log, Timeout: cfg.PopulationTimeout}
+	}
 	if cfg.Axis.URL != "" {
 		if err := a.SetAxis(cfg.Axis); err != nil {
 			return nil, err

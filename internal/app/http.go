@@ -92,9 +92,13 @@ func (a *App) httpHandler(sh httpShared) http.Handler {
 			gateway = c
 		}
 	}
+	var people dossiers.PopulationLookups
+	if a.Population != nil { // a nil *Lookups in the interface would not read as "not connected"
+		people = a.Population
+	}
 	svc := dossiers.New(dossiers.Deps{Store: a.Store, Catalog: a.Catalog, Engine: dossiers.Temporal(a.Temporal),
 		WorkingTime: a.Time, VerifyRoots: a.Roots, UpdateTimeout: a.Config.UpdateTimeout, DecisionsInFlight: max(a.Config.DecisionsInFlight, 0), Uploads: a.Config.Uploads,
-		PaymentGateway: gateway, PublicURL: a.Config.PublicURL, ReportSigning: a.reportSigning, National: a.nationalStore(), Files: a.portalFiles(), Now: a.Config.Now, Log: a.Log})
+		PaymentGateway: gateway, PublicURL: a.Config.PublicURL, ReportSigning: a.reportSigning, National: a.nationalStore(), Files: a.portalFiles(), Population: people, Now: a.Config.Now, Log: a.Log})
 	return kit.Handler(ready,
 		api.New(api.Deps{HTTP: kit, Dossiers: svc, Exchange: a.Exchange(), Catalog: a.Catalog, Sessions: sh.sessions, DevLogin: a.Config.DevLogin}),
 		web.New(web.Deps{HTTP: kit, Dossiers: svc, Exchange: a.Exchange(), Catalog: a.Catalog, Store: a.Store, Sessions: sh.sessions, OIDC: sh.oidc,

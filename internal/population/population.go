@@ -23,8 +23,34 @@ type Person struct {
 	IDNumber  string
 	Name      string
 	BirthDate string // dd/mm/yyyy
-	Sex       string
-	Residence string
+	Sex       string // "Nam" or "Nữ"
+	Residence Address
+}
+
+// Address is a place of residence (nơi cư trú), in the two levels of local government
+// since July 2025: a commune, ward or special zone within a province or city.
+type Address struct {
+	Street   string // house number, street, hamlet, group
+	Ward     string
+	Province string
+}
+
+// String is the address on one line.
+func (a Address) String() string {
+	var parts []string
+	for _, p := range []string{a.Street, a.Ward, a.Province} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Answer is a lookup's answer: the person, and the audit row the lookup wrote (so that
+// the dossier it served can be named on it once registered).
+type Answer struct {
+	Person
+	LookupID int64
 }
 
 // Registry is the national population database.
@@ -64,31 +90,31 @@ type Lookups struct {
 // Lookup checks the request, records it, then asks the registry. A lookup without a
 // reason, by someone who is not staff, or about a malformed number is refused before
 // anything is recorded or asked; once recorded, the row says whether the person was
-// found.
-func (l *Lookups) Lookup(ctx context.Context, req Request) (Person, error) {
+// found, and the answer carries the row's ID (also beside ENOTFOUND).
+func (l *Lookups) Lookup(ctx context.Context, req Request) (Answer, error) {
 	if err := motcua.Authorize(req.Actor, motcua.PermActOnDossier, motcua.Scope{}); err != nil {
-		return Person{}, err
+		return Answer{}, err
 	}
 	reason := strings.TrimSpace(req.Reason)
 	switch {
 	case reason == "":
-		return Person{}, &motcua.Error{Code: motcua.EINVALID, Field: "reason",
+		return Answer{}, &motcua.Error{Code: motcua.EINVALID, Field: "reason",
 			Message: "Phải nêu lý do tra cứu cơ sở dữ liệu quốc gia về dân cư."}
 	case utf8.RuneCountInString(reason) > maxReason || !utf8.ValidString(reason):
-		return Person{}, &motcua.Error{Code: motcua.EINVALID, Field: "reason",
+		return Answer{}, &motcua.Error{Code: motcua.EINVALID, Field: "reason",
 			Message: fmt.Sprintf("Lý do tra cứu dài quá %d ký tự.", maxReason)}
 	case !motcua.ValidPersonalID(req.IDNumber):
-		return Person{}, &motcua.Error{Code: motcua.EINVALID, Field: "idNumber",
+		return Answer{}, &motcua.Error{Code: motcua.EINVALID, Field: "idNumber",
 			Message: "Số định danh cá nhân phải gồm 12 chữ số."}
 	}
 	id, err := l.Store.RecordPopulationLookup(ctx, req.Actor.UserID, req.IDNumber, reason, req.Dossier)
 	if err != nil {
-		return Person{}, err
+		return Answer{}, err
 	}
 	p, err := l.ask(ctx, req.IDNumber)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		// The row stays without an answer (found NULL): asked, not answered.
-		return Person{}, &motcua.Error{Code: motcua.EUNAVAILABLE,
+		return Answer{LookupID: id}, &motcua.Error{Code: motcua.EUNAVAILABLE,
 			Message: "Cơ sở dữ liệu quốc gia về dân cư đang không phản hồi. Vui lòng thử lại sau ít phút.",
 			Err:     fmt.Errorf("population lookup %d: %w", id, err)}
 	}
@@ -97,10 +123,10 @@ func (l *Lookups) Lookup(ctx context.Context, req Request) (Person, error) {
 		l.Log.WarnContext(ctx, "finish population lookup", "id", id, "err", ferr)
 	}
 	if !found {
-		return Person{}, &motcua.Error{Code: motcua.ENOTFOUND, Field: "idNumber",
+		return Answer{LookupID: id}, &motcua.Error{Code: motcua.ENOTFOUND, Field: "idNumber",
 			Message: "Không tìm thấy công dân có số định danh cá nhân này trong cơ sở dữ liệu quốc gia về dân cư.", Err: err}
 	}
-	return p, nil
+	return Answer{Person: p, LookupID: id}, nil
 }
 
 // ask asks the registry within the timeout. The answer is awaited in a goroutine so
@@ -133,11 +159,21 @@ func (l *Lookups) ask(ctx context.Context, idNumber string) (Person, error) {
 // Development is the development registry: a fixed set of made-up people.
 type Development map[string]Person
 
-// NewDevelopment returns the development registry with the demo citizens.
+// DevelopmentWalkIn is a person the development registry knows and the demo data has
+// no account for: the walk-in applicant a desk clerk finds only by asking the
+// population database.
+const DevelopmentWalkIn = "001178003456"
+
+// NewDevelopment returns the development registry: the demo citizens, and
+// DevelopmentWalkIn.
 func NewDevelopment() Development {
 	return Development{
-		store.DemoCitizenIDNumber: {IDNumber: store.DemoCitizenIDNumber, Name: "Trần Văn Minh", BirthDate: "12/03/1990", Sex: "Nam", Residence: "Hà Nội"},
-		"079185004321":            {IDNumber: "079185004321", Name: "Lý Thị Mai", BirthDate: "05/06/1985", Sex: "Nữ", Residence: "Thành phố Hồ Chí Minh"},
+		store.DemoCitizenIDNumber: {IDNumber: store.DemoCitizenIDNumber, Name: "Trần Văn Minh", BirthDate: "12/03/1990", Sex: "Nam",
+			Residence: Address{Street: "Số 12 phố Đội Cấn", Ward: "Phường Ba Đình", Province: "Thành phố Hà Nội"}},
+		"079185004321": {IDNumber: "079185004321", Name: "Lý Thị Mai", BirthDate: "05/06/1985", Sex: "Nữ",
+			Residence: Address{Street: "Số 45 đường Lê Lợi", Ward: "Phường Sài Gòn", Province: "Thành phố Hồ Chí Minh"}},
+		DevelopmentWalkIn: {IDNumber: DevelopmentWalkIn, Name: "Hoàng Thị Lan", BirthDate: "21/09/1978", Sex: "Nữ",
+			Residence: Address{Street: "Số 8 ngõ 92 Trần Duy Hưng", Ward: "Phường Yên Hòa", Province: "Thành phố Hà Nội"}},
 	}
 }
 

@@ -46,6 +46,7 @@ import (
 	"motcua/internal/mail/mailtest"
 	"motcua/internal/payload"
 	"motcua/internal/payment"
+	"motcua/internal/population"
 	"motcua/internal/signing/service"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
@@ -122,6 +123,10 @@ type Options struct {
 	// PortalURL connects the stack to a (development) national portal: the status sync,
 	// and the files by reference of inbound portal dossiers (none when empty).
 	PortalURL string
+	// Population replaces the development population registry the desk asks (a hung
+	// one in timeout tests), and PopulationTimeout bounds each question to it.
+	Population        population.Registry
+	PopulationTimeout time.Duration
 }
 
 // Start starts a stack that stops when the test ends.
@@ -139,6 +144,9 @@ func Start(t testing.TB, opts ...Options) *Stack {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Population == nil {
+		o.Population = population.NewDevelopment()
 	}
 	ctx := context.Background()
 	db := storetest.NewDatabase(t)
@@ -201,7 +209,8 @@ func Start(t testing.TB, opts ...Options) *Stack {
 		SignerURL: signer.URL, SignerToken: token, SealPIN: service.DefaultPIN,
 		Payment: payment.Config{URL: payURL, Partner: payments.Partner, Secret: paySecret, Timeout: payTimeout},
 		Mail:    mail.Config{Addr: mailbox.Addr}, Axis: o.Axis, UpdateTimeout: o.UpdateTimeout, Now: o.Now, Log: o.Log,
-		Portal: app.PortalConfig{URL: o.PortalURL, Timeout: 5 * time.Second},
+		Portal:     app.PortalConfig{URL: o.PortalURL, Timeout: 5 * time.Second},
+		Population: o.Population, PopulationTimeout: o.PopulationTimeout,
 		// One demo citizen files a dossier of every procedure at once: the per-person
 		// upload limits (tested on their own in api) would refuse the tests' own load.
 		Uploads: store.UploadLimits{PendingBytes: 1 << 40, PerWindow: 1 << 30, Window: time.Minute}})

@@ -50,3 +50,15 @@ func (s *Store) PopulationLookupsOf(ctx context.Context, idNumber string) ([]Pop
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[PopulationLookup])
 }
+
+// NamePopulationLookupDossier names, on a lookup's audit row, the dossier the lookup
+// served once it is registered: only the row of that actor about that number, and only
+// once (a row already naming a dossier keeps it). It reports whether a row was named.
+func (s *Store) NamePopulationLookupDossier(ctx context.Context, id, actorID int64, idNumber, dossier string) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE population_lookups SET dossier = $4
+		WHERE id = $1 AND actor_id = $2 AND id_number = $3 AND dossier IS NULL`, id, actorID, idNumber, dossier)
+	if err != nil {
+		return false, fmt.Errorf("name the dossier of population lookup %d: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
