@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"motcua"
@@ -45,11 +46,18 @@ type Request struct {
 // maxReason bounds the reason written in the audit row.
 const maxReason = 500
 
+// DefaultTimeout bounds a lookup in the registry when Lookups.Timeout is not set.
+const DefaultTimeout = 10 * time.Second
+
 // Lookups asks the Registry and keeps the audit trail in the store.
 type Lookups struct {
 	Registry Registry
 	Store    *store.Store
 	Log      *slog.Logger
+	// Timeout bounds each question to the registry (default DefaultTimeout), whether
+	// or not the Registry honours its context: a hung database holds the caller no
+	// longer than this.
+	Timeout time.Duration
 }
 
 // Lookup checks the request, records it, then asks the registry. A lookup without a
@@ -76,7 +84,7 @@ func (l *Lookups) Lookup(ctx context.Context, req Request) (Person, error) {
 	if err != nil {
 		return Person{}, err
 	}
-	p, err := l.Registry.Person(ctx, req.IDNumber)
+	p, err := l.ask(ctx, req.IDNumber)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Person{}, fmt.Errorf("population lookup %d: %w", id, err)
 	}
@@ -89,6 +97,34 @@ func (l *Lookups) Lookup(ctx context.Context, req Request) (Person, error) {
 			Message: "Không tìm thấy công dân có số định danh cá nhân này trong cơ sở dữ liệu quốc gia về dân cư.", Err: err}
 	}
 	return p, nil
+}
+
+// ask puts one question to the registry, bounded by the timeout: an answer that does
+// not come in time is EUNAVAILABLE, and the caller is released even if the Registry
+// ignores its context (its goroutine ends when it answers; the answer is dropped).
+func (l *Lookups) ask(ctx context.Context, idNumber string) (Person, error) {
+	timeout := l.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type answer struct {
+		p   Person
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		p, err := l.Registry.Person(ctx, idNumber)
+		done <- answer{p, err}
+	}()
+	select {
+	case a := <-done:
+		return a.p, a.err
+	case <-ctx.Done():
+		return Person{}, &motcua.Error{Code: motcua.EUNAVAILABLE, Err: ctx.Err(),
+			Message: "Cơ sở dữ liệu quốc gia về dân cư không trả lời kịp. Vui lòng thử lại sau."}
+	}
 }
 
 // Development is the development registry: a fixed set of made-up people.

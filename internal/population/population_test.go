@@ -1,7 +1,10 @@
 package population_test
 
 import (
+	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"motcua"
 	"motcua/internal/population"
@@ -72,5 +75,52 @@ func TestLookupsAreRefusedWithoutAReasonAndAudited(t *testing.T) {
 	// The database itself refuses a row without a reason.
 	if _, err := st.RecordPopulationLookup(ctx, clerk.UserID, known, " ", ""); err == nil {
 		t.Error("the table took a lookup without a reason")
+	}
+}
+
+// hungRegistry never answers: it ignores its context, as a stuck client library might,
+// until the test ends.
+type hungRegistry struct{ release chan struct{} }
+
+func (h hungRegistry) Person(context.Context, string) (population.Person, error) {
+	<-h.release
+	return population.Person{}, population.ErrNotFound
+}
+
+// TestAHungRegistryHoldsALookupNoLongerThanTheTimeout: a population database that
+// never answers (and ignores the cancelled context) costs the clerk's request the
+// timeout, then a clear "unavailable", with the lookup still recorded as asked.
+func TestAHungRegistryHoldsALookupNoLongerThanTheTimeout(t *testing.T) {
+	st := storetest.NewSeeded(t)
+	ctx := t.Context()
+	var id int64
+	if err := st.Pool().QueryRow(ctx, `SELECT id FROM users WHERE username = 'canbo1'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	clerk, err := st.Actor(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := hungRegistry{release: make(chan struct{})}
+	defer close(h.release)
+	l := &population.Lookups{Registry: h, Store: st, Timeout: 200 * time.Millisecond}
+	done := make(chan error, 1)
+	go func() {
+		// The caller's own context has no deadline: only the lookup's timeout can end it.
+		_, err := l.Lookup(context.Background(), population.Request{Actor: clerk, IDNumber: store.DemoCitizenIDNumber, Reason: "Đối chiếu."})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if motcua.ErrorCode(err) != motcua.EUNAVAILABLE || !strings.Contains(motcua.ErrorMessage(err), "không trả lời kịp") {
+			t.Fatalf("a hung registry: %v, want %s", err, motcua.EUNAVAILABLE)
+		}
+	case <-time.After(30 * time.Second):
+		// Far beyond the timeout: the lookup is not bounded.
+		t.Fatal("the lookup is still waiting for the hung registry")
+	}
+	rows, err := st.PopulationLookupsOf(ctx, store.DemoCitizenIDNumber)
+	if err != nil || len(rows) != 1 || rows[0].Found != nil {
+		t.Fatalf("the unanswered lookup's row: %+v (%v), want one, found unknown", rows, err)
 	}
 }
