@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"motcua"
 	"motcua/internal/portal"
 	"motcua/internal/stacktest"
@@ -101,40 +103,58 @@ func TestADossiersWholePathReachesThePortal(t *testing.T) {
 	}
 	// Each step names who made the change (when a person did) and ends when the step it
 	// opened is due by the rules (the open task's due time), else by the appointment.
+	type outboxRow struct {
+		Handler               string
+		Due, StepDue, TaskDue *time.Time
+	}
 	rows, err := s.Store.Pool().Query(ctx, `SELECT coalesce(u.name, ''), o.due_at, o.step_due_at,
 			(SELECT t.due_at FROM tasks t WHERE t.dossier_id = o.dossier_id AND t.opened_seq <= o.seq
-				AND (t.closed_at IS NULL OR t.closed_at > o.at) ORDER BY t.opened_seq DESC, t.id DESC LIMIT 1)
+				ORDER BY t.opened_seq DESC, t.id DESC LIMIT 1)
 		FROM status_outbox o JOIN dossiers d ON d.id = o.dossier_id LEFT JOIN users u ON u.id = o.handler_id
 		WHERE d.code = $1 ORDER BY o.seq`, code)
 	if err != nil {
 		t.Fatal(err)
 	}
+	outbox, err := pgx.CollectRows(rows, pgx.RowToStructByPos[outboxRow])
+	if err != nil || len(outbox) != len(d.Steps) {
+		t.Fatalf("%d outbox rows for %d steps (%v)", len(outbox), len(d.Steps), err)
+	}
+	at := func(p *time.Time) string {
+		if p == nil {
+			return ""
+		}
+		return portal.Time(*p)
+	}
+	// The last task opened by then is the step; a change that leaves none open (the
+	// return) ends at the appointment.
 	handlers, stepEnds := 0, 0
-	for i := 0; rows.Next(); i++ {
-		var handler string
-		var due, stepDue, taskDue *time.Time
-		if err := rows.Scan(&handler, &due, &stepDue, &taskDue); err != nil {
-			t.Fatal(err)
-		}
+	for i, o := range outbox {
 		st := d.Steps[i]
-		end := due
-		if taskDue != nil {
-			end = taskDue
+		end := o.Due
+		if o.StepDue != nil {
+			end = o.StepDue
+			if at(o.StepDue) != at(o.TaskDue) {
+				t.Errorf("step %d ends %s, not when its task is due (%s)", i+1, at(o.StepDue), at(o.TaskDue))
+			}
+			if at(o.StepDue) != at(o.Due) {
+				stepEnds++
+			}
 		}
-		if st.Handler != handler || st.DueAt != portal.Time(*end) || (stepDue == nil) != (taskDue == nil) {
-			t.Errorf("step %d: handler %q, ends %q; want %q, %s (open task's due %v, appointment %v)", i+1, st.Handler, st.DueAt,
-				handler, portal.Time(*end), taskDue, due)
+		if st.Handler != o.Handler || st.DueAt != at(end) {
+			t.Errorf("step %d: handler %q, ends %q; want %q, %q (step due %s, appointment %s)", i+1, st.Handler, st.DueAt,
+				o.Handler, at(end), at(o.StepDue), at(o.Due))
 		}
-		if handler != "" {
+		if o.Handler != "" {
 			handlers++
 		}
-		if taskDue != nil && !taskDue.Equal(*due) {
-			stepEnds++
-		}
 	}
-	if rows.Err() != nil || handlers == 0 || stepEnds == 0 {
-		t.Fatalf("%d steps with a handler, %d ending before the appointment (%v): the path shows neither", handlers, stepEnds, rows.Err())
+	if last := outbox[len(outbox)-1]; last.StepDue != nil {
+		t.Errorf("the return leaves a step open until %s", at(last.StepDue))
 	}
+	if handlers == 0 || stepEnds == 0 {
+		t.Fatalf("%d steps with a handler, %d ending before the appointment: the path shows neither", handlers, stepEnds)
+	}
+
 	// The apology moved the appointment: the portal was told the old and the new date.
 	if len(d.Moves) != 1 || d.Moves[0].Before != portal.Time(oldDue) || d.Moves[0].After != portal.Time(newDue) ||
 		d.Moves[0].Content == "" || d.Moves[0].RequestedBy == "" {
