@@ -24,9 +24,9 @@ type site struct {
 	browser *browsertest.Browser
 }
 
-func startSite(t *testing.T) *site {
+func startSite(t *testing.T, opts ...stacktest.Options) *site {
 	t.Helper()
-	s := stacktest.Start(t)
+	s := stacktest.Start(t, opts...)
 	return &site{Stack: s, browser: browsertest.Start(t, s.URL)}
 }
 

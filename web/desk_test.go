@@ -26,10 +26,23 @@ import (
 // account for the applicant's ID number, creates it with the name given, fills the
 // e-form on their behalf with scans of the papers (one marked a copy), registers the
 // dossier "trực tiếp", and receives it; the receipt says "trực tiếp" and the time
-// limit of that channel.
+// limit of that channel, and the appointment is counted from it. The procedure is given
+// a limit per channel (9 working days in person, 7 online, 12 by post), so a limit
+// taken from another channel shows.
 func TestDeskClerkRegistersAWalkInDossierWithScannedPapers(t *testing.T) {
-	s := startSite(t)
+	s := startSite(t, stacktest.Options{Catalog: stacktest.CatalogWith(t, "G09.CVTLT.02", 1, func(p map[string]any) {
+		tl := p["timeLimit"].(map[string]any)
+		tl["inPerson"], tl["online"], tl["post"] = 9, 7, 12
+		for _, st := range p["steps"].([]any) {
+			if st := st.(map[string]any); st["id"] == "tham-dinh" { // 5 of the 9 days
+				st["budgetOnline"], st["budgetPost"] = 3, 8
+			}
+		}
+	})})
 	p := procedure(t, s.Stack, "G09.CVTLT.02")
+	if p.TimeLimit.ForChannel(motcua.ChannelDesk) != 9 || p.TimeLimit.ForChannel(motcua.ChannelOnline) != 7 {
+		t.Fatalf("the test's catalog: %+v", p.TimeLimit)
+	}
 	clerk := s.login(t, "canbo1")
 	clerk.Go("/can-bo/tiep-nhan")
 	if tab := clerk; tab.Status() != 200 || !tab.Has(fmt.Sprintf(`a[href="/can-bo/tiep-nhan/%s"]`, p.Code)) {
@@ -84,6 +97,18 @@ func TestDeskClerkRegistersAWalkInDossierWithScannedPapers(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the receipt does not say %q:\n%s", want, text)
 		}
+	}
+	// The appointment is the desk's 9 working days from the receipt, not the online 7.
+	var received, due time.Time
+	if err := s.Store.Pool().QueryRow(context.Background(), `SELECT received_at, due_at FROM dossiers WHERE code = $1`, code).
+		Scan(&received, &due); err != nil {
+		t.Fatal(err)
+	}
+	days := func(n int) time.Time {
+		return s.Time.Due(s.Time.Start(received), n*8*60, nil) // a working day: 8 hours
+	}
+	if !due.Equal(days(9)) || due.Equal(days(7)) {
+		t.Errorf("received %s, due %s: want %s (9 working days), not %s (7)", received, due, days(9), days(7))
 	}
 }
 

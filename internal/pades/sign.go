@@ -62,7 +62,10 @@ type Appearance struct {
 type TSA struct {
 	URL                string
 	Username, Password string
-	Client             *http.Client // nil: a client with a 30 s timeout
+	Client             *http.Client // nil: a client with Timeout
+	// Timeout bounds the time-stamp request, whatever Client is (default 30 s): a hung
+	// authority holds the signing activity no longer than this.
+	Timeout time.Duration
 }
 
 // SignOptions says who signs and how.
@@ -376,6 +379,12 @@ func fetchTimestamp(ctx context.Context, tsa *TSA, hash crypto.Hash, sig []byte)
 	if err != nil {
 		return nil, fmt.Errorf("time-stamp request: %w", err)
 	}
+	timeout := tsa.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, tsa.URL, bytes.NewReader(req))
 	if err != nil {
 		return nil, err
@@ -386,7 +395,7 @@ func fetchTimestamp(ctx context.Context, tsa *TSA, hash crypto.Hash, sig []byte)
 	}
 	client := tsa.Client
 	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
+		client = &http.Client{Timeout: timeout}
 	}
 	resp, err := client.Do(hr)
 	if err != nil {

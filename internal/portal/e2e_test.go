@@ -3,9 +3,12 @@ package portal_test
 import (
 	"context"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"motcua"
 	"motcua/internal/portal"
@@ -41,6 +44,30 @@ func TestADossiersWholePathReachesThePortal(t *testing.T) {
 	}
 	citizen := s.As(stacktest.ApplicantFor(p))
 	code := stacktest.Submit(citizen, p).Code
+	// On the happy path, with one apology in review that moves the appointment a week.
+	var oldDue, newDue time.Time
+	for range 20 {
+		st := s.State(code)
+		if st.Status == motcua.StatusInReview && slices.Contains(st.Allowed, motcua.DecideApologize) {
+			holder, _ := s.Actor(code, p)
+			oldDue, newDue = st.DueAt, st.DueAt.AddDate(0, 0, 7)
+			if r := s.Act(holder, code, map[string]any{"action": motcua.DecideApologize, "note": "Cần thêm thời gian xác minh.",
+				"newDue": newDue.Format(time.RFC3339)}); r.Status != 200 {
+				t.Fatalf("apologize: %d %s", r.Status, r.Body)
+			}
+			break
+		}
+		user, body, done, err := stacktest.NextDecision(p, st, false)
+		if err != nil || done {
+			t.Fatalf("%s: no review to apologize in (%v)", code, err)
+		}
+		if r := s.Act(user, code, body); r.Status != 200 {
+			t.Fatalf("%s: %s: %d %s", code, body["action"], r.Status, r.Body)
+		}
+	}
+	if newDue.IsZero() {
+		t.Fatal("the dossier never reached a review where an apology is allowed")
+	}
 	s.Drive(code, p)
 
 	ctx := context.Background()
@@ -73,6 +100,68 @@ func TestADossiersWholePathReachesThePortal(t *testing.T) {
 		if st.Status != want[i] || st.Content == "" || st.Unit == "" || st.At == "" {
 			t.Fatalf("step %d: %+v, want status %d", i+1, st, want[i])
 		}
+	}
+	// Each step names who made the change (when a person did) and ends when the step it
+	// opened is due by the rules (the open task's due time), else by the appointment.
+	type outboxRow struct {
+		Handler               string
+		Due, StepDue, TaskDue *time.Time
+	}
+	rows, err := s.Store.Pool().Query(ctx, `SELECT coalesce(u.name, ''), o.due_at, o.step_due_at,
+			(SELECT t.due_at FROM tasks t WHERE t.dossier_id = o.dossier_id AND t.opened_seq <= o.seq
+				ORDER BY t.opened_seq DESC, t.id DESC LIMIT 1)
+		FROM status_outbox o JOIN dossiers d ON d.id = o.dossier_id LEFT JOIN users u ON u.id = o.handler_id
+		WHERE d.code = $1 ORDER BY o.seq`, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outbox, err := pgx.CollectRows(rows, pgx.RowToStructByPos[outboxRow])
+	if err != nil || len(outbox) != len(d.Steps) {
+		t.Fatalf("%d outbox rows for %d steps (%v)", len(outbox), len(d.Steps), err)
+	}
+	at := func(p *time.Time) string {
+		if p == nil {
+			return ""
+		}
+		return portal.Time(*p)
+	}
+	// The last task opened by then is the step; a change that leaves none open (the
+	// return) ends at the appointment.
+	handlers, stepEnds := 0, 0
+	for i, o := range outbox {
+		st := d.Steps[i]
+		end := o.Due
+		if o.StepDue != nil {
+			end = o.StepDue
+			if at(o.StepDue) != at(o.TaskDue) {
+				t.Errorf("step %d ends %s, not when its task is due (%s)", i+1, at(o.StepDue), at(o.TaskDue))
+			}
+			if at(o.StepDue) != at(o.Due) {
+				stepEnds++
+			}
+		}
+		if st.Handler != o.Handler || st.DueAt != at(end) {
+			t.Errorf("step %d: handler %q, ends %q; want %q, %q (step due %s, appointment %s)", i+1, st.Handler, st.DueAt,
+				o.Handler, at(end), at(o.StepDue), at(o.Due))
+		}
+		if o.Handler != "" {
+			handlers++
+		}
+	}
+	if last := outbox[len(outbox)-1]; last.StepDue != nil {
+		t.Errorf("the return leaves a step open until %s", at(last.StepDue))
+	}
+	if handlers == 0 || stepEnds == 0 {
+		t.Fatalf("%d steps with a handler, %d ending before the appointment: the path shows neither", handlers, stepEnds)
+	}
+
+	// The apology moved the appointment: the portal was told the old and the new date.
+	if len(d.Moves) != 1 || d.Moves[0].Before != portal.Time(oldDue) || d.Moves[0].After != portal.Time(newDue) ||
+		d.Moves[0].Content == "" || d.Moves[0].RequestedBy == "" {
+		t.Fatalf("appointment moves %+v, want %s -> %s", d.Moves, portal.Time(oldDue), portal.Time(newDue))
+	}
+	if d.Record.DueAt != portal.Time(newDue) {
+		t.Errorf("the record's appointment %q, want the new %q", d.Record.DueAt, portal.Time(newDue))
 	}
 	r := d.Record
 	if r.ProcedureCode != p.Code || r.ProcedureName == "" || r.Channel != portal.ChannelOnline || r.Applicant == "" ||

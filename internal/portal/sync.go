@@ -314,11 +314,17 @@ func (s *Syncer) dossier(e store.OutboxEvent) Dossier {
 	return d
 }
 
-// progress is the processing step of event e.
+// progress is the processing step of event e: it starts with the change and ends, by
+// the rules, when the step it opened is due; a change that opens no step (the result
+// returned, a refusal) ends by the dossier's appointment.
 func (s *Syncer) progress(e store.OutboxEvent) Progress {
+	due := e.StepDueAt
+	if due == nil {
+		due = e.DueAt
+	}
 	return Progress{Code: string(e.Code), Handler: e.HandlerName, Title: e.HandlerTitle, At: Time(e.At),
 		Unit: firstNonEmpty(e.UnitName, e.AgencyName), Content: e.Content, Status: int(e.PortalStatus),
-		StartedAt: Time(e.At), DueAt: timePtr(e.DueAt)}
+		StartedAt: Time(e.At), DueAt: timePtr(due)}
 }
 
 // facts are what the portal asks beyond the dossier's own columns: the channel beyond

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"motcua"
 )
@@ -23,7 +24,14 @@ type Client struct {
 	Token string
 	// HTTPClient is used for every call; nil means http.DefaultClient.
 	HTTPClient *http.Client
+	// Timeout bounds each call, connection to last byte of the answer, whatever
+	// HTTPClient is (default DefaultTimeout): a hung service holds a signing activity's
+	// worker slot no longer than this.
+	Timeout time.Duration
 }
+
+// DefaultTimeout bounds a call to the signature service when Client.Timeout is not set.
+const DefaultTimeout = 30 * time.Second
 
 // NewClient returns a client for the service at baseURL (the CSC base URI).
 func NewClient(baseURL, token string, hc *http.Client) *Client {
@@ -156,6 +164,12 @@ func (c *Client) call(ctx context.Context, path string, in, out any) error {
 	if err != nil {
 		return fmt.Errorf("csc %s: encode request: %w", path, err)
 	}
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.BaseURL+path, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("csc %s: %w", path, err)

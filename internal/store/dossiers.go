@@ -454,8 +454,13 @@ func recordTransition(ctx context.Context, tx pgx.Tx, t motcua.Transition, minut
 	if t.Note != "" && motcua.NoteVisibleToApplicant(t.Action, t.NotePublic) {
 		content += ": " + t.Note
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO status_outbox (dossier_id, seq, portal_status, status, handler_id, unit_id, content, at, due_at)
-		SELECT $1, $2, $3, $4, $5, coalesce($6, d.holder_unit_id), $7, $8, d.due_at FROM dossiers d WHERE d.id = $1`,
+	// The step's end is the due time of the task this change leaves open (the latest
+	// opened, which a consultation shares with its step).
+	_, err = tx.Exec(ctx, `INSERT INTO status_outbox (dossier_id, seq, portal_status, status, handler_id, unit_id, content, at, due_at,
+			step_due_at)
+		SELECT $1, $2, $3, $4, $5, coalesce($6, d.holder_unit_id), $7, $8, d.due_at,
+			(SELECT t.due_at FROM tasks t WHERE t.dossier_id = d.id AND t.state = 'open' ORDER BY t.opened_seq DESC, t.id DESC LIMIT 1)
+		FROM dossiers d WHERE d.id = $1`,
 		dossierID, t.Seq, int(t.Status.Portal()), t.Status, nullID(t.ActorID), nullID(unitID), content, at)
 	if err != nil {
 		return false, fmt.Errorf("status outbox: %w", err)

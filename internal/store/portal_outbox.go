@@ -30,6 +30,7 @@ type OutboxEvent struct {
 	Content      string
 	At           time.Time
 	DueAt        *time.Time // the appointment after this change
+	StepDueAt    *time.Time // the end of the step this change leaves open, when one is
 	PrevDueAt    *time.Time // the appointment before it (the previous row's), when there is one
 	Attempts     int        // including the one being made
 	// Known reports that an earlier row of this dossier was delivered: the portal knows
@@ -111,7 +112,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 // outboxEvents reads the rows with what the portal is told of their dossiers.
 func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, error) {
 	rows, err := tx.Query(ctx, `SELECT o.id, o.dossier_id, d.code, o.seq, o.portal_status, o.status, o.content, o.at,
-			o.due_at, prev.due_at, o.attempts,
+			o.due_at, o.step_due_at, prev.due_at, o.attempts,
 			EXISTS (SELECT 1 FROM status_outbox k WHERE k.dossier_id = o.dossier_id AND k.sent_at IS NOT NULL),
 			coalesce(h.name, ''), coalesce(h.title, ''), coalesce(u.name, ''),
 			d.procedure_code, coalesce(p.name, ''), coalesce(p.domain, ''), du.name, d.online, d.channel, d.submitted_at,
@@ -134,7 +135,7 @@ func outboxEvents(ctx context.Context, tx pgx.Tx, ids []int64) ([]OutboxEvent, e
 		var e OutboxEvent
 		var ps int16
 		err := r.Scan(&e.ID, &e.DossierID, &e.Code, &e.Seq, &ps, &e.Status, &e.Content, &e.At,
-			&e.DueAt, &e.PrevDueAt, &e.Attempts, &e.Known,
+			&e.DueAt, &e.StepDueAt, &e.PrevDueAt, &e.Attempts, &e.Known,
 			&e.HandlerName, &e.HandlerTitle, &e.UnitName,
 			&e.ProcedureCode, &e.ProcedureName, &e.Domain, &e.AgencyName, &e.Online, &e.Channel, &e.SubmittedAt,
 			&e.ReceivedAt, &e.FinishedAt, &e.ApplicantName, &e.ApplicantEmail, &e.ApplicantPhone, &e.ApplicantVNeID, &e.PaidOnline)
