@@ -18,7 +18,7 @@ import (
 // representative who filed for it), or the person.
 func (a *Activities) applicantOf(ctx context.Context, v store.DossierView) (render.Applicant, error) {
 	if o := v.Organization; o.ID != 0 {
-		who := render.Applicant{Name: o.Name, IDNumber: o.Number()}
+		who := render.Applicant{Name: o.Name, IDNumber: o.Number(), Organization: true}
 		if v.ApplicantID != o.ID {
 			who.Representative = v.ApplicantName
 		}

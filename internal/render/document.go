@@ -74,9 +74,30 @@ type Applicant struct {
 	// Representative is who filed for an organization applicant (its authorized
 	// representative); optional.
 	Representative string
-	Address        string // optional
-	Phone          string // optional
-	Email          string // optional
+	// Organization is set for an organization (an association, a business, an
+	// agency): the notices address it by its name and as "Quý cơ quan, tổ chức", a
+	// person as "Ông/Bà".
+	Organization bool
+	Address      string // optional
+	Phone        string // optional
+	Email        string // optional
+}
+
+// Addressee is the notices' "Kính gửi" line's name: "Ông/Bà Trần Văn Minh", or the
+// organization's name.
+func (a Applicant) Addressee() string {
+	if a.Organization {
+		return a.Name
+	}
+	return "Ông/Bà " + a.Name
+}
+
+// You is how the notices speak to the applicant: "Ông/Bà", or "Quý cơ quan, tổ chức".
+func (a Applicant) You() string {
+	if a.Organization {
+		return "Quý cơ quan, tổ chức"
+	}
+	return "Ông/Bà"
 }
 
 // Component is one document received as part of a dossier.

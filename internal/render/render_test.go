@@ -792,3 +792,34 @@ func TestDocumentsShareTheCommonSubsetAndRareGlyphsGetTheirOwn(t *testing.T) {
 	}
 	tool(t, "qpdf", "--check", writePDF(t, "shared", a.PDF))
 }
+
+// TestNoticesAddressAnOrganizationByItsName: the notices speak to a person as "Ông/Bà"
+// and to an organization by its name and as "Quý cơ quan, tổ chức", never "Ông/Bà".
+func TestNoticesAddressAnOrganizationByItsName(t *testing.T) {
+	r := newRenderer(t)
+	org := Applicant{Name: "Hội Văn thư - Lưu trữ Việt Nam", IDNumber: "HOI.DEMO.0001", Representative: "Trịnh Văn Sơn", Organization: true}
+	supplement, refusal, apology, stop := sampleSupplement(), sampleRefusal(), sampleApology(), sampleStop()
+	supplement.Applicant, refusal.Applicant, apology.Applicant, stop.Applicant = org, org, org, org
+	refusal.Reason, stop.Reason = "Hồ sơ không thuộc thẩm quyền giải quyết của Bộ Nội vụ.", "Tổ chức đề nghị dừng giải quyết hồ sơ."
+	for name, c := range map[string]struct {
+		d    Document
+		want []string
+	}{
+		"supplement-request": {supplement, []string{"đề nghị Quý cơ quan, tổ chức bổ sung"}},
+		"refusal":            {refusal, []string{"để Quý cơ quan, tổ chức được biết"}},
+		"apology":            {apology, []string{"Kính gửi: Hội Văn thư - Lưu trữ Việt Nam", "xin lỗi Quý cơ quan, tổ chức"}},
+		"stop-notice":        {stop, []string{"Kính gửi: Hội Văn thư - Lưu trữ Việt Nam", "hồ sơ của Quý cơ quan, tổ chức"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			plain := oneLine(tool(t, "pdftotext", writePDF(t, name, render(t, r, c.d).PDF), "-"))
+			for _, w := range c.want {
+				if !strings.Contains(plain, w) {
+					t.Errorf("does not say %q:\n%s", w, plain)
+				}
+			}
+			if strings.Contains(plain, "Ông/Bà") {
+				t.Errorf("calls the organization Ông/Bà:\n%s", plain)
+			}
+		})
+	}
+}
