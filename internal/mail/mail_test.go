@@ -6,8 +6,10 @@ import (
 	"io"
 	"mime"
 	"mime/quotedprintable"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"motcua/internal/mail"
 	"motcua/internal/mail/mailtest"
@@ -69,5 +71,41 @@ func TestSendRefusals(t *testing.T) {
 		if _, err := mail.New(cfg); err == nil {
 			t.Errorf("New(%+v) accepted", cfg)
 		}
+	}
+}
+
+// TestAHungMailServerIsCutOffByTheTimeout: a server that accepts the connection and
+// never greets holds a message no longer than Config.Timeout, and the error is
+// retryable (not a bad recipient).
+func TestAHungMailServerIsCutOffByTheTimeout(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, silent, until the test ends
+		}
+	}()
+	s, err := mail.New(mail.Config{Addr: l.Addr().String(), From: "motcua@example.com", Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Send(context.Background(), mail.Message{To: "a@example.com", Subject: "x", Body: "y"})
+	}()
+	select {
+	case err := <-done:
+		if err == nil || errors.Is(err, mail.ErrBadRecipient) {
+			t.Errorf("a silent server: %v, want a retryable error", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Send still waits for a silent server 10 s later; its timeout is 200 ms")
 	}
 }
