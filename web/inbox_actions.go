@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"motcua"
 	"motcua/dossiers"
 	"motcua/internal/httpx"
@@ -71,20 +69,10 @@ func (s *Site) pageAssign() http.HandlerFunc {
 
 // pageDeleteFilter removes one of the reader's saved filters and goes back to the inbox.
 func (s *Site) pageDeleteFilter() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := httpx.ActorFrom(r.Context())
+	return s.pageActOnID("Không tìm thấy bộ lọc.", s.Dossiers.DeleteFilter, func(r *http.Request) string {
 		q, _ := url.ParseQuery(r.PostFormValue("q"))
-		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-		if err != nil {
-			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy bộ lọc."))
-			return
-		}
-		if err := s.Dossiers.DeleteFilter(r.Context(), a, id); err != nil {
-			s.showError(w, r, err)
-			return
-		}
-		http.Redirect(w, r, inboxBack(q, "filterDeleted"), http.StatusSeeOther)
-	}
+		return inboxBack(q, "filterDeleted")
+	})
 }
 
 // absenceRow is an absence as the page lists it.
@@ -159,17 +147,5 @@ func (s *Site) pageAbsences() http.HandlerFunc {
 
 // pageCancelAbsence ends one of the reader's absences now.
 func (s *Site) pageCancelAbsence() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := httpx.ActorFrom(r.Context())
-		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-		if err != nil {
-			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy người thay thế này."))
-			return
-		}
-		if err := s.Dossiers.CancelAbsence(r.Context(), a, id); err != nil {
-			s.showError(w, r, err)
-			return
-		}
-		http.Redirect(w, r, "/can-bo/vang-mat?ok=absenceCancelled", http.StatusSeeOther)
-	}
+	return s.pageActOnID("Không tìm thấy người thay thế này.", s.Dossiers.CancelAbsence, to("/can-bo/vang-mat?ok=absenceCancelled"))
 }

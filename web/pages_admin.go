@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/mail"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -315,9 +314,9 @@ func (s *Site) pageAdminUsers() http.HandlerFunc {
 func (s *Site) pageAdminRoles() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := httpx.ActorFrom(r.Context())
-		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+		id, err := idParam(r, "Không tìm thấy tài khoản cán bộ.")
 		if err != nil {
-			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy tài khoản cán bộ."))
+			s.showError(w, r, err)
 			return
 		}
 		field := fmt.Sprintf("roles-%d-%s", id, staffRoles[0])

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"motcua"
 	"motcua/dossiers"
 	"motcua/internal/httpx"
@@ -147,17 +145,5 @@ func (s *Site) pageAdminDelegations() http.HandlerFunc {
 
 // pageAdminDelegationRevoke revokes a delegation now.
 func (s *Site) pageAdminDelegationRevoke() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := httpx.ActorFrom(r.Context())
-		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-		if err != nil {
-			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy văn bản ủy quyền."))
-			return
-		}
-		if err := s.Dossiers.RevokeDelegation(r.Context(), a, id); err != nil {
-			s.showError(w, r, err)
-			return
-		}
-		http.Redirect(w, r, "/quan-tri/uy-quyen?ok=saved", http.StatusSeeOther)
-	}
+	return s.pageActOnID("Không tìm thấy văn bản ủy quyền.", s.Dossiers.RevokeDelegation, to("/quan-tri/uy-quyen?ok=saved"))
 }

@@ -14,8 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-chi/chi/v5"
-
 	"motcua"
 	"motcua/exchange"
 	"motcua/internal/httpx"
@@ -112,14 +110,6 @@ func (s *Site) exchangeReady(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	return true
-}
-
-func pageID(r *http.Request) int64 {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil {
-		return 0
-	}
-	return id
 }
 
 func (s *Site) pageIncomingList() http.HandlerFunc {

@@ -1,13 +1,10 @@
 package web
 
 import (
+	"context"
 	"net/http"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"motcua"
-	"motcua/internal/httpx"
 	"motcua/internal/store"
 )
 
@@ -43,17 +40,7 @@ func (s *Site) pageAdminPortal() http.HandlerFunc {
 
 // pageAdminPortalRetry sends a parked status change again at the next drain.
 func (s *Site) pageAdminPortalRetry() http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, _ := httpx.ActorFrom(r.Context())
-		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-		if err != nil || id <= 0 {
-			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy sự kiện đồng bộ."))
-			return
-		}
-		if err := s.Store.RetryParkedOutbox(r.Context(), a.UserID, id); err != nil {
-			s.showError(w, r, err)
-			return
-		}
-		http.Redirect(w, r, "/quan-tri/dong-bo-cong-dvc?ok=resent", http.StatusSeeOther)
-	}
+	return s.pageActOnID("Không tìm thấy sự kiện đồng bộ.", func(ctx context.Context, a motcua.Actor, id int64) error {
+		return s.Store.RetryParkedOutbox(ctx, a.UserID, id)
+	}, to("/quan-tri/dong-bo-cong-dvc?ok=resent"))
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -137,6 +139,46 @@ func (s *Site) Routes(r chi.Router) {
 func codeParam(r *http.Request) motcua.DossierCode {
 	return motcua.DossierCode(chi.URLParam(r, "code"))
 }
+
+// pageID is the route's {id}, 0 when it is not a number.
+func pageID(r *http.Request) int64 {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return id
+}
+
+// idParam is the route's {id}, a positive number; anything else is refused as not
+// found, with notFound naming the record in Vietnamese.
+func idParam(r *http.Request, notFound string) (int64, error) {
+	if id := pageID(r); id > 0 {
+		return id, nil
+	}
+	return 0, motcua.Errorf(motcua.ENOTFOUND, "%s", notFound)
+}
+
+// pageActOnID is a page that does one thing to the reader's record named by the
+// route's {id} (delete a filter, cancel an absence, revoke a delegation, send a parked
+// change again) and then sees next(r); a malformed id or a refusal is shown as an error.
+func (s *Site) pageActOnID(notFound string, act func(ctx context.Context, a motcua.Actor, id int64) error,
+	next func(r *http.Request) string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := httpx.ActorFrom(r.Context())
+		id, err := idParam(r, notFound)
+		if err == nil {
+			err = act(r.Context(), a, id)
+		}
+		if err != nil {
+			s.showError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, next(r), http.StatusSeeOther)
+	}
+}
+
+// to is a next of pageActOnID that always goes to url.
+func to(url string) func(*http.Request) string { return func(*http.Request) string { return url } }
 
 // notFound answers a path no route serves: a page for a browser, a problem for a
 // program.

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"motcua"
 	"motcua/dossiers"
 	"motcua/exchange"
@@ -506,9 +504,9 @@ func (s *Site) pageCorrectionStep(issue bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, _ := httpx.ActorFrom(r.Context())
 		code := codeParam(r)
-		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-		if err != nil || id <= 0 {
-			s.showError(w, r, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy đề nghị đính chính, thay thế này."))
+		id, err := idParam(r, "Không tìm thấy đề nghị đính chính, thay thế này.")
+		if err != nil {
+			s.showError(w, r, err)
 			return
 		}
 		if issue {
