@@ -3,14 +3,10 @@ package workflows_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
-	"go.temporal.io/sdk/client"
 
 	"motcua/internal/stacktest"
 	"motcua/internal/store"
@@ -20,25 +16,7 @@ import (
 // TestReplayRecordedCorrectionHistories replays every correction history kept in
 // testdata with today's code.
 func TestReplayRecordedCorrectionHistories(t *testing.T) {
-	files, _ := filepath.Glob("testdata/correction_*.json")
-	if len(files) == 0 {
-		t.Fatal("no recorded correction histories in testdata")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := client.HistoryFromJSON(strings.NewReader(string(b)), client.HistoryJSONOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := replayer(t).ReplayWorkflowHistory(nil, h); err != nil {
-				t.Fatalf("replay %s: %v", f, err)
-			}
-		})
-	}
+	replayRecorded(t, replayer, "correction_*.json")
 }
 
 // TestRecordCorrectionHistory issues an archive certificate, then replaces it through

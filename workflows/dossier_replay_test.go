@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"os"
@@ -45,24 +46,36 @@ func replayer(t *testing.T) sdkworker.WorkflowReplayer {
 // with today's code: a change that would break running dossiers fails here, and must
 // go behind workflow.GetVersion.
 func TestReplayRecordedDossierHistories(t *testing.T) {
-	files, _ := filepath.Glob("testdata/dossier_*.json")
-	if len(files) == 0 {
-		t.Fatal("no recorded dossier histories in testdata")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := client.HistoryFromJSON(strings.NewReader(string(b)), client.HistoryJSONOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := replayer(t).ReplayWorkflowHistory(nil, h); err != nil {
-				t.Fatalf("replay %s: %v", f, err)
-			}
-		})
+	replayRecorded(t, replayer, "dossier_*.json")
+}
+
+// replayRecorded replays with the replayer newReplayer makes every history kept in
+// testdata under each pattern (at least one each), under the workflow ID it was
+// recorded with (an outgoing document's children are named after it).
+func replayRecorded(t *testing.T, newReplayer func(*testing.T) sdkworker.WorkflowReplayer, patterns ...string) {
+	t.Helper()
+	for _, pattern := range patterns {
+		files, _ := filepath.Glob(filepath.Join("testdata", pattern))
+		if len(files) == 0 {
+			t.Fatalf("no recorded histories testdata/%s", pattern)
+		}
+		for _, f := range files {
+			t.Run(filepath.Base(f), func(t *testing.T) {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h, err := client.HistoryFromJSON(bytes.NewReader(b), client.HistoryJSONOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				id := h.GetEvents()[0].GetWorkflowExecutionStartedEventAttributes().GetWorkflowId()
+				if err := newReplayer(t).ReplayWorkflowHistoryWithOptions(nil, h, sdkworker.ReplayWorkflowHistoryOptions{
+					OriginalExecution: sdkworkflow.Execution{ID: id}}); err != nil {
+					t.Fatalf("replay %s: %v", f, err)
+				}
+			})
+		}
 	}
 }
 
@@ -200,28 +213,5 @@ func history(t *testing.T, s *stacktest.Stack, code motcua.DossierCode) *history
 // (consult-external) is dossier_consult_external_v1.json, replayed by
 // TestReplayRecordedDossierHistories).
 func TestReplayRecordedExchangeHistories(t *testing.T) {
-	out, _ := filepath.Glob("testdata/outgoing_*.json")
-	in, _ := filepath.Glob("testdata/incoming_*.json")
-	if len(out) == 0 || len(in) == 0 {
-		t.Fatalf("recorded exchange histories missing: outgoing %d, incoming %d", len(out), len(in))
-	}
-	for _, f := range append(out, in...) {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := client.HistoryFromJSON(strings.NewReader(string(b)), client.HistoryJSONOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Under the recorded workflow ID: an outgoing document's children are named
-			// after it (outgoing-child-per-recipient).
-			id := h.GetEvents()[0].GetWorkflowExecutionStartedEventAttributes().GetWorkflowId()
-			if err := replayer(t).ReplayWorkflowHistoryWithOptions(nil, h, sdkworker.ReplayWorkflowHistoryOptions{
-				OriginalExecution: sdkworkflow.Execution{ID: id}}); err != nil {
-				t.Fatalf("replay %s: %v", f, err)
-			}
-		})
-	}
+	replayRecorded(t, replayer, "outgoing_*.json", "incoming_*.json")
 }

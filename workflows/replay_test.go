@@ -1,11 +1,9 @@
 package workflows_test
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -27,27 +25,11 @@ var update = flag.Bool("update", false, "record the workflow histories in testda
 // TestReplayRecordedHistories replays every history kept in testdata with today's
 // workflow code: a change that would break running workflows fails here.
 func TestReplayRecordedHistories(t *testing.T) {
-	files, _ := filepath.Glob("testdata/housekeeping_*.json")
-	if len(files) == 0 {
-		t.Fatal("no recorded histories in testdata")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			r := sdkworker.NewWorkflowReplayer()
-			worker.RegisterWorkflows(r)
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := client.HistoryFromJSON(bytes.NewReader(b), client.HistoryJSONOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := r.ReplayWorkflowHistory(nil, h); err != nil {
-				t.Fatalf("replay %s: %v", f, err)
-			}
-		})
-	}
+	replayRecorded(t, func(*testing.T) sdkworker.WorkflowReplayer {
+		r := sdkworker.NewWorkflowReplayer()
+		worker.RegisterWorkflows(r)
+		return r
+	}, "housekeeping_*.json")
 }
 
 // TestRecordHousekeepingHistory runs the workflow on a real (in-memory) Temporal server
