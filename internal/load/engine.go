@@ -286,23 +286,28 @@ func runTwin(ctx context.Context, cl client.Client, name, runID string, shape Sh
 	return t
 }
 
-func driveTwin(ctx context.Context, c client.Client, id, name string, shape Shape, took func(string, time.Duration)) error {
-	start := time.Now()
-	op := c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                BenchQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowExecutionTimeout: 10 * time.Minute, // nothing of a run outlives it long
-	}, name, shape)
+// startWithUpdate starts (or joins) the workflow name on the bench queue as o says,
+// with arg, together with its first update, and waits for the update's outcome.
+func startWithUpdate(ctx context.Context, c client.Client, o client.StartWorkflowOptions, name string, arg any, update string) error {
+	o.TaskQueue = BenchQueue
+	o.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
+	o.WorkflowIDReusePolicy = enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE
 	h, err := c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: SubmitUpdate, UpdateID: SubmitUpdate,
+		StartWorkflowOperation: c.NewWithStartWorkflowOperation(o, name, arg),
+		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: update, UpdateID: update,
 			WaitForStage: client.WorkflowUpdateStageCompleted},
 	})
 	if err == nil {
 		err = h.Get(ctx, nil)
 	}
+	return err
+}
+
+func driveTwin(ctx context.Context, c client.Client, id, name string, shape Shape, took func(string, time.Duration)) error {
+	start := time.Now()
+	err := startWithUpdate(ctx, c, client.StartWorkflowOptions{ID: id,
+		WorkflowExecutionTimeout: 10 * time.Minute, // nothing of a run outlives it long
+	}, name, shape, SubmitUpdate)
 	if err != nil {
 		return fmt.Errorf("%s: submit: %w", id, err)
 	}

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -150,21 +149,9 @@ func OpenWorkflows(ctx context.Context, c client.Client, cfg OpenConfig) (Open, 
 }
 
 func startHold(ctx context.Context, c client.Client, id string, hold time.Duration) error {
-	op := c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                BenchQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowRunTimeout:       hold + holdMargin, // closed by the server if no worker is left to end it
-	}, HoldWorkflowName, hold)
-	h, err := c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: HeldUpdate, UpdateID: HeldUpdate,
-			WaitForStage: client.WorkflowUpdateStageCompleted},
-	})
-	if err == nil {
-		err = h.Get(ctx, nil)
-	}
+	err := startWithUpdate(ctx, c, client.StartWorkflowOptions{ID: id,
+		WorkflowRunTimeout: hold + holdMargin, // closed by the server if no worker is left to end it
+	}, HoldWorkflowName, hold, HeldUpdate)
 	if err != nil {
 		return fmt.Errorf("%s: %w", id, err)
 	}
