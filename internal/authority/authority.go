@@ -23,6 +23,52 @@ import (
 type Resolver struct {
 	Store   *store.Store
 	Catalog *forms.Catalog
+
+	read *reads // set by Snapshot: the units and leaders read once
+}
+
+// reads holds what a Snapshot has read.
+type reads struct {
+	units       []store.UnitRow
+	signatories map[string][]store.Signatory // by deciding unit's code
+}
+
+// Snapshot returns a resolver that reads the units and each deciding unit's leaders
+// once and answers from them afterwards, for a caller that asks about many procedure
+// versions at one moment: the signing queue asks about every version awaiting a
+// signature, most of them decided by the same unit. It is not safe for concurrent use.
+func (r Resolver) Snapshot() Resolver {
+	r.read = &reads{signatories: map[string][]store.Signatory{}}
+	return r
+}
+
+func (r Resolver) units(ctx context.Context) ([]store.UnitRow, error) {
+	if r.read == nil {
+		return r.Store.Units(ctx)
+	}
+	if r.read.units == nil {
+		units, err := r.Store.Units(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.read.units = units
+	}
+	return r.read.units, nil
+}
+
+func (r Resolver) signatories(ctx context.Context, unitCode string) ([]store.Signatory, error) {
+	if r.read == nil {
+		return r.Store.Signatories(ctx, unitCode)
+	}
+	if sg, ok := r.read.signatories[unitCode]; ok {
+		return sg, nil
+	}
+	sg, err := r.Store.Signatories(ctx, unitCode)
+	if err != nil {
+		return nil, err
+	}
+	r.read.signatories[unitCode] = sg
+	return sg, nil
 }
 
 // Default is the block of a procedure version's result as its catalog signer signs
@@ -33,7 +79,7 @@ func (r Resolver) Default(ctx context.Context, procedure string, version int) (m
 	if err != nil {
 		return motcua.SignatureBlock{}, nil, err
 	}
-	units, err := r.Store.Units(ctx)
+	units, err := r.units(ctx)
 	if err != nil {
 		return motcua.SignatureBlock{}, nil, err
 	}
@@ -50,7 +96,7 @@ func (r Resolver) Default(ctx context.Context, procedure string, version int) (m
 		return motcua.SignatureBlock{}, nil, motcua.Errorf(motcua.ENOTFOUND, "Không tìm thấy đơn vị %s có thẩm quyền ký.", p.DecidingUnit)
 	}
 	b := p.Signature(name, parent)
-	all, err := r.Store.Signatories(ctx, p.DecidingUnit)
+	all, err := r.signatories(ctx, p.DecidingUnit)
 	if err != nil {
 		return b, nil, err
 	}
