@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -25,35 +24,8 @@ func TestConcurrentWritersKeepOneAuditChain(t *testing.T) {
 	s := storetest.NewSeeded(t)
 	ctx := context.Background()
 	at := time.Date(2025, 3, 3, 2, 0, 0, 0, time.UTC)
-	if err := s.SyncProcedures(ctx, []store.ProcedureRecord{{Code: "IX.01", Version: 1, Name: "Thủ tục mẫu", Domain: "Mẫu",
-		Definition: json.RawMessage(`{}`), EffectiveFrom: at.AddDate(0, -1, 0)}}); err != nil {
-		t.Fatal(err)
-	}
-	var applicant int64
-	if err := s.Pool().QueryRow(ctx, `SELECT id FROM users WHERE username = 'congdan1'`).Scan(&applicant); err != nil {
-		t.Fatal(err)
-	}
-	vp, err := s.UnitByCode(ctx, "VP")
-	if err != nil {
-		t.Fatal(err)
-	}
 	const dossiers, rounds, auditors = 12, 6, 4
-	codes := make([]motcua.DossierCode, dossiers)
-	for i := range codes {
-		err := s.Tx(ctx, func(tx pgx.Tx) (err error) {
-			if codes[i], err = store.NextDossierCode(ctx, tx, vp.Agency, at); err != nil {
-				return err
-			}
-			return store.CreateSubmission(ctx, tx, store.Submission{Code: codes[i], ApplicantID: applicant, UnitCode: "VP",
-				ProcedureCode: "IX.01", ProcedureVersion: 1, Online: true, FormData: json.RawMessage(`{}`), SubmittedAt: at})
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.RecordSubmission(ctx, codes[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	codes := sampleDossiers(t, s, at, dossiers)
 	due := at.Add(72 * time.Hour)
 	// The transitions of dossier i: received, then handed between VP and TCPCP, the
 	// even dossiers starting one way and the odd the other.

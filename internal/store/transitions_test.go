@@ -2,14 +2,10 @@ package store_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"motcua"
-	"motcua/internal/store"
 	"motcua/internal/store/storetest"
 )
 
@@ -20,32 +16,7 @@ func TestTransitionsOfOneDecisionAreWrittenTogetherOnce(t *testing.T) {
 	s := storetest.NewSeeded(t)
 	ctx := context.Background()
 	at := time.Date(2025, 3, 3, 2, 0, 0, 0, time.UTC)
-	if err := s.SyncProcedures(ctx, []store.ProcedureRecord{{Code: "IX.01", Version: 1, Name: "Thủ tục mẫu", Domain: "Mẫu",
-		Definition: json.RawMessage(`{}`), EffectiveFrom: at.AddDate(0, -1, 0)}}); err != nil {
-		t.Fatal(err)
-	}
-	var applicant int64
-	if err := s.Pool().QueryRow(ctx, `SELECT id FROM users WHERE username = 'congdan1'`).Scan(&applicant); err != nil {
-		t.Fatal(err)
-	}
-	vp, err := s.UnitByCode(ctx, "VP")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var code motcua.DossierCode
-	err = s.Tx(ctx, func(tx pgx.Tx) error {
-		if code, err = store.NextDossierCode(ctx, tx, vp.Agency, at); err != nil {
-			return err
-		}
-		return store.CreateSubmission(ctx, tx, store.Submission{Code: code, ApplicantID: applicant, UnitCode: "VP",
-			ProcedureCode: "IX.01", ProcedureVersion: 1, Online: true, FormData: json.RawMessage(`{}`), SubmittedAt: at})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.RecordSubmission(ctx, code); err != nil {
-		t.Fatal(err)
-	}
+	code := sampleDossiers(t, s, at, 1)[0]
 	events := func() int {
 		t.Helper()
 		var n int
