@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"motcua"
 	"motcua/dossiers"
 	"motcua/internal/portal"
+	"motcua/internal/portal/portaltest"
 	"motcua/internal/stacktest"
 	"motcua/internal/store"
 )
@@ -208,14 +208,8 @@ func TestReplacementAndCorrectionGoThroughTheSigningPath(t *testing.T) {
 
 	// The portal is told: first it fails (nothing lost, retried later), then both
 	// changes arrive once each, over real HTTP.
-	dev, err := portal.NewDevServer(portal.DevOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(dev.Handler())
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { _ = dev.Close() })
-	client, _ := portal.NewClient(portal.ClientOptions{URL: srv.URL, Timeout: 5 * time.Second})
+	dev := portaltest.Start(t, portal.DevOptions{})
+	client := dev.Client(t)
 	now := s.Now()
 	pusher := &portal.Pusher{Outbox: s.Store, Store: client, Now: func() time.Time { return now }}
 	if err := dev.SetControl(portal.Control{Mode: portal.ModeFail}); err != nil {

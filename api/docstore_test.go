@@ -1,13 +1,13 @@
 package api_test
 
 import (
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"motcua"
 	"motcua/internal/portal"
+	"motcua/internal/portal/portaltest"
 	"motcua/internal/stacktest"
 	"motcua/internal/store"
 	"motcua/reports"
@@ -139,25 +139,7 @@ func TestReuseTheIssuedCertificateAtTheNextSubmission(t *testing.T) {
 	if err != nil || in.ComponentsReused != 1 {
 		t.Errorf("766 inputs: %d dossiers reused a component (%v), want 1", in.ComponentsReused, err)
 	}
-	dev, err := portal.NewDevServer(portal.DevOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(dev.Handler())
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { _ = dev.Close() })
-	client, _ := portal.NewClient(portal.ClientOptions{URL: srv.URL, Timeout: 5 * time.Second})
-	sync, _ := portal.NewSyncer(portal.SyncOptions{Outbox: s.Store, Portal: client, Now: s.Now})
-	var record portal.Dossier
-	for range 30 {
-		if _, err := sync.Pass(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		if d, ok := dev.Dossier(string(sub.Code)); ok {
-			record = d.Record
-			break
-		}
-	}
+	record := portaltest.Start(t, portal.DevOptions{}).Record(t, s.Store, s.Now, string(sub.Code))
 	reusedOnPortal := map[string]int{}
 	for _, c := range record.Components {
 		reusedOnPortal[c.ID] = c.Reused

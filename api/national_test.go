@@ -1,13 +1,13 @@
 package api_test
 
 import (
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"motcua"
 	"motcua/dossiers"
 	"motcua/internal/portal"
+	"motcua/internal/portal/portaltest"
 	"motcua/internal/stacktest"
 	"motcua/internal/store"
 )
@@ -18,17 +18,8 @@ import (
 // brings the citizen's documents of a type held there (his only) into his store.
 func TestNationalStoreFetchesAndPushesThroughAnOutage(t *testing.T) {
 	s := stacktest.Start(t)
-	dev, err := portal.NewDevServer(portal.DevOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(dev.Handler())
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { _ = dev.Close() })
-	client, err := portal.NewClient(portal.ClientOptions{URL: srv.URL, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dev := portaltest.Start(t, portal.DevOptions{})
+	client := dev.Client(t)
 	const owner = "001090012345" // congdan1
 	code, pdf := issuedCertificate(t, s)
 

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +8,7 @@ import (
 
 	"motcua"
 	"motcua/internal/portal"
+	"motcua/internal/portal/portaltest"
 	"motcua/internal/stacktest"
 	"motcua/internal/store"
 )
@@ -176,25 +176,7 @@ func TestAnOrganizationsDossierBelongsToTheOrganization(t *testing.T) {
 	}
 
 	// The portal's record: the association is the dossier's owner (ChuHoSo).
-	dev, err := portal.NewDevServer(portal.DevOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(dev.Handler())
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { _ = dev.Close() })
-	client, _ := portal.NewClient(portal.ClientOptions{URL: srv.URL, Timeout: 5 * time.Second})
-	sync, _ := portal.NewSyncer(portal.SyncOptions{Outbox: s.Store, Portal: client, Now: s.Now})
-	var record portal.Dossier
-	for range 30 {
-		if _, err := sync.Pass(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if d, ok := dev.Dossier(string(sub.Code)); ok {
-			record = d.Record
-			break
-		}
-	}
+	record := portaltest.Start(t, portal.DevOptions{}).Record(t, s.Store, s.Now, string(sub.Code))
 	if record.Applicant != association {
 		t.Errorf("the portal's ChuHoSo is %q, want %q", record.Applicant, association)
 	}

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -9,6 +8,7 @@ import (
 
 	"motcua"
 	"motcua/internal/portal"
+	"motcua/internal/portal/portaltest"
 	"motcua/internal/stacktest"
 	"motcua/internal/store"
 )
@@ -46,14 +46,8 @@ func TestOwnResultCarriesItsValidityAndExpires(t *testing.T) {
 		t.Fatalf("validity %s – %s, issued %s", doc.ValidFrom, doc.ValidUntil, issued)
 	}
 	// The national store is given the end of validity with the result.
-	dev, err := portal.NewDevServer(portal.DevOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(dev.Handler())
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { _ = dev.Close() })
-	client, _ := portal.NewClient(portal.ClientOptions{URL: srv.URL, Timeout: 5 * time.Second})
+	dev := portaltest.Start(t, portal.DevOptions{})
+	client := dev.Client(t)
 	if _, err := (&portal.Pusher{Outbox: s.Store, Store: client, Now: s.Now}).Pass(t.Context()); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package portal_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"motcua"
 	"motcua/internal/portal"
+	"motcua/internal/portal/portaltest"
 	"motcua/internal/stacktest"
 )
 
@@ -21,22 +21,7 @@ import (
 // result's link on the portal downloads the signed result.
 func TestADossiersWholePathReachesThePortal(t *testing.T) {
 	s := stacktest.Start(t)
-	dev, err := portal.NewDevServer(portal.DevOptions{Token: devToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(dev.Handler())
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { _ = dev.Close() })
-	if err := s.App.SetPortal(srv.URL, devToken); err != nil {
-		t.Fatal(err)
-	}
-	sync, err := s.App.NewPortalSync()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop := run(sync)
-	t.Cleanup(stop)
+	dev := syncedPortal(t, s)
 
 	p, err := s.Catalog.Procedure("G09.CVTLT.02")
 	if err != nil {
@@ -183,22 +168,7 @@ func TestADossiersWholePathReachesThePortal(t *testing.T) {
 // codes, the criteria) once, and the rating is marked synced.
 func TestARatingReachesThePortalOnceAfterTheReturn(t *testing.T) {
 	s := stacktest.Start(t)
-	dev, err := portal.NewDevServer(portal.DevOptions{Token: devToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(dev.Handler())
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { _ = dev.Close() })
-	if err := s.App.SetPortal(srv.URL, devToken); err != nil {
-		t.Fatal(err)
-	}
-	sync, err := s.App.NewPortalSync()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop := run(sync)
-	t.Cleanup(stop)
+	dev := syncedPortal(t, s)
 
 	p, err := s.Catalog.Procedure("G09.CVTLT.02")
 	if err != nil {
@@ -269,22 +239,7 @@ func TestARatingReachesThePortalOnceAfterTheReturn(t *testing.T) {
 // with the fee marked paid online.
 func TestAFeeDossierWaitsOnThePortalAsStatus6(t *testing.T) {
 	s := stacktest.Start(t)
-	dev, err := portal.NewDevServer(portal.DevOptions{Token: devToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(dev.Handler())
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { _ = dev.Close() })
-	if err := s.App.SetPortal(srv.URL, devToken); err != nil {
-		t.Fatal(err)
-	}
-	sync, err := s.App.NewPortalSync()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop := run(sync)
-	t.Cleanup(stop)
+	dev := syncedPortal(t, s)
 
 	p, err := s.Catalog.Version("1.013932", 1)
 	if err != nil {
@@ -319,4 +274,20 @@ func TestAFeeDossierWaitsOnThePortalAsStatus6(t *testing.T) {
 	if sixes != 1 {
 		t.Errorf("%d steps with status 6 on the portal, want 1: %+v", sixes, d.Steps)
 	}
+}
+
+// syncedPortal starts the development portal and, against it, the status sync that
+// internal/app builds, stopped when the test ends.
+func syncedPortal(t *testing.T, s *stacktest.Stack) *portaltest.Portal {
+	t.Helper()
+	dev := portaltest.Start(t, portal.DevOptions{Token: devToken})
+	if err := s.App.SetPortal(dev.URL, devToken); err != nil {
+		t.Fatal(err)
+	}
+	sync, err := s.App.NewPortalSync()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(run(sync))
+	return dev
 }
