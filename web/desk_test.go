@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 	"motcua/internal/auth"
 	"motcua/internal/httpx"
 	"motcua/internal/population"
+	"motcua/internal/population/populationtest"
 	"motcua/internal/stacktest"
 	"motcua/internal/store/storetest"
 	"motcua/web"
@@ -220,14 +220,6 @@ func TestDeskClerkFindsAWalkInInThePopulationDatabase(t *testing.T) {
 	}
 }
 
-// hungRegistry never answers until released, and ignores its context.
-type hungRegistry struct{ release chan struct{} }
-
-func (h hungRegistry) Person(context.Context, string) (population.Person, error) {
-	<-h.release
-	return population.Person{}, errors.New("released")
-}
-
 // TestDeskSaysWhenThePopulationDatabaseDoesNotAnswer: with a population database that
 // never answers, the desk's lookup ends within its timeout with a Vietnamese message,
 // the form stays as the clerk typed it, and the lookup's row is kept unanswered.
@@ -237,8 +229,8 @@ func TestDeskSaysWhenThePopulationDatabaseDoesNotAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hung := hungRegistry{release: make(chan struct{})}
-	defer close(hung.release)
+	hung := populationtest.NewHung()
+	defer close(hung.Release)
 	sessions := &auth.Sessions{Store: st}
 	kit := httpx.New(httpx.Deps{Sessions: st, Auth: auth.Chain{sessions}})
 	lookups := &population.Lookups{Registry: hung, Store: st, Timeout: 300 * time.Millisecond}

@@ -1,14 +1,13 @@
 package population_test
 
 import (
-	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"motcua"
 	"motcua/internal/population"
+	"motcua/internal/population/populationtest"
 	"motcua/internal/store"
 	"motcua/internal/store/storetest"
 )
@@ -79,15 +78,6 @@ func TestLookupsAreRefusedWithoutAReasonAndAudited(t *testing.T) {
 	}
 }
 
-// hungRegistry never answers until released, and ignores its context: the worst
-// partner there is.
-type hungRegistry struct{ release chan struct{} }
-
-func (h hungRegistry) Person(context.Context, string) (population.Person, error) {
-	<-h.release
-	return population.Person{}, errors.New("released")
-}
-
 // TestAHungRegistryCostsNoMoreThanTheTimeout: a registry that never answers (and
 // ignores its context) holds a lookup no longer than Lookups.Timeout; the lookup ends
 // EUNAVAILABLE with a Vietnamese message, and its audit row (who, whom, why) is kept
@@ -103,8 +93,8 @@ func TestAHungRegistryCostsNoMoreThanTheTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hung := hungRegistry{release: make(chan struct{})}
-	defer close(hung.release)
+	hung := populationtest.NewHung()
+	defer close(hung.Release)
 	const timeout = 300 * time.Millisecond
 	l := &population.Lookups{Registry: hung, Store: st, Timeout: timeout}
 
